@@ -1,0 +1,319 @@
+#!/usr/bin/env python3
+"""Runs the synapse-cpp benchmarks side by side with their synapse-sdk (Python) peers.
+
+    benchmarks/run.py --build-dir BUILD --python .venv/bin/python
+
+BUILD is a meson build directory configured with -Dbenchmarks=true (use --buildtype=release)
+with `bench_dispatch` and `echo_plugin` built. Prints a Markdown table and writes the same data
+as JSON to BUILD/benchmarks.json.
+
+1. In-process dispatch: JSON params -> validated struct -> trivial action -> JSON result.
+   C++: bench_dispatch (Google Benchmark), basic_local_executor<plugin<echo_action>,
+   null_logger>::execute("echo", params). Python: dispatch/peer.py, LocalExecutor(env={})
+   .execute(EchoAction, params) with stdout sent to os.devnull.
+2. Job-protocol process: the echo_plugin binary vs `python -m synapse_sdk.plugins.entrypoint`,
+   each spawned with SYNAPSE_ACTION_ENTRYPOINT / SYNAPSE_ACTION_PARAMS, timed from spawn to the
+   parsed (and checked) result.
+3. Compile time: `c++ -std=c++23 -O2 -c compile_time/one_action.cpp`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+JOB_PYTHON_DIR = HERE / 'job_protocol' / 'python'
+
+# The params both sides get and the result both must return (dispatch.cpp hard-codes them too).
+_CASE = json.loads((HERE / 'common' / 'echo_case.json').read_text())
+ECHO_PARAMS, ECHO_EXPECTED = _CASE['params'], _CASE['expected']
+
+RESULT_START = '__SYNAPSE_RESULT_START__'
+RESULT_END = '__SYNAPSE_RESULT_END__'
+
+
+def log(message: str) -> None:
+    print(f'[bench] {message}', file=sys.stderr, flush=True)
+
+
+def run_checked(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    proc = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    if proc.returncode != 0:
+        sys.exit(
+            f'error: {" ".join(map(str, cmd))} exited with {proc.returncode}\n'
+            f'--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}'
+        )
+    return proc
+
+
+# ---- 1. in-process dispatch ------------------------------------------------------------------
+
+
+def gbench_median_ns(report: dict, name: str) -> float:
+    for b in report['benchmarks']:
+        if b.get('run_name') == name and b.get('aggregate_name') == 'median':
+            scale = {'ns': 1.0, 'us': 1e3, 'ms': 1e6, 's': 1e9}[b['time_unit']]
+            return b['real_time'] * scale
+    sys.exit(f'error: no median for {name} in the Google Benchmark report')
+
+
+def bench_dispatch(build_dir: Path, python: str, repeats: int, calls: int) -> dict:
+    exe = build_dir / 'benchmarks' / 'bench_dispatch'
+    log(f'dispatch: {exe.name} ({repeats} repetitions)')
+    proc = run_checked(
+        [
+            str(exe),
+            '--benchmark_format=json',
+            f'--benchmark_repetitions={repeats}',
+            '--benchmark_report_aggregates_only=true',
+        ]
+    )
+    report = json.loads(proc.stdout)
+    cpp_ns = gbench_median_ns(report, 'BM_dispatch_echo')
+    cpp_dump_ns = gbench_median_ns(report, 'BM_dispatch_echo_dump')
+
+    log(f'dispatch: dispatch/peer.py ({repeats} repeats of {calls} calls)')
+    proc = run_checked(
+        [python, str(HERE / 'dispatch' / 'peer.py'), f'--calls={calls}', f'--repeats={repeats}'],
+        env={**os.environ, 'PYTHONDONTWRITEBYTECODE': '1'},
+    )
+    peer = json.loads(proc.stdout)
+    py_ns = peer['ns_per_op']
+    return {
+        'name': 'in-process dispatch',
+        'description': 'JSON params -> validated struct -> trivial action -> JSON result, per call',
+        'unit': 'ns/op',
+        'cpp': cpp_ns,
+        'python': py_ns,
+        'ratio': py_ns / cpp_ns,
+        'target_ratio': 50.0,
+        'met': py_ns / cpp_ns >= 50.0,
+        'details': {
+            'cpp_benchmark': 'BM_dispatch_echo, Google Benchmark median real time of '
+            f'{repeats} repetitions',
+            'cpp_with_result_dumped_ns': cpp_dump_ns,
+            'ratio_with_result_dumped': py_ns / cpp_dump_ns,
+            'python_repeats_ns': peer['repeats_ns_per_op'],
+            'python_calls_per_repeat': peer['calls_per_repeat'],
+            'python_stdout': peer['stdout'],
+            'google_benchmark_context': report.get('context', {}),
+        },
+    }
+
+
+# ---- 2. job-protocol process -----------------------------------------------------------------
+
+
+def clean_env() -> dict[str, str]:
+    """The caller's environment without job-protocol or backend variables that would change
+    what either side does."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not (k.startswith('SYNAPSE_') or k.startswith('RAY_') or k.startswith('SENTRY_'))
+    }
+    env['SYNAPSE_ACTION_PARAMS'] = json.dumps(ECHO_PARAMS)
+    env['PYTHONDONTWRITEBYTECODE'] = '1'
+    return env
+
+
+def parse_result(stdout: str) -> dict:
+    lines = [line.rstrip('\r') for line in stdout.splitlines()]
+    found = None
+    for i in range(len(lines) - 2):
+        if lines[i] == RESULT_START and lines[i + 2] == RESULT_END:
+            found = lines[i + 1]
+    if found is None:
+        raise ValueError(f'no result markers in the output:\n{stdout}')
+    return json.loads(found)
+
+
+def time_job(cmd: list[str], env: dict[str, str], runs: int) -> list[float]:
+    """Wall milliseconds from spawning `cmd` to its parsed, checked result; one untimed warm-up."""
+    times = []
+    for i in range(runs + 1):
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, env=env, cwd=JOB_PYTHON_DIR, capture_output=True, text=True)
+        result = parse_result(proc.stdout) if proc.returncode == 0 else None
+        elapsed = (time.perf_counter() - start) * 1e3
+        if proc.returncode != 0 or result != ECHO_EXPECTED:
+            sys.exit(
+                f'error: {cmd[0]} gave {result!r} (exit {proc.returncode}), expected '
+                f'{ECHO_EXPECTED!r}\n--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}'
+            )
+        if i > 0:
+            times.append(elapsed)
+    return times
+
+
+def bench_job_protocol(build_dir: Path, python: str, cpp_runs: int, py_runs: int) -> dict:
+    exe = build_dir / 'benchmarks' / 'echo_plugin'
+    log(f'job protocol: {exe.name} x{cpp_runs}')
+    cpp_ms = time_job([str(exe)], {**clean_env(), 'SYNAPSE_ACTION_ENTRYPOINT': 'echo'}, cpp_runs)
+    log(f'job protocol: python -m synapse_sdk.plugins.entrypoint x{py_runs}')
+    py_ms = time_job(
+        [python, '-m', 'synapse_sdk.plugins.entrypoint'],
+        {**clean_env(), 'SYNAPSE_ACTION_ENTRYPOINT': 'bench_actions.EchoAction'},
+        py_runs,
+    )
+    cpp, py = statistics.median(cpp_ms), statistics.median(py_ms)
+    return {
+        'name': 'job-protocol process',
+        'description': 'spawn with SYNAPSE_ACTION_ENTRYPOINT/SYNAPSE_ACTION_PARAMS -> parsed result',
+        'unit': 'ms',
+        'cpp': cpp,
+        'python': py,
+        'ratio': py / cpp,
+        'target_ratio': 50.0,
+        'met': py / cpp >= 50.0,
+        'details': {
+            'cpp_runs_ms': cpp_ms,
+            'python_runs_ms': py_ms,
+            'warm_up_runs': 1,
+            'cwd': str(JOB_PYTHON_DIR),
+        },
+    }
+
+
+# ---- 3. compile time -------------------------------------------------------------------------
+
+
+def bench_compile(build_dir: Path, cxx: str, runs: int) -> dict:
+    source = HERE / 'compile_time' / 'one_action.cpp'
+    obj = build_dir / 'benchmarks' / 'one_action.o'
+    cmd = [cxx, '-std=c++23', '-O2', f'-I{ROOT / "include"}', '-c', str(source), '-o', str(obj)]
+    log(f'compile time: {" ".join(cmd)} x{runs}')
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run_checked(cmd)
+        times.append(time.perf_counter() - start)
+    obj.unlink(missing_ok=True)
+    seconds = statistics.median(times)
+    version = subprocess.run([cxx, '--version'], capture_output=True, text=True).stdout
+    return {
+        'name': 'compile one action TU',
+        'description': 'c++ -std=c++23 -O2 -c of one action + local_executor',
+        'unit': 's',
+        'cpp': seconds,
+        'python': None,
+        'ratio': None,
+        'target_seconds': 6.0,
+        'met': seconds < 6.0,
+        'details': {
+            'runs_s': times,
+            'command': cmd,
+            'compiler': version.splitlines()[0] if version else cxx,
+        },
+    }
+
+
+# ---- report ----------------------------------------------------------------------------------
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return 'n/a'
+    if unit == 'ns/op':
+        return f'{value / 1e3:.1f} µs/op' if value >= 1e4 else f'{value:.0f} ns/op'
+    if unit == 'ms':
+        return f'{value:.1f} ms' if value < 100 else f'{value:.0f} ms'
+    return f'{value:.2f} s'
+
+
+def markdown(results: list[dict]) -> str:
+    rows = [
+        '| benchmark | synapse-cpp | synapse-sdk (Python) | ratio | target |',
+        '|---|---:|---:|---:|---|',
+    ]
+    for r in results:
+        ratio = f'{r["ratio"]:.0f}×' if r['ratio'] is not None else '—'
+        target = f'≥ {r["target_ratio"]:.0f}×' if 'target_ratio' in r else f'< {r["target_seconds"]:g} s'
+        mark = 'met' if r['met'] else 'NOT met'
+        rows.append(
+            f'| {r["name"]} | {fmt(r["cpp"], r["unit"])} | {fmt(r["python"], r["unit"])} | '
+            f'{ratio} | {target} ({mark}) |'
+        )
+    return '\n'.join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--build-dir', required=True, type=Path)
+    parser.add_argument('--python', required=True, help='the venv python with synapse-sdk')
+    parser.add_argument('--cxx', default=os.environ.get('CXX', 'c++'), help='compiler to time')
+    parser.add_argument('--repeats', type=int, default=5, help='dispatch repeats (both sides)')
+    parser.add_argument('--calls', type=int, default=20000, help='Python dispatch calls per repeat')
+    parser.add_argument('--cpp-runs', type=int, default=20, help='C++ job-protocol runs')
+    parser.add_argument('--py-runs', type=int, default=10, help='Python job-protocol runs')
+    parser.add_argument('--compile-runs', type=int, default=3)
+    parser.add_argument('--check', action='store_true', help='exit 1 when a target is not met')
+    args = parser.parse_args()
+
+    build_dir = args.build_dir.resolve()
+    for exe in ('bench_dispatch', 'echo_plugin'):
+        if not (build_dir / 'benchmarks' / exe).exists():
+            sys.exit(f'error: {build_dir}/benchmarks/{exe} not found; configure with '
+                     '-Dbenchmarks=true and build first')
+    # Absolute (the job-protocol runs change directory) but not resolved: a venv's python is a
+    # symlink that must keep its path to find the venv.
+    python = os.path.abspath(args.python) if os.sep in args.python else shutil.which(args.python)
+    if not python:
+        sys.exit(f'error: {args.python} not found')
+
+    load_before = os.getloadavg()
+    results = [
+        bench_dispatch(build_dir, python, args.repeats, args.calls),
+        bench_job_protocol(build_dir, python, args.cpp_runs, args.py_runs),
+        bench_compile(build_dir, args.cxx, args.compile_runs),
+    ]
+    table = markdown(results)
+    d = results[0]['details']
+    notes = [
+        f'In-process dispatch with the C++ result also written as JSON text (as synapse-sdk\'s '
+        f'LocalExecutor prints it): {fmt(d["cpp_with_result_dumped_ns"], "ns/op")}, ratio '
+        f'{d["ratio_with_result_dumped"]:.0f}×.',
+        f'Python stdout during timing: {d["python_stdout"]}.',
+        f'Machine: {platform.machine()}, {os.cpu_count()} CPUs, load average '
+        f'{load_before[0]:.2f} at start; {results[2]["details"]["compiler"]}; '
+        f'Python {platform.python_version()} driver.',
+    ]
+    print(table)
+    print()
+    for n in notes:
+        print(f'- {n}')
+
+    out = build_dir / 'benchmarks.json'
+    out.write_text(
+        json.dumps(
+            {
+                'generated_at': time.strftime('%Y-%m-%dT%H:%M:%S%z'),
+                'machine': {
+                    'platform': platform.platform(),
+                    'cpus': os.cpu_count(),
+                    'load_average_at_start': load_before,
+                },
+                'results': results,
+                'markdown': table,
+                'notes': notes,
+            },
+            indent=2,
+        )
+        + '\n'
+    )
+    log(f'wrote {out}')
+    return 1 if args.check and not all(r['met'] for r in results) else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

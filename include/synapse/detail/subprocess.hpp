@@ -1,0 +1,159 @@
+// A child process with its stdout and stderr read line by line (POSIX fork/exec and poll).
+#pragma once
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "synapse/core/expected.hpp"
+
+extern "C" char** environ;
+
+namespace synapse::detail {
+
+struct subprocess_spec {
+    std::vector<std::string> argv;                      ///< argv[0] is looked up in PATH
+    std::filesystem::path working_dir;                  ///< empty: inherit
+    std::map<std::string, std::string> set_env;         ///< added or overridden
+    std::vector<std::string> unset_env;                 ///< removed from the inherited environment
+    std::chrono::milliseconds timeout{0};               ///< 0: none
+};
+
+struct subprocess_outcome {
+    int exit_code = -1;      ///< exit status, or 128 + signal
+    bool timed_out = false;
+};
+
+/// Runs the child to completion, calling `on_line(is_stderr, line)` for every output line
+/// (without the newline). A last line without a newline is delivered too.
+inline expected<subprocess_outcome> run_subprocess(
+    const subprocess_spec& spec, const std::function<void(bool, std::string_view)>& on_line) {
+    if (spec.argv.empty()) return fail(errc::invalid_argument, "no program to run");
+
+    std::map<std::string, std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string_view entry(*e);
+        auto eq = entry.find('=');
+        if (eq != std::string_view::npos)
+            env[std::string(entry.substr(0, eq))] = std::string(entry.substr(eq + 1));
+    }
+    for (const auto& name : spec.unset_env) env.erase(name);
+    for (const auto& [k, v] : spec.set_env) env[k] = v;
+    std::vector<std::string> env_strings;
+    env_strings.reserve(env.size());
+    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+    std::vector<char*> envp, argv;
+    for (auto& s : env_strings) envp.push_back(s.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> args = spec.argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    int out_pipe[2], err_pipe[2], exec_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 ||
+        pipe2(exec_pipe, O_CLOEXEC) != 0)
+        return fail(errc::process_failed, std::string("cannot create pipes: ") + std::strerror(errno));
+
+    pid_t pid = fork();
+    if (pid < 0) return fail(errc::process_failed, std::string("fork failed: ") + std::strerror(errno));
+    if (pid == 0) {
+        dup2(out_pipe[1], STDOUT_FILENO);
+        dup2(err_pipe[1], STDERR_FILENO);
+        int code = 0;
+        if (!spec.working_dir.empty() && chdir(spec.working_dir.c_str()) != 0) {
+            code = errno;
+        } else {
+            execvpe(argv[0], argv.data(), envp.data());
+            code = errno;
+        }
+        // Tell the parent why the child could not start, through the close-on-exec pipe.
+        (void)!write(exec_pipe[1], &code, sizeof code);
+        _exit(127);
+    }
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    close(exec_pipe[1]);
+
+    int exec_errno = 0;
+    bool chdir_failed = false;
+    if (read(exec_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno)
+        chdir_failed = !spec.working_dir.empty() && !std::filesystem::is_directory(spec.working_dir);
+    close(exec_pipe[0]);
+
+    std::string buffers[2];
+    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    int open_count = 2;
+    auto deadline = std::chrono::steady_clock::now() + spec.timeout;
+    bool timed_out = false;
+    char chunk[65536];
+    while (open_count > 0) {
+        int wait_ms = -1;
+        if (spec.timeout.count() > 0) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) {
+                timed_out = true;
+                kill(pid, SIGKILL);
+                break;
+            }
+            wait_ms = static_cast<int>(left.count());
+        }
+        int ready = poll(fds, 2, wait_ms);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready < 0) break;
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            ssize_t n = read(fds[i].fd, chunk, sizeof chunk);
+            if (n <= 0) {
+                if (n < 0 && errno == EINTR) continue;
+                if (!buffers[i].empty()) on_line(i == 1, buffers[i]);
+                buffers[i].clear();
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                --open_count;
+                continue;
+            }
+            buffers[i].append(chunk, static_cast<std::size_t>(n));
+            std::size_t start = 0;
+            for (auto nl = buffers[i].find('\n'); nl != std::string::npos;
+                 nl = buffers[i].find('\n', start)) {
+                on_line(i == 1, std::string_view(buffers[i]).substr(start, nl - start));
+                start = nl + 1;
+            }
+            buffers[i].erase(0, start);
+        }
+    }
+    for (auto& f : fds)
+        if (f.fd >= 0) close(f.fd);
+
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (exec_errno != 0) {
+        std::string what = chdir_failed ? "cannot enter working directory '" +
+                                              spec.working_dir.string() + "'"
+                                        : "cannot start '" + spec.argv[0] + "'";
+        error e(errc::process_failed, what + ": " + std::strerror(exec_errno));
+        e.where = chdir_failed ? spec.working_dir.string() : spec.argv[0];
+        return fail(std::move(e));
+    }
+    subprocess_outcome outcome;
+    outcome.timed_out = timed_out;
+    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return outcome;
+}
+
+}  // namespace synapse::detail

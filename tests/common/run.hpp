@@ -1,0 +1,33 @@
+// Test helper: run a program and capture its exit code, stdout and stderr.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <synapse/detail/subprocess.hpp>
+
+namespace test_support {
+
+struct run_output {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+inline run_output run(std::vector<std::string> argv, std::map<std::string, std::string> env = {},
+                      std::string cwd = {}, std::vector<std::string> unset = {}) {
+    synapse::detail::subprocess_spec spec;
+    spec.argv = std::move(argv);
+    spec.set_env = std::move(env);
+    spec.working_dir = cwd;
+    spec.unset_env = std::move(unset);
+    run_output r;
+    auto outcome = synapse::detail::run_subprocess(spec, [&](bool is_stderr, std::string_view line) {
+        (is_stderr ? r.err : r.out).append(line).append("\n");
+    });
+    if (outcome) r.exit_code = outcome->exit_code;
+    return r;
+}
+
+}  // namespace test_support

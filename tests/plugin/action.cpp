@@ -1,0 +1,104 @@
+#include <synapse/plugin/action.hpp>
+
+#include <catch2/catch.hpp>
+#include <stdexcept>
+#include <synapse/core/reflect.hpp>
+#include <synapse/plugin/log_events.hpp>
+
+namespace action_test {
+struct params {
+    int x = 0;
+};
+struct result {
+    int y = 0;
+};
+struct doubler {
+    static constexpr std::string_view name = "doubler";
+    using params_type = params;
+    using result_type = result;
+    result execute(const params& p, synapse::context&) { return {p.x * 2}; }
+};
+struct fallible {
+    static constexpr std::string_view name = "fallible";
+    using params_type = params;
+    using result_type = result;
+    synapse::expected<result> execute(const params& p, synapse::context& ctx) {
+        if (p.x < 0) {
+            synapse::error e(synapse::errc::invalid_argument, "x must not be negative");
+            e.where = "x";
+            return synapse::fail(std::move(e));
+        }
+        if (p.x == 0) {
+            auto bad = ctx.set_progress(1, 0);
+            if (!bad) return synapse::fail(bad.error());
+        }
+        return result{p.x + 1};
+    }
+};
+struct thrower {
+    static constexpr std::string_view name = "thrower";
+    using params_type = params;
+    using result_type = result;
+    result execute(const params&, synapse::context&) { throw std::runtime_error("disk on fire"); }
+};
+struct not_an_action {};
+struct wrong_return {
+    static constexpr std::string_view name = "wrong";
+    using params_type = params;
+    using result_type = result;
+    int execute(const params&, synapse::context&) { return 0; }
+};
+}  // namespace action_test
+SYNAPSE_REFLECT(action_test::params, x)
+SYNAPSE_REFLECT(action_test::result, y)
+
+using namespace action_test;
+
+TEST_CASE("the Action concept accepts well-formed actions and rejects others", "[action]") {
+    STATIC_REQUIRE(synapse::Action<doubler>);
+    STATIC_REQUIRE(synapse::Action<fallible>);
+    STATIC_REQUIRE_FALSE(synapse::Action<not_an_action>);
+    STATIC_REQUIRE_FALSE(synapse::Action<wrong_return>);
+    STATIC_REQUIRE_FALSE(synapse::Action<int>);
+}
+
+TEST_CASE("invoke_action returns the action's result", "[action]") {
+    synapse::null_logger logger;
+    synapse::context ctx(logger);
+    doubler a;
+    auto r = synapse::invoke_action(a, params{21}, ctx);
+    REQUIRE(r);
+    CHECK(r->y == 42);
+}
+
+TEST_CASE("an error returned by an action becomes action_failed naming the action", "[action]") {
+    synapse::null_logger logger;
+    synapse::context ctx(logger);
+    fallible a;
+    auto r = synapse::invoke_action(a, params{-1}, ctx);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == synapse::errc::action_failed);
+    CHECK(r.error().message ==
+          "action 'fallible' failed: invalid_argument: x must not be negative (at x)");
+    CHECK(r.error().where == "x");
+}
+
+TEST_CASE("set_progress with total 0 inside an action fails the action with the reason",
+          "[action]") {
+    synapse::null_logger logger;
+    synapse::context ctx(logger);
+    fallible a;
+    auto r = synapse::invoke_action(a, params{0}, ctx);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find("total must be > 0, got 0") != std::string::npos);
+}
+
+TEST_CASE("an exception thrown by an action is caught and reported", "[action]") {
+    synapse::null_logger logger;
+    synapse::context ctx(logger);
+    thrower a;
+    auto r = synapse::invoke_action(a, params{1}, ctx);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == synapse::errc::action_failed);
+    CHECK(r.error().message == "action 'thrower' threw: disk on fire");
+}

@@ -1,0 +1,25 @@
+#include <synapse/plugin/loggers/console.hpp>
+
+#include <catch2/catch.hpp>
+#include <sstream>
+#include <synapse/plugin/context.hpp>
+
+TEST_CASE("the console logger prints lines as synapse-sdk does", "[loggers][console]") {
+    std::ostringstream out;
+    synapse::console_logger logger(out);
+    synapse::context ctx(logger);
+    ctx.log("dataset_ready", {{"rows", 200}, {"name", "it's"}, {"ok", true}, {"none", nullptr}});
+    ctx.log("plain");
+    ctx.log("careful", {{"ratio", 0.5}}, synapse::log_level::warning);
+    REQUIRE(ctx.set_progress(0, 4));
+    REQUIRE(ctx.set_progress(2, 4, "train"));
+    REQUIRE(ctx.set_metrics({{"loss", 0.25}, {"epoch", 3}}, "train"));
+    std::string expected =
+        "INFO: dataset_ready {'name': 'it\\'s', 'none': None, 'ok': True, 'rows': 200}\n"
+        "INFO: plain\n"
+        "WARNING: careful {'ratio': 0.5}\n"
+        "INFO: Progress: 0.0% | ETA: Nones\n"
+        "INFO: [train] Progress: 50.0% | ETA: 0.0s\n"
+        "INFO: [train] Metrics: {'epoch': 3, 'loss': 0.25}\n";
+    CHECK(out.str() == expected);
+}
