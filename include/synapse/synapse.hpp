@@ -23,5 +23,6 @@
 #include "synapse/plugin/loggers/console.hpp"
 #include "synapse/plugin/loggers/json_lines.hpp"
 #include "synapse/plugin/plugin.hpp"
+#include "synapse/plugin/plugin_config.hpp"
 #include "synapse/plugin/plugin_main.hpp"
 #include "synapse/testing/recording_logger.hpp"

@@ -241,7 +241,9 @@ auto and_then(expected<T>&& e, F&& f) -> std::invoke_result_t<F, T&&> {
 
 namespace synapse {
 
-using json = nlohmann::json;
+/// JSON values keep their keys in insertion order, so results list their fields in declaration
+/// order (as Pydantic's model_dump does), and small objects live in one vector instead of a tree.
+using json = nlohmann::ordered_json;
 
 /// The JSON Schema name of a value's type: null, boolean, integer, number, string, array, object.
 inline std::string_view json_type_name(const json& j) noexcept {
@@ -305,16 +307,32 @@ struct parse_options {
 
 namespace detail {
 
-/// The cursor of one validation pass: the JSON path of the value being read and the errors
-/// found so far.
+/// The cursor of one validation pass: where in the JSON value we are, and the errors found so
+/// far. The path is kept as a stack of segments and only spelled out when an error is recorded,
+/// so validating a good value allocates nothing for paths.
 class read_state {
 public:
-    explicit read_state(parse_options options = {}) : options_(options) {}
+    explicit read_state(parse_options options = {}) : options_(options) { segments_.reserve(8); }
 
     const parse_options& options() const noexcept { return options_; }
-    const std::string& path() const noexcept { return path_; }
     std::vector<field_error>& errors() noexcept { return errors_; }
     std::size_t error_count() const noexcept { return errors_.size(); }
+
+    /// The current JSON path, e.g. "model.layers[2].units" ("" at the root).
+    std::string path() const {
+        std::string out;
+        for (const auto& s : segments_) {
+            if (s.is_index) {
+                out += '[';
+                out += std::to_string(s.index);
+                out += ']';
+            } else {
+                if (!out.empty()) out += '.';
+                out += s.key;
+            }
+        }
+        return out;
+    }
 
     /// Records "expected <expected>, got <actual type> <preview>" at the current path.
     void type_mismatch(std::string_view expected_type, const json& actual) {
@@ -327,41 +345,41 @@ public:
     }
 
     void add(std::string message, std::string expected_value = {}, std::string actual = {}) {
-        errors_.push_back(
-            {path_, std::move(message), std::move(expected_value), std::move(actual)});
+        errors_.push_back({path(), std::move(message), std::move(expected_value), std::move(actual)});
     }
 
-    /// Restores the path when a nested value has been read.
+    /// Pops the segment pushed by enter_key / enter_index when a nested value has been read.
     class scope {
     public:
-        scope(read_state& s, std::size_t length) : s_(s), length_(length) {}
+        explicit scope(read_state& s) : s_(s) {}
         scope(const scope&) = delete;
         scope& operator=(const scope&) = delete;
-        ~scope() { s_.path_.resize(length_); }
+        ~scope() { s_.segments_.pop_back(); }
 
     private:
         read_state& s_;
-        std::size_t length_;
     };
 
+    /// Enters object key `key`, which must outlive the returned scope.
     [[nodiscard]] scope enter_key(std::string_view key) {
-        std::size_t length = path_.size();
-        if (!path_.empty()) path_ += '.';
-        path_ += key;
-        return scope(*this, length);
+        segments_.push_back({key, 0, false});
+        return scope(*this);
     }
 
     [[nodiscard]] scope enter_index(std::size_t index) {
-        std::size_t length = path_.size();
-        path_ += '[';
-        path_ += std::to_string(index);
-        path_ += ']';
-        return scope(*this, length);
+        segments_.push_back({{}, index, true});
+        return scope(*this);
     }
 
 private:
+    struct segment {
+        std::string_view key;
+        std::size_t index;
+        bool is_index;
+    };
+
     parse_options options_;
-    std::string path_;
+    std::vector<segment> segments_;
     std::vector<field_error> errors_;
 };
 
@@ -585,6 +603,7 @@ struct codec<std::map<std::string, T, C, A>> {
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 
@@ -640,13 +659,22 @@ struct range_t {
         static_assert(std::is_arithmetic_v<V>, "synapse::rules::in_range applies to numbers");
         // Compare in the field's own type when it is floating point, so that a float field
         // holding 0.3f meets a bound written as the double 0.3.
+        // Integers of mixed signedness compare by value (std::cmp_less).
         auto below = [&](N bound) {
-            if constexpr (std::is_floating_point_v<V>) return v < static_cast<V>(bound);
-            else return v < bound;
+            if constexpr (std::is_floating_point_v<V>)
+                return v < static_cast<V>(bound);
+            else if constexpr (std::is_integral_v<N> && !std::is_same_v<V, bool>)
+                return std::cmp_less(v, bound);
+            else
+                return v < bound;
         };
         auto above = [&](N bound) {
-            if constexpr (std::is_floating_point_v<V>) return v > static_cast<V>(bound);
-            else return v > bound;
+            if constexpr (std::is_floating_point_v<V>)
+                return v > static_cast<V>(bound);
+            else if constexpr (std::is_integral_v<N> && !std::is_same_v<V, bool>)
+                return std::cmp_greater(v, bound);
+            else
+                return v > bound;
         };
         if ((lo && below(*lo)) || (hi && above(*hi))) {
             if (lo && hi)
@@ -1673,7 +1701,36 @@ private:
 #include <utility>
 #include <vector>
 
+// ---- synapse/detail/config_yaml.hpp ----
+// Internals of config.hpp: config.yaml nodes to synapse::plugin_config, with file:line errors.
+
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
 #include <yaml-cpp/yaml.h>
+
+// ---- synapse/plugin/plugin_config.hpp ----
+// The parsed form of a plugin's config.yaml (see config.hpp for reading one).
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 
 namespace synapse {
@@ -1726,6 +1783,10 @@ struct plugin_config {
         return directory / *binary;
     }
 };
+
+}  // namespace synapse
+
+namespace synapse {
 
 namespace detail::plugin_config_yaml {
 
@@ -2202,6 +2263,10 @@ inline expected<plugin_config> parse(const YAML::Node& root, const std::filesyst
 }
 
 }  // namespace detail::plugin_config_yaml
+
+}  // namespace synapse
+
+namespace synapse {
 
 /// Parses config.yaml text. `file` is used in error locations and sets `file` / `directory`
 /// (its parent, or "." when it has none); nothing is read from disk.
@@ -3307,6 +3372,13 @@ inline expected<json> load_toml_environment(const std::filesystem::path& file) {
         err.where = file.string();
         return fail(std::move(err));
     }
+}
+
+/// A plugin_environment from a TOML file (nested tables stay nested).
+inline expected<plugin_environment> load_environment_file(const std::filesystem::path& file) {
+    auto values = load_toml_environment(file);
+    if (!values) return fail(std::move(values).error());
+    return plugin_environment(std::move(*values));
 }
 
 }  // namespace synapse

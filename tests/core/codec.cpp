@@ -7,8 +7,9 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <vector>
 #include <synapse/core/reflect.hpp>
+#include <utility>
+#include <vector>
 
 namespace core_codec_test {
 
@@ -60,7 +61,8 @@ TEST_CASE("a bool reads from true and false", "[codec]") {
 TEST_CASE("a bool rejects strings and numbers with the actual value", "[codec]") {
     auto s = read_as<bool>(json("true"));
     REQUIRE(s.errors.size() == 1);
-    CHECK(s.errors[0] == field_error{"", "expected boolean, got string \"true\"", "boolean", "string"});
+    CHECK(s.errors[0] ==
+          field_error{"", "expected boolean, got string \"true\"", "boolean", "string"});
     auto n = read_as<bool>(json(1));
     REQUIRE(n.errors.size() == 1);
     CHECK(n.errors[0].message == "expected boolean, got integer 1");
@@ -143,7 +145,8 @@ TEST_CASE("64-bit integers read their full range", "[codec]") {
 TEST_CASE("a floating point number does not read into an integer", "[codec]") {
     auto fraction = read_as<int>(json(1.5), 9);
     REQUIRE(fraction.errors.size() == 1);
-    CHECK(fraction.errors[0] == field_error{"", "expected integer, got number 1.5", "integer", "number"});
+    CHECK(fraction.errors[0] ==
+          field_error{"", "expected integer, got number 1.5", "integer", "number"});
     CHECK(fraction.value == 9);
 
     auto whole = read_as<long>(json(2.0));
@@ -204,7 +207,8 @@ TEST_CASE("a double accepts integers", "[codec]") {
 TEST_CASE("a double rejects strings and null", "[codec]") {
     auto s = read_as<double>(json("1.0"), 2.5);
     REQUIRE(s.errors.size() == 1);
-    CHECK(s.errors[0] == field_error{"", "expected number, got string \"1.0\"", "number", "string"});
+    CHECK(s.errors[0] ==
+          field_error{"", "expected number, got string \"1.0\"", "number", "string"});
     CHECK(s.value == 2.5);
     auto n = read_as<double>(json(nullptr));
     REQUIRE(n.errors.size() == 1);
@@ -228,7 +232,8 @@ TEST_CASE("a string reads JSON strings and rejects other types", "[codec]") {
     CHECK(empty.value.empty());
     auto number = read_as<std::string>(json(5), std::string("kept"));
     REQUIRE(number.errors.size() == 1);
-    CHECK(number.errors[0] == field_error{"", "expected string, got integer 5", "string", "integer"});
+    CHECK(number.errors[0] ==
+          field_error{"", "expected string, got integer 5", "string", "integer"});
     CHECK(number.value == "kept");
     auto array = read_as<std::string>(json::array({"a"}));
     REQUIRE(array.errors.size() == 1);
@@ -277,7 +282,8 @@ TEST_CASE("an optional reads a present value through the contained type", "[code
 TEST_CASE("an optional reports the contained type's error and stays empty", "[codec]") {
     auto bad = read_as<std::optional<int>>(json("five"));
     REQUIRE(bad.errors.size() == 1);
-    CHECK(bad.errors[0] == field_error{"", "expected integer, got string \"five\"", "integer", "string"});
+    CHECK(bad.errors[0] ==
+          field_error{"", "expected integer, got string \"five\"", "integer", "string"});
     CHECK_FALSE(bad.value.has_value());
     auto range = read_as<std::optional<std::uint16_t>>(json(-1));
     REQUIRE(range.errors.size() == 1);
@@ -291,13 +297,13 @@ TEST_CASE("an absent optional field reads as empty and is not required", "[codec
     CHECK_FALSE(absent->seed.has_value());
     CHECK(absent->epochs == 3);
 
-    auto null = synapse::from_json<core_codec_test::with_optional>(
-        json{{"seed", nullptr}, {"epochs", 3}});
+    auto null =
+        synapse::from_json<core_codec_test::with_optional>(json{{"seed", nullptr}, {"epochs", 3}});
     REQUIRE(null.has_value());
     CHECK_FALSE(null->seed.has_value());
 
-    auto present = synapse::from_json<core_codec_test::with_optional>(
-        json{{"seed", 11}, {"epochs", 3}});
+    auto present =
+        synapse::from_json<core_codec_test::with_optional>(json{{"seed", 11}, {"epochs", 3}});
     REQUIRE(present.has_value());
     CHECK(present->seed == 11);
 
@@ -305,8 +311,7 @@ TEST_CASE("an absent optional field reads as empty and is not required", "[codec
     CHECK(schema["required"] == json::array({"epochs"}));
 }
 
-TEST_CASE("an optional writes null when empty and describes itself as anyOf with null",
-          "[codec]") {
+TEST_CASE("an optional writes null when empty and describes itself as anyOf with null", "[codec]") {
     CHECK(codec<std::optional<int>>::write(std::nullopt).is_null());
     CHECK(codec<std::optional<int>>::write(4) == json(4));
     CHECK(codec<std::optional<int>>::schema() ==
@@ -352,7 +357,8 @@ TEST_CASE("nested vectors report the path of every index", "[codec]") {
 TEST_CASE("a vector rejects a value that is not an array", "[codec]") {
     auto v = read_as<std::vector<int>>(json{{"a", 1}});
     REQUIRE(v.errors.size() == 1);
-    CHECK(v.errors[0] == field_error{"", "expected array, got object {\"a\":1}", "array", "object"});
+    CHECK(v.errors[0] ==
+          field_error{"", "expected array, got object {\"a\":1}", "array", "object"});
 }
 
 TEST_CASE("a vector writes as an array and describes its items", "[codec]") {
@@ -365,7 +371,7 @@ TEST_CASE("a vector writes as an array and describes its items", "[codec]") {
 
 TEST_CASE("a map reads every key and value", "[codec]") {
     auto m = read_as<std::map<std::string, int>>(json{{"a", 1}, {"b", 2}},
-                                                  std::map<std::string, int>{{"old", 0}});
+                                                 std::map<std::string, int>{{"old", 0}});
     CHECK(m.errors.empty());
     CHECK(m.value == std::map<std::string, int>{{"a", 1}, {"b", 2}});
 }
@@ -373,7 +379,8 @@ TEST_CASE("a map reads every key and value", "[codec]") {
 TEST_CASE("a bad map value is reported at its key", "[codec]") {
     auto m = read_as<std::map<std::string, int>>(json{{"good", 1}, {"key", "x"}});
     REQUIRE(m.errors.size() == 1);
-    CHECK(m.errors[0] == field_error{"key", "expected integer, got string \"x\"", "integer", "string"});
+    CHECK(m.errors[0] ==
+          field_error{"key", "expected integer, got string \"x\"", "integer", "string"});
 }
 
 TEST_CASE("paths combine map keys and vector indexes", "[codec]") {
@@ -417,8 +424,7 @@ TEST_CASE("a json value accepts anything, so its schema is empty", "[codec]") {
     CHECK(schema.empty());
 }
 
-TEST_CASE("read_state restores the path after nested values and collects all errors",
-          "[codec]") {
+TEST_CASE("read_state restores the path after nested values and collects all errors", "[codec]") {
     synapse::detail::read_state st;
     CHECK(st.path().empty());
     {
@@ -437,7 +443,8 @@ TEST_CASE("read_state restores the path after nested values and collects all err
     CHECK(st.path().empty());
     REQUIRE(st.error_count() == 2);
     CHECK(st.errors()[0] == field_error{"model[3].units", "custom problem", "constraint", "0"});
-    CHECK(st.errors()[1] == field_error{"model", "expected string, got integer 1", "string", "integer"});
+    CHECK(st.errors()[1] ==
+          field_error{"model", "expected string, got integer 1", "string", "integer"});
 }
 
 TEST_CASE("parse options are lenient by default", "[codec]") {

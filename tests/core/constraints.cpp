@@ -5,8 +5,9 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <vector>
 #include <synapse/core/reflect.hpp>
+#include <utility>
+#include <vector>
 
 namespace core_constraints_test {
 
@@ -73,10 +74,10 @@ template <>
 struct synapse::constraints_of<core_constraints_test::external> {
     static const auto& get() {
         using core_constraints_test::external;
-        static const auto rules = synapse::constraints(
-            synapse::rule(&external::level, synapse::rules::in_range(0, 9)),
-            synapse::rule(&external::code, synapse::rules::defaulted,
-                          synapse::rules::pattern("^[A-Z]{3}$")));
+        static const auto rules =
+            synapse::constraints(synapse::rule(&external::level, synapse::rules::in_range(0, 9)),
+                                 synapse::rule(&external::code, synapse::rules::defaulted,
+                                               synapse::rules::pattern("^[A-Z]{3}$")));
         return rules;
     }
 };
@@ -276,8 +277,8 @@ TEST_CASE("a failing constraint is reported at its field with the rule's message
 
 TEST_CASE("every failing constraint is reported, in the order the rules are declared",
           "[constraints]") {
-    json j = {{"train_path", ""},     {"epochs", 0},        {"learning_rate", 12.5},
-              {"optimizer", "adamw"}, {"run_name", "Bad!"}, {"layers", json::array()},
+    json j = {{"train_path", ""},      {"epochs", 0},        {"learning_rate", 12.5},
+              {"optimizer", "adamw"},  {"run_name", "Bad!"}, {"layers", json::array()},
               {"tags", json::object()}};
     auto errors = errors_of<train_params>(j);
     std::vector<std::pair<std::string, std::string>> got;
@@ -364,13 +365,13 @@ TEST_CASE("several rules on one field each report their failure", "[constraints]
 
 TEST_CASE("a float field accepts a value equal to its upper bound", "[constraints]") {
     // JSON 0.3 reads into the float 0.3f; the rule in_range(0.0, 0.3) must accept it.
+    CHECK(errors_of<core_constraints_test::float_bound>(json{{"dropout", 0.31}}) ==
+          std::vector<field_error>{
+              {"dropout", "must be between 0.0 and 0.3, got 0.31", "constraint", ""}});
     auto p = synapse::from_json<core_constraints_test::float_bound>(json{{"dropout", 0.3}});
     INFO((p ? std::string("read fine") : synapse::to_string(p.error())));
     REQUIRE(p.has_value());
     CHECK(p->dropout == 0.3f);
-    CHECK(errors_of<core_constraints_test::float_bound>(json{{"dropout", 0.31}}) ==
-          std::vector<field_error>{
-              {"dropout", "must be between 0.0 and 0.3, got 0.31", "constraint", ""}});
 }
 
 TEST_CASE("constraints_of can declare rules for a type without a constraints() member",
@@ -408,8 +409,8 @@ TEST_CASE("the schema shows constraints with their JSON Schema keywords", "[cons
 TEST_CASE("constraints of an optional field describe its non-null alternative", "[constraints]") {
     json s = synapse::json_schema<train_params>();
     CHECK(s["properties"]["seed"] ==
-          json{{"anyOf", json::array({json{{"type", "integer"}, {"minimum", 0}},
-                                      json{{"type", "null"}}})}});
+          json{{"anyOf",
+                json::array({json{{"type", "integer"}, {"minimum", 0}}, json{{"type", "null"}}})}});
     CHECK(s["properties"]["note"] ==
           json{{"anyOf", json::array({json{{"type", "string"}, {"minLength", 1}},
                                       json{{"type", "null"}}})}});
@@ -428,6 +429,11 @@ TEST_CASE("defaulted fields appear as default in the schema and are not required
     CHECK(ext["required"] == json::array({"level"}));
     CHECK(ext["properties"]["code"] ==
           json{{"type", "string"}, {"default", "ABC"}, {"pattern", "^[A-Z]{3}$"}});
-    CHECK(ext["properties"]["level"] ==
-          json{{"type", "integer"}, {"minimum", 0}, {"maximum", 9}});
+    CHECK(ext["properties"]["level"] == json{{"type", "integer"}, {"minimum", 0}, {"maximum", 9}});
+}
+
+TEST_CASE("an unsigned field compares with signed bounds by value", "[constraints]") {
+    CHECK_FALSE(synapse::rules::in_range(-1, 10).check(5u).has_value());
+    CHECK(synapse::rules::in_range(1, 64).check(0u) == "must be between 1 and 64, got 0");
+    CHECK(synapse::rules::in_range(1, 64).check(65u) == "must be between 1 and 64, got 65");
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace core_enum_test {
@@ -72,8 +73,7 @@ TEST_CASE("an unknown name lists the allowed values", "[enum]") {
 TEST_CASE("enum names are matched case-sensitively", "[enum]") {
     auto upper = read_as(json("SGD"), optimizer::adam);
     REQUIRE(upper.errors.size() == 1);
-    CHECK(upper.errors[0].message ==
-          "expected one of \"sgd\", \"adam\", \"rmsprop\", got \"SGD\"");
+    CHECK(upper.errors[0].message == "expected one of \"sgd\", \"adam\", \"rmsprop\", got \"SGD\"");
     CHECK(upper.value == optimizer::adam);
 }
 

@@ -17,8 +17,8 @@ std::string streamed(const auto& value) {
 
 }  // namespace core_error_test
 
-using synapse::errc;
 using core_error_test::streamed;
+using synapse::errc;
 
 TEST_CASE("every error code has a stable snake_case name", "[error]") {
     const std::vector<std::pair<errc, std::string_view>> names = {
@@ -102,8 +102,8 @@ TEST_CASE("an error prints the exit status of a failed process, including zero",
 
 TEST_CASE("an error prints every failing field, separated by semicolons", "[error]") {
     synapse::error e(errc::validation_failed, "2 fields failed validation");
-    e.fields.push_back({"model.layers[2].size", "expected integer, got string \"x\"", "integer",
-                        "string"});
+    e.fields.push_back(
+        {"model.layers[2].size", "expected integer, got string \"x\"", "integer", "string"});
     e.fields.push_back({"epochs", "missing required field", "present", "absent"});
     CHECK(synapse::to_string(e) ==
           "validation_failed: 2 fields failed validation: model.layers[2].size: expected "
@@ -147,7 +147,8 @@ TEST_CASE("prefix adds context in front of the message and can be chained", "[er
     e.prefix("action train").prefix("pipeline p");
     CHECK(e.message == "pipeline p: action train: reading params: file not found");
     CHECK(e.code == errc::io_error);
-    CHECK(synapse::to_string(e) == "io_error: pipeline p: action train: reading params: file not found");
+    CHECK(synapse::to_string(e) ==
+          "io_error: pipeline p: action train: reading params: file not found");
 }
 
 TEST_CASE("prefix leaves the other context untouched", "[error]") {

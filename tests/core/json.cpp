@@ -60,8 +60,7 @@ TEST_CASE("malformed JSON names the source, line and column", "[json]") {
           "unexpected number literal; expected ']'");
 }
 
-TEST_CASE("an invalid literal on the third line is located at its last read character",
-          "[json]") {
+TEST_CASE("an invalid literal on the third line is located at its last read character", "[json]") {
     const std::string text =
         "{\n"
         "  \"a\": 1,\n"

@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
@@ -148,4 +149,17 @@ TEST_CASE("a TOML key defined twice is config_invalid at the second definition",
     CHECK(result.error().code == errc::config_invalid);
     CHECK_THAT(result.error().where, Contains(file.string() + ":3:"));
     CHECK_THAT(result.error().message, Contains("'a'"));
+}
+
+TEST_CASE("load_environment_file gives a plugin_environment with typed getters", "[environment_file]") {
+    auto dir = std::filesystem::temp_directory_path() / ("synapse-envfile-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "env.toml") << "DEBUG = \"yes\"\nWORKERS = 4\nHOSTS = \"a, b\"\n[model]\nname = \"m\"\n";
+    auto env = synapse::load_environment_file(dir / "env.toml");
+    std::filesystem::remove_all(dir);
+    REQUIRE(env);
+    CHECK(env->get_bool("DEBUG"));
+    CHECK(env->get_int("WORKERS").value() == 4);
+    CHECK(env->get_list("HOSTS") == std::vector<std::string>{"a", "b"});
+    CHECK(env->find("model")->at("name") == "m");
 }

@@ -31,16 +31,32 @@ struct parse_options {
 
 namespace detail {
 
-/// The cursor of one validation pass: the JSON path of the value being read and the errors
-/// found so far.
+/// The cursor of one validation pass: where in the JSON value we are, and the errors found so
+/// far. The path is kept as a stack of segments and only spelled out when an error is recorded,
+/// so validating a good value allocates nothing for paths.
 class read_state {
 public:
-    explicit read_state(parse_options options = {}) : options_(options) {}
+    explicit read_state(parse_options options = {}) : options_(options) { segments_.reserve(8); }
 
     const parse_options& options() const noexcept { return options_; }
-    const std::string& path() const noexcept { return path_; }
     std::vector<field_error>& errors() noexcept { return errors_; }
     std::size_t error_count() const noexcept { return errors_.size(); }
+
+    /// The current JSON path, e.g. "model.layers[2].units" ("" at the root).
+    std::string path() const {
+        std::string out;
+        for (const auto& s : segments_) {
+            if (s.is_index) {
+                out += '[';
+                out += std::to_string(s.index);
+                out += ']';
+            } else {
+                if (!out.empty()) out += '.';
+                out += s.key;
+            }
+        }
+        return out;
+    }
 
     /// Records "expected <expected>, got <actual type> <preview>" at the current path.
     void type_mismatch(std::string_view expected_type, const json& actual) {
@@ -53,41 +69,41 @@ public:
     }
 
     void add(std::string message, std::string expected_value = {}, std::string actual = {}) {
-        errors_.push_back(
-            {path_, std::move(message), std::move(expected_value), std::move(actual)});
+        errors_.push_back({path(), std::move(message), std::move(expected_value), std::move(actual)});
     }
 
-    /// Restores the path when a nested value has been read.
+    /// Pops the segment pushed by enter_key / enter_index when a nested value has been read.
     class scope {
     public:
-        scope(read_state& s, std::size_t length) : s_(s), length_(length) {}
+        explicit scope(read_state& s) : s_(s) {}
         scope(const scope&) = delete;
         scope& operator=(const scope&) = delete;
-        ~scope() { s_.path_.resize(length_); }
+        ~scope() { s_.segments_.pop_back(); }
 
     private:
         read_state& s_;
-        std::size_t length_;
     };
 
+    /// Enters object key `key`, which must outlive the returned scope.
     [[nodiscard]] scope enter_key(std::string_view key) {
-        std::size_t length = path_.size();
-        if (!path_.empty()) path_ += '.';
-        path_ += key;
-        return scope(*this, length);
+        segments_.push_back({key, 0, false});
+        return scope(*this);
     }
 
     [[nodiscard]] scope enter_index(std::size_t index) {
-        std::size_t length = path_.size();
-        path_ += '[';
-        path_ += std::to_string(index);
-        path_ += ']';
-        return scope(*this, length);
+        segments_.push_back({{}, index, true});
+        return scope(*this);
     }
 
 private:
+    struct segment {
+        std::string_view key;
+        std::size_t index;
+        bool is_index;
+    };
+
     parse_options options_;
-    std::string path_;
+    std::vector<segment> segments_;
     std::vector<field_error> errors_;
 };
 

@@ -31,6 +31,7 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "synapse/core/codec.hpp"
@@ -87,13 +88,22 @@ struct range_t {
         static_assert(std::is_arithmetic_v<V>, "synapse::rules::in_range applies to numbers");
         // Compare in the field's own type when it is floating point, so that a float field
         // holding 0.3f meets a bound written as the double 0.3.
+        // Integers of mixed signedness compare by value (std::cmp_less).
         auto below = [&](N bound) {
-            if constexpr (std::is_floating_point_v<V>) return v < static_cast<V>(bound);
-            else return v < bound;
+            if constexpr (std::is_floating_point_v<V>)
+                return v < static_cast<V>(bound);
+            else if constexpr (std::is_integral_v<N> && !std::is_same_v<V, bool>)
+                return std::cmp_less(v, bound);
+            else
+                return v < bound;
         };
         auto above = [&](N bound) {
-            if constexpr (std::is_floating_point_v<V>) return v > static_cast<V>(bound);
-            else return v > bound;
+            if constexpr (std::is_floating_point_v<V>)
+                return v > static_cast<V>(bound);
+            else if constexpr (std::is_integral_v<N> && !std::is_same_v<V, bool>)
+                return std::cmp_greater(v, bound);
+            else
+                return v > bound;
         };
         if ((lo && below(*lo)) || (hi && above(*hi))) {
             if (lo && hi)

@@ -12,7 +12,9 @@
 
 namespace synapse {
 
-using json = nlohmann::json;
+/// JSON values keep their keys in insertion order, so results list their fields in declaration
+/// order (as Pydantic's model_dump does), and small objects live in one vector instead of a tree.
+using json = nlohmann::ordered_json;
 
 /// The JSON Schema name of a value's type: null, boolean, integer, number, string, array, object.
 inline std::string_view json_type_name(const json& j) noexcept {

@@ -24,6 +24,7 @@
 #include "synapse/core/error.hpp"
 #include "synapse/core/expected.hpp"
 #include "synapse/core/json.hpp"
+#include "synapse/plugin/environment.hpp"
 
 namespace synapse {
 
@@ -110,6 +111,13 @@ inline expected<json> load_toml_environment(const std::filesystem::path& file) {
         err.where = file.string();
         return fail(std::move(err));
     }
+}
+
+/// A plugin_environment from a TOML file (nested tables stay nested).
+inline expected<plugin_environment> load_environment_file(const std::filesystem::path& file) {
+    auto values = load_toml_environment(file);
+    if (!values) return fail(std::move(values).error());
+    return plugin_environment(std::move(*values));
 }
 
 }  // namespace synapse

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <synapse/plugin/context.hpp>
 
+// Data prints in insertion order, as Python prints a dict.
 TEST_CASE("the console logger prints lines as synapse-sdk does", "[loggers][console]") {
     std::ostringstream out;
     synapse::console_logger logger(out);
@@ -15,11 +16,11 @@ TEST_CASE("the console logger prints lines as synapse-sdk does", "[loggers][cons
     REQUIRE(ctx.set_progress(2, 4, "train"));
     REQUIRE(ctx.set_metrics({{"loss", 0.25}, {"epoch", 3}}, "train"));
     std::string expected =
-        "INFO: dataset_ready {'name': 'it\\'s', 'none': None, 'ok': True, 'rows': 200}\n"
+        "INFO: dataset_ready {'rows': 200, 'name': 'it\\'s', 'ok': True, 'none': None}\n"
         "INFO: plain\n"
         "WARNING: careful {'ratio': 0.5}\n"
         "INFO: Progress: 0.0% | ETA: Nones\n"
         "INFO: [train] Progress: 50.0% | ETA: 0.0s\n"
-        "INFO: [train] Metrics: {'epoch': 3, 'loss': 0.25}\n";
+        "INFO: [train] Metrics: {'loss': 0.25, 'epoch': 3}\n";
     CHECK(out.str() == expected);
 }
