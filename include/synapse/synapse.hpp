@@ -8,6 +8,7 @@
 #include "synapse/core/error.hpp"
 #include "synapse/core/expected.hpp"
 #include "synapse/core/json.hpp"
+#include "synapse/core/pattern.hpp"
 #include "synapse/core/reflect.hpp"
 #include "synapse/executors/directory_executor.hpp"
 #include "synapse/executors/local_executor.hpp"

@@ -14,6 +14,7 @@
 // (enum.hpp) and structs reflected with SYNAPSE_REFLECT (reflect.hpp).
 // Specialise `synapse::codec<T>` for any other type, following the members below.
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
@@ -96,22 +97,35 @@ enum class errc {
 /// The stable snake_case name of a code, e.g. "validation_failed".
 constexpr std::string_view to_string(errc code) noexcept {
     switch (code) {
-        case errc::invalid_json: return "invalid_json";
-        case errc::validation_failed: return "validation_failed";
-        case errc::unknown_action: return "unknown_action";
-        case errc::action_failed: return "action_failed";
-        case errc::invalid_argument: return "invalid_argument";
-        case errc::config_not_found: return "config_not_found";
-        case errc::config_invalid: return "config_invalid";
-        case errc::io_error: return "io_error";
-        case errc::protocol_error: return "protocol_error";
-        case errc::process_failed: return "process_failed";
-        case errc::timeout: return "timeout";
+        case errc::invalid_json:
+            return "invalid_json";
+        case errc::validation_failed:
+            return "validation_failed";
+        case errc::unknown_action:
+            return "unknown_action";
+        case errc::action_failed:
+            return "action_failed";
+        case errc::invalid_argument:
+            return "invalid_argument";
+        case errc::config_not_found:
+            return "config_not_found";
+        case errc::config_invalid:
+            return "config_invalid";
+        case errc::io_error:
+            return "io_error";
+        case errc::protocol_error:
+            return "protocol_error";
+        case errc::process_failed:
+            return "process_failed";
+        case errc::timeout:
+            return "timeout";
     }
     return "unknown_error";
 }
 
-inline std::ostream& operator<<(std::ostream& os, errc code) { return os << to_string(code); }
+inline std::ostream& operator<<(std::ostream& os, errc code) {
+    return os << to_string(code);
+}
 
 /// One failing field of a validated value.
 struct field_error {
@@ -129,12 +143,12 @@ struct error {
     error(errc c, std::string msg) : code(c), message(std::move(msg)) {}
 
     errc code = errc::invalid_argument;
-    std::string message;                ///< one human sentence, no trailing newline
-    std::string where;                  ///< field path, or file:line for config files
-    std::optional<int> http_status;     ///< HTTP status when the failure came from a server
-    std::string job_id;                 ///< the job the failure belongs to, when known
-    std::vector<field_error> fields;    ///< every failing field, for validation_failed
-    std::optional<int> exit_code;       ///< the exit status of a failed child process
+    std::string message;              ///< one human sentence, no trailing newline
+    std::string where;                ///< field path, or file:line for config files
+    std::optional<int> http_status;   ///< HTTP status when the failure came from a server
+    std::string job_id;               ///< the job the failure belongs to, when known
+    std::vector<field_error> fields;  ///< every failing field, for validation_failed
+    std::optional<int> exit_code;     ///< the exit status of a failed child process
 
     /// Adds context to the message: "reading params: <message>".
     error& prefix(std::string_view context) {
@@ -161,7 +175,9 @@ inline std::string to_string(const error& e) {
     return out;
 }
 
-inline std::ostream& operator<<(std::ostream& os, const error& e) { return os << to_string(e); }
+inline std::ostream& operator<<(std::ostream& os, const error& e) {
+    return os << to_string(e);
+}
 
 }  // namespace synapse
 
@@ -178,7 +194,8 @@ inline std::ostream& operator<<(std::ostream& os, const error& e) { return os <<
 #else
 #include <version>
 #if !defined(__cpp_lib_expected)
-#error "synapse-cpp needs <tl/expected.hpp> or C++23's std::expected: install tl-expected, or compile with -std=c++23 (g++ 12 or newer)."
+#error \
+    "synapse-cpp needs <tl/expected.hpp> or C++23's std::expected: install tl-expected, or compile with -std=c++23 (g++ 12 or newer)."
 #endif
 #include <expected>
 #endif
@@ -201,7 +218,9 @@ using unexpected_type = std::unexpected<E>;
 #endif
 
 /// Wraps an error for returning from a function whose result is `expected<T>`.
-inline unexpected_type<error> fail(error e) { return unexpected_type<error>(std::move(e)); }
+inline unexpected_type<error> fail(error e) {
+    return unexpected_type<error>(std::move(e));
+}
 
 /// Shorthand: `return synapse::fail(errc::io_error, "cannot read params file");`
 inline unexpected_type<error> fail(errc code, std::string message) {
@@ -248,15 +267,23 @@ using json = nlohmann::ordered_json;
 /// The JSON Schema name of a value's type: null, boolean, integer, number, string, array, object.
 inline std::string_view json_type_name(const json& j) noexcept {
     switch (j.type()) {
-        case json::value_t::null: return "null";
-        case json::value_t::boolean: return "boolean";
+        case json::value_t::null:
+            return "null";
+        case json::value_t::boolean:
+            return "boolean";
         case json::value_t::number_integer:
-        case json::value_t::number_unsigned: return "integer";
-        case json::value_t::number_float: return "number";
-        case json::value_t::string: return "string";
-        case json::value_t::array: return "array";
-        case json::value_t::object: return "object";
-        default: return "binary";
+        case json::value_t::number_unsigned:
+            return "integer";
+        case json::value_t::number_float:
+            return "number";
+        case json::value_t::string:
+            return "string";
+        case json::value_t::array:
+            return "array";
+        case json::value_t::object:
+            return "object";
+        default:
+            return "binary";
     }
 }
 
@@ -286,9 +313,9 @@ inline expected<json> parse_json(std::string_view text, std::string_view source 
             reason = reason.substr(pos + 2);
         else if (auto p2 = reason.rfind("] "); p2 != std::string::npos)
             reason = reason.substr(p2 + 2);
-        error err{errc::invalid_json,
-                  "invalid JSON in " + std::string(source) + " at line " + std::to_string(line) +
-                      ", column " + std::to_string(column) + ": " + reason};
+        error err{errc::invalid_json, "invalid JSON in " + std::string(source) + " at line " +
+                                          std::to_string(line) + ", column " +
+                                          std::to_string(column) + ": " + reason};
         err.where = std::string(source) + ":" + std::to_string(line) + ":" + std::to_string(column);
         return fail(std::move(err));
     }
@@ -311,8 +338,8 @@ namespace detail {
 /// far. The path is kept as a stack of segments and only spelled out when an error is recorded,
 /// so validating a good value allocates nothing for paths.
 class read_state {
-public:
-    explicit read_state(parse_options options = {}) : options_(options) { segments_.reserve(8); }
+  public:
+    explicit read_state(parse_options options = {}) : options_(options) {}
 
     const parse_options& options() const noexcept { return options_; }
     std::vector<field_error>& errors() noexcept { return errors_; }
@@ -321,16 +348,18 @@ public:
     /// The current JSON path, e.g. "model.layers[2].units" ("" at the root).
     std::string path() const {
         std::string out;
-        for (const auto& s : segments_) {
+        for (std::size_t i = 0; i < depth_ && i < max_depth; ++i) {
+            const auto& s = segments_[i];
             if (s.is_index) {
                 out += '[';
-                out += std::to_string(s.index);
+                out += std::to_string(s.key_size);
                 out += ']';
             } else {
                 if (!out.empty()) out += '.';
-                out += s.key;
+                out.append(s.key_data, s.key_size);
             }
         }
+        if (depth_ > max_depth) out += "...";
         return out;
     }
 
@@ -345,41 +374,52 @@ public:
     }
 
     void add(std::string message, std::string expected_value = {}, std::string actual = {}) {
-        errors_.push_back({path(), std::move(message), std::move(expected_value), std::move(actual)});
+        errors_.push_back(
+            {path(), std::move(message), std::move(expected_value), std::move(actual)});
     }
 
     /// Pops the segment pushed by enter_key / enter_index when a nested value has been read.
     class scope {
-    public:
+      public:
         explicit scope(read_state& s) : s_(s) {}
         scope(const scope&) = delete;
         scope& operator=(const scope&) = delete;
-        ~scope() { s_.segments_.pop_back(); }
+        ~scope() { --s_.depth_; }
 
-    private:
+      private:
         read_state& s_;
     };
 
     /// Enters object key `key`, which must outlive the returned scope.
     [[nodiscard]] scope enter_key(std::string_view key) {
-        segments_.push_back({key, 0, false});
+        push({key.data(), key.size(), false});
         return scope(*this);
     }
 
     [[nodiscard]] scope enter_index(std::size_t index) {
-        segments_.push_back({{}, index, true});
+        push({nullptr, index, true});
         return scope(*this);
     }
 
-private:
+  private:
+    // Trivial, so the segment stack below costs nothing to create.
     struct segment {
-        std::string_view key;
-        std::size_t index;
+        const char* key_data;
+        std::size_t key_size;  // or the array index
         bool is_index;
     };
 
+    // Paths deeper than this are shown cut short with "..." (no allocation while reading).
+    static constexpr std::size_t max_depth = 32;
+
+    void push(segment s) {
+        if (depth_ < max_depth) segments_[depth_] = s;
+        ++depth_;
+    }
+
     parse_options options_;
-    std::vector<segment> segments_;
+    std::array<segment, max_depth> segments_;  // only [0, depth_) is ever read
+    std::size_t depth_ = 0;
     std::vector<field_error> errors_;
 };
 
@@ -425,8 +465,7 @@ struct codec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, boo
         using limits = std::numeric_limits<T>;
         if (j.is_number_unsigned()) {
             auto v = j.get<std::uint64_t>();
-            if (v > static_cast<std::uint64_t>(limits::max()))
-                return out_of_range(j, st);
+            if (v > static_cast<std::uint64_t>(limits::max())) return out_of_range(j, st);
             out = static_cast<T>(v);
         } else if (j.is_number_integer()) {
             auto v = j.get<std::int64_t>();
@@ -451,11 +490,11 @@ struct codec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, boo
         return s;
     }
 
-private:
+  private:
     static void out_of_range(const json& j, detail::read_state& st) {
         using limits = std::numeric_limits<T>;
-        st.add("integer " + j.dump() + " does not fit in [" + std::to_string(limits::min()) +
-                   ", " + std::to_string(limits::max()) + "]",
+        st.add("integer " + j.dump() + " does not fit in [" + std::to_string(limits::min()) + ", " +
+                   std::to_string(limits::max()) + "]",
                "integer in [" + std::to_string(limits::min()) + ", " +
                    std::to_string(limits::max()) + "]",
                j.dump());
@@ -480,7 +519,7 @@ struct codec<std::string> {
     static constexpr bool supported = true;
     static void read(const json& j, std::string& out, detail::read_state& st) {
         if (j.is_string())
-            out = j.get<std::string>();
+            out = j.get_ref<const std::string&>();
         else
             st.type_mismatch("string", j);
     }
@@ -522,10 +561,10 @@ struct codec<std::optional<T>> {
         codec<T>::read(j, value, st);
         if (st.error_count() == before) out = std::move(value);
     }
-    static json write(const std::optional<T>& v) {
-        return v ? codec<T>::write(*v) : json(nullptr);
+    static json write(const std::optional<T>& v) { return v ? codec<T>::write(*v) : json(nullptr); }
+    static json schema() {
+        return {{"anyOf", json::array({codec<T>::schema(), {{"type", "null"}}})}};
     }
-    static json schema() { return {{"anyOf", json::array({codec<T>::schema(), {{"type", "null"}}})}}; }
 };
 
 template <class T, class A>
@@ -590,6 +629,9 @@ struct codec<std::map<std::string, T, C, A>> {
 //         }
 //     };
 //
+// `pattern(regex)` lives in <synapse/core/pattern.hpp>, so that only the files that use it pay
+// for <regex> at compile time.
+//
 // Every non-optional field is required unless a rule marks it `defaulted`, in which case an
 // absent field keeps the value the struct's default member initializer gave it. Types that
 // cannot carry a member function specialise `synapse::constraints_of<T>` instead.
@@ -599,7 +641,6 @@ struct codec<std::map<std::string, T, C, A>> {
 #include <initializer_list>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -722,29 +763,8 @@ struct one_of_t {
     }
     void describe(json& s) const { s["enum"] = allowed; }
 };
-inline one_of_t one_of(std::initializer_list<std::string> allowed) { return {allowed}; }
-
-/// The string (or path) matches an ECMAScript regular expression somewhere, as JSON Schema's
-/// `pattern` does: anchor it with ^...$ to match the whole value.
-struct pattern_t {
-    std::string source;
-    std::shared_ptr<const std::regex> re;
-
-    template <class V>
-    std::optional<std::string> check(const V& v) const {
-        std::string text;
-        if constexpr (std::is_same_v<V, std::filesystem::path>)
-            text = v.string();
-        else
-            text = std::string(v);
-        if (std::regex_search(text, *re)) return std::nullopt;
-        return "must match /" + source + "/, got \"" + text + "\"";
-    }
-    void describe(json& s) const { s["pattern"] = source; }
-};
-inline pattern_t pattern(std::string source) {
-    auto re = std::make_shared<const std::regex>(source, std::regex::ECMAScript);
-    return {std::move(source), std::move(re)};
+inline one_of_t one_of(std::initializer_list<std::string> allowed) {
+    return {allowed};
 }
 
 /// A string, path, array or map that is not empty.
@@ -773,8 +793,7 @@ struct field_rule {
     M T::*member;
     std::tuple<Checks...> checks;
 
-    static constexpr bool marks_default =
-        (std::is_same_v<Checks, rules::defaulted_t> || ...);
+    static constexpr bool marks_default = (std::is_same_v<Checks, rules::defaulted_t> || ...);
 
     /// Runs every check on the field's value (the contained value of an optional that holds
     /// one) and records failures at the current path.
@@ -791,7 +810,7 @@ struct field_rule {
         std::apply([&](const auto&... c) { (c.describe(schema), ...); }, checks);
     }
 
-private:
+  private:
     template <class V>
     void run(const V& value, detail::read_state& st) const {
         std::apply(
@@ -859,7 +878,9 @@ template <class E>
 struct enum_traits;
 
 template <class E>
-concept ReflectedEnum = std::is_enum_v<E> && requires { enum_traits<E>::values; };
+concept ReflectedEnum = std::is_enum_v<E> && requires {
+    enum_traits<E>::values;
+};
 
 /// The JSON name of an enumerator, or "" for a value that was not reflected.
 template <ReflectedEnum E>
@@ -912,13 +933,58 @@ struct codec<E> {
 
 /// Reflects enum `E` (use at global scope, with the qualified name): each listed enumerator
 /// reads from and writes to its own name.
-#define SYNAPSE_REFLECT_ENUM(E, ...)                                                     \
-    template <>                                                                          \
-    struct synapse::enum_traits<E> {                                                     \
-        static constexpr std::pair<E, std::string_view> values[] = {                     \
-            BOOST_PP_SEQ_FOR_EACH(SYNAPSE_DETAIL_ENUM_ENTRY, E,                          \
-                                  BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))};               \
+#define SYNAPSE_REFLECT_ENUM(E, ...)                                                       \
+    template <>                                                                            \
+    struct synapse::enum_traits<E> {                                                       \
+        static constexpr std::pair<E, std::string_view> values[] = {BOOST_PP_SEQ_FOR_EACH( \
+            SYNAPSE_DETAIL_ENUM_ENTRY, E, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))};         \
     };
+// ---- synapse/core/pattern.hpp ----
+// The `pattern` constraint: a string (or path) field matches an ECMAScript regular expression.
+// Separate from constraints.hpp because <regex> is slow to compile.
+//
+//     synapse::rule(&params::run_name, synapse::rules::pattern("^[a-z0-9-]+$"))
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <type_traits>
+
+
+namespace synapse::rules {
+
+/// The string (or path) matches an ECMAScript regular expression somewhere, as JSON Schema's
+/// `pattern` does: anchor it with ^...$ to match the whole value.
+struct pattern_t {
+    std::string source;
+    std::shared_ptr<const std::regex> re;
+
+    template <class V>
+    std::optional<std::string> check(const V& v) const {
+        std::string text;
+        if constexpr (std::is_same_v<V, std::filesystem::path>)
+            text = v.string();
+        else
+            text = std::string(v);
+        if (!re) return "pattern /" + source + "/ is not a valid regular expression";
+        if (std::regex_search(text, *re)) return std::nullopt;
+        return "must match /" + source + "/, got \"" + text + "\"";
+    }
+    void describe(json& s) const { s["pattern"] = source; }
+};
+/// A malformed expression does not throw: every value then fails with a message saying so.
+inline pattern_t pattern(std::string source) {
+    std::shared_ptr<const std::regex> re;
+    try {
+        re = std::make_shared<const std::regex>(source, std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+    }
+    return {std::move(source), std::move(re)};
+}
+
+}  // namespace synapse::rules
 // ---- synapse/core/reflect.hpp ----
 // Plain structs as JSON, through Boost.Hana reflection. Reflect a struct once, at global scope:
 //
@@ -929,6 +995,7 @@ struct codec<E> {
 // field with its JSON path), `synapse::to_json(p)` writes it and
 // `synapse::json_schema<train_params>()` describes it. Constraints: see constraints.hpp.
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -941,6 +1008,7 @@ struct codec<E> {
 #include <boost/hana/concept/struct.hpp>
 #include <boost/hana/first.hpp>
 #include <boost/hana/for_each.hpp>
+#include <boost/hana/length.hpp>
 #include <boost/hana/second.hpp>
 #include <boost/hana/string.hpp>
 
@@ -987,12 +1055,14 @@ int field_index(const T& object, const void* address) {
 template <class T>
 struct codec<T, std::enable_if_t<boost::hana::Struct<T>::value>> {
     static constexpr bool supported = true;
+    static constexpr std::size_t field_count =
+        decltype(boost::hana::length(boost::hana::accessors<T>()))::value;
 
     static void read(const json& j, T& out, detail::read_state& st) {
         if (!j.is_object()) return st.type_mismatch("object", j);
         const auto& names = detail::field_names<T>();
         const auto& rules = constraints_of<T>::get();
-        std::vector<char> ok(names.size(), 0);
+        std::array<bool, field_count> ok{};
 
         std::size_t index = 0;
         boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
@@ -1044,10 +1114,14 @@ struct codec<T, std::enable_if_t<boost::hana::Struct<T>::value>> {
 
     static json write(const T& value) {
         json out = json::object();
+        // Field names are unique, so append in declaration order without looking keys up.
+        auto& fields = out.get_ref<json::object_t&>();
+        fields.reserve(field_count);
         boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
             const auto& member = boost::hana::second(pair)(value);
             using M = std::remove_cvref_t<decltype(member)>;
-            out[boost::hana::to<const char*>(boost::hana::first(pair))] = codec<M>::write(member);
+            fields.json::object_t::Container::emplace_back(
+                boost::hana::to<const char*>(boost::hana::first(pair)), codec<M>::write(member));
         });
         return out;
     }
@@ -1093,7 +1167,7 @@ struct codec<T, std::enable_if_t<boost::hana::Struct<T>::value>> {
         return s;
     }
 
-private:
+  private:
     template <class Rules>
     static bool has_default(const Rules& rules, const T& object, const void* address) {
         return std::apply(
@@ -1214,15 +1288,15 @@ extern "C" char** environ;
 namespace synapse::detail {
 
 struct subprocess_spec {
-    std::vector<std::string> argv;                      ///< argv[0] is looked up in PATH
-    std::filesystem::path working_dir;                  ///< empty: inherit
-    std::map<std::string, std::string> set_env;         ///< added or overridden
-    std::vector<std::string> unset_env;                 ///< removed from the inherited environment
-    std::chrono::milliseconds timeout{0};               ///< 0: none
+    std::vector<std::string> argv;               ///< argv[0] is looked up in PATH
+    std::filesystem::path working_dir;           ///< empty: inherit
+    std::map<std::string, std::string> set_env;  ///< added or overridden
+    std::vector<std::string> unset_env;          ///< removed from the inherited environment
+    std::chrono::milliseconds timeout{0};        ///< 0: none
 };
 
 struct subprocess_outcome {
-    int exit_code = -1;      ///< exit status, or 128 + signal
+    int exit_code = -1;  ///< exit status, or 128 + signal
     bool timed_out = false;
 };
 
@@ -1254,10 +1328,12 @@ inline expected<subprocess_outcome> run_subprocess(
     int out_pipe[2], err_pipe[2], exec_pipe[2];
     if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 ||
         pipe2(exec_pipe, O_CLOEXEC) != 0)
-        return fail(errc::process_failed, std::string("cannot create pipes: ") + std::strerror(errno));
+        return fail(errc::process_failed,
+                    std::string("cannot create pipes: ") + std::strerror(errno));
 
     pid_t pid = fork();
-    if (pid < 0) return fail(errc::process_failed, std::string("fork failed: ") + std::strerror(errno));
+    if (pid < 0)
+        return fail(errc::process_failed, std::string("fork failed: ") + std::strerror(errno));
     if (pid == 0) {
         dup2(out_pipe[1], STDOUT_FILENO);
         dup2(err_pipe[1], STDERR_FILENO);
@@ -1279,7 +1355,8 @@ inline expected<subprocess_outcome> run_subprocess(
     int exec_errno = 0;
     bool chdir_failed = false;
     if (read(exec_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno)
-        chdir_failed = !spec.working_dir.empty() && !std::filesystem::is_directory(spec.working_dir);
+        chdir_failed =
+            !spec.working_dir.empty() && !std::filesystem::is_directory(spec.working_dir);
     close(exec_pipe[0]);
 
     std::string buffers[2];
@@ -1332,9 +1409,9 @@ inline expected<subprocess_outcome> run_subprocess(
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (exec_errno != 0) {
-        std::string what = chdir_failed ? "cannot enter working directory '" +
-                                              spec.working_dir.string() + "'"
-                                        : "cannot start '" + spec.argv[0] + "'";
+        std::string what =
+            chdir_failed ? "cannot enter working directory '" + spec.working_dir.string() + "'"
+                         : "cannot start '" + spec.argv[0] + "'";
         error e(errc::process_failed, what + ": " + std::strerror(exec_errno));
         e.where = chdir_failed ? spec.working_dir.string() : spec.argv[0];
         return fail(std::move(e));
@@ -1361,24 +1438,28 @@ namespace synapse {
 struct sync_executor_tag {};
 
 template <class E>
-concept ExecutorProtocol =
-    requires { typename E::executor_concept; } &&
-    std::derived_from<typename E::executor_concept, sync_executor_tag> &&
-    requires(E& e, std::string_view action, const json& params) {
-        { e.execute(action, params) } -> std::same_as<expected<json>>;
-    };
+concept ExecutorProtocol = requires {
+    typename E::executor_concept;
+}
+&&std::derived_from<typename E::executor_concept, sync_executor_tag>&& requires(
+    E& e, std::string_view action, const json& params) {
+    { e.execute(action, params) } -> std::same_as<expected<json>>;
+};
 
 /// States why `E` is not an ExecutorProtocol, one sentence per requirement.
 template <class E>
 constexpr bool check_executor() {
 #if !defined(SYNAPSE_DISABLE_CONCEPT_CHECKS)
-    static_assert(requires { typename E::executor_concept; },
-                  "not an ExecutorProtocol: declare `using executor_concept = "
-                  "synapse::sync_executor_tag;` in the executor");
-    static_assert(requires(E& e, std::string_view action, const json& params) {
-        { e.execute(action, params) } -> std::same_as<expected<json>>;
-    }, "not an ExecutorProtocol: needs `expected<json> execute(std::string_view action, const "
-       "json& params)`");
+    static_assert(
+        requires { typename E::executor_concept; },
+        "not an ExecutorProtocol: declare `using executor_concept = "
+        "synapse::sync_executor_tag;` in the executor");
+    static_assert(
+        requires(E & e, std::string_view action, const json& params) {
+            { e.execute(action, params) } -> std::same_as<expected<json>>;
+        },
+        "not an ExecutorProtocol: needs `expected<json> execute(std::string_view action, const "
+        "json& params)`");
 #endif
     return ExecutorProtocol<E>;
 }
@@ -1446,8 +1527,8 @@ inline expected<json> read_params(const env_lookup& env = process_env) {
         buffer << in.rdbuf();
         return parse_json(buffer.str(), *file);
     }
-    return fail(errc::protocol_error, "no params provided via " + std::string(params_var) +
-                                          " or " + std::string(params_file_var));
+    return fail(errc::protocol_error, "no params provided via " + std::string(params_var) + " or " +
+                                          std::string(params_file_var));
 }
 
 /// The job id: SYNAPSE_JOB_ID, else RAY_JOB_ID.
@@ -1475,7 +1556,7 @@ inline std::string format_result(const json& result) {
 /// end marker; the last complete one wins, so marker-like text printed by the action earlier
 /// (or inside other lines) does not confuse it.
 class result_scanner {
-public:
+  public:
     /// Feeds one line (without its newline; a trailing '\r' is ignored).
     void feed(std::string_view line) {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -1530,7 +1611,7 @@ public:
         return parsed;
     }
 
-private:
+  private:
     enum class state { idle, after_start, after_value };
     state state_ = state::idle;
     std::string pending_;
@@ -1550,16 +1631,16 @@ inline expected<json> parse_result(std::string_view output) {
 namespace synapse {
 
 struct process_options {
-    std::filesystem::path working_dir;            ///< the child's working directory (empty: ours)
-    std::map<std::string, std::string> env;       ///< set in the child's environment
-    std::optional<std::string> job_id;            ///< passed as SYNAPSE_JOB_ID
-    std::chrono::milliseconds timeout{0};         ///< kill the child after this long (0: never)
+    std::filesystem::path working_dir;       ///< the child's working directory (empty: ours)
+    std::map<std::string, std::string> env;  ///< set in the child's environment
+    std::optional<std::string> job_id;       ///< passed as SYNAPSE_JOB_ID
+    std::chrono::milliseconds timeout{0};    ///< kill the child after this long (0: never)
     /// Each output line that is not part of the result; `is_stderr` tells the stream.
     std::function<void(bool is_stderr, std::string_view line)> on_output;
 };
 
 class process_executor {
-public:
+  public:
     using executor_concept = sync_executor_tag;
 
     /// Runs actions of a plugin binary (the action name is the entrypoint).
@@ -1605,7 +1686,8 @@ public:
         auto outcome = detail::run_subprocess(spec, [&](bool is_stderr, std::string_view line) {
             if (!is_stderr) {
                 scanner.feed(line);
-                bool marker = line == job_protocol::result_start || line == job_protocol::result_end;
+                bool marker =
+                    line == job_protocol::result_start || line == job_protocol::result_end;
                 bool hidden = marker || after_start;
                 after_start = line == job_protocol::result_start;
                 if (hidden) return;
@@ -1642,7 +1724,7 @@ public:
         return scanner.result();
     }
 
-private:
+  private:
     static expected<std::filesystem::path> write_params_file(const std::string& text) {
         std::error_code ec;
         auto dir = std::filesystem::temp_directory_path(ec);
@@ -2349,7 +2431,7 @@ extern "C" char** environ;  // POSIX: the process environment
 namespace synapse {
 
 class plugin_environment {
-public:
+  public:
     plugin_environment() = default;
 
     /// From a JSON object (values of any JSON type; TOML and YAML sources arrive this way).
@@ -2479,7 +2561,8 @@ public:
         if (!v) return fallback;
         std::vector<std::string> out;
         if (v->is_array()) {
-            for (const auto& item : *v) out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+            for (const auto& item : *v)
+                out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
             return out;
         }
         if (!v->is_string()) return fallback;
@@ -2502,11 +2585,12 @@ public:
     std::map<std::string, std::string> to_strings() const {
         std::map<std::string, std::string> out;
         for (auto it = values_.begin(); it != values_.end(); ++it)
-            if (!it->is_null()) out[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
+            if (!it->is_null())
+                out[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
         return out;
     }
 
-private:
+  private:
     static std::string trim(const std::string& s) {
         auto b = s.find_first_not_of(" \t\r\n");
         if (b == std::string::npos) return {};
@@ -2589,13 +2673,20 @@ enum class log_level { debug, info, success, warning, danger, error, critical };
 
 constexpr std::string_view to_string(log_level level) noexcept {
     switch (level) {
-        case log_level::debug: return "debug";
-        case log_level::info: return "info";
-        case log_level::success: return "success";
-        case log_level::warning: return "warning";
-        case log_level::danger: return "danger";
-        case log_level::error: return "error";
-        case log_level::critical: return "critical";
+        case log_level::debug:
+            return "debug";
+        case log_level::info:
+            return "info";
+        case log_level::success:
+            return "success";
+        case log_level::warning:
+            return "warning";
+        case log_level::danger:
+            return "danger";
+        case log_level::error:
+            return "error";
+        case log_level::critical:
+            return "critical";
     }
     return "info";
 }
@@ -2613,9 +2704,9 @@ struct progress_record {
     std::string_view step;  ///< empty when no step was given
     std::int64_t current;
     std::int64_t total;
-    double percent;                ///< round(current / total * 100, 2)
-    double elapsed;                ///< seconds since this step's progress started, rounded to 2
-    std::optional<double> eta;     ///< seconds left, rounded to 2; empty while current == 0
+    double percent;             ///< round(current / total * 100, 2)
+    double elapsed;             ///< seconds since this step's progress started, rounded to 2
+    std::optional<double> eta;  ///< seconds left, rounded to 2; empty while current == 0
     std::chrono::system_clock::time_point time;
 };
 
@@ -2637,20 +2728,22 @@ concept Logger = requires(L& logger, const log_record& l, const progress_record&
 
 /// A non-owning, type-erased reference to any Logger (two pointers; cheap to copy).
 class logger_ref {
-public:
+  public:
     template <Logger L>
-        requires(!std::same_as<std::remove_cvref_t<L>, logger_ref>)
-    logger_ref(L& logger) noexcept  // NOLINT: implicit by design
+    requires(!std::same_as<std::remove_cvref_t<L>, logger_ref>) logger_ref(L& logger)
+    noexcept  // NOLINT: implicit by design
         : self_(&logger),
           on_log_([](void* s, const log_record& r) { static_cast<L*>(s)->on_log(r); }),
-          on_progress_([](void* s, const progress_record& r) { static_cast<L*>(s)->on_progress(r); }),
-          on_metrics_([](void* s, const metrics_record& r) { static_cast<L*>(s)->on_metrics(r); }) {}
+          on_progress_(
+              [](void* s, const progress_record& r) { static_cast<L*>(s)->on_progress(r); }),
+          on_metrics_([](void* s, const metrics_record& r) { static_cast<L*>(s)->on_metrics(r); }) {
+    }
 
     void on_log(const log_record& r) const { on_log_(self_, r); }
     void on_progress(const progress_record& r) const { on_progress_(self_, r); }
     void on_metrics(const metrics_record& r) const { on_metrics_(self_, r); }
 
-private:
+  private:
     void* self_;
     void (*on_log_)(void*, const log_record&);
     void (*on_progress_)(void*, const progress_record&);
@@ -2670,16 +2763,19 @@ namespace synapse {
 
 /// A context serves one action run, from one thread at a time.
 class context {
-public:
+  public:
     using clock_function = std::function<std::chrono::steady_clock::time_point()>;
 
     /// A context with an empty environment and no job id.
-    explicit context(logger_ref logger) : logger_(logger), env_(&owned_env_) {}
+    explicit context(logger_ref logger) : logger_(logger), env_(&empty_environment()) {}
 
     /// A context that owns its environment.
     context(logger_ref logger, plugin_environment&& env,
             std::optional<std::string> job_id = std::nullopt)
-        : logger_(logger), owned_env_(std::move(env)), env_(&owned_env_), job_id_(std::move(job_id)) {}
+        : logger_(logger),
+          owned_env_(std::move(env)),
+          env_(&*owned_env_),
+          job_id_(std::move(job_id)) {}
 
     /// A context that refers to `env`, which must outlive it (no copy per run).
     context(logger_ref logger, const plugin_environment& env,
@@ -2714,13 +2810,14 @@ public:
         if (current > 0)
             eta = round2(elapsed / static_cast<double>(current) *
                          static_cast<double>(total - current));
-        progress_record record{step,
-                               current,
-                               total,
-                               round2(static_cast<double>(current) / static_cast<double>(total) * 100.0),
-                               round2(elapsed),
-                               eta,
-                               std::chrono::system_clock::now()};
+        progress_record record{
+            step,
+            current,
+            total,
+            round2(static_cast<double>(current) / static_cast<double>(total) * 100.0),
+            round2(elapsed),
+            eta,
+            std::chrono::system_clock::now()};
         logger_.on_progress(record);
         return {};
     }
@@ -2751,11 +2848,16 @@ public:
     /// Replaces the clock used for elapsed time and ETA (tests use a manual clock).
     void set_clock(clock_function clock) { now_ = std::move(clock); }
 
-private:
+  private:
     static double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
     logger_ref logger_;
-    plugin_environment owned_env_;
+    static const plugin_environment& empty_environment() {
+        static const plugin_environment empty;
+        return empty;
+    }
+
+    std::optional<plugin_environment> owned_env_;
     const plugin_environment* env_;
     std::optional<std::string> job_id_;
     std::map<std::string, std::chrono::steady_clock::time_point, std::less<>> progress_start_;
@@ -2772,27 +2874,33 @@ namespace detail {
 template <class A>
 concept has_action_name = requires {
     { A::name } -> std::convertible_to<std::string_view>;
-    requires std::string_view(A::name).size() > 0;
+    requires std::string_view(A::name)
+    .size() > 0;
 };
 template <class A>
-concept has_params_type = requires { typename A::params_type; };
+concept has_params_type = requires {
+    typename A::params_type;
+};
 template <class A>
-concept has_result_type = requires { typename A::result_type; };
+concept has_result_type = requires {
+    typename A::result_type;
+};
 
 template <class A>
-concept has_execute = has_params_type<A> && requires(A& a, const typename A::params_type& p,
-                                                     context& ctx) { a.execute(p, ctx); };
+concept has_execute = has_params_type<A> &&
+    requires(A& a, const typename A::params_type& p, context& ctx) {
+    a.execute(p, ctx);
+};
 
 template <class A>
 struct execute_returns_result : std::false_type {};
 template <class A>
-    requires has_execute<A> && has_result_type<A>
+requires has_execute<A> && has_result_type<A>
 struct execute_returns_result<A> {
     using R = std::remove_cvref_t<decltype(std::declval<A&>().execute(
         std::declval<const typename A::params_type&>(), std::declval<context&>()))>;
-    static constexpr bool value =
-        std::is_same_v<R, typename A::result_type> ||
-        std::is_same_v<R, expected<typename A::result_type>>;
+    static constexpr bool value = std::is_same_v<R, typename A::result_type> ||
+                                  std::is_same_v<R, expected<typename A::result_type>>;
 };
 
 template <class T>
@@ -2802,10 +2910,10 @@ concept reflectable_if_present = Reflectable<T>;
 
 /// A plugin action (see the top of this header).
 template <class A>
-concept Action = detail::has_action_name<A> && detail::has_params_type<A> &&
-                 detail::has_result_type<A> && std::default_initializable<A> &&
-                 Reflectable<typename A::params_type> && Reflectable<typename A::result_type> &&
-                 detail::execute_returns_result<A>::value;
+concept Action =
+    detail::has_action_name<A> && detail::has_params_type<A> && detail::has_result_type<A> &&
+    std::default_initializable<A> && Reflectable<typename A::params_type> &&
+    Reflectable<typename A::result_type> && detail::execute_returns_result<A>::value;
 
 /// States, one sentence per requirement, why `A` is not an Action. Returns true so it can sit
 /// in a static_assert or a constant.
@@ -2848,14 +2956,14 @@ template <class A>
 expected<typename A::result_type> invoke_action(A& action, const typename A::params_type& params,
                                                 context& ctx) {
     static_assert(check_action<A>());
-    const std::string name(A::name);
+    const std::string_view name = A::name;
     try {
         if constexpr (is_expected_v<decltype(action.execute(params, ctx))>) {
             auto result = action.execute(params, ctx);
             if (!result) {
                 // Keep the action's own context (fields, where) and say which action it was.
                 error e = std::move(result).error();
-                e.message = "action '" + name + "' failed: " +
+                e.message = "action '" + std::string(name) + "' failed: " +
                             (e.code == errc::action_failed ? e.message : to_string(e));
                 e.code = errc::action_failed;
                 return fail(std::move(e));
@@ -2865,9 +2973,10 @@ expected<typename A::result_type> invoke_action(A& action, const typename A::par
             return action.execute(params, ctx);
         }
     } catch (const std::exception& ex) {
-        return fail(errc::action_failed, "action '" + name + "' threw: " + ex.what());
+        return fail(errc::action_failed, "action '" + std::string(name) + "' threw: " + ex.what());
     } catch (...) {
-        return fail(errc::action_failed, "action '" + name + "' threw a non-standard exception");
+        return fail(errc::action_failed,
+                    "action '" + std::string(name) + "' threw a non-standard exception");
     }
 }
 
@@ -2930,7 +3039,7 @@ class plugin {
                   "synapse::plugin: two actions share a name; every action of a plugin needs a "
                   "unique `name`");
 
-public:
+  public:
     static constexpr std::size_t size = sizeof...(As);
 
     /// The action names, in the order the actions were listed.
@@ -2947,8 +3056,8 @@ public:
     static expected<json> run(std::string_view name, const json& params, context& ctx,
                               parse_options options = {}) {
         expected<json> out;
-        bool found = ((As::name == name && (out = run_action_json<As>(params, ctx, options), true)) ||
-                      ...);
+        bool found =
+            ((As::name == name && (out = run_action_json<As>(params, ctx, options), true)) || ...);
         if (!found) return fail(unknown_action_error(name, names));
         return out;
     }
@@ -2979,7 +3088,7 @@ struct directory_options {
 };
 
 class directory_executor {
-public:
+  public:
     using executor_concept = sync_executor_tag;
 
     /// Reads `<dir>/config.yaml` (or a config file path).
@@ -2997,6 +3106,13 @@ public:
     expected<json> execute(std::string_view action, const json& params) {
         auto target = entrypoint(action);
         if (!target) return fail(std::move(target).error());
+        if (is_cpp() && !std::filesystem::exists(config_.binary_path())) {
+            error e(errc::process_failed, "plugin binary '" + config_.binary_path().string() +
+                                              "' (binary: in " + config_.file.string() +
+                                              ") does not exist; build the plugin first");
+            e.where = config_.file.string();
+            return fail(std::move(e));
+        }
         return make_executor().execute(*target, params);
     }
 
@@ -3011,7 +3127,8 @@ public:
             e.where = config_.file.string() + ":" + std::to_string(a->line);
             return fail(std::move(e));
         }
-        std::string ep = a->entrypoint;  // synapse-sdk accepts module:Class; the entrypoint wants dots
+        std::string ep =
+            a->entrypoint;  // synapse-sdk accepts module:Class; the entrypoint wants dots
         if (auto colon = ep.rfind(':'); colon != std::string::npos) ep[colon] = '.';
         return ep;
     }
@@ -3027,7 +3144,7 @@ public:
         return process_executor::for_python(python(), std::move(po));
     }
 
-private:
+  private:
     directory_executor(plugin_config config, directory_options options)
         : config_(std::move(config)), options_(std::move(options)) {}
 
@@ -3100,11 +3217,21 @@ inline std::string python_float(double v) {
 /// Python's repr of the value JSON would decode to: {'a': 1, 'b': [True, None]}.
 inline void python_repr(const json& j, std::string& out) {
     switch (j.type()) {
-        case json::value_t::null: out += "None"; return;
-        case json::value_t::boolean: out += j.get<bool>() ? "True" : "False"; return;
-        case json::value_t::number_integer: out += std::to_string(j.get<std::int64_t>()); return;
-        case json::value_t::number_unsigned: out += std::to_string(j.get<std::uint64_t>()); return;
-        case json::value_t::number_float: out += python_float(j.get<double>()); return;
+        case json::value_t::null:
+            out += "None";
+            return;
+        case json::value_t::boolean:
+            out += j.get<bool>() ? "True" : "False";
+            return;
+        case json::value_t::number_integer:
+            out += std::to_string(j.get<std::int64_t>());
+            return;
+        case json::value_t::number_unsigned:
+            out += std::to_string(j.get<std::uint64_t>());
+            return;
+        case json::value_t::number_float:
+            out += python_float(j.get<double>());
+            return;
         case json::value_t::string: {
             const auto& s = j.get_ref<const std::string&>();
             out += '\'';
@@ -3143,7 +3270,9 @@ inline void python_repr(const json& j, std::string& out) {
             out += '}';
             return;
         }
-        default: out += j.dump(); return;
+        default:
+            out += j.dump();
+            return;
     }
 }
 
@@ -3172,7 +3301,7 @@ inline std::string utc_timestamp(std::chrono::system_clock::time_point t) {
 namespace synapse {
 
 class console_logger {
-public:
+  public:
     explicit console_logger(std::ostream& out = std::cout) : out_(&out) {}
 
     void on_log(const log_record& r) {
@@ -3182,9 +3311,9 @@ public:
     }
 
     void on_progress(const progress_record& r) {
-        std::string line = "INFO: " + step_prefix(r.step) + "Progress: " +
-                           detail::python_float(r.percent) + "% | ETA: " +
-                           (r.eta ? detail::python_float(*r.eta) : std::string("None")) + "s";
+        std::string line =
+            "INFO: " + step_prefix(r.step) + "Progress: " + detail::python_float(r.percent) +
+            "% | ETA: " + (r.eta ? detail::python_float(*r.eta) : std::string("None")) + "s";
         write(line);
     }
 
@@ -3192,7 +3321,7 @@ public:
         write("INFO: " + step_prefix(r.step) + "Metrics: " + detail::python_repr(r.values));
     }
 
-private:
+  private:
     static std::string upper(std::string_view s) {
         std::string out(s);
         for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -3201,9 +3330,7 @@ private:
     static std::string step_prefix(std::string_view step) {
         return step.empty() ? std::string() : "[" + std::string(step) + "] ";
     }
-    void write(const std::string& line) {
-        *out_ << line << '\n' << std::flush;
-    }
+    void write(const std::string& line) { *out_ << line << '\n' << std::flush; }
 
     std::ostream* out_;
 };
@@ -3213,14 +3340,14 @@ private:
 namespace synapse {
 
 struct local_executor_options {
-    plugin_environment env;                ///< what `ctx.env()` returns
-    std::optional<std::string> job_id;     ///< what `ctx.job_id()` returns
-    parse_options parsing;                 ///< e.g. strict params
+    plugin_environment env;             ///< what `ctx.env()` returns
+    std::optional<std::string> job_id;  ///< what `ctx.job_id()` returns
+    parse_options parsing;              ///< e.g. strict params
 };
 
 template <class Plugin, Logger L = console_logger>
 class basic_local_executor {
-public:
+  public:
     using executor_concept = sync_executor_tag;
     using plugin_type = Plugin;
     using logger_type = L;
@@ -3253,7 +3380,7 @@ public:
     L& logger() noexcept { return logger_; }
     const local_executor_options& options() const noexcept { return options_; }
 
-private:
+  private:
     local_executor_options options_;
     L logger_{};
 };
@@ -3402,7 +3529,7 @@ inline expected<plugin_environment> load_environment_file(const std::filesystem:
 namespace synapse {
 
 class json_lines_logger {
-public:
+  public:
     explicit json_lines_logger(std::ostream& out = std::cout) : out_(&out) {}
 
     void on_log(const log_record& r) {
@@ -3414,9 +3541,9 @@ public:
     }
 
     void on_progress(const progress_record& r) {
-        json line = {{"step", r.step},       {"current", r.current}, {"total", r.total},
-                     {"percent", r.percent}, {"elapsed", r.elapsed},
-                     {"eta", r.eta ? json(*r.eta) : json(nullptr)}};
+        json line = {{"step", r.step},       {"current", r.current},
+                     {"total", r.total},     {"percent", r.percent},
+                     {"elapsed", r.elapsed}, {"eta", r.eta ? json(*r.eta) : json(nullptr)}};
         write("progress", r.time, line);
     }
 
@@ -3424,12 +3551,12 @@ public:
         write("metrics", r.time, json{{"step", r.step}, {"values", r.values}});
     }
 
-private:
+  private:
     void write(std::string_view type, std::chrono::system_clock::time_point time,
                const json& fields) {
         // Fixed key order: type and time first, so a reader can dispatch on a prefix.
-        std::string line = "{\"type\":" + json(type).dump() + ",\"time\":\"" +
-                           detail::utc_timestamp(time) + "\"";
+        std::string line =
+            "{\"type\":" + json(type).dump() + ",\"time\":\"" + detail::utc_timestamp(time) + "\"";
         for (auto it = fields.begin(); it != fields.end(); ++it)
             line += "," + json(it.key()).dump() + ":" + it.value().dump();
         line += "}\n";
@@ -3512,8 +3639,8 @@ int run_job(const std::string& action) {
         return 1;
     }
     auto format = job_protocol::process_env("SYNAPSE_LOG_FORMAT").value_or("console");
-    auto result = run_with_log_format<P>(action, *params, format, std::cout,
-                                         job_protocol::job_id());
+    auto result =
+        run_with_log_format<P>(action, *params, format, std::cout, job_protocol::job_id());
     if (!result) {
         std::cout << std::flush;
         std::cerr << "error: " << result.error() << std::endl;
@@ -3581,7 +3708,8 @@ int run_cli(const std::vector<std::string_view>& args, std::string_view program)
             else if (flag == "--job-id")
                 job_id = std::string(value);
             else
-                return usage_error("unknown option " + std::string(flag) + " " + std::string(value));
+                return usage_error("unknown option " + std::string(flag) + " " +
+                                   std::string(value));
         }
         auto params = read_params_argument(params_text);
         if (!params) {
@@ -3625,7 +3753,7 @@ int plugin_main(int argc, char** argv) {
 namespace synapse::testing {
 
 class recording_logger {
-public:
+  public:
     struct log_entry {
         log_level level;
         std::string event;
@@ -3644,12 +3772,9 @@ public:
 
     void on_log(const log_record& r) { logs.push_back({r.level, std::string(r.event), r.data}); }
     void on_progress(const progress_record& r) {
-        progress.push_back(
-            {std::string(r.step), r.current, r.total, r.percent, r.elapsed, r.eta});
+        progress.push_back({std::string(r.step), r.current, r.total, r.percent, r.elapsed, r.eta});
     }
-    void on_metrics(const metrics_record& r) {
-        metrics.push_back({std::string(r.step), r.values});
-    }
+    void on_metrics(const metrics_record& r) { metrics.push_back({std::string(r.step), r.values}); }
 
     std::vector<log_entry> logs;
     std::vector<progress_entry> progress;

@@ -23,9 +23,10 @@ inline run_output run(std::vector<std::string> argv, std::map<std::string, std::
     spec.working_dir = cwd;
     spec.unset_env = std::move(unset);
     run_output r;
-    auto outcome = synapse::detail::run_subprocess(spec, [&](bool is_stderr, std::string_view line) {
-        (is_stderr ? r.err : r.out).append(line).append("\n");
-    });
+    auto outcome =
+        synapse::detail::run_subprocess(spec, [&](bool is_stderr, std::string_view line) {
+            (is_stderr ? r.err : r.out).append(line).append("\n");
+        });
     if (outcome) r.exit_code = outcome->exit_code;
     return r;
 }

@@ -2,7 +2,9 @@
 #include <synapse/core/reflect.hpp>
 #include <synapse/plugin/action.hpp>
 
-struct p { int x = 0; };
+struct p {
+    int x = 0;
+};
 SYNAPSE_REFLECT(p, x)
 struct nameless {
     using params_type = p;

@@ -2,9 +2,13 @@
 #include <synapse/core/reflect.hpp>
 #include <synapse/plugin/action.hpp>
 
-struct p { int x = 0; };
+struct p {
+    int x = 0;
+};
 SYNAPSE_REFLECT(p, x)
-struct q { int y = 0; };
+struct q {
+    int y = 0;
+};
 SYNAPSE_REFLECT(q, y)
 struct wrong_return {
     static constexpr std::string_view name = "wrong_return";

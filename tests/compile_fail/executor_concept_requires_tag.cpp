@@ -1,4 +1,5 @@
-// expected-error: not an ExecutorProtocol: declare `using executor_concept = synapse::sync_executor_tag;`
+// expected-error: not an ExecutorProtocol: declare `using executor_concept =
+// synapse::sync_executor_tag;`
 #include <synapse/core/json.hpp>
 #include <synapse/executors/protocol.hpp>
 

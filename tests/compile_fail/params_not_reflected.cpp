@@ -2,8 +2,12 @@
 #include <synapse/core/reflect.hpp>
 #include <synapse/plugin/action.hpp>
 
-struct not_reflected { int x = 0; };
-struct r { int y = 0; };
+struct not_reflected {
+    int x = 0;
+};
+struct r {
+    int y = 0;
+};
 SYNAPSE_REFLECT(r, y)
 struct uses_unreflected {
     static constexpr std::string_view name = "uses_unreflected";

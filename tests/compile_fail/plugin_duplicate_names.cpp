@@ -2,7 +2,9 @@
 #include <synapse/core/reflect.hpp>
 #include <synapse/plugin/plugin.hpp>
 
-struct p { int x = 0; };
+struct p {
+    int x = 0;
+};
 SYNAPSE_REFLECT(p, x)
 struct first {
     static constexpr std::string_view name = "train";
@@ -16,4 +18,6 @@ struct second {
     using result_type = p;
     p execute(const p& in, synapse::context&) { return in; }
 };
-int main() { return static_cast<int>(synapse::plugin<first, second>::size); }
+int main() {
+    return static_cast<int>(synapse::plugin<first, second>::size);
+}

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <synapse/core/pattern.hpp>
 #include <synapse/core/reflect.hpp>
 #include <utility>
 #include <vector>
@@ -436,4 +437,9 @@ TEST_CASE("an unsigned field compares with signed bounds by value", "[constraint
     CHECK_FALSE(synapse::rules::in_range(-1, 10).check(5u).has_value());
     CHECK(synapse::rules::in_range(1, 64).check(0u) == "must be between 1 and 64, got 0");
     CHECK(synapse::rules::in_range(1, 64).check(65u) == "must be between 1 and 64, got 65");
+}
+
+TEST_CASE("a malformed pattern fails values with a message instead of throwing", "[constraints]") {
+    auto rule = synapse::rules::pattern("([a-z");
+    CHECK(rule.check(std::string("abc")) == "pattern /([a-z/ is not a valid regular expression");
 }

@@ -26,8 +26,10 @@ TEST_CASE("a C++ plugin directory runs its binary's actions", "[directory_execut
     CHECK((*r)["rows"] == 240);
 }
 
-TEST_CASE("a Python plugin directory runs its synapse-sdk entrypoints", "[directory_executor][python]") {
-    auto exec = synapse::directory_executor::open(std::string(SYNAPSE_SOURCE_DIR) + "/tests/fixtures/python_plugin", quiet());
+TEST_CASE("a Python plugin directory runs its synapse-sdk entrypoints",
+          "[directory_executor][python]") {
+    auto exec = synapse::directory_executor::open(
+        std::string(SYNAPSE_SOURCE_DIR) + "/tests/fixtures/python_plugin", quiet());
     REQUIRE(exec);
     CHECK_FALSE(exec->is_cpp());
     CHECK(exec->entrypoint("add").value() == "adder_actions.AddAction");
@@ -43,8 +45,10 @@ TEST_CASE("config.yaml env reaches the child, explicit env wins", "[directory_ex
                                           "actions:\n  show: {}\n";
     // A stand-in plugin binary that reports its environment as its result.
     std::ofstream(dir / "show.sh")
-        << "#!/bin/sh\nprintf '__SYNAPSE_RESULT_START__\\n{\"c\":\"%s\",\"o\":\"%s\",\"a\":\"%s\"}\\n"
-           "__SYNAPSE_RESULT_END__\\n' \"$FROM_CONFIG\" \"$OVERRIDDEN\" \"$SYNAPSE_ACTION_ENTRYPOINT\"\n";
+        << "#!/bin/sh\nprintf "
+           "'__SYNAPSE_RESULT_START__\\n{\"c\":\"%s\",\"o\":\"%s\",\"a\":\"%s\"}\\n"
+           "__SYNAPSE_RESULT_END__\\n' \"$FROM_CONFIG\" \"$OVERRIDDEN\" "
+           "\"$SYNAPSE_ACTION_ENTRYPOINT\"\n";
     std::filesystem::permissions(dir / "show.sh", std::filesystem::perms::owner_all);
     auto options = quiet();
     options.process.env = {{"OVERRIDDEN", "explicit"}};
@@ -61,7 +65,8 @@ TEST_CASE("an unknown action lists the actions of config.yaml", "[directory_exec
     auto r = exec->execute("deploy", json::object());
     REQUIRE_FALSE(r);
     CHECK(r.error().code == synapse::errc::unknown_action);
-    CHECK(r.error().message == "unknown action 'deploy'; available: download, convert, train, evaluate");
+    CHECK(r.error().message ==
+          "unknown action 'deploy'; available: download, convert, train, evaluate");
 }
 
 TEST_CASE("a directory without config.yaml is config_not_found", "[directory_executor]") {
@@ -69,4 +74,17 @@ TEST_CASE("a directory without config.yaml is config_not_found", "[directory_exe
     auto exec = synapse::directory_executor::open(dir.path(), quiet());
     REQUIRE_FALSE(exec);
     CHECK(exec.error().code == synapse::errc::config_not_found);
+}
+
+TEST_CASE("a C++ plugin whose binary is missing says so before running", "[directory_executor]") {
+    test_support::temp_dir dir;
+    std::ofstream(dir / "config.yaml")
+        << "name: Gone\ncode: gone\nruntime: cpp\nbinary: bin/gone\nactions:\n  run: {}\n";
+    auto exec = synapse::directory_executor::open(dir.path(), quiet());
+    REQUIRE(exec);
+    auto r = exec->execute("run", json::object());
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == synapse::errc::process_failed);
+    CHECK(r.error().message.find("bin/gone' (binary: in ") != std::string::npos);
+    CHECK(r.error().message.find("does not exist; build the plugin first") != std::string::npos);
 }

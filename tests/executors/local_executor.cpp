@@ -24,7 +24,8 @@ struct repeat {
     result execute(const params& p, synapse::context& ctx) {
         std::string out;
         for (int i = 0; i < p.times; ++i) out += p.word;
-        ctx.log("repeated", {{"times", p.times}, {"job", ctx.job_id().value_or("")},
+        ctx.log("repeated", {{"times", p.times},
+                             {"job", ctx.job_id().value_or("")},
                              {"mode", ctx.env().get_string("MODE")}});
         return {out};
     }

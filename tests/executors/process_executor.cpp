@@ -9,7 +9,8 @@ using synapse::json;
 
 namespace {
 const std::string plugin = std::string(SYNAPSE_REGRESSION_PLUGIN_DIR) + "/regression";
-const std::string python_plugin_dir = std::string(SYNAPSE_SOURCE_DIR) + "/tests/fixtures/python_plugin";
+const std::string python_plugin_dir =
+    std::string(SYNAPSE_SOURCE_DIR) + "/tests/fixtures/python_plugin";
 
 synapse::process_options quiet(std::vector<std::string>* lines = nullptr) {
     synapse::process_options o;
@@ -38,13 +39,15 @@ TEST_CASE("params of 32,000 characters or more travel in a temporary file", "[pr
     test_support::temp_dir dir;
     auto exec = synapse::process_executor::for_binary(plugin, quiet());
     json params = {{"work_dir", dir.path().string()}, {"padding", std::string(40000, 'x')}};
-    auto before = std::distance(std::filesystem::directory_iterator(std::filesystem::temp_directory_path()),
-                                std::filesystem::directory_iterator());
+    auto before =
+        std::distance(std::filesystem::directory_iterator(std::filesystem::temp_directory_path()),
+                      std::filesystem::directory_iterator());
     auto r = exec.execute("download", params);
     REQUIRE(r);
     CHECK((*r)["rows"] == 240);
-    auto after = std::distance(std::filesystem::directory_iterator(std::filesystem::temp_directory_path()),
-                               std::filesystem::directory_iterator());
+    auto after =
+        std::distance(std::filesystem::directory_iterator(std::filesystem::temp_directory_path()),
+                      std::filesystem::directory_iterator());
     CHECK(after == before);  // the params file was removed
 }
 
@@ -55,7 +58,8 @@ TEST_CASE("a failing action gives process_failed with the exit status and the re
     REQUIRE_FALSE(r);
     CHECK(r.error().code == synapse::errc::process_failed);
     CHECK(r.error().exit_code == 1);
-    CHECK(r.error().message.find("action 'train' exited with status 1: error: validation_failed") == 0);
+    CHECK(r.error().message.find("action 'train' exited with status 1: error: validation_failed") ==
+          0);
 }
 
 TEST_CASE("a missing binary is a clear error", "[process_executor]") {
@@ -96,7 +100,8 @@ TEST_CASE("a synapse-sdk Python action runs from C++ and returns its result",
     CHECK((*r)["language"] == "python");
 }
 
-TEST_CASE("a failing synapse-sdk Python action reports its exception", "[process_executor][python]") {
+TEST_CASE("a failing synapse-sdk Python action reports its exception",
+          "[process_executor][python]") {
     auto options = quiet();
     options.working_dir = python_plugin_dir;
     auto exec = synapse::process_executor::for_python(SYNAPSE_VENV_PYTHON, options);

@@ -41,7 +41,8 @@ TEST_CASE("get_list splits strings on commas, trims and drops empty items", "[en
 }
 
 TEST_CASE("get_int and get_float parse text and say which key is malformed", "[environment]") {
-    plugin_environment env(json{{"i", "42"}, {"f", "2.5"}, {"bad", "3.5"}, {"n", 7}, {"null", nullptr}});
+    plugin_environment env(
+        json{{"i", "42"}, {"f", "2.5"}, {"bad", "3.5"}, {"n", 7}, {"null", nullptr}});
     CHECK(env.get_int("i").value() == 42);
     CHECK(env.get_int("n").value() == 7);
     CHECK(env.get_int("missing", 9).value() == 9);
@@ -56,7 +57,8 @@ TEST_CASE("get_int and get_float parse text and say which key is malformed", "[e
 }
 
 TEST_CASE("merging: later sources win and no key is dropped", "[environment]") {
-    auto process = plugin_environment::from_map({{"A", "process"}, {"B", "process"}, {"C", "process"}});
+    auto process =
+        plugin_environment::from_map({{"A", "process"}, {"B", "process"}, {"C", "process"}});
     auto config = plugin_environment::from_map({{"B", "config"}, {"D", "config"}});
     auto explicit_values = plugin_environment::from_map({{"C", "explicit"}, {"D", "explicit"}});
     auto env = plugin_environment::layered(process, config, explicit_values);

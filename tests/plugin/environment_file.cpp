@@ -3,12 +3,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
@@ -151,10 +151,13 @@ TEST_CASE("a TOML key defined twice is config_invalid at the second definition",
     CHECK_THAT(result.error().message, Contains("'a'"));
 }
 
-TEST_CASE("load_environment_file gives a plugin_environment with typed getters", "[environment_file]") {
-    auto dir = std::filesystem::temp_directory_path() / ("synapse-envfile-" + std::to_string(::getpid()));
+TEST_CASE("load_environment_file gives a plugin_environment with typed getters",
+          "[environment_file]") {
+    auto dir =
+        std::filesystem::temp_directory_path() / ("synapse-envfile-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    std::ofstream(dir / "env.toml") << "DEBUG = \"yes\"\nWORKERS = 4\nHOSTS = \"a, b\"\n[model]\nname = \"m\"\n";
+    std::ofstream(dir / "env.toml")
+        << "DEBUG = \"yes\"\nWORKERS = 4\nHOSTS = \"a, b\"\n[model]\nname = \"m\"\n";
     auto env = synapse::load_environment_file(dir / "env.toml");
     std::filesystem::remove_all(dir);
     REQUIRE(env);

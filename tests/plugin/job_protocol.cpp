@@ -34,8 +34,9 @@ TEST_CASE("params come from SYNAPSE_ACTION_PARAMS, else from the params file", "
 
     test_support::temp_dir dir;
     std::ofstream(dir / "p.json") << "{\"from\": \"file\"}";
-    auto file_params = jp::read_params(fake_env(
-        {{"SYNAPSE_ACTION_PARAMS", ""}, {"SYNAPSE_ACTION_PARAMS_FILE", (dir / "p.json").string()}}));
+    auto file_params =
+        jp::read_params(fake_env({{"SYNAPSE_ACTION_PARAMS", ""},
+                                  {"SYNAPSE_ACTION_PARAMS_FILE", (dir / "p.json").string()}}));
     REQUIRE(file_params);
     CHECK((*file_params)["from"] == "file");
 }
@@ -47,7 +48,8 @@ TEST_CASE("missing, unreadable and malformed params are clear errors", "[job_pro
     CHECK(none.error().message ==
           "no params provided via SYNAPSE_ACTION_PARAMS or SYNAPSE_ACTION_PARAMS_FILE");
 
-    auto missing_file = jp::read_params(fake_env({{"SYNAPSE_ACTION_PARAMS_FILE", "/nonexistent/p.json"}}));
+    auto missing_file =
+        jp::read_params(fake_env({{"SYNAPSE_ACTION_PARAMS_FILE", "/nonexistent/p.json"}}));
     REQUIRE_FALSE(missing_file);
     CHECK(missing_file.error().code == synapse::errc::io_error);
     CHECK(missing_file.error().where == "/nonexistent/p.json");
@@ -65,8 +67,9 @@ TEST_CASE("the job id is SYNAPSE_JOB_ID, else RAY_JOB_ID", "[job_protocol]") {
 }
 
 TEST_CASE("the result is found among other output lines", "[job_protocol]") {
-    auto r = jp::parse_result("starting\nINFO: x\n__SYNAPSE_RESULT_START__\n{\"ok\": true}\n"
-                              "__SYNAPSE_RESULT_END__\n");
+    auto r = jp::parse_result(
+        "starting\nINFO: x\n__SYNAPSE_RESULT_START__\n{\"ok\": true}\n"
+        "__SYNAPSE_RESULT_END__\n");
     REQUIRE(r);
     CHECK((*r)["ok"] == true);
 }
@@ -74,11 +77,11 @@ TEST_CASE("the result is found among other output lines", "[job_protocol]") {
 TEST_CASE("marker-like text printed by the action does not confuse the parser", "[job_protocol]") {
     std::string output =
         "the action says __SYNAPSE_RESULT_START__ inline\n"
-        "__SYNAPSE_RESULT_START__\n"          // a stray start with no proper end
+        "__SYNAPSE_RESULT_START__\n"  // a stray start with no proper end
         "not json\n"
         "some other line\n"
-        "__SYNAPSE_RESULT_END__\n"            // stray end
-        "__SYNAPSE_RESULT_START__\r\n"        // CRLF output
+        "__SYNAPSE_RESULT_END__\n"      // stray end
+        "__SYNAPSE_RESULT_START__\r\n"  // CRLF output
         "{\"real\": 1}\r\n"
         "__SYNAPSE_RESULT_END__\r\n";
     auto r = jp::parse_result(output);

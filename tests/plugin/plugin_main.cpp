@@ -20,8 +20,10 @@ TEST_CASE("with SYNAPSE_ACTION_ENTRYPOINT the binary runs the action and prints 
           "[plugin_main]") {
     test_support::temp_dir dir;
     json params = {{"work_dir", dir.path().string()}};
-    auto r = run({plugin}, {{"SYNAPSE_ACTION_ENTRYPOINT", "download"}, {"SYNAPSE_ACTION_PARAMS", params.dump()}},
-                 {}, {"SYNAPSE_ACTION_PARAMS_FILE"});
+    auto r =
+        run({plugin},
+            {{"SYNAPSE_ACTION_ENTRYPOINT", "download"}, {"SYNAPSE_ACTION_PARAMS", params.dump()}},
+            {}, {"SYNAPSE_ACTION_PARAMS_FILE"});
     REQUIRE(r.exit_code == 0);
     auto result = synapse::job_protocol::parse_result(r.out);
     REQUIRE(result);
@@ -34,8 +36,9 @@ TEST_CASE("with SYNAPSE_ACTION_ENTRYPOINT the binary runs the action and prints 
 TEST_CASE("params can come from SYNAPSE_ACTION_PARAMS_FILE", "[plugin_main]") {
     test_support::temp_dir dir;
     std::ofstream(dir / "params.json") << json{{"work_dir", dir.path().string()}}.dump();
-    auto r = run({plugin}, {{"SYNAPSE_ACTION_ENTRYPOINT", "download"},
-                            {"SYNAPSE_ACTION_PARAMS_FILE", (dir / "params.json").string()}},
+    auto r = run({plugin},
+                 {{"SYNAPSE_ACTION_ENTRYPOINT", "download"},
+                  {"SYNAPSE_ACTION_PARAMS_FILE", (dir / "params.json").string()}},
                  {}, {"SYNAPSE_ACTION_PARAMS"});
     REQUIRE(r.exit_code == 0);
     CHECK(synapse::job_protocol::parse_result(r.out));
@@ -43,20 +46,22 @@ TEST_CASE("params can come from SYNAPSE_ACTION_PARAMS_FILE", "[plugin_main]") {
 
 TEST_CASE("a failing job prints the reason on stderr, no result, and exits non-zero",
           "[plugin_main]") {
-    auto unknown = run({plugin}, {{"SYNAPSE_ACTION_ENTRYPOINT", "fly"}, {"SYNAPSE_ACTION_PARAMS", "{}"}});
+    auto unknown =
+        run({plugin}, {{"SYNAPSE_ACTION_ENTRYPOINT", "fly"}, {"SYNAPSE_ACTION_PARAMS", "{}"}});
     CHECK(unknown.exit_code == 1);
     CHECK(unknown.err ==
           "error: unknown_action: unknown action 'fly'; available: download, convert, train, "
           "evaluate (at fly)\n");
     CHECK(unknown.out.find("__SYNAPSE_RESULT_START__") == std::string::npos);
 
-    auto no_params = run({plugin}, {{"SYNAPSE_ACTION_ENTRYPOINT", "train"}},
-                         {}, {"SYNAPSE_ACTION_PARAMS", "SYNAPSE_ACTION_PARAMS_FILE"});
+    auto no_params = run({plugin}, {{"SYNAPSE_ACTION_ENTRYPOINT", "train"}}, {},
+                         {"SYNAPSE_ACTION_PARAMS", "SYNAPSE_ACTION_PARAMS_FILE"});
     CHECK(no_params.exit_code == 1);
     CHECK(no_params.err.find("no params provided via SYNAPSE_ACTION_PARAMS") != std::string::npos);
 
-    auto invalid = run({plugin}, {{"SYNAPSE_ACTION_ENTRYPOINT", "train"},
-                                  {"SYNAPSE_ACTION_PARAMS", R"({"epochs": 0, "learning_rate": "x"})"}});
+    auto invalid =
+        run({plugin}, {{"SYNAPSE_ACTION_ENTRYPOINT", "train"},
+                       {"SYNAPSE_ACTION_PARAMS", R"({"epochs": 0, "learning_rate": "x"})"}});
     CHECK(invalid.exit_code == 1);
     // Type errors first, then constraint violations.
     CHECK(invalid.err.find("train_path: missing required field; work_dir: missing required field; "
@@ -66,10 +71,12 @@ TEST_CASE("a failing job prints the reason on stderr, no result, and exits non-z
 
 TEST_CASE("an action error in job mode exits 1 with the action's message", "[plugin_main]") {
     auto r = run({plugin}, {{"SYNAPSE_ACTION_ENTRYPOINT", "evaluate"},
-                            {"SYNAPSE_ACTION_PARAMS", R"({"model_path": "/nonexistent/m.json", "test_path": "/x"})"}});
+                            {"SYNAPSE_ACTION_PARAMS",
+                             R"({"model_path": "/nonexistent/m.json", "test_path": "/x"})"}});
     CHECK(r.exit_code == 1);
-    CHECK(r.err.find("action 'evaluate' failed: io_error: cannot read model '/nonexistent/m.json'") !=
-          std::string::npos);
+    CHECK(
+        r.err.find("action 'evaluate' failed: io_error: cannot read model '/nonexistent/m.json'") !=
+        std::string::npos);
 }
 
 TEST_CASE("the plugin binary lists its actions and prints schemas", "[plugin_main]") {

@@ -20,7 +20,8 @@ TEST_CASE("synapse plugin run --json prints only the result on stdout", "[cli]")
     test_support::temp_dir dir;
     json params = {{"work_dir", dir.path().string()}};
     auto r = run({cli, "plugin", "run", "download", "--path", cpp_plugin, "--params", params.dump(),
-                  "--mode", "local", "--json"}, env);
+                  "--mode", "local", "--json"},
+                 env);
     REQUIRE(r.exit_code == 0);
     auto result = json::parse(r.out);
     CHECK(result["rows"] == 240);
@@ -30,15 +31,21 @@ TEST_CASE("synapse plugin run --json prints only the result on stdout", "[cli]")
 TEST_CASE("synapse plugin run chains the example's four actions", "[cli]") {
     test_support::temp_dir dir;
     auto step = [&](const std::string& action, const json& params) {
-        auto r = run({cli, "plugin", "run", action, "-p", cpp_plugin, "--params", params.dump(), "--json"}, env);
+        auto r = run(
+            {cli, "plugin", "run", action, "-p", cpp_plugin, "--params", params.dump(), "--json"},
+            env);
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
         return json::parse(r.out);
     };
     auto d = step("download", {{"work_dir", dir.path().string()}});
-    auto c = step("convert", {{"dataset_path", d["dataset_path"]}, {"work_dir", dir.path().string()}});
-    std::ofstream(dir / "train.json") << json{{"train_path", c["train_path"]}, {"work_dir", dir.path().string()}}.dump();
-    auto r = run({cli, "plugin", "run", "train", "-p", cpp_plugin, "--params", "@" + (dir / "train.json").string()}, env);
+    auto c =
+        step("convert", {{"dataset_path", d["dataset_path"]}, {"work_dir", dir.path().string()}});
+    std::ofstream(dir / "train.json")
+        << json{{"train_path", c["train_path"]}, {"work_dir", dir.path().string()}}.dump();
+    auto r = run({cli, "plugin", "run", "train", "-p", cpp_plugin, "--params",
+                  "@" + (dir / "train.json").string()},
+                 env);
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("INFO: [train] Progress: 100.0%") != std::string::npos);
     CHECK(r.out.find("result of train:") != std::string::npos);
@@ -48,7 +55,9 @@ TEST_CASE("synapse plugin run chains the example's four actions", "[cli]") {
 }
 
 TEST_CASE("synapse plugin run runs a Python synapse-sdk plugin", "[cli][python]") {
-    auto r = run({cli, "plugin", "run", "add", "--path", py_plugin, "--params", R"({"a": 5, "b": 6})", "--json"}, env);
+    auto r = run({cli, "plugin", "run", "add", "--path", py_plugin, "--params",
+                  R"({"a": 5, "b": 6})", "--json"},
+                 env);
     REQUIRE(r.exit_code == 0);
     CHECK(json::parse(r.out)["total"] == 11);
 }
@@ -74,22 +83,28 @@ TEST_CASE("synapse plugin list and schema describe a plugin", "[cli]") {
 TEST_CASE("synapse plugin errors are one line and exit non-zero", "[cli]") {
     auto unknown = run({cli, "plugin", "run", "fly", "--path", cpp_plugin}, env);
     CHECK(unknown.exit_code == 1);
-    CHECK(unknown.err == "error: unknown_action: unknown action 'fly'; available: download, "
-                         "convert, train, evaluate (at fly)\n");
+    CHECK(unknown.err ==
+          "error: unknown_action: unknown action 'fly'; available: download, "
+          "convert, train, evaluate (at fly)\n");
 
-    auto bad_json = run({cli, "plugin", "run", "train", "--path", cpp_plugin, "--params", "{oops"}, env);
+    auto bad_json =
+        run({cli, "plugin", "run", "train", "--path", cpp_plugin, "--params", "{oops"}, env);
     CHECK(bad_json.exit_code == 1);
-    CHECK(bad_json.err.rfind("error: invalid_json: invalid JSON in --params at line 1, column 2", 0) == 0);
+    CHECK(bad_json.err.rfind("error: invalid_json: invalid JSON in --params at line 1, column 2",
+                             0) == 0);
 
     test_support::temp_dir empty;
     auto no_config = run({cli, "plugin", "list", "--path", empty.path().string()}, env);
     CHECK(no_config.exit_code == 1);
     CHECK(no_config.err.rfind("error: config_not_found:", 0) == 0);
 
-    auto bad_mode = run({cli, "plugin", "run", "train", "--path", cpp_plugin, "--mode", "moon"}, env);
+    auto bad_mode =
+        run({cli, "plugin", "run", "train", "--path", cpp_plugin, "--mode", "moon"}, env);
     CHECK(bad_mode.exit_code != 0);
 
-    auto failing = run({cli, "plugin", "run", "train", "--path", cpp_plugin, "--params", R"({"epochs": 0})"}, env);
+    auto failing = run(
+        {cli, "plugin", "run", "train", "--path", cpp_plugin, "--params", R"({"epochs": 0})"}, env);
     CHECK(failing.exit_code == 1);
-    CHECK(failing.err.find("error: process_failed: action 'train' exited with status 1") != std::string::npos);
+    CHECK(failing.err.find("error: process_failed: action 'train' exited with status 1") !=
+          std::string::npos);
 }

@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--mode,-m", run.mode, "Where to run: local")
         ->check(CLI::IsMember({"local"}))
         ->capture_default_str();
-    run_cmd->add_flag("--json", run.json_only, "Print only the result JSON on stdout; logs on stderr");
+    run_cmd->add_flag("--json", run.json_only,
+                      "Print only the result JSON on stdout; logs on stderr");
     run_cmd->add_option("--python", run.python, "Python interpreter for Python plugins");
 
     synapse_cli::list_options list;
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
     list_cmd->add_flag("--json", list.json_only, "Print JSON");
 
     synapse_cli::schema_options schema;
-    auto* schema_cmd = plugin->add_subcommand("schema", "Print an action's params and result JSON Schema");
+    auto* schema_cmd =
+        plugin->add_subcommand("schema", "Print an action's params and result JSON Schema");
     schema_cmd->add_option("action", schema.action, "The action")->required();
     schema_cmd->add_option("--path,-p", schema.path, "The plugin directory")->capture_default_str();
     schema_cmd->add_option("--python", schema.python, "Python interpreter for Python plugins");

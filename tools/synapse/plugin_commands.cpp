@@ -39,8 +39,8 @@ print(json.dumps({'name': sys.argv[2], 'params': schema(getattr(cls, 'params_mod
 int plugin_run(const run_options& options) {
     auto params = synapse::detail::read_params_argument(options.params);
     if (!params) return report(params.error());
-    auto exec = synapse::directory_executor::open(options.path,
-                                                  directory_options_for(options.python, options.json_only));
+    auto exec = synapse::directory_executor::open(
+        options.path, directory_options_for(options.python, options.json_only));
     if (!exec) return report(exec.error());
     auto result = exec->execute(options.action, *params);
     if (!result) return report(result.error());
@@ -72,23 +72,27 @@ int plugin_list(const list_options& options) {
 }
 
 int plugin_schema(const schema_options& options) {
-    auto exec = synapse::directory_executor::open(options.path, directory_options_for(options.python, true));
+    auto exec = synapse::directory_executor::open(options.path,
+                                                  directory_options_for(options.python, true));
     if (!exec) return report(exec.error());
     auto target = exec->entrypoint(options.action);
     if (!target) return report(target.error());
     synapse::detail::subprocess_spec spec;
     spec.working_dir = exec->config().directory;
     if (exec->is_cpp()) {
-        spec.argv = {std::filesystem::absolute(exec->config().binary_path()).string(), "schema", *target};
+        spec.argv = {std::filesystem::absolute(exec->config().binary_path()).string(), "schema",
+                     *target};
     } else {
         std::string python = options.python;
-        if (python.empty()) python = std::getenv("SYNAPSE_PYTHON") ? std::getenv("SYNAPSE_PYTHON") : "python3";
+        if (python.empty())
+            python = std::getenv("SYNAPSE_PYTHON") ? std::getenv("SYNAPSE_PYTHON") : "python3";
         spec.argv = {python, "-c", python_schema_script, *target, options.action};
     }
     std::string out, err;
-    auto outcome = synapse::detail::run_subprocess(spec, [&](bool is_stderr, std::string_view line) {
-        (is_stderr ? err : out).append(line).append("\n");
-    });
+    auto outcome =
+        synapse::detail::run_subprocess(spec, [&](bool is_stderr, std::string_view line) {
+            (is_stderr ? err : out).append(line).append("\n");
+        });
     if (!outcome) return report(outcome.error());
     if (outcome->exit_code != 0) {
         std::cerr << err;

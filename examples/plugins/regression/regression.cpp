@@ -93,7 +93,7 @@ double predict(const std::vector<double>& x, const std::vector<double>& mean,
 }  // namespace
 
 synapse::expected<download_result> download::execute(const download_params& p,
-                                                      synapse::context& ctx) {
+                                                     synapse::context& ctx) {
     fs::path source = p.source.value_or(executable_dir() / "data" / "houses.csv");
     fs::path target = p.work_dir / "raw" / "houses.csv";
     std::error_code ec;
@@ -124,15 +124,18 @@ synapse::expected<convert_result> convert::execute(const convert_params& p, syna
     std::mt19937 rng(static_cast<std::mt19937::result_type>(p.seed));
     std::shuffle(rows.begin(), rows.end(), rng);
     auto n_test = std::max<std::size_t>(
-        1, static_cast<std::size_t>(std::lround(p.test_fraction * static_cast<double>(rows.size()))));
+        1,
+        static_cast<std::size_t>(std::lround(p.test_fraction * static_cast<double>(rows.size()))));
     std::vector<std::vector<double>> test(rows.begin(), rows.begin() + static_cast<long>(n_test));
     std::vector<std::vector<double>> train(rows.begin() + static_cast<long>(n_test), rows.end());
 
     convert_result result;
     result.train_path = fs::absolute(p.work_dir / "converted" / "train.csv");
     result.test_path = fs::absolute(p.work_dir / "converted" / "test.csv");
-    if (auto w = write_csv(result.train_path, data->header, train); !w) return synapse::fail(w.error());
-    if (auto w = write_csv(result.test_path, data->header, test); !w) return synapse::fail(w.error());
+    if (auto w = write_csv(result.train_path, data->header, train); !w)
+        return synapse::fail(w.error());
+    if (auto w = write_csv(result.test_path, data->header, test); !w)
+        return synapse::fail(w.error());
     result.train_rows = static_cast<int>(train.size());
     result.test_rows = static_cast<int>(test.size());
     result.dropped_rows = dropped;
@@ -155,7 +158,8 @@ synapse::expected<train_result> train::execute(const train_params& p, synapse::c
     for (const auto& r : rows)
         for (std::size_t j = 0; j < features; ++j) mean[j] += r[j] / n;
     for (const auto& r : rows)
-        for (std::size_t j = 0; j < features; ++j) scale[j] += (r[j] - mean[j]) * (r[j] - mean[j]) / n;
+        for (std::size_t j = 0; j < features; ++j)
+            scale[j] += (r[j] - mean[j]) * (r[j] - mean[j]) / n;
     for (auto& s : scale) s = s > 0 ? std::sqrt(s) : 1.0;
 
     std::vector<double> w(features, 0.0), grad(features);
@@ -168,11 +172,13 @@ synapse::expected<train_result> train::execute(const train_params& p, synapse::c
             double err = predict(r, mean, scale, w, b) - r[features];
             loss += err * err / n;
             grad_b += 2 * err / n;
-            for (std::size_t j = 0; j < features; ++j) grad[j] += 2 * err * (r[j] - mean[j]) / scale[j] / n;
+            for (std::size_t j = 0; j < features; ++j)
+                grad[j] += 2 * err * (r[j] - mean[j]) / scale[j] / n;
         }
         for (std::size_t j = 0; j < features; ++j) w[j] -= p.learning_rate * grad[j];
         b -= p.learning_rate * grad_b;
-        if (auto ok = ctx.set_progress(epoch, p.epochs, "train"); !ok) return synapse::fail(ok.error());
+        if (auto ok = ctx.set_progress(epoch, p.epochs, "train"); !ok)
+            return synapse::fail(ok.error());
         if (auto ok = ctx.set_metrics({{"epoch", epoch}, {"loss", loss}}, "train"); !ok)
             return synapse::fail(ok.error());
     }
@@ -181,14 +187,19 @@ synapse::expected<train_result> train::execute(const train_params& p, synapse::c
     std::error_code ec;
     fs::create_directories(result.model_path.parent_path(), ec);
     std::ofstream out(result.model_path);
-    out << synapse::json{{"header", data->header}, {"mean", mean}, {"scale", scale},
-                         {"weights", w}, {"bias", b}}
-               .dump(2);
+    out << synapse::json{
+        {"header", data->header},
+        {"mean", mean},
+        {"scale", scale},
+        {"weights", w},
+        {"bias",
+         b}}.dump(2);
     if (!out) return io_failure("cannot write model", result.model_path);
     return result;
 }
 
-synapse::expected<evaluate_result> evaluate::execute(const evaluate_params& p, synapse::context& ctx) {
+synapse::expected<evaluate_result> evaluate::execute(const evaluate_params& p,
+                                                     synapse::context& ctx) {
     std::ifstream in(p.model_path);
     if (!in) return io_failure("cannot read model", p.model_path);
     std::stringstream text;

@@ -8,6 +8,7 @@
 // Specialise `synapse::codec<T>` for any other type, following the members below.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
@@ -35,8 +36,8 @@ namespace detail {
 /// far. The path is kept as a stack of segments and only spelled out when an error is recorded,
 /// so validating a good value allocates nothing for paths.
 class read_state {
-public:
-    explicit read_state(parse_options options = {}) : options_(options) { segments_.reserve(8); }
+  public:
+    explicit read_state(parse_options options = {}) : options_(options) {}
 
     const parse_options& options() const noexcept { return options_; }
     std::vector<field_error>& errors() noexcept { return errors_; }
@@ -45,16 +46,18 @@ public:
     /// The current JSON path, e.g. "model.layers[2].units" ("" at the root).
     std::string path() const {
         std::string out;
-        for (const auto& s : segments_) {
+        for (std::size_t i = 0; i < depth_ && i < max_depth; ++i) {
+            const auto& s = segments_[i];
             if (s.is_index) {
                 out += '[';
-                out += std::to_string(s.index);
+                out += std::to_string(s.key_size);
                 out += ']';
             } else {
                 if (!out.empty()) out += '.';
-                out += s.key;
+                out.append(s.key_data, s.key_size);
             }
         }
+        if (depth_ > max_depth) out += "...";
         return out;
     }
 
@@ -69,41 +72,52 @@ public:
     }
 
     void add(std::string message, std::string expected_value = {}, std::string actual = {}) {
-        errors_.push_back({path(), std::move(message), std::move(expected_value), std::move(actual)});
+        errors_.push_back(
+            {path(), std::move(message), std::move(expected_value), std::move(actual)});
     }
 
     /// Pops the segment pushed by enter_key / enter_index when a nested value has been read.
     class scope {
-    public:
+      public:
         explicit scope(read_state& s) : s_(s) {}
         scope(const scope&) = delete;
         scope& operator=(const scope&) = delete;
-        ~scope() { s_.segments_.pop_back(); }
+        ~scope() { --s_.depth_; }
 
-    private:
+      private:
         read_state& s_;
     };
 
     /// Enters object key `key`, which must outlive the returned scope.
     [[nodiscard]] scope enter_key(std::string_view key) {
-        segments_.push_back({key, 0, false});
+        push({key.data(), key.size(), false});
         return scope(*this);
     }
 
     [[nodiscard]] scope enter_index(std::size_t index) {
-        segments_.push_back({{}, index, true});
+        push({nullptr, index, true});
         return scope(*this);
     }
 
-private:
+  private:
+    // Trivial, so the segment stack below costs nothing to create.
     struct segment {
-        std::string_view key;
-        std::size_t index;
+        const char* key_data;
+        std::size_t key_size;  // or the array index
         bool is_index;
     };
 
+    // Paths deeper than this are shown cut short with "..." (no allocation while reading).
+    static constexpr std::size_t max_depth = 32;
+
+    void push(segment s) {
+        if (depth_ < max_depth) segments_[depth_] = s;
+        ++depth_;
+    }
+
     parse_options options_;
-    std::vector<segment> segments_;
+    std::array<segment, max_depth> segments_;  // only [0, depth_) is ever read
+    std::size_t depth_ = 0;
     std::vector<field_error> errors_;
 };
 
@@ -149,8 +163,7 @@ struct codec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, boo
         using limits = std::numeric_limits<T>;
         if (j.is_number_unsigned()) {
             auto v = j.get<std::uint64_t>();
-            if (v > static_cast<std::uint64_t>(limits::max()))
-                return out_of_range(j, st);
+            if (v > static_cast<std::uint64_t>(limits::max())) return out_of_range(j, st);
             out = static_cast<T>(v);
         } else if (j.is_number_integer()) {
             auto v = j.get<std::int64_t>();
@@ -175,11 +188,11 @@ struct codec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, boo
         return s;
     }
 
-private:
+  private:
     static void out_of_range(const json& j, detail::read_state& st) {
         using limits = std::numeric_limits<T>;
-        st.add("integer " + j.dump() + " does not fit in [" + std::to_string(limits::min()) +
-                   ", " + std::to_string(limits::max()) + "]",
+        st.add("integer " + j.dump() + " does not fit in [" + std::to_string(limits::min()) + ", " +
+                   std::to_string(limits::max()) + "]",
                "integer in [" + std::to_string(limits::min()) + ", " +
                    std::to_string(limits::max()) + "]",
                j.dump());
@@ -204,7 +217,7 @@ struct codec<std::string> {
     static constexpr bool supported = true;
     static void read(const json& j, std::string& out, detail::read_state& st) {
         if (j.is_string())
-            out = j.get<std::string>();
+            out = j.get_ref<const std::string&>();
         else
             st.type_mismatch("string", j);
     }
@@ -246,10 +259,10 @@ struct codec<std::optional<T>> {
         codec<T>::read(j, value, st);
         if (st.error_count() == before) out = std::move(value);
     }
-    static json write(const std::optional<T>& v) {
-        return v ? codec<T>::write(*v) : json(nullptr);
+    static json write(const std::optional<T>& v) { return v ? codec<T>::write(*v) : json(nullptr); }
+    static json schema() {
+        return {{"anyOf", json::array({codec<T>::schema(), {{"type", "null"}}})}};
     }
-    static json schema() { return {{"anyOf", json::array({codec<T>::schema(), {{"type", "null"}}})}}; }
 };
 
 template <class T, class A>

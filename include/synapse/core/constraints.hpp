@@ -17,6 +17,9 @@
 //         }
 //     };
 //
+// `pattern(regex)` lives in <synapse/core/pattern.hpp>, so that only the files that use it pay
+// for <regex> at compile time.
+//
 // Every non-optional field is required unless a rule marks it `defaulted`, in which case an
 // absent field keeps the value the struct's default member initializer gave it. Types that
 // cannot carry a member function specialise `synapse::constraints_of<T>` instead.
@@ -27,7 +30,6 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -151,29 +153,8 @@ struct one_of_t {
     }
     void describe(json& s) const { s["enum"] = allowed; }
 };
-inline one_of_t one_of(std::initializer_list<std::string> allowed) { return {allowed}; }
-
-/// The string (or path) matches an ECMAScript regular expression somewhere, as JSON Schema's
-/// `pattern` does: anchor it with ^...$ to match the whole value.
-struct pattern_t {
-    std::string source;
-    std::shared_ptr<const std::regex> re;
-
-    template <class V>
-    std::optional<std::string> check(const V& v) const {
-        std::string text;
-        if constexpr (std::is_same_v<V, std::filesystem::path>)
-            text = v.string();
-        else
-            text = std::string(v);
-        if (std::regex_search(text, *re)) return std::nullopt;
-        return "must match /" + source + "/, got \"" + text + "\"";
-    }
-    void describe(json& s) const { s["pattern"] = source; }
-};
-inline pattern_t pattern(std::string source) {
-    auto re = std::make_shared<const std::regex>(source, std::regex::ECMAScript);
-    return {std::move(source), std::move(re)};
+inline one_of_t one_of(std::initializer_list<std::string> allowed) {
+    return {allowed};
 }
 
 /// A string, path, array or map that is not empty.
@@ -202,8 +183,7 @@ struct field_rule {
     M T::*member;
     std::tuple<Checks...> checks;
 
-    static constexpr bool marks_default =
-        (std::is_same_v<Checks, rules::defaulted_t> || ...);
+    static constexpr bool marks_default = (std::is_same_v<Checks, rules::defaulted_t> || ...);
 
     /// Runs every check on the field's value (the contained value of an optional that holds
     /// one) and records failures at the current path.
@@ -220,7 +200,7 @@ struct field_rule {
         std::apply([&](const auto&... c) { (c.describe(schema), ...); }, checks);
     }
 
-private:
+  private:
     template <class V>
     void run(const V& value, detail::read_state& st) const {
         std::apply(

@@ -24,7 +24,9 @@ template <class E>
 struct enum_traits;
 
 template <class E>
-concept ReflectedEnum = std::is_enum_v<E> && requires { enum_traits<E>::values; };
+concept ReflectedEnum = std::is_enum_v<E> && requires {
+    enum_traits<E>::values;
+};
 
 /// The JSON name of an enumerator, or "" for a value that was not reflected.
 template <ReflectedEnum E>
@@ -77,10 +79,9 @@ struct codec<E> {
 
 /// Reflects enum `E` (use at global scope, with the qualified name): each listed enumerator
 /// reads from and writes to its own name.
-#define SYNAPSE_REFLECT_ENUM(E, ...)                                                     \
-    template <>                                                                          \
-    struct synapse::enum_traits<E> {                                                     \
-        static constexpr std::pair<E, std::string_view> values[] = {                     \
-            BOOST_PP_SEQ_FOR_EACH(SYNAPSE_DETAIL_ENUM_ENTRY, E,                          \
-                                  BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))};               \
+#define SYNAPSE_REFLECT_ENUM(E, ...)                                                       \
+    template <>                                                                            \
+    struct synapse::enum_traits<E> {                                                       \
+        static constexpr std::pair<E, std::string_view> values[] = {BOOST_PP_SEQ_FOR_EACH( \
+            SYNAPSE_DETAIL_ENUM_ENTRY, E, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))};         \
     };

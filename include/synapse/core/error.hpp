@@ -32,22 +32,35 @@ enum class errc {
 /// The stable snake_case name of a code, e.g. "validation_failed".
 constexpr std::string_view to_string(errc code) noexcept {
     switch (code) {
-        case errc::invalid_json: return "invalid_json";
-        case errc::validation_failed: return "validation_failed";
-        case errc::unknown_action: return "unknown_action";
-        case errc::action_failed: return "action_failed";
-        case errc::invalid_argument: return "invalid_argument";
-        case errc::config_not_found: return "config_not_found";
-        case errc::config_invalid: return "config_invalid";
-        case errc::io_error: return "io_error";
-        case errc::protocol_error: return "protocol_error";
-        case errc::process_failed: return "process_failed";
-        case errc::timeout: return "timeout";
+        case errc::invalid_json:
+            return "invalid_json";
+        case errc::validation_failed:
+            return "validation_failed";
+        case errc::unknown_action:
+            return "unknown_action";
+        case errc::action_failed:
+            return "action_failed";
+        case errc::invalid_argument:
+            return "invalid_argument";
+        case errc::config_not_found:
+            return "config_not_found";
+        case errc::config_invalid:
+            return "config_invalid";
+        case errc::io_error:
+            return "io_error";
+        case errc::protocol_error:
+            return "protocol_error";
+        case errc::process_failed:
+            return "process_failed";
+        case errc::timeout:
+            return "timeout";
     }
     return "unknown_error";
 }
 
-inline std::ostream& operator<<(std::ostream& os, errc code) { return os << to_string(code); }
+inline std::ostream& operator<<(std::ostream& os, errc code) {
+    return os << to_string(code);
+}
 
 /// One failing field of a validated value.
 struct field_error {
@@ -65,12 +78,12 @@ struct error {
     error(errc c, std::string msg) : code(c), message(std::move(msg)) {}
 
     errc code = errc::invalid_argument;
-    std::string message;                ///< one human sentence, no trailing newline
-    std::string where;                  ///< field path, or file:line for config files
-    std::optional<int> http_status;     ///< HTTP status when the failure came from a server
-    std::string job_id;                 ///< the job the failure belongs to, when known
-    std::vector<field_error> fields;    ///< every failing field, for validation_failed
-    std::optional<int> exit_code;       ///< the exit status of a failed child process
+    std::string message;              ///< one human sentence, no trailing newline
+    std::string where;                ///< field path, or file:line for config files
+    std::optional<int> http_status;   ///< HTTP status when the failure came from a server
+    std::string job_id;               ///< the job the failure belongs to, when known
+    std::vector<field_error> fields;  ///< every failing field, for validation_failed
+    std::optional<int> exit_code;     ///< the exit status of a failed child process
 
     /// Adds context to the message: "reading params: <message>".
     error& prefix(std::string_view context) {
@@ -97,6 +110,8 @@ inline std::string to_string(const error& e) {
     return out;
 }
 
-inline std::ostream& operator<<(std::ostream& os, const error& e) { return os << to_string(e); }
+inline std::ostream& operator<<(std::ostream& os, const error& e) {
+    return os << to_string(e);
+}
 
 }  // namespace synapse

@@ -19,7 +19,8 @@
 #else
 #include <version>
 #if !defined(__cpp_lib_expected)
-#error "synapse-cpp needs <tl/expected.hpp> or C++23's std::expected: install tl-expected, or compile with -std=c++23 (g++ 12 or newer)."
+#error \
+    "synapse-cpp needs <tl/expected.hpp> or C++23's std::expected: install tl-expected, or compile with -std=c++23 (g++ 12 or newer)."
 #endif
 #include <expected>
 #endif
@@ -42,7 +43,9 @@ using unexpected_type = std::unexpected<E>;
 #endif
 
 /// Wraps an error for returning from a function whose result is `expected<T>`.
-inline unexpected_type<error> fail(error e) { return unexpected_type<error>(std::move(e)); }
+inline unexpected_type<error> fail(error e) {
+    return unexpected_type<error>(std::move(e));
+}
 
 /// Shorthand: `return synapse::fail(errc::io_error, "cannot read params file");`
 inline unexpected_type<error> fail(errc code, std::string message) {

@@ -19,15 +19,23 @@ using json = nlohmann::ordered_json;
 /// The JSON Schema name of a value's type: null, boolean, integer, number, string, array, object.
 inline std::string_view json_type_name(const json& j) noexcept {
     switch (j.type()) {
-        case json::value_t::null: return "null";
-        case json::value_t::boolean: return "boolean";
+        case json::value_t::null:
+            return "null";
+        case json::value_t::boolean:
+            return "boolean";
         case json::value_t::number_integer:
-        case json::value_t::number_unsigned: return "integer";
-        case json::value_t::number_float: return "number";
-        case json::value_t::string: return "string";
-        case json::value_t::array: return "array";
-        case json::value_t::object: return "object";
-        default: return "binary";
+        case json::value_t::number_unsigned:
+            return "integer";
+        case json::value_t::number_float:
+            return "number";
+        case json::value_t::string:
+            return "string";
+        case json::value_t::array:
+            return "array";
+        case json::value_t::object:
+            return "object";
+        default:
+            return "binary";
     }
 }
 
@@ -57,9 +65,9 @@ inline expected<json> parse_json(std::string_view text, std::string_view source 
             reason = reason.substr(pos + 2);
         else if (auto p2 = reason.rfind("] "); p2 != std::string::npos)
             reason = reason.substr(p2 + 2);
-        error err{errc::invalid_json,
-                  "invalid JSON in " + std::string(source) + " at line " + std::to_string(line) +
-                      ", column " + std::to_string(column) + ": " + reason};
+        error err{errc::invalid_json, "invalid JSON in " + std::string(source) + " at line " +
+                                          std::to_string(line) + ", column " +
+                                          std::to_string(column) + ": " + reason};
         err.where = std::string(source) + ":" + std::to_string(line) + ":" + std::to_string(column);
         return fail(std::move(err));
     }

@@ -8,6 +8,7 @@
 // `synapse::json_schema<train_params>()` describes it. Constraints: see constraints.hpp.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include <boost/hana/concept/struct.hpp>
 #include <boost/hana/first.hpp>
 #include <boost/hana/for_each.hpp>
+#include <boost/hana/length.hpp>
 #include <boost/hana/second.hpp>
 #include <boost/hana/string.hpp>
 
@@ -69,12 +71,14 @@ int field_index(const T& object, const void* address) {
 template <class T>
 struct codec<T, std::enable_if_t<boost::hana::Struct<T>::value>> {
     static constexpr bool supported = true;
+    static constexpr std::size_t field_count =
+        decltype(boost::hana::length(boost::hana::accessors<T>()))::value;
 
     static void read(const json& j, T& out, detail::read_state& st) {
         if (!j.is_object()) return st.type_mismatch("object", j);
         const auto& names = detail::field_names<T>();
         const auto& rules = constraints_of<T>::get();
-        std::vector<char> ok(names.size(), 0);
+        std::array<bool, field_count> ok{};
 
         std::size_t index = 0;
         boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
@@ -126,10 +130,14 @@ struct codec<T, std::enable_if_t<boost::hana::Struct<T>::value>> {
 
     static json write(const T& value) {
         json out = json::object();
+        // Field names are unique, so append in declaration order without looking keys up.
+        auto& fields = out.get_ref<json::object_t&>();
+        fields.reserve(field_count);
         boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
             const auto& member = boost::hana::second(pair)(value);
             using M = std::remove_cvref_t<decltype(member)>;
-            out[boost::hana::to<const char*>(boost::hana::first(pair))] = codec<M>::write(member);
+            fields.json::object_t::Container::emplace_back(
+                boost::hana::to<const char*>(boost::hana::first(pair)), codec<M>::write(member));
         });
         return out;
     }
@@ -175,7 +183,7 @@ struct codec<T, std::enable_if_t<boost::hana::Struct<T>::value>> {
         return s;
     }
 
-private:
+  private:
     template <class Rules>
     static bool has_default(const Rules& rules, const T& object, const void* address) {
         return std::apply(

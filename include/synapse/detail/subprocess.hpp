@@ -25,15 +25,15 @@ extern "C" char** environ;
 namespace synapse::detail {
 
 struct subprocess_spec {
-    std::vector<std::string> argv;                      ///< argv[0] is looked up in PATH
-    std::filesystem::path working_dir;                  ///< empty: inherit
-    std::map<std::string, std::string> set_env;         ///< added or overridden
-    std::vector<std::string> unset_env;                 ///< removed from the inherited environment
-    std::chrono::milliseconds timeout{0};               ///< 0: none
+    std::vector<std::string> argv;               ///< argv[0] is looked up in PATH
+    std::filesystem::path working_dir;           ///< empty: inherit
+    std::map<std::string, std::string> set_env;  ///< added or overridden
+    std::vector<std::string> unset_env;          ///< removed from the inherited environment
+    std::chrono::milliseconds timeout{0};        ///< 0: none
 };
 
 struct subprocess_outcome {
-    int exit_code = -1;      ///< exit status, or 128 + signal
+    int exit_code = -1;  ///< exit status, or 128 + signal
     bool timed_out = false;
 };
 
@@ -65,10 +65,12 @@ inline expected<subprocess_outcome> run_subprocess(
     int out_pipe[2], err_pipe[2], exec_pipe[2];
     if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 ||
         pipe2(exec_pipe, O_CLOEXEC) != 0)
-        return fail(errc::process_failed, std::string("cannot create pipes: ") + std::strerror(errno));
+        return fail(errc::process_failed,
+                    std::string("cannot create pipes: ") + std::strerror(errno));
 
     pid_t pid = fork();
-    if (pid < 0) return fail(errc::process_failed, std::string("fork failed: ") + std::strerror(errno));
+    if (pid < 0)
+        return fail(errc::process_failed, std::string("fork failed: ") + std::strerror(errno));
     if (pid == 0) {
         dup2(out_pipe[1], STDOUT_FILENO);
         dup2(err_pipe[1], STDERR_FILENO);
@@ -90,7 +92,8 @@ inline expected<subprocess_outcome> run_subprocess(
     int exec_errno = 0;
     bool chdir_failed = false;
     if (read(exec_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno)
-        chdir_failed = !spec.working_dir.empty() && !std::filesystem::is_directory(spec.working_dir);
+        chdir_failed =
+            !spec.working_dir.empty() && !std::filesystem::is_directory(spec.working_dir);
     close(exec_pipe[0]);
 
     std::string buffers[2];
@@ -143,9 +146,9 @@ inline expected<subprocess_outcome> run_subprocess(
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (exec_errno != 0) {
-        std::string what = chdir_failed ? "cannot enter working directory '" +
-                                              spec.working_dir.string() + "'"
-                                        : "cannot start '" + spec.argv[0] + "'";
+        std::string what =
+            chdir_failed ? "cannot enter working directory '" + spec.working_dir.string() + "'"
+                         : "cannot start '" + spec.argv[0] + "'";
         error e(errc::process_failed, what + ": " + std::strerror(exec_errno));
         e.where = chdir_failed ? spec.working_dir.string() : spec.argv[0];
         return fail(std::move(e));

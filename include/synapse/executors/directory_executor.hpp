@@ -24,7 +24,7 @@ struct directory_options {
 };
 
 class directory_executor {
-public:
+  public:
     using executor_concept = sync_executor_tag;
 
     /// Reads `<dir>/config.yaml` (or a config file path).
@@ -42,6 +42,13 @@ public:
     expected<json> execute(std::string_view action, const json& params) {
         auto target = entrypoint(action);
         if (!target) return fail(std::move(target).error());
+        if (is_cpp() && !std::filesystem::exists(config_.binary_path())) {
+            error e(errc::process_failed, "plugin binary '" + config_.binary_path().string() +
+                                              "' (binary: in " + config_.file.string() +
+                                              ") does not exist; build the plugin first");
+            e.where = config_.file.string();
+            return fail(std::move(e));
+        }
         return make_executor().execute(*target, params);
     }
 
@@ -56,7 +63,8 @@ public:
             e.where = config_.file.string() + ":" + std::to_string(a->line);
             return fail(std::move(e));
         }
-        std::string ep = a->entrypoint;  // synapse-sdk accepts module:Class; the entrypoint wants dots
+        std::string ep =
+            a->entrypoint;  // synapse-sdk accepts module:Class; the entrypoint wants dots
         if (auto colon = ep.rfind(':'); colon != std::string::npos) ep[colon] = '.';
         return ep;
     }
@@ -72,7 +80,7 @@ public:
         return process_executor::for_python(python(), std::move(po));
     }
 
-private:
+  private:
     directory_executor(plugin_config config, directory_options options)
         : config_(std::move(config)), options_(std::move(options)) {}
 

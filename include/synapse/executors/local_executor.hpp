@@ -23,14 +23,14 @@
 namespace synapse {
 
 struct local_executor_options {
-    plugin_environment env;                ///< what `ctx.env()` returns
-    std::optional<std::string> job_id;     ///< what `ctx.job_id()` returns
-    parse_options parsing;                 ///< e.g. strict params
+    plugin_environment env;             ///< what `ctx.env()` returns
+    std::optional<std::string> job_id;  ///< what `ctx.job_id()` returns
+    parse_options parsing;              ///< e.g. strict params
 };
 
 template <class Plugin, Logger L = console_logger>
 class basic_local_executor {
-public:
+  public:
     using executor_concept = sync_executor_tag;
     using plugin_type = Plugin;
     using logger_type = L;
@@ -63,7 +63,7 @@ public:
     L& logger() noexcept { return logger_; }
     const local_executor_options& options() const noexcept { return options_; }
 
-private:
+  private:
     local_executor_options options_;
     L logger_{};
 };

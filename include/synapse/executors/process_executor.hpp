@@ -31,16 +31,16 @@
 namespace synapse {
 
 struct process_options {
-    std::filesystem::path working_dir;            ///< the child's working directory (empty: ours)
-    std::map<std::string, std::string> env;       ///< set in the child's environment
-    std::optional<std::string> job_id;            ///< passed as SYNAPSE_JOB_ID
-    std::chrono::milliseconds timeout{0};         ///< kill the child after this long (0: never)
+    std::filesystem::path working_dir;       ///< the child's working directory (empty: ours)
+    std::map<std::string, std::string> env;  ///< set in the child's environment
+    std::optional<std::string> job_id;       ///< passed as SYNAPSE_JOB_ID
+    std::chrono::milliseconds timeout{0};    ///< kill the child after this long (0: never)
     /// Each output line that is not part of the result; `is_stderr` tells the stream.
     std::function<void(bool is_stderr, std::string_view line)> on_output;
 };
 
 class process_executor {
-public:
+  public:
     using executor_concept = sync_executor_tag;
 
     /// Runs actions of a plugin binary (the action name is the entrypoint).
@@ -86,7 +86,8 @@ public:
         auto outcome = detail::run_subprocess(spec, [&](bool is_stderr, std::string_view line) {
             if (!is_stderr) {
                 scanner.feed(line);
-                bool marker = line == job_protocol::result_start || line == job_protocol::result_end;
+                bool marker =
+                    line == job_protocol::result_start || line == job_protocol::result_end;
                 bool hidden = marker || after_start;
                 after_start = line == job_protocol::result_start;
                 if (hidden) return;
@@ -123,7 +124,7 @@ public:
         return scanner.result();
     }
 
-private:
+  private:
     static expected<std::filesystem::path> write_params_file(const std::string& text) {
         std::error_code ec;
         auto dir = std::filesystem::temp_directory_path(ec);

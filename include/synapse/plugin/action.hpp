@@ -30,27 +30,33 @@ namespace detail {
 template <class A>
 concept has_action_name = requires {
     { A::name } -> std::convertible_to<std::string_view>;
-    requires std::string_view(A::name).size() > 0;
+    requires std::string_view(A::name)
+    .size() > 0;
 };
 template <class A>
-concept has_params_type = requires { typename A::params_type; };
+concept has_params_type = requires {
+    typename A::params_type;
+};
 template <class A>
-concept has_result_type = requires { typename A::result_type; };
+concept has_result_type = requires {
+    typename A::result_type;
+};
 
 template <class A>
-concept has_execute = has_params_type<A> && requires(A& a, const typename A::params_type& p,
-                                                     context& ctx) { a.execute(p, ctx); };
+concept has_execute = has_params_type<A> &&
+    requires(A& a, const typename A::params_type& p, context& ctx) {
+    a.execute(p, ctx);
+};
 
 template <class A>
 struct execute_returns_result : std::false_type {};
 template <class A>
-    requires has_execute<A> && has_result_type<A>
+requires has_execute<A> && has_result_type<A>
 struct execute_returns_result<A> {
     using R = std::remove_cvref_t<decltype(std::declval<A&>().execute(
         std::declval<const typename A::params_type&>(), std::declval<context&>()))>;
-    static constexpr bool value =
-        std::is_same_v<R, typename A::result_type> ||
-        std::is_same_v<R, expected<typename A::result_type>>;
+    static constexpr bool value = std::is_same_v<R, typename A::result_type> ||
+                                  std::is_same_v<R, expected<typename A::result_type>>;
 };
 
 template <class T>
@@ -60,10 +66,10 @@ concept reflectable_if_present = Reflectable<T>;
 
 /// A plugin action (see the top of this header).
 template <class A>
-concept Action = detail::has_action_name<A> && detail::has_params_type<A> &&
-                 detail::has_result_type<A> && std::default_initializable<A> &&
-                 Reflectable<typename A::params_type> && Reflectable<typename A::result_type> &&
-                 detail::execute_returns_result<A>::value;
+concept Action =
+    detail::has_action_name<A> && detail::has_params_type<A> && detail::has_result_type<A> &&
+    std::default_initializable<A> && Reflectable<typename A::params_type> &&
+    Reflectable<typename A::result_type> && detail::execute_returns_result<A>::value;
 
 /// States, one sentence per requirement, why `A` is not an Action. Returns true so it can sit
 /// in a static_assert or a constant.
@@ -106,14 +112,14 @@ template <class A>
 expected<typename A::result_type> invoke_action(A& action, const typename A::params_type& params,
                                                 context& ctx) {
     static_assert(check_action<A>());
-    const std::string name(A::name);
+    const std::string_view name = A::name;
     try {
         if constexpr (is_expected_v<decltype(action.execute(params, ctx))>) {
             auto result = action.execute(params, ctx);
             if (!result) {
                 // Keep the action's own context (fields, where) and say which action it was.
                 error e = std::move(result).error();
-                e.message = "action '" + name + "' failed: " +
+                e.message = "action '" + std::string(name) + "' failed: " +
                             (e.code == errc::action_failed ? e.message : to_string(e));
                 e.code = errc::action_failed;
                 return fail(std::move(e));
@@ -123,9 +129,10 @@ expected<typename A::result_type> invoke_action(A& action, const typename A::par
             return action.execute(params, ctx);
         }
     } catch (const std::exception& ex) {
-        return fail(errc::action_failed, "action '" + name + "' threw: " + ex.what());
+        return fail(errc::action_failed, "action '" + std::string(name) + "' threw: " + ex.what());
     } catch (...) {
-        return fail(errc::action_failed, "action '" + name + "' threw a non-standard exception");
+        return fail(errc::action_failed,
+                    "action '" + std::string(name) + "' threw a non-standard exception");
     }
 }
 

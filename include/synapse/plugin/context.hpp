@@ -21,16 +21,19 @@ namespace synapse {
 
 /// A context serves one action run, from one thread at a time.
 class context {
-public:
+  public:
     using clock_function = std::function<std::chrono::steady_clock::time_point()>;
 
     /// A context with an empty environment and no job id.
-    explicit context(logger_ref logger) : logger_(logger), env_(&owned_env_) {}
+    explicit context(logger_ref logger) : logger_(logger), env_(&empty_environment()) {}
 
     /// A context that owns its environment.
     context(logger_ref logger, plugin_environment&& env,
             std::optional<std::string> job_id = std::nullopt)
-        : logger_(logger), owned_env_(std::move(env)), env_(&owned_env_), job_id_(std::move(job_id)) {}
+        : logger_(logger),
+          owned_env_(std::move(env)),
+          env_(&*owned_env_),
+          job_id_(std::move(job_id)) {}
 
     /// A context that refers to `env`, which must outlive it (no copy per run).
     context(logger_ref logger, const plugin_environment& env,
@@ -65,13 +68,14 @@ public:
         if (current > 0)
             eta = round2(elapsed / static_cast<double>(current) *
                          static_cast<double>(total - current));
-        progress_record record{step,
-                               current,
-                               total,
-                               round2(static_cast<double>(current) / static_cast<double>(total) * 100.0),
-                               round2(elapsed),
-                               eta,
-                               std::chrono::system_clock::now()};
+        progress_record record{
+            step,
+            current,
+            total,
+            round2(static_cast<double>(current) / static_cast<double>(total) * 100.0),
+            round2(elapsed),
+            eta,
+            std::chrono::system_clock::now()};
         logger_.on_progress(record);
         return {};
     }
@@ -102,11 +106,16 @@ public:
     /// Replaces the clock used for elapsed time and ETA (tests use a manual clock).
     void set_clock(clock_function clock) { now_ = std::move(clock); }
 
-private:
+  private:
     static double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
     logger_ref logger_;
-    plugin_environment owned_env_;
+    static const plugin_environment& empty_environment() {
+        static const plugin_environment empty;
+        return empty;
+    }
+
+    std::optional<plugin_environment> owned_env_;
     const plugin_environment* env_;
     std::optional<std::string> job_id_;
     std::map<std::string, std::chrono::steady_clock::time_point, std::less<>> progress_start_;

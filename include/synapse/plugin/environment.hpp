@@ -20,7 +20,7 @@ extern "C" char** environ;  // POSIX: the process environment
 namespace synapse {
 
 class plugin_environment {
-public:
+  public:
     plugin_environment() = default;
 
     /// From a JSON object (values of any JSON type; TOML and YAML sources arrive this way).
@@ -150,7 +150,8 @@ public:
         if (!v) return fallback;
         std::vector<std::string> out;
         if (v->is_array()) {
-            for (const auto& item : *v) out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+            for (const auto& item : *v)
+                out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
             return out;
         }
         if (!v->is_string()) return fallback;
@@ -173,11 +174,12 @@ public:
     std::map<std::string, std::string> to_strings() const {
         std::map<std::string, std::string> out;
         for (auto it = values_.begin(); it != values_.end(); ++it)
-            if (!it->is_null()) out[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
+            if (!it->is_null())
+                out[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
         return out;
     }
 
-private:
+  private:
     static std::string trim(const std::string& s) {
         auto b = s.find_first_not_of(" \t\r\n");
         if (b == std::string::npos) return {};

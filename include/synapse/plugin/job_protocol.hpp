@@ -61,8 +61,8 @@ inline expected<json> read_params(const env_lookup& env = process_env) {
         buffer << in.rdbuf();
         return parse_json(buffer.str(), *file);
     }
-    return fail(errc::protocol_error, "no params provided via " + std::string(params_var) +
-                                          " or " + std::string(params_file_var));
+    return fail(errc::protocol_error, "no params provided via " + std::string(params_var) + " or " +
+                                          std::string(params_file_var));
 }
 
 /// The job id: SYNAPSE_JOB_ID, else RAY_JOB_ID.
@@ -90,7 +90,7 @@ inline std::string format_result(const json& result) {
 /// end marker; the last complete one wins, so marker-like text printed by the action earlier
 /// (or inside other lines) does not confuse it.
 class result_scanner {
-public:
+  public:
     /// Feeds one line (without its newline; a trailing '\r' is ignored).
     void feed(std::string_view line) {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -145,7 +145,7 @@ public:
         return parsed;
     }
 
-private:
+  private:
     enum class state { idle, after_start, after_value };
     state state_ = state::idle;
     std::string pending_;

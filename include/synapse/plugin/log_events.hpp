@@ -18,13 +18,20 @@ enum class log_level { debug, info, success, warning, danger, error, critical };
 
 constexpr std::string_view to_string(log_level level) noexcept {
     switch (level) {
-        case log_level::debug: return "debug";
-        case log_level::info: return "info";
-        case log_level::success: return "success";
-        case log_level::warning: return "warning";
-        case log_level::danger: return "danger";
-        case log_level::error: return "error";
-        case log_level::critical: return "critical";
+        case log_level::debug:
+            return "debug";
+        case log_level::info:
+            return "info";
+        case log_level::success:
+            return "success";
+        case log_level::warning:
+            return "warning";
+        case log_level::danger:
+            return "danger";
+        case log_level::error:
+            return "error";
+        case log_level::critical:
+            return "critical";
     }
     return "info";
 }
@@ -42,9 +49,9 @@ struct progress_record {
     std::string_view step;  ///< empty when no step was given
     std::int64_t current;
     std::int64_t total;
-    double percent;                ///< round(current / total * 100, 2)
-    double elapsed;                ///< seconds since this step's progress started, rounded to 2
-    std::optional<double> eta;     ///< seconds left, rounded to 2; empty while current == 0
+    double percent;             ///< round(current / total * 100, 2)
+    double elapsed;             ///< seconds since this step's progress started, rounded to 2
+    std::optional<double> eta;  ///< seconds left, rounded to 2; empty while current == 0
     std::chrono::system_clock::time_point time;
 };
 
@@ -66,20 +73,22 @@ concept Logger = requires(L& logger, const log_record& l, const progress_record&
 
 /// A non-owning, type-erased reference to any Logger (two pointers; cheap to copy).
 class logger_ref {
-public:
+  public:
     template <Logger L>
-        requires(!std::same_as<std::remove_cvref_t<L>, logger_ref>)
-    logger_ref(L& logger) noexcept  // NOLINT: implicit by design
+    requires(!std::same_as<std::remove_cvref_t<L>, logger_ref>) logger_ref(L& logger)
+    noexcept  // NOLINT: implicit by design
         : self_(&logger),
           on_log_([](void* s, const log_record& r) { static_cast<L*>(s)->on_log(r); }),
-          on_progress_([](void* s, const progress_record& r) { static_cast<L*>(s)->on_progress(r); }),
-          on_metrics_([](void* s, const metrics_record& r) { static_cast<L*>(s)->on_metrics(r); }) {}
+          on_progress_(
+              [](void* s, const progress_record& r) { static_cast<L*>(s)->on_progress(r); }),
+          on_metrics_([](void* s, const metrics_record& r) { static_cast<L*>(s)->on_metrics(r); }) {
+    }
 
     void on_log(const log_record& r) const { on_log_(self_, r); }
     void on_progress(const progress_record& r) const { on_progress_(self_, r); }
     void on_metrics(const metrics_record& r) const { on_metrics_(self_, r); }
 
-private:
+  private:
     void* self_;
     void (*on_log_)(void*, const log_record&);
     void (*on_progress_)(void*, const progress_record&);

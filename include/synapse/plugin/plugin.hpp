@@ -67,7 +67,7 @@ class plugin {
                   "synapse::plugin: two actions share a name; every action of a plugin needs a "
                   "unique `name`");
 
-public:
+  public:
     static constexpr std::size_t size = sizeof...(As);
 
     /// The action names, in the order the actions were listed.
@@ -84,8 +84,8 @@ public:
     static expected<json> run(std::string_view name, const json& params, context& ctx,
                               parse_options options = {}) {
         expected<json> out;
-        bool found = ((As::name == name && (out = run_action_json<As>(params, ctx, options), true)) ||
-                      ...);
+        bool found =
+            ((As::name == name && (out = run_action_json<As>(params, ctx, options), true)) || ...);
         if (!found) return fail(unknown_action_error(name, names));
         return out;
     }

@@ -75,8 +75,8 @@ int run_job(const std::string& action) {
         return 1;
     }
     auto format = job_protocol::process_env("SYNAPSE_LOG_FORMAT").value_or("console");
-    auto result = run_with_log_format<P>(action, *params, format, std::cout,
-                                         job_protocol::job_id());
+    auto result =
+        run_with_log_format<P>(action, *params, format, std::cout, job_protocol::job_id());
     if (!result) {
         std::cout << std::flush;
         std::cerr << "error: " << result.error() << std::endl;
@@ -144,7 +144,8 @@ int run_cli(const std::vector<std::string_view>& args, std::string_view program)
             else if (flag == "--job-id")
                 job_id = std::string(value);
             else
-                return usage_error("unknown option " + std::string(flag) + " " + std::string(value));
+                return usage_error("unknown option " + std::string(flag) + " " +
+                                   std::string(value));
         }
         auto params = read_params_argument(params_text);
         if (!params) {

@@ -11,7 +11,7 @@
 namespace synapse::testing {
 
 class recording_logger {
-public:
+  public:
     struct log_entry {
         log_level level;
         std::string event;
@@ -30,12 +30,9 @@ public:
 
     void on_log(const log_record& r) { logs.push_back({r.level, std::string(r.event), r.data}); }
     void on_progress(const progress_record& r) {
-        progress.push_back(
-            {std::string(r.step), r.current, r.total, r.percent, r.elapsed, r.eta});
+        progress.push_back({std::string(r.step), r.current, r.total, r.percent, r.elapsed, r.eta});
     }
-    void on_metrics(const metrics_record& r) {
-        metrics.push_back({std::string(r.step), r.values});
-    }
+    void on_metrics(const metrics_record& r) { metrics.push_back({std::string(r.step), r.values}); }
 
     std::vector<log_entry> logs;
     std::vector<progress_entry> progress;

@@ -16,7 +16,7 @@
 namespace synapse {
 
 class console_logger {
-public:
+  public:
     explicit console_logger(std::ostream& out = std::cout) : out_(&out) {}
 
     void on_log(const log_record& r) {
@@ -26,9 +26,9 @@ public:
     }
 
     void on_progress(const progress_record& r) {
-        std::string line = "INFO: " + step_prefix(r.step) + "Progress: " +
-                           detail::python_float(r.percent) + "% | ETA: " +
-                           (r.eta ? detail::python_float(*r.eta) : std::string("None")) + "s";
+        std::string line =
+            "INFO: " + step_prefix(r.step) + "Progress: " + detail::python_float(r.percent) +
+            "% | ETA: " + (r.eta ? detail::python_float(*r.eta) : std::string("None")) + "s";
         write(line);
     }
 
@@ -36,7 +36,7 @@ public:
         write("INFO: " + step_prefix(r.step) + "Metrics: " + detail::python_repr(r.values));
     }
 
-private:
+  private:
     static std::string upper(std::string_view s) {
         std::string out(s);
         for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -45,9 +45,7 @@ private:
     static std::string step_prefix(std::string_view step) {
         return step.empty() ? std::string() : "[" + std::string(step) + "] ";
     }
-    void write(const std::string& line) {
-        *out_ << line << '\n' << std::flush;
-    }
+    void write(const std::string& line) { *out_ << line << '\n' << std::flush; }
 
     std::ostream* out_;
 };

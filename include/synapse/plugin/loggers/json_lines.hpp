@@ -20,7 +20,7 @@
 namespace synapse {
 
 class json_lines_logger {
-public:
+  public:
     explicit json_lines_logger(std::ostream& out = std::cout) : out_(&out) {}
 
     void on_log(const log_record& r) {
@@ -32,9 +32,9 @@ public:
     }
 
     void on_progress(const progress_record& r) {
-        json line = {{"step", r.step},       {"current", r.current}, {"total", r.total},
-                     {"percent", r.percent}, {"elapsed", r.elapsed},
-                     {"eta", r.eta ? json(*r.eta) : json(nullptr)}};
+        json line = {{"step", r.step},       {"current", r.current},
+                     {"total", r.total},     {"percent", r.percent},
+                     {"elapsed", r.elapsed}, {"eta", r.eta ? json(*r.eta) : json(nullptr)}};
         write("progress", r.time, line);
     }
 
@@ -42,12 +42,12 @@ public:
         write("metrics", r.time, json{{"step", r.step}, {"values", r.values}});
     }
 
-private:
+  private:
     void write(std::string_view type, std::chrono::system_clock::time_point time,
                const json& fields) {
         // Fixed key order: type and time first, so a reader can dispatch on a prefix.
-        std::string line = "{\"type\":" + json(type).dump() + ",\"time\":\"" +
-                           detail::utc_timestamp(time) + "\"";
+        std::string line =
+            "{\"type\":" + json(type).dump() + ",\"time\":\"" + detail::utc_timestamp(time) + "\"";
         for (auto it = fields.begin(); it != fields.end(); ++it)
             line += "," + json(it.key()).dump() + ":" + it.value().dump();
         line += "}\n";
