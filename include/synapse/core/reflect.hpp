@@ -80,13 +80,14 @@ struct codec<T, std::enable_if_t<boost::hana::Struct<T>::value>> {
         const auto& rules = constraints_of<T>::get();
         std::array<bool, field_count> ok{};
 
-        std::size_t index = 0;
+        const auto& fields = j.get_ref<const json::object_t&>();
+        std::size_t index = 0, cursor = 0;
         boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
             auto& member = boost::hana::second(pair)(out);
             using M = std::remove_cvref_t<decltype(member)>;
             auto scope = st.enter_key(names[index]);
-            auto it = j.find(names[index]);
-            if (it == j.end()) {
+            const json* value = lookup(fields, cursor, names[index]);
+            if (!value) {
                 if constexpr (detail::is_optional_v<M>) {
                     member.reset();
                     ok[index] = 1;
@@ -97,7 +98,7 @@ struct codec<T, std::enable_if_t<boost::hana::Struct<T>::value>> {
                 }
             } else {
                 auto before = st.error_count();
-                codec<M>::read(*it, member, st);
+                codec<M>::read(*value, member, st);
                 ok[index] = st.error_count() == before;
             }
             ++index;
@@ -184,6 +185,22 @@ struct codec<T, std::enable_if_t<boost::hana::Struct<T>::value>> {
     }
 
   private:
+    /// The value of key `name`. Objects usually list keys in declaration order (ours are written
+    /// that way), so the entry at `cursor` is tried first and the search is linear only otherwise.
+    static const json* lookup(const json::object_t& fields, std::size_t& cursor,
+                              std::string_view name) {
+        if (cursor < fields.size()) {
+            const auto& entry = *(fields.begin() + static_cast<std::ptrdiff_t>(cursor));
+            if (entry.first == name) {
+                ++cursor;
+                return &entry.second;
+            }
+        }
+        for (const auto& entry : fields)
+            if (entry.first == name) return &entry.second;
+        return nullptr;
+    }
+
     template <class Rules>
     static bool has_default(const Rules& rules, const T& object, const void* address) {
         return std::apply(
