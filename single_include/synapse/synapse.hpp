@@ -1519,6 +1519,19 @@ inline constexpr std::string_view result_end = "__SYNAPSE_RESULT_END__";
 /// Params of this many characters or more travel in a file instead of an environment variable.
 inline constexpr std::size_t params_inline_limit = 32000;
 
+/// The text of a params file; an error names the file.
+inline expected<std::string> read_params_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error e(errc::io_error, "cannot read params file '" + path + "'");
+        e.where = path;
+        return fail(std::move(e));
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
 /// Reads an environment variable; empty values count as absent.
 using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
 
@@ -1533,16 +1546,13 @@ inline std::optional<std::string> process_env(std::string_view name) {
 inline expected<json> read_params(const env_lookup& env = process_env) {
     if (auto text = env(params_var)) return parse_json(*text, params_var);
     if (auto file = env(params_file_var)) {
-        std::ifstream in(*file, std::ios::binary);
-        if (!in) {
-            error e(errc::io_error, "cannot read params file '" + *file + "' named by " +
-                                        std::string(params_file_var));
-            e.where = *file;
+        auto text = read_params_file(*file);
+        if (!text) {
+            error e = std::move(text).error();
+            e.message += " named by " + std::string(params_file_var);
             return fail(std::move(e));
         }
-        std::ostringstream buffer;
-        buffer << in.rdbuf();
-        return parse_json(buffer.str(), *file);
+        return parse_json(*text, *file);
     }
     return fail(errc::protocol_error, "no params provided via " + std::string(params_var) + " or " +
                                           std::string(params_file_var));
@@ -2920,9 +2930,6 @@ struct execute_returns_result<A> {
                                   std::is_same_v<R, expected<typename A::result_type>>;
 };
 
-template <class T>
-concept reflectable_if_present = Reflectable<T>;
-
 }  // namespace detail
 
 /// A plugin action (see the top of this header).
@@ -3617,15 +3624,9 @@ namespace detail {
 inline expected<json> read_params_argument(std::string_view value) {
     if (!value.empty() && value.front() == '@') {
         std::string path(value.substr(1));
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            error e(errc::io_error, "cannot read params file '" + path + "'");
-            e.where = path;
-            return fail(std::move(e));
-        }
-        std::ostringstream buffer;
-        buffer << in.rdbuf();
-        return parse_json(buffer.str(), path);
+        auto text = job_protocol::read_params_file(path);
+        if (!text) return fail(std::move(text).error());
+        return parse_json(*text, path);
     }
     return parse_json(value, "--params");
 }

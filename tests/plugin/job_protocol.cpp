@@ -53,6 +53,8 @@ TEST_CASE("missing, unreadable and malformed params are clear errors", "[job_pro
     REQUIRE_FALSE(missing_file);
     CHECK(missing_file.error().code == synapse::errc::io_error);
     CHECK(missing_file.error().where == "/nonexistent/p.json");
+    CHECK(missing_file.error().message ==
+          "cannot read params file '/nonexistent/p.json' named by SYNAPSE_ACTION_PARAMS_FILE");
 
     auto malformed = jp::read_params(fake_env({{"SYNAPSE_ACTION_PARAMS", "{\"x\": }"}}));
     REQUIRE_FALSE(malformed);

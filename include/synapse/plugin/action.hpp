@@ -59,9 +59,6 @@ struct execute_returns_result<A> {
                                   std::is_same_v<R, expected<typename A::result_type>>;
 };
 
-template <class T>
-concept reflectable_if_present = Reflectable<T>;
-
 }  // namespace detail
 
 /// A plugin action (see the top of this header).

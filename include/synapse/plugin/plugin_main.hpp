@@ -36,15 +36,9 @@ namespace detail {
 inline expected<json> read_params_argument(std::string_view value) {
     if (!value.empty() && value.front() == '@') {
         std::string path(value.substr(1));
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            error e(errc::io_error, "cannot read params file '" + path + "'");
-            e.where = path;
-            return fail(std::move(e));
-        }
-        std::ostringstream buffer;
-        buffer << in.rdbuf();
-        return parse_json(buffer.str(), path);
+        auto text = job_protocol::read_params_file(path);
+        if (!text) return fail(std::move(text).error());
+        return parse_json(*text, path);
     }
     return parse_json(value, "--params");
 }
