@@ -92,33 +92,36 @@ enum class errc {
     protocol_error,     ///< the job protocol was not followed (env vars, result markers)
     process_failed,     ///< a child process could not start, or exited non-zero
     timeout,            ///< an operation did not finish within its time limit
+    transport_error,    ///< a server could not be reached, or the connection failed mid-way
+    http_error,         ///< a server answered with an error status; `http_status` has it
+    unauthorized,       ///< a server refused the credentials (HTTP 401/403)
+    not_found,          ///< a server has no such resource (HTTP 404)
+    malformed_response,  ///< a server's answer could not be understood
+    too_large,           ///< a payload exceeds a limit (e.g. Ray's 100 MiB package limit)
+    already_exists,      ///< a server already has a resource with that id (a submission id)
 };
 
 /// The stable snake_case name of a code, e.g. "validation_failed".
 constexpr std::string_view to_string(errc code) noexcept {
     switch (code) {
-        case errc::invalid_json:
-            return "invalid_json";
-        case errc::validation_failed:
-            return "validation_failed";
-        case errc::unknown_action:
-            return "unknown_action";
-        case errc::action_failed:
-            return "action_failed";
-        case errc::invalid_argument:
-            return "invalid_argument";
-        case errc::config_not_found:
-            return "config_not_found";
-        case errc::config_invalid:
-            return "config_invalid";
-        case errc::io_error:
-            return "io_error";
-        case errc::protocol_error:
-            return "protocol_error";
-        case errc::process_failed:
-            return "process_failed";
-        case errc::timeout:
-            return "timeout";
+        case errc::invalid_json: return "invalid_json";
+        case errc::validation_failed: return "validation_failed";
+        case errc::unknown_action: return "unknown_action";
+        case errc::action_failed: return "action_failed";
+        case errc::invalid_argument: return "invalid_argument";
+        case errc::config_not_found: return "config_not_found";
+        case errc::config_invalid: return "config_invalid";
+        case errc::io_error: return "io_error";
+        case errc::protocol_error: return "protocol_error";
+        case errc::process_failed: return "process_failed";
+        case errc::timeout: return "timeout";
+        case errc::transport_error: return "transport_error";
+        case errc::http_error: return "http_error";
+        case errc::unauthorized: return "unauthorized";
+        case errc::not_found: return "not_found";
+        case errc::malformed_response: return "malformed_response";
+        case errc::too_large: return "too_large";
+        case errc::already_exists: return "already_exists";
     }
     return "unknown_error";
 }
@@ -267,23 +270,15 @@ using json = nlohmann::ordered_json;
 /// The JSON Schema name of a value's type: null, boolean, integer, number, string, array, object.
 inline std::string_view json_type_name(const json& j) noexcept {
     switch (j.type()) {
-        case json::value_t::null:
-            return "null";
-        case json::value_t::boolean:
-            return "boolean";
+        case json::value_t::null: return "null";
+        case json::value_t::boolean: return "boolean";
         case json::value_t::number_integer:
-        case json::value_t::number_unsigned:
-            return "integer";
-        case json::value_t::number_float:
-            return "number";
-        case json::value_t::string:
-            return "string";
-        case json::value_t::array:
-            return "array";
-        case json::value_t::object:
-            return "object";
-        default:
-            return "binary";
+        case json::value_t::number_unsigned: return "integer";
+        case json::value_t::number_float: return "number";
+        case json::value_t::string: return "string";
+        case json::value_t::array: return "array";
+        case json::value_t::object: return "object";
+        default: return "binary";
     }
 }
 
@@ -1915,16 +1910,11 @@ inline int line_of(const YAML::Mark& mark) {
 
 inline std::string_view kind_of(const YAML::Node& node) {
     switch (node.Type()) {
-        case YAML::NodeType::Map:
-            return "a mapping";
-        case YAML::NodeType::Sequence:
-            return "a list";
-        case YAML::NodeType::Scalar:
-            return "a scalar";
-        case YAML::NodeType::Null:
-            return "null";
-        default:
-            return "nothing";
+        case YAML::NodeType::Map: return "a mapping";
+        case YAML::NodeType::Sequence: return "a list";
+        case YAML::NodeType::Scalar: return "a scalar";
+        case YAML::NodeType::Null: return "null";
+        default: return "nothing";
     }
 }
 
@@ -2113,8 +2103,7 @@ inline expected<json> yaml_to_json(const YAML::Node& node, bool typed,
                                    const std::filesystem::path& file, const std::string& path) {
     switch (node.Type()) {
         case YAML::NodeType::Null:
-        case YAML::NodeType::Undefined:
-            return json(nullptr);
+        case YAML::NodeType::Undefined: return json(nullptr);
         case YAML::NodeType::Scalar: {
             const std::string& tag = node.Tag();
             const bool plain = tag == "?" || tag == "tag:yaml.org,2002:int" ||
@@ -2700,20 +2689,13 @@ enum class log_level { debug, info, success, warning, danger, error, critical };
 
 constexpr std::string_view to_string(log_level level) noexcept {
     switch (level) {
-        case log_level::debug:
-            return "debug";
-        case log_level::info:
-            return "info";
-        case log_level::success:
-            return "success";
-        case log_level::warning:
-            return "warning";
-        case log_level::danger:
-            return "danger";
-        case log_level::error:
-            return "error";
-        case log_level::critical:
-            return "critical";
+        case log_level::debug: return "debug";
+        case log_level::info: return "info";
+        case log_level::success: return "success";
+        case log_level::warning: return "warning";
+        case log_level::danger: return "danger";
+        case log_level::error: return "error";
+        case log_level::critical: return "critical";
     }
     return "info";
 }
@@ -3241,21 +3223,11 @@ inline std::string python_float(double v) {
 /// Python's repr of the value JSON would decode to: {'a': 1, 'b': [True, None]}.
 inline void python_repr(const json& j, std::string& out) {
     switch (j.type()) {
-        case json::value_t::null:
-            out += "None";
-            return;
-        case json::value_t::boolean:
-            out += j.get<bool>() ? "True" : "False";
-            return;
-        case json::value_t::number_integer:
-            out += std::to_string(j.get<std::int64_t>());
-            return;
-        case json::value_t::number_unsigned:
-            out += std::to_string(j.get<std::uint64_t>());
-            return;
-        case json::value_t::number_float:
-            out += python_float(j.get<double>());
-            return;
+        case json::value_t::null: out += "None"; return;
+        case json::value_t::boolean: out += j.get<bool>() ? "True" : "False"; return;
+        case json::value_t::number_integer: out += std::to_string(j.get<std::int64_t>()); return;
+        case json::value_t::number_unsigned: out += std::to_string(j.get<std::uint64_t>()); return;
+        case json::value_t::number_float: out += python_float(j.get<double>()); return;
         case json::value_t::string: {
             const auto& s = j.get_ref<const std::string&>();
             out += '\'';
@@ -3294,9 +3266,7 @@ inline void python_repr(const json& j, std::string& out) {
             out += '}';
             return;
         }
-        default:
-            out += j.dump();
-            return;
+        default: out += j.dump(); return;
     }
 }
 
@@ -3759,6 +3729,1287 @@ int plugin_main(int argc, char** argv) {
 }
 
 }  // namespace synapse
+// ---- synapse/ray/jobs_api.hpp ----
+// The Ray Jobs API of the dashboard (Ray 2.60, ../docs/ray-http-api.md §2–3, §6), typed, over
+// any Transport:
+//
+//     auto t = synapse::httplib_transport::create({.base_url = "http://127.0.0.1:8265"});
+//     synapse::basic_jobs_api api(std::move(*t));
+//     auto id = api.submit({.entrypoint = "echo hello"});            // expected<std::string>
+//     auto job = api.get_job(*id);                                   // expected<job_details>
+//
+// Ray's plain-text error bodies become errors with the HTTP status and Ray's message: 404 →
+// not_found, 401/403 → unauthorized, a duplicate submission id → already_exists.
+
+#include <cctype>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- synapse/transport/transport.hpp ----
+// The HTTP transport concept: send one request and get its response, or stream a response body
+// in chunks. Clients of the Ray dashboard take any `Transport`, so tests can script the server's
+// answers (see synapse/testing/scripted_transport.hpp). A transport opts in by declaring
+// `using transport_concept = synapse::transport_tag;`. This header does not include any HTTP
+// library.
+
+#include <algorithm>
+#include <cctype>
+#include <concepts>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace synapse {
+
+/// One HTTP request, relative to the transport's base URL.
+struct http_request {
+    std::string method;  ///< "GET", "POST", "PUT", "DELETE", ...
+    std::string target;  ///< path and query, e.g. "/api/jobs/" or "/api/v0/nodes?limit=10"
+    std::vector<std::pair<std::string, std::string>> headers;  ///< extra headers
+    std::string body;
+    std::string content_type;  ///< sent as Content-Type when not empty
+};
+
+namespace detail {
+
+inline bool http_iequals(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+}  // namespace detail
+
+/// One HTTP response. Any status is a response; turning error statuses into `synapse::error`s
+/// is the caller's job (see `check_status` below).
+struct http_response {
+    int status = 0;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+
+    /// The value of the first header called `name` (compared case-insensitively), or "".
+    std::string header(std::string_view name) const {
+        for (const auto& [key, value] : headers) {
+            if (detail::http_iequals(key, name)) return value;
+        }
+        return {};
+    }
+};
+
+/// Receives one piece of a streamed body; returning false stops the transfer.
+using chunk_handler = std::function<bool(std::string_view chunk)>;
+
+/// Declared by transports: `using transport_concept = synapse::transport_tag;`
+struct transport_tag {};
+
+/// Something that sends HTTP requests:
+/// - `send(request)` returns the whole response, whatever its status;
+/// - `stream(request, on_chunk)` hands a success body (status < 400) to `on_chunk` piece by
+///   piece and returns the status and headers with an empty body; returning false from
+///   `on_chunk` ends the transfer early, which is not an error. For an error status (>= 400) the
+///   body is returned in the response instead, so that it can be quoted in the error.
+/// Both fail only when no response arrived (connection failure, timeout).
+template <class T>
+concept Transport = requires {
+    typename T::transport_concept;
+}
+&&std::derived_from<typename T::transport_concept, transport_tag>&& requires(
+    T& t, const http_request& request, const chunk_handler& on_chunk) {
+    { t.send(request) } -> std::same_as<expected<http_response>>;
+    { t.stream(request, on_chunk) } -> std::same_as<expected<http_response>>;
+};
+
+/// States why `T` is not a Transport, one sentence per requirement.
+template <class T>
+constexpr bool check_transport() {
+#if !defined(SYNAPSE_DISABLE_CONCEPT_CHECKS)
+    static_assert(
+        requires { typename T::transport_concept; },
+        "not a Transport: declare `using transport_concept = synapse::transport_tag;` in the "
+        "transport");
+    static_assert(
+        requires(T & t, const http_request& request) {
+            { t.send(request) } -> std::same_as<expected<http_response>>;
+        },
+        "not a Transport: needs `expected<http_response> send(const http_request& request)`");
+    static_assert(
+        requires(T & t, const http_request& request, const chunk_handler& on_chunk) {
+            { t.stream(request, on_chunk) } -> std::same_as<expected<http_response>>;
+        },
+        "not a Transport: needs `expected<http_response> stream(const http_request& request, "
+        "const std::function<bool(std::string_view chunk)>& on_chunk)`");
+#endif
+    return Transport<T>;
+}
+
+/// True for the methods that may be repeated safely: GET, HEAD, PUT, DELETE, OPTIONS
+/// (compared case-insensitively). POST and PATCH are not.
+inline bool is_idempotent(std::string_view method) noexcept {
+    for (std::string_view m : {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}) {
+        if (detail::http_iequals(method, m)) return true;
+    }
+    return false;
+}
+
+/// Turns an error status into a `synapse::error`, and passes everything else through:
+/// 401/403 → errc::unauthorized, 404 → errc::not_found, any other status >= 400 →
+/// errc::http_error, a status below 100 → errc::malformed_response. The error has `http_status`
+/// set and quotes the server's body (trimmed, at most 500 characters); `what` names the call,
+/// e.g. "submitting job". Transport errors pass through unchanged.
+inline expected<http_response> check_status(expected<http_response> result, std::string_view what) {
+    if (!result) return result;
+    const int status = result->status;
+    if (status >= 100 && status < 400) return result;
+
+    std::string message(what);
+    if (!message.empty()) message += ": ";
+    if (status < 100) {
+        message += "the server's answer has no valid HTTP status (" + std::to_string(status) + ")";
+        error e{errc::malformed_response, std::move(message)};
+        return fail(std::move(e));
+    }
+    message += "HTTP " + std::to_string(status);
+    constexpr std::string_view space = " \t\r\n\v\f";
+    std::string_view body = result->body;
+    const auto first = body.find_first_not_of(space);
+    body = first == std::string_view::npos ? std::string_view{} : body.substr(first);
+    body = body.substr(0, body.find_last_not_of(space) + 1);
+    if (!body.empty()) {
+        constexpr std::size_t limit = 500;
+        message += ": ";
+        message += body.substr(0, limit);
+        if (body.size() > limit) message += "...";
+    }
+    errc code = errc::http_error;
+    if (status == 401 || status == 403) {
+        code = errc::unauthorized;
+        message +=
+            " (check the Ray auth token: RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH or "
+            "~/.ray/auth_token)";
+    } else if (status == 404) {
+        code = errc::not_found;
+    }
+    error e{code, std::move(message)};
+    e.http_status = status;
+    return fail(std::move(e));
+}
+
+}  // namespace synapse
+
+namespace synapse {
+
+/// A Ray job's status. Terminal: stopped, succeeded, failed.
+enum class job_status { pending, running, stopped, succeeded, failed };
+
+constexpr std::string_view to_string(job_status s) noexcept {
+    switch (s) {
+        case job_status::pending: return "PENDING";
+        case job_status::running: return "RUNNING";
+        case job_status::stopped: return "STOPPED";
+        case job_status::succeeded: return "SUCCEEDED";
+        case job_status::failed: return "FAILED";
+    }
+    return "PENDING";
+}
+
+constexpr bool is_terminal(job_status s) noexcept {
+    return s == job_status::stopped || s == job_status::succeeded || s == job_status::failed;
+}
+
+inline std::optional<job_status> parse_job_status(std::string_view text) noexcept {
+    for (auto s : {job_status::pending, job_status::running, job_status::stopped,
+                   job_status::succeeded, job_status::failed})
+        if (to_string(s) == text) return s;
+    return std::nullopt;
+}
+
+/// GET /api/version
+struct ray_version_info {
+    std::string version;      ///< Jobs API version, "4" for Ray 2.x
+    std::string ray_version;  ///< e.g. "2.60.0"
+    std::string ray_commit;
+    std::string session_name;
+};
+
+/// The body of POST /api/jobs/. Unset optional fields are not sent.
+struct job_submission {
+    std::string entrypoint;
+    std::optional<std::string> submission_id;
+    json runtime_env = json::object();
+    std::map<std::string, std::string> metadata;
+    std::optional<double> entrypoint_num_cpus;
+    std::optional<double> entrypoint_num_gpus;
+    std::optional<std::int64_t> entrypoint_memory;  ///< bytes
+    json entrypoint_resources = json::object();     ///< custom resource name -> amount
+};
+
+/// A job as GET /api/jobs/{id} describes it (unknown keys are kept in `raw`).
+struct job_details {
+    std::string type;  ///< "SUBMISSION" or "DRIVER"
+    std::optional<std::string> job_id;
+    std::optional<std::string> submission_id;
+    job_status status = job_status::pending;
+    std::string entrypoint;
+    std::string message;
+    std::optional<std::string> error_type;
+    std::optional<std::int64_t> start_time;  ///< unix milliseconds
+    std::optional<std::int64_t> end_time;    ///< unix milliseconds
+    std::optional<int> driver_exit_code;
+    json metadata = json::object();
+    json raw;
+};
+
+namespace detail {
+
+/// Percent-encodes a path segment (ids are usually [A-Za-z0-9_-] already).
+inline std::string url_segment(std::string_view s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+inline std::optional<std::string> optional_string(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+}
+
+template <class I>
+std::optional<I> optional_integer(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number()) return std::nullopt;
+    return static_cast<I>(it->get<double>());
+}
+
+inline unexpected_type<error> malformed(std::string_view what, std::string why) {
+    return fail(errc::malformed_response, std::string(what) + ": " + why);
+}
+
+inline expected<json> json_body(const http_response& r, std::string_view what) {
+    auto j = parse_json(r.body, std::string(what) + " response");
+    if (!j) return malformed(what, std::move(j).error().message);
+    return j;
+}
+
+inline expected<job_details> parse_job_details(const json& j, std::string_view what) {
+    if (!j.is_object()) return malformed(what, "expected a JSON object for a job");
+    job_details d;
+    d.raw = j;
+    auto status = optional_string(j, "status");
+    if (!status) return malformed(what, "the job has no status");
+    auto parsed = parse_job_status(*status);
+    if (!parsed) return malformed(what, "unknown job status \"" + *status + "\"");
+    d.status = *parsed;
+    d.type = optional_string(j, "type").value_or("");
+    d.job_id = optional_string(j, "job_id");
+    d.submission_id = optional_string(j, "submission_id");
+    d.entrypoint = optional_string(j, "entrypoint").value_or("");
+    d.message = optional_string(j, "message").value_or("");
+    d.error_type = optional_string(j, "error_type");
+    d.start_time = optional_integer<std::int64_t>(j, "start_time");
+    d.end_time = optional_integer<std::int64_t>(j, "end_time");
+    d.driver_exit_code = optional_integer<int>(j, "driver_exit_code");
+    if (auto it = j.find("metadata"); it != j.end() && it->is_object()) d.metadata = *it;
+    return d;
+}
+
+}  // namespace detail
+
+template <class T>
+class basic_jobs_api {
+    static_assert(check_transport<T>());
+
+  public:
+    explicit basic_jobs_api(T transport) : transport_(std::move(transport)) {}
+
+    T& transport() noexcept { return transport_; }
+
+    /// GET /api/version
+    expected<ray_version_info> version() {
+        auto j = get_json("/api/version", "reading the Ray version");
+        if (!j) return fail(std::move(j).error());
+        ray_version_info v;
+        v.version = detail::optional_string(*j, "version").value_or("");
+        v.ray_version = detail::optional_string(*j, "ray_version").value_or("");
+        v.ray_commit = detail::optional_string(*j, "ray_commit").value_or("");
+        v.session_name = detail::optional_string(*j, "session_name").value_or("");
+        if (v.ray_version.empty())
+            return detail::malformed("reading the Ray version", "no ray_version in the answer");
+        return v;
+    }
+
+    /// POST /api/jobs/; returns the submission id. A submission id that is taken gives
+    /// errc::already_exists.
+    expected<std::string> submit(const job_submission& s) {
+        json body = {{"entrypoint", s.entrypoint}};
+        if (s.submission_id) body["submission_id"] = *s.submission_id;
+        if (!s.runtime_env.empty()) body["runtime_env"] = s.runtime_env;
+        if (!s.metadata.empty()) body["metadata"] = s.metadata;
+        if (s.entrypoint_num_cpus) body["entrypoint_num_cpus"] = *s.entrypoint_num_cpus;
+        if (s.entrypoint_num_gpus) body["entrypoint_num_gpus"] = *s.entrypoint_num_gpus;
+        if (s.entrypoint_memory) body["entrypoint_memory"] = *s.entrypoint_memory;
+        if (!s.entrypoint_resources.empty()) body["entrypoint_resources"] = s.entrypoint_resources;
+        http_request r{"POST", "/api/jobs/", {}, body.dump(), "application/json"};
+        const std::string what = "submitting a job";
+        auto sent = transport_.send(r);
+        if (sent && (sent->status == 400 || sent->status == 500) &&
+            sent->body.find("Please use a different submission_id") != std::string::npos) {
+            error e(errc::already_exists,
+                    what + ": submission id '" + s.submission_id.value_or("") + "' is taken");
+            e.http_status = sent->status;
+            e.job_id = s.submission_id.value_or("");
+            return fail(std::move(e));
+        }
+        auto checked = check_status(std::move(sent), what);
+        if (!checked) return fail(std::move(checked).error());
+        auto j = detail::json_body(*checked, what);
+        if (!j) return fail(std::move(j).error());
+        auto id = detail::optional_string(*j, "submission_id");
+        if (!id) id = detail::optional_string(*j, "job_id");
+        if (!id) return detail::malformed(what, "no submission_id in the answer");
+        return *id;
+    }
+
+    /// GET /api/jobs/{id}
+    expected<job_details> get_job(std::string_view id) {
+        auto j = get_json(job_path(id), "reading job " + std::string(id), id);
+        if (!j) return fail(std::move(j).error());
+        return detail::parse_job_details(*j, "reading job " + std::string(id));
+    }
+
+    /// GET /api/jobs/
+    expected<std::vector<job_details>> list_jobs() {
+        auto j = get_json("/api/jobs/", "listing jobs");
+        if (!j) return fail(std::move(j).error());
+        if (!j->is_array()) return detail::malformed("listing jobs", "expected a JSON array");
+        std::vector<job_details> out;
+        for (const auto& item : *j) {
+            auto d = detail::parse_job_details(item, "listing jobs");
+            if (!d) return fail(std::move(d).error());
+            out.push_back(std::move(*d));
+        }
+        return out;
+    }
+
+    /// GET /api/jobs/{id}/logs: the whole driver log so far.
+    expected<std::string> logs(std::string_view id) {
+        auto j = get_json(job_path(id) + "/logs", "reading the logs of job " + std::string(id), id);
+        if (!j) return fail(std::move(j).error());
+        auto text = detail::optional_string(*j, "logs");
+        if (!text) return detail::malformed("reading logs", "no logs in the answer");
+        return *text;
+    }
+
+    /// POST /api/jobs/{id}/stop; true when a running job was told to stop.
+    expected<bool> stop(std::string_view id) {
+        return bool_call("POST", job_path(id) + "/stop", "stopped", "stopping job", id);
+    }
+
+    /// DELETE /api/jobs/{id} (terminal jobs only; Ray answers 500 otherwise).
+    expected<bool> remove(std::string_view id) {
+        return bool_call("DELETE", job_path(id), "deleted", "deleting job", id);
+    }
+
+    /// GET /api/packages/gcs/{name}: whether the package is there (and pins it for a while).
+    expected<bool> package_exists(std::string_view name) {
+        http_request r{"GET", "/api/packages/gcs/" + detail::url_segment(name), {}, {}, {}};
+        auto sent = transport_.send(r);
+        if (sent && sent->status == 404) return false;
+        auto checked = check_status(std::move(sent), "checking package " + std::string(name));
+        if (!checked) return fail(std::move(checked).error());
+        return true;
+    }
+
+    /// PUT /api/packages/gcs/{name} with the zip bytes.
+    expected<void> upload_package(std::string_view name, std::string bytes) {
+        http_request r{"PUT",
+                       "/api/packages/gcs/" + detail::url_segment(name),
+                       {},
+                       std::move(bytes),
+                       "application/octet-stream"};
+        auto checked = check_status(transport_.send(r), "uploading package " + std::string(name));
+        if (!checked) return fail(std::move(checked).error());
+        return {};
+    }
+
+  private:
+    static std::string job_path(std::string_view id) {
+        return "/api/jobs/" + detail::url_segment(id);
+    }
+
+    expected<json> get_json(const std::string& target, const std::string& what,
+                            std::string_view job_id = {}) {
+        auto checked = check_status(transport_.send({"GET", target, {}, {}, {}}), what);
+        if (!checked) {
+            error e = std::move(checked).error();
+            e.job_id = std::string(job_id);
+            return fail(std::move(e));
+        }
+        return detail::json_body(*checked, what);
+    }
+
+    expected<bool> bool_call(const char* method, const std::string& target, const char* key,
+                             const std::string& what, std::string_view id) {
+        std::string call = what + " " + std::string(id);
+        auto checked = check_status(transport_.send({method, target, {}, {}, {}}), call);
+        if (!checked) {
+            error e = std::move(checked).error();
+            e.job_id = std::string(id);
+            return fail(std::move(e));
+        }
+        auto j = detail::json_body(*checked, call);
+        if (!j) return fail(std::move(j).error());
+        auto it = j->find(key);
+        if (it == j->end() || !it->is_boolean())
+            return detail::malformed(call, std::string("no boolean \"") + key + "\" in the answer");
+        return it->template get<bool>();
+    }
+
+    T transport_;
+};
+
+}  // namespace synapse
+// ---- synapse/ray/packaging.hpp ----
+// working_dir packaging for Ray: a plugin directory becomes a zip named `_ray_pkg_<hash>.zip`
+// (docs/ray-http-api.md §6), ready to upload to `PUT /api/packages/gcs/<name>`.
+//
+// Differences from synapse-sdk (docs/synapse-sdk-reference.md §1.3), on purpose:
+// * the name depends on relative paths and file contents only, never on mtimes, so the same
+//   plugin checked out twice gives the same package (synapse-sdk hashes the zip bytes, whose
+//   entries carry mtimes);
+// * the top-level `.gitignore` is honoured besides synapse-sdk's default exclude list;
+// * `keep` paths (the plugin binary) are never excluded, even inside an excluded directory;
+// * entries store the file's unix mode; since Ray's unzip may drop it anyway, start the binary
+//   with `executable_launcher`;
+// * a package over the limit (Ray's 100 MiB HTTP body cap) is refused before the zip is built.
+//
+// Needs libzip (pkg-config libzip) and OpenSSL's libcrypto (pkg-config libcrypto).
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <fnmatch.h>
+#include <openssl/evp.h>
+#include <zip.h>
+
+
+namespace synapse {
+
+/// A built working_dir package.
+struct package {
+    std::string name;                 ///< `_ray_pkg_<16 hex>.zip`
+    std::string uri;                  ///< `gcs://<name>`
+    std::vector<std::uint8_t> bytes;  ///< the zip
+    std::size_t file_count = 0;       ///< entries in the zip
+};
+
+struct package_options {
+    /// More fnmatch patterns, applied like the default excludes.
+    std::vector<std::string> extra_excludes;
+    /// Relative paths never excluded, e.g. the plugin binary. A directory keeps all it holds.
+    std::vector<std::filesystem::path> keep;
+    /// Relative path -> content, added only inside the zip (e.g. a params file). Replaces a file
+    /// of the directory with the same path.
+    std::vector<std::pair<std::string, std::string>> extra_files;
+    /// Largest total uncompressed size accepted (Ray's HTTP body limit is 100 MiB).
+    std::size_t max_bytes = 100 * 1024 * 1024;
+};
+
+/// synapse-sdk's default exclude list, matched with fnmatch against the relative path, the file
+/// name and every path component. Note that any directory named `env`, `build` or `dist` goes.
+inline const std::vector<std::string>& default_package_excludes() {
+    static const std::vector<std::string> list = {
+        "__pycache__", "*.pyc",         "*.pyo",       "*.pyd",          ".python-version",
+        "*.egg-info",  "*.egg",         ".venv",       "venv",           ".env",
+        "env",         ".git",          ".gitignore",  ".gitattributes", ".svn",
+        ".hg",         ".idea",         ".vscode",     "*.swp",          "*.swo",
+        ".DS_Store",   "Thumbs.db",     "dist",        "build",          "node_modules",
+        ".mypy_cache", ".pytest_cache", ".ruff_cache", ".cache",         ".tox",
+        ".coverage",   "htmlcov",       "*.log",
+    };
+    return list;
+}
+
+namespace detail::packaging {
+
+namespace fs = std::filesystem;
+
+inline bool fnmatches(const std::string& pattern, const std::string& text, int flags = 0) {
+    return ::fnmatch(pattern.c_str(), text.c_str(), flags) == 0;
+}
+
+/// One simple .gitignore rule.
+struct ignore_rule {
+    std::string pattern;
+    bool dir_only = false;  ///< written with a trailing '/'
+    bool anchored = false;  ///< leading '/' or a '/' inside: matched against the relative path
+};
+
+/// Reads `<dir>/.gitignore`. Supported: blank and `#` lines skipped, trailing `/` (directories
+/// only), leading `/` or an inner `/` (anchored at the top), a leading `**/` (anywhere), and the
+/// fnmatch wildcards `*`, `?`, `[...]`. Negation (`!pattern`) is ignored: a negated line
+/// re-includes nothing. Nested .gitignore files are not read.
+inline std::vector<ignore_rule> read_gitignore(const fs::path& dir) {
+    std::vector<ignore_rule> rules;
+    std::ifstream in(dir / ".gitignore");
+    if (!in) return rules;
+    std::string line;
+    while (std::getline(in, line)) {
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+            line.pop_back();
+        if (line.empty() || line[0] == '#' || line[0] == '!') continue;
+        ignore_rule r;
+        if (line.back() == '/') {
+            r.dir_only = true;
+            line.pop_back();
+        }
+        if (line.starts_with("**/")) {
+            line.erase(0, 3);
+        } else if (line.starts_with("/")) {
+            r.anchored = true;
+            line.erase(0, 1);
+        } else if (line.find('/') != std::string::npos) {
+            r.anchored = true;
+        }
+        if (line.empty()) continue;
+        r.pattern = std::move(line);
+        rules.push_back(std::move(r));
+    }
+    return rules;
+}
+
+/// The walk's view of a path: its relative form and its components.
+struct entry_path {
+    std::string rel;                      ///< "a/b/c" (POSIX separators)
+    std::vector<std::string> components;  ///< {"a", "b", "c"}
+};
+
+/// True when a default / extra exclude pattern matches the path itself or its name. Ancestors
+/// were checked when the walk reached them.
+inline bool matches_exclude(const std::vector<std::string>& patterns, const entry_path& p) {
+    for (const auto& pat : patterns)
+        if (fnmatches(pat, p.rel) || fnmatches(pat, p.components.back())) return true;
+    return false;
+}
+
+inline bool matches_gitignore(const std::vector<ignore_rule>& rules, const entry_path& p,
+                              bool is_dir) {
+    for (const auto& r : rules) {
+        if (r.dir_only && !is_dir) continue;
+        if (r.anchored ? fnmatches(r.pattern, p.rel, FNM_PATHNAME)
+                       : fnmatches(r.pattern, p.components.back()))
+            return true;
+    }
+    return false;
+}
+
+/// True when `rel` is a kept path or lies inside a kept directory.
+inline bool is_kept(const std::vector<std::string>& keep, const std::string& rel) {
+    for (const auto& k : keep)
+        if (rel == k || (rel.size() > k.size() && rel.starts_with(k) && rel[k.size()] == '/'))
+            return true;
+    return false;
+}
+
+/// True when some kept path lies inside the directory `rel`.
+inline bool holds_kept(const std::vector<std::string>& keep, const std::string& rel) {
+    for (const auto& k : keep)
+        if (k.size() > rel.size() && k.starts_with(rel) && k[rel.size()] == '/') return true;
+    return false;
+}
+
+struct file_item {
+    std::string rel;
+    fs::path source;  ///< empty for an extra file
+    const std::string* extra = nullptr;
+    std::uintmax_t size = 0;
+    std::uint32_t mode = 0644;
+};
+
+struct walker {
+    const std::vector<std::string>& excludes;
+    const std::vector<ignore_rule>& ignore;
+    const std::vector<std::string>& keep;
+    std::vector<file_item>& out;
+
+    /// Collects the files under `dir`; `excluded` says an ancestor was excluded (then only kept
+    /// paths survive).
+    expected<void> walk(const fs::path& dir, const entry_path& base, bool excluded) {
+        std::error_code ec;
+        fs::directory_iterator it(dir, ec), end;
+        if (ec)
+            return fail(errc::io_error,
+                        "cannot read directory " + dir.string() + ": " + ec.message());
+        for (; it != end; it.increment(ec)) {
+            if (ec) break;
+            const auto& de = *it;
+            entry_path p = base;
+            p.components.push_back(de.path().filename().string());
+            p.rel = p.rel.empty() ? p.components.back() : p.rel + "/" + p.components.back();
+            std::error_code sec;
+            bool is_symlink = de.is_symlink(sec);
+            bool is_dir = de.is_directory(sec);
+            bool is_file = de.is_regular_file(sec);
+            if (is_dir) {
+                if (is_symlink) continue;  // as os.walk: symlinked directories are not followed
+                bool ex =
+                    excluded || matches_exclude(excludes, p) || matches_gitignore(ignore, p, true);
+                if (ex && !is_kept(keep, p.rel) && !holds_kept(keep, p.rel)) continue;
+                if (auto r = walk(de.path(), p, ex && !is_kept(keep, p.rel)); !r) return r;
+            } else if (is_file) {
+                bool ex =
+                    excluded || matches_exclude(excludes, p) || matches_gitignore(ignore, p, false);
+                if (ex && !is_kept(keep, p.rel)) continue;
+                file_item f;
+                f.rel = p.rel;
+                f.source = de.path();
+                f.size = fs::file_size(de.path(), sec);
+                if (sec)
+                    return fail(errc::io_error,
+                                "cannot read file " + de.path().string() + ": " + sec.message());
+                auto perms = fs::status(de.path(), sec).permissions();
+                bool exec = (perms & (fs::perms::owner_exec | fs::perms::group_exec |
+                                      fs::perms::others_exec)) != fs::perms::none;
+                f.mode = exec ? 0755 : 0644;
+                out.push_back(std::move(f));
+            }
+        }
+        if (ec)
+            return fail(errc::io_error,
+                        "cannot read directory " + dir.string() + ": " + ec.message());
+        return {};
+    }
+};
+
+inline std::string human_size(std::uintmax_t n) {
+    std::ostringstream os;
+    os.precision(1);
+    os << std::fixed;
+    if (n >= 1024 * 1024)
+        os << static_cast<double>(n) / (1024.0 * 1024.0) << " MiB";
+    else if (n >= 1024)
+        os << static_cast<double>(n) / 1024.0 << " KiB";
+    else
+        os << n << " B";
+    return os.str();
+}
+
+inline expected<std::string> read_all(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(errc::io_error, "cannot open " + path.string());
+    std::ostringstream os;
+    os << in.rdbuf();
+    if (in.bad()) return fail(errc::io_error, "cannot read " + path.string());
+    return std::move(os).str();
+}
+
+/// SHA-1 that frees its context.
+class sha1 {
+  public:
+    sha1() : ctx_(EVP_MD_CTX_new()) {
+        if (ctx_ && EVP_DigestInit_ex(ctx_, EVP_sha1(), nullptr) != 1) reset();
+    }
+    sha1(const sha1&) = delete;
+    sha1& operator=(const sha1&) = delete;
+    ~sha1() { reset(); }
+    bool ok() const { return ctx_ != nullptr; }
+    void update(const void* data, std::size_t n) {
+        if (ctx_ && EVP_DigestUpdate(ctx_, data, n) != 1) reset();
+    }
+    void update(std::string_view s) { update(s.data(), s.size()); }
+    /// Lowercase hex of the digest, or an empty string on failure.
+    std::string hex() {
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int len = 0;
+        if (!ctx_ || EVP_DigestFinal_ex(ctx_, md, &len) != 1) return {};
+        static constexpr char digits[] = "0123456789abcdef";
+        std::string out;
+        for (unsigned int i = 0; i < len; ++i) {
+            out += digits[md[i] >> 4];
+            out += digits[md[i] & 0xf];
+        }
+        return out;
+    }
+
+  private:
+    void reset() {
+        if (ctx_) EVP_MD_CTX_free(ctx_);
+        ctx_ = nullptr;
+    }
+    EVP_MD_CTX* ctx_;
+};
+
+/// Closes (discarding) an archive that was not finished.
+struct zip_guard {
+    zip_t* za = nullptr;
+    ~zip_guard() {
+        if (za) zip_discard(za);
+    }
+};
+
+struct source_guard {
+    zip_source_t* src = nullptr;
+    ~source_guard() {
+        if (src) zip_source_free(src);
+    }
+};
+
+inline unexpected_type<error> zip_failure(std::string_view what, zip_error_t* ze) {
+    std::string msg = "cannot build the package zip: " + std::string(what);
+    if (ze) msg += ": " + std::string(zip_error_strerror(ze));
+    return fail(errc::io_error, std::move(msg));
+}
+
+}  // namespace detail::packaging
+
+/// Builds the working_dir package of `dir`: its files (sorted by relative path) minus the
+/// default excludes, `extra_excludes` and the top-level `.gitignore`, plus `extra_files`.
+/// Errors: io_error when `dir` or a file cannot be read, too_large when the total size of the
+/// files exceeds `max_bytes` (the message names the five largest files).
+inline expected<package> make_package(const std::filesystem::path& dir,
+                                      const package_options& options = {}) {
+    namespace fs = std::filesystem;
+    namespace dp = detail::packaging;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        return fail(errc::io_error, "working directory not found: " + dir.string());
+
+    std::vector<std::string> excludes = default_package_excludes();
+    excludes.insert(excludes.end(), options.extra_excludes.begin(), options.extra_excludes.end());
+    auto ignore = dp::read_gitignore(dir);
+    std::vector<std::string> keep;
+    for (const auto& k : options.keep) {
+        auto s = k.lexically_normal().generic_string();
+        while (s.starts_with("./")) s.erase(0, 2);
+        while (!s.empty() && s.back() == '/') s.pop_back();
+        if (!s.empty() && s != ".") keep.push_back(std::move(s));
+    }
+
+    std::vector<dp::file_item> files;
+    dp::walker w{excludes, ignore, keep, files};
+    if (auto r = w.walk(dir, {}, false); !r) return fail(std::move(r).error());
+
+    for (const auto& [rel, content] : options.extra_files) {
+        auto norm = fs::path(rel).lexically_normal().generic_string();
+        if (norm.empty() || norm.starts_with("/") || norm.starts_with("..") || norm.back() == '/')
+            return fail(errc::invalid_argument,
+                        "extra file path must be a relative file path: " + rel);
+        std::erase_if(files, [&](const dp::file_item& f) { return f.rel == norm; });
+        dp::file_item f;
+        f.rel = norm;
+        f.extra = &content;
+        f.size = content.size();
+        files.push_back(std::move(f));
+    }
+    std::sort(files.begin(), files.end(),
+              [](const dp::file_item& a, const dp::file_item& b) { return a.rel < b.rel; });
+
+    std::uintmax_t total = 0;
+    for (const auto& f : files) total += f.size;
+    if (total > options.max_bytes) {
+        std::vector<const dp::file_item*> largest;
+        for (const auto& f : files) largest.push_back(&f);
+        std::stable_sort(largest.begin(), largest.end(),
+                         [](auto* a, auto* b) { return a->size > b->size; });
+        if (largest.size() > 5) largest.resize(5);
+        std::string msg = "package of " + dir.string() + " is too large: " + std::to_string(total) +
+                          " bytes (" + dp::human_size(total) + ") exceed the limit of " +
+                          std::to_string(options.max_bytes) + " bytes (" +
+                          dp::human_size(options.max_bytes) + "); largest files: ";
+        for (std::size_t i = 0; i < largest.size(); ++i) {
+            if (i) msg += ", ";
+            msg += largest[i]->rel + " (" + std::to_string(largest[i]->size) + " bytes)";
+        }
+        return fail(errc::too_large, std::move(msg));
+    }
+
+    // Contents, and the hash over (path, NUL, size, NUL, content) of each file in order; the
+    // size makes the framing unambiguous. Paths and contents only, so mtimes do not matter.
+    std::vector<std::string> contents;
+    contents.reserve(files.size());
+    dp::sha1 hash;
+    for (const auto& f : files) {
+        if (f.extra) {
+            contents.push_back(*f.extra);
+        } else {
+            auto data = dp::read_all(f.source);
+            if (!data) return fail(std::move(data).error());
+            contents.push_back(std::move(*data));
+        }
+        const auto& c = contents.back();
+        hash.update(f.rel);
+        hash.update(std::string_view("\0", 1));
+        hash.update(std::to_string(c.size()));
+        hash.update(std::string_view("\0", 1));
+        hash.update(c);
+    }
+    std::string hex = hash.hex();
+    if (hex.size() < 16) return fail(errc::io_error, "cannot compute the package hash (OpenSSL)");
+
+    package out;
+    out.name = "_ray_pkg_" + hex.substr(0, 16) + ".zip";  // 16 hex chars, as Ray's own names
+    out.uri = "gcs://" + out.name;
+    out.file_count = files.size();
+
+    if (files.empty()) {
+        // libzip writes nothing for an empty archive; Ray still needs a zip: the bare end record.
+        out.bytes = {'P', 'K', 5, 6};
+        out.bytes.resize(22, 0);
+        return out;
+    }
+
+    // The zip, in memory.
+    zip_error_t ze;
+    zip_error_init(&ze);
+    dp::source_guard buffer{zip_source_buffer_create(nullptr, 0, 0, &ze)};
+    if (!buffer.src) {
+        auto e = dp::zip_failure("buffer", &ze);
+        zip_error_fini(&ze);
+        return e;
+    }
+    dp::zip_guard archive{zip_open_from_source(buffer.src, ZIP_TRUNCATE, &ze)};
+    if (!archive.za) {
+        auto e = dp::zip_failure("open", &ze);
+        zip_error_fini(&ze);
+        return e;
+    }
+    zip_error_fini(&ze);
+    zip_source_keep(buffer.src);  // the archive owns a reference; keep ours to read the bytes
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const auto& c = contents[i];
+        zip_source_t* s = zip_source_buffer(archive.za, c.data(), c.size(), 0);
+        if (!s) return dp::zip_failure(files[i].rel, zip_get_error(archive.za));
+        zip_int64_t idx = zip_file_add(archive.za, files[i].rel.c_str(), s, ZIP_FL_ENC_UTF_8);
+        if (idx < 0) {
+            zip_source_free(s);
+            return dp::zip_failure(files[i].rel, zip_get_error(archive.za));
+        }
+        auto u = static_cast<zip_uint64_t>(idx);
+        // 1980-01-01 00:00:00 (DOS date: day 1 | month 1 << 5 | (1980 - 1980) << 9).
+        if (zip_file_set_dostime(archive.za, u, 0, (1 << 5) | 1, 0) < 0 ||
+            zip_file_set_external_attributes(archive.za, u, 0, ZIP_OPSYS_UNIX,
+                                             static_cast<zip_uint32_t>(0100000u | files[i].mode)
+                                                 << 16) < 0 ||
+            zip_set_file_compression(archive.za, u, ZIP_CM_DEFLATE, 6) < 0)
+            return dp::zip_failure(files[i].rel, zip_get_error(archive.za));
+    }
+    if (zip_close(archive.za) < 0) return dp::zip_failure("close", zip_get_error(archive.za));
+    archive.za = nullptr;
+
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_source_stat(buffer.src, &st) < 0 || zip_source_open(buffer.src) < 0)
+        return dp::zip_failure("read", zip_source_error(buffer.src));
+    out.bytes.resize(static_cast<std::size_t>(st.size));
+    zip_int64_t got = zip_source_read(buffer.src, out.bytes.data(), st.size);
+    zip_source_close(buffer.src);
+    if (got < 0 || static_cast<zip_uint64_t>(got) != st.size)
+        return dp::zip_failure("read", zip_source_error(buffer.src));
+    return out;
+}
+
+/// A shell command that starts the plugin binary from the unpacked working_dir, restoring its
+/// executable bit first (Python's zipfile, which Ray unzips with, drops file modes):
+/// `chmod +x './bin/plugin' 2>/dev/null; exec './bin/plugin'`.
+inline std::string executable_launcher(std::string_view binary_relative_path) {
+    std::string path(binary_relative_path);
+    if (!path.starts_with("/") && !path.starts_with("./")) path = "./" + path;
+    std::string quoted = "'";
+    for (char c : path) {
+        if (c == '\'')
+            quoted += "'\\''";
+        else
+            quoted += c;
+    }
+    quoted += "'";
+    return "chmod +x " + quoted + " 2>/dev/null; exec " + quoted;
+}
+
+/// Which packages this process already uploaded (by name, i.e. by content hash), so an
+/// unchanged plugin is not uploaded twice. Thread-safe.
+class package_cache {
+  public:
+    bool uploaded(const std::string& name) const {
+        std::lock_guard lock(mutex_);
+        return names_.contains(name);
+    }
+    void mark_uploaded(std::string name) {
+        std::lock_guard lock(mutex_);
+        names_.insert(std::move(name));
+    }
+    /// Forgets a package, e.g. after the server lost it (a 404 on the pinning GET).
+    void forget(const std::string& name) {
+        std::lock_guard lock(mutex_);
+        names_.erase(name);
+    }
+
+  private:
+    mutable std::mutex mutex_;
+    std::set<std::string> names_;
+};
+
+}  // namespace synapse
+// ---- synapse/ray/runtime_env.hpp ----
+// The Ray runtime_env a plugin job runs with, built as synapse-sdk's BaseRayExecutor does
+// (docs/synapse-sdk-reference.md §1.2, steps 2-11): working_dir URI, pip / uv packages from
+// requirements.txt and wheels, install options, env_vars and Synapse credentials.
+//
+// Differences from synapse-sdk, on purpose:
+// * env_vars hold the plugin environment only (config.yaml `env` + explicit values); the whole
+//   local process environment is never forwarded;
+// * inline comments (` # ...`) in requirements.txt are removed, as pip does;
+// * env_vars values are always strings (Ray rejects others);
+// * wheels are listed in file-name order (synapse-sdk uses glob order);
+// * a package already listed is not repeated.
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+
+namespace synapse {
+
+enum class package_manager { pip, uv };
+
+/// "pip" or "uv".
+constexpr std::string_view to_string(package_manager pm) noexcept {
+    return pm == package_manager::uv ? "uv" : "pip";
+}
+
+/// "pip" -> pip, "uv" -> uv; anything else is invalid_argument.
+inline expected<package_manager> parse_package_manager(std::string_view name) {
+    if (name == "pip") return package_manager::pip;
+    if (name == "uv") return package_manager::uv;
+    return fail(errc::invalid_argument,
+                "unknown package manager '" + std::string(name) + "' (expected pip or uv)");
+}
+
+struct runtime_env_options {
+    /// The uploaded working_dir, `gcs://_ray_pkg_<hash>.zip`.
+    std::optional<std::string> working_dir_uri;
+    package_manager manager = package_manager::pip;
+    /// config.yaml `package_manager_options`, appended after the defaults without duplicates.
+    std::vector<std::string> manager_options;
+    /// Wins over `<working_dir>/requirements.txt`.
+    std::optional<std::filesystem::path> requirements_file;
+    /// The local plugin directory: requirements.txt and wheels are looked up here.
+    std::optional<std::filesystem::path> working_dir;
+    std::string wheels_dir = "wheels";
+    /// config.yaml `env` merged with explicit values (already). Non-strings are stringified.
+    json env_vars = json::object();
+    std::optional<std::string> synapse_host, synapse_access_token;
+    /// The user's runtime_env from config.yaml; its keys are kept.
+    json base = json::object();
+};
+
+namespace detail::runtime_env {
+
+inline std::string trim(std::string_view s) {
+    auto b = s.find_first_not_of(" \t\r\n\f\v");
+    if (b == std::string_view::npos) return {};
+    auto e = s.find_last_not_of(" \t\r\n\f\v");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+/// POSIX shell-style splitting (Python's shlex.split): whitespace separates, '...' is literal,
+/// "..." and a backslash escape. An unterminated quote is invalid_argument.
+inline expected<std::vector<std::string>> shell_split(std::string_view s) {
+    std::vector<std::string> out;
+    std::string cur;
+    bool in_token = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (in_token) {
+                out.push_back(std::move(cur));
+                cur.clear();
+                in_token = false;
+            }
+        } else if (c == '\'') {
+            in_token = true;
+            auto end = s.find('\'', i + 1);
+            if (end == std::string_view::npos)
+                return fail(errc::invalid_argument, "unterminated quote in: " + std::string(s));
+            cur.append(s.substr(i + 1, end - i - 1));
+            i = end;
+        } else if (c == '"') {
+            in_token = true;
+            std::size_t j = i + 1;
+            for (; j < s.size() && s[j] != '"'; ++j) {
+                if (s[j] == '\\' && j + 1 < s.size() &&
+                    std::string_view("\\\"$`\n").find(s[j + 1]) != std::string_view::npos)
+                    ++j;
+                cur += s[j];
+            }
+            if (j >= s.size())
+                return fail(errc::invalid_argument, "unterminated quote in: " + std::string(s));
+            i = j;
+        } else if (c == '\\') {
+            in_token = true;
+            if (i + 1 < s.size()) cur += s[++i];
+        } else {
+            in_token = true;
+            cur += c;
+        }
+    }
+    if (in_token) out.push_back(std::move(cur));
+    return out;
+}
+
+/// requirements.txt lines: stripped, blank and `#` lines dropped. Unlike synapse-sdk (which
+/// keeps them), inline comments (whitespace then `#`) are removed as pip does.
+inline expected<std::vector<std::string>> read_requirements(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    if (!in) return fail(errc::io_error, "cannot read requirements file " + file.string());
+    std::vector<std::string> lines;
+    std::string line;
+    while (std::getline(in, line)) {
+        for (std::size_t i = 1; i < line.size(); ++i) {
+            if (line[i] == '#' && (line[i - 1] == ' ' || line[i - 1] == '\t')) {
+                line.erase(i);
+                break;
+            }
+        }
+        auto t = trim(line);
+        if (t.empty() || t[0] == '#') continue;
+        lines.push_back(std::move(t));
+    }
+    if (in.bad()) return fail(errc::io_error, "cannot read requirements file " + file.string());
+    return lines;
+}
+
+inline bool contains(const json& array, const json& value) {
+    return std::find(array.begin(), array.end(), value) != array.end();
+}
+
+inline unexpected_type<error> bad_field(std::string what) {
+    error e(errc::config_invalid, "runtime_env: " + what);
+    e.where = "runtime_env";
+    return fail(std::move(e));
+}
+
+}  // namespace detail::runtime_env
+
+/// The runtime_env JSON for a job (synapse-sdk's `_build_runtime_env`):
+/// 1. start from `base`; 2. `working_dir` = the URI unless `base` has one; 3.-5. requirements
+/// (`requirements_file`, else `<working_dir>/requirements.txt`, missing means none) split into
+/// option lines and packages, plus `<working_dir>/<wheels_dir>/*.whl` as
+/// `${RAY_RUNTIME_ENV_CREATE_WORKING_DIR}/<wheels_dir>/<file>`; 6.-7. `pip` or `uv` always
+/// present as an object, packages then wheels appended to `packages`; 8. option lines split
+/// shell-style into `pip_install_options` / `uv_pip_install_options`; 9. defaults
+/// (`--upgrade` / `--no-cache`) then `manager_options`, each added unless present;
+/// 10. `env_vars` updated with `env_vars` (values as strings); 11. `SYNAPSE_HOST` /
+/// `SYNAPSE_ACCESS_TOKEN` added when known and not already set.
+/// Errors: config_invalid for a `base` of the wrong shape, io_error for an unreadable
+/// requirements file, invalid_argument for an option line with an unterminated quote.
+inline expected<json> build_runtime_env(const runtime_env_options& options) {
+    namespace fs = std::filesystem;
+    namespace dr = detail::runtime_env;
+
+    // 1.
+    if (!options.base.is_object() && !options.base.is_null())
+        return dr::bad_field("must be a mapping, got " + std::string(json_type_name(options.base)));
+    json env = options.base.is_object() ? options.base : json::object();
+
+    // 2.
+    if (options.working_dir_uri && !env.contains("working_dir"))
+        env["working_dir"] = *options.working_dir_uri;
+
+    // 3.
+    std::optional<fs::path> req;
+    std::error_code ec;
+    if (options.requirements_file)
+        req = options.requirements_file;
+    else if (options.working_dir)
+        req = *options.working_dir / "requirements.txt";
+    std::vector<std::string> lines;
+    if (req && fs::is_regular_file(*req, ec)) {
+        auto r = dr::read_requirements(*req);
+        if (!r) return fail(std::move(r).error());
+        lines = std::move(*r);
+    }
+
+    // 4.
+    std::vector<std::string> pip_args, packages;
+    for (auto& l : lines) (l.starts_with("-") ? pip_args : packages).push_back(std::move(l));
+
+    // 5.
+    if (options.working_dir) {
+        fs::path wheels = *options.working_dir / options.wheels_dir;
+        std::vector<std::string> names;
+        if (fs::is_directory(wheels, ec)) {
+            for (fs::directory_iterator it(wheels, ec), end; !ec && it != end; it.increment(ec)) {
+                std::error_code fec;
+                if (it->path().extension() == ".whl" && it->is_regular_file(fec))
+                    names.push_back(it->path().filename().string());
+            }
+        }
+        std::sort(names.begin(), names.end());
+        std::string prefix = "${RAY_RUNTIME_ENV_CREATE_WORKING_DIR}/";
+        if (!options.wheels_dir.empty() && options.wheels_dir != ".") {
+            prefix += options.wheels_dir;
+            while (prefix.back() == '/') prefix.pop_back();
+            prefix += '/';
+        }
+        for (const auto& n : names) packages.push_back(prefix + n);
+    }
+
+    // 6. and 7.
+    const std::string pm(to_string(options.manager));
+    json& section = env[pm];
+    if (section.is_null() || (!section.is_object() && section.empty()))
+        section = json::object();
+    else if (section.is_array())
+        section = json{{"packages", std::move(section)}};
+    else if (!section.is_object())
+        return dr::bad_field(
+            "'" + pm +
+            "' must be a list of packages or a mapping (a requirements file path cannot be sent)");
+    if (!packages.empty()) {
+        json& list = section["packages"];
+        if (list.is_null()) list = json::array();
+        if (!list.is_array()) return dr::bad_field("'" + pm + ".packages' must be a list");
+        for (auto& p : packages)
+            if (!dr::contains(list, p)) list.push_back(std::move(p));
+    }
+
+    // 8. and 9.
+    const char* options_key =
+        options.manager == package_manager::uv ? "uv_pip_install_options" : "pip_install_options";
+    std::vector<std::string> tokens;
+    for (const auto& a : pip_args) {
+        auto split = dr::shell_split(a);
+        if (!split) return fail(std::move(split).error().prefix("requirements option line"));
+        tokens.insert(tokens.end(), split->begin(), split->end());
+    }
+    std::vector<std::string> defaults = {options.manager == package_manager::uv ? "--no-cache"
+                                                                                : "--upgrade"};
+    for (const auto& o : options.manager_options)
+        if (std::find(defaults.begin(), defaults.end(), o) == defaults.end()) defaults.push_back(o);
+    if (!tokens.empty() || !defaults.empty()) {
+        json& opts = section[options_key];
+        if (opts.is_null()) opts = json::array();
+        if (!opts.is_array())
+            return dr::bad_field("'" + pm + "." + options_key + "' must be a list");
+        for (auto& t : tokens) opts.push_back(std::move(t));
+        for (auto& d : defaults)
+            if (!dr::contains(opts, d)) opts.push_back(std::move(d));
+    }
+
+    // 10.
+    json& vars = env["env_vars"];
+    if (vars.is_null()) vars = json::object();
+    if (!vars.is_object()) return dr::bad_field("'env_vars' must be a mapping");
+    if (options.env_vars.is_object()) {
+        for (auto it = options.env_vars.begin(); it != options.env_vars.end(); ++it)
+            if (!it->is_null()) vars[it.key()] = *it;
+    } else if (!options.env_vars.is_null()) {
+        return fail(errc::invalid_argument, "env_vars must be a JSON object");
+    }
+    json strings = json::object();  // Ray accepts string values only; a null means unset
+    for (auto it = vars.begin(); it != vars.end(); ++it)
+        if (!it->is_null()) strings[it.key()] = it->is_string() ? *it : json(it->dump());
+    vars = std::move(strings);
+
+    // 11.
+    if (options.synapse_host && !options.synapse_host->empty() && !vars.contains("SYNAPSE_HOST"))
+        vars["SYNAPSE_HOST"] = *options.synapse_host;
+    if (options.synapse_access_token && !options.synapse_access_token->empty() &&
+        !vars.contains("SYNAPSE_ACCESS_TOKEN"))
+        vars["SYNAPSE_ACCESS_TOKEN"] = *options.synapse_access_token;
+
+    return env;
+}
+
+}  // namespace synapse
+// ---- synapse/testing/fail_nth.hpp ----
+// A Transport wrapper for tests: makes the Nth operation fail, to exercise error paths of code
+// that talks to a server (a failure in the middle of an upload, of a poll loop, ...).
+
+#include <cstddef>
+#include <string>
+#include <utility>
+
+
+namespace synapse::testing {
+
+/// Forwards `send` and `stream` to the wrapped transport, except that operation number `n`
+/// (1-based, counting both kinds) fails with the chosen error instead of reaching it.
+template <Transport T>
+class fail_nth {
+  public:
+    using transport_concept = transport_tag;
+
+    /// Fails operation `n` with errc::transport_error "injected failure of operation <n>".
+    fail_nth(T inner, std::size_t n) : fail_nth(std::move(inner), n, default_error(n)) {}
+    /// Fails operation `n` with `failure`.
+    fail_nth(T inner, std::size_t n, error failure)
+        : inner_(std::move(inner)), n_(n), failure_(std::move(failure)) {}
+
+    expected<http_response> send(const http_request& request) {
+        if (++count_ == n_) return fail(failure_);
+        return inner_.send(request);
+    }
+
+    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
+        if (++count_ == n_) return fail(failure_);
+        return inner_.stream(request, on_chunk);
+    }
+
+    /// How many operations were attempted, the failed one included.
+    std::size_t count() const noexcept { return count_; }
+    /// The wrapped transport.
+    T& inner() noexcept { return inner_; }
+    const T& inner() const noexcept { return inner_; }
+
+  private:
+    static error default_error(std::size_t n) {
+        return error{errc::transport_error, "injected failure of operation " + std::to_string(n)};
+    }
+
+    T inner_;
+    std::size_t n_;
+    std::size_t count_ = 0;
+    error failure_;
+};
+
+}  // namespace synapse::testing
 // ---- synapse/testing/recording_logger.hpp ----
 // A logger that keeps every record, for tests of actions and executors.
 
@@ -3800,3 +5051,495 @@ class recording_logger {
 };
 
 }  // namespace synapse::testing
+// ---- synapse/testing/scripted_transport.hpp ----
+// A Transport for tests: returns scripted results in order and records every request, so client
+// code can be tested without a server.
+
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace synapse::testing {
+
+/// Answers each `send` or `stream` call with the next scripted result and records the request.
+/// When the script is used up, calls fail with errc::transport_error "no scripted response left".
+///
+/// For `stream`, a scripted success (status < 400) hands its chunks to `on_chunk` (the body as
+/// one chunk when no chunks were given) and returns the status and headers with an empty body,
+/// stopping when `on_chunk` returns false; an error status returns the body in the response, as
+/// real transports do.
+class scripted_transport {
+  public:
+    using transport_concept = transport_tag;
+
+    /// One scripted answer: a response (or an error), and for `stream` its body in pieces.
+    struct step {
+        expected<http_response> result;
+        std::vector<std::string> chunks;
+    };
+
+    scripted_transport() = default;
+
+    /// Queues a response.
+    scripted_transport& respond(http_response response) {
+        steps_.push_back(step{std::move(response), {}});
+        return *this;
+    }
+    /// Queues a response with `status` and `body` (and a JSON content type when the body starts
+    /// with '{' or '[').
+    scripted_transport& respond(int status, std::string body = {}) {
+        http_response response;
+        response.status = status;
+        if (!body.empty() && (body.front() == '{' || body.front() == '[')) {
+            response.headers.emplace_back("Content-Type", "application/json");
+        }
+        response.body = std::move(body);
+        return respond(std::move(response));
+    }
+    /// Queues a response whose body `stream` delivers as these chunks (`send` gets them joined).
+    scripted_transport& respond_chunks(int status, std::vector<std::string> chunks) {
+        http_response response;
+        response.status = status;
+        for (const auto& c : chunks) response.body += c;
+        steps_.push_back(step{std::move(response), std::move(chunks)});
+        return *this;
+    }
+    /// Queues a failure (no response), e.g. `fail_with({errc::timeout, "slow"})`.
+    scripted_transport& fail_with(error e) {
+        steps_.push_back(step{unexpected_type<error>(std::move(e)), {}});
+        return *this;
+    }
+    /// Queues any scripted step.
+    scripted_transport& push(step s) {
+        steps_.push_back(std::move(s));
+        return *this;
+    }
+
+    expected<http_response> send(const http_request& request) {
+        requests_.push_back(request);
+        if (steps_.empty()) return no_response_left(request);
+        step s = std::move(steps_.front());
+        steps_.pop_front();
+        return std::move(s.result);
+    }
+
+    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
+        requests_.push_back(request);
+        if (steps_.empty()) return no_response_left(request);
+        step s = std::move(steps_.front());
+        steps_.pop_front();
+        if (!s.result || s.result->status >= 400) return std::move(s.result);
+        http_response response = std::move(*s.result);
+        if (s.chunks.empty() && !response.body.empty()) s.chunks.push_back(response.body);
+        response.body.clear();
+        for (const auto& chunk : s.chunks) {
+            if (!on_chunk(chunk)) break;
+        }
+        return response;
+    }
+
+    /// Every request received so far, in order.
+    const std::vector<http_request>& requests() const noexcept { return requests_; }
+    /// The scripted steps not used yet.
+    std::size_t remaining() const noexcept { return steps_.size(); }
+
+  private:
+    static expected<http_response> no_response_left(const http_request& request) {
+        return fail(errc::transport_error,
+                    "no scripted response left for " + request.method + " " + request.target);
+    }
+
+    std::deque<step> steps_;
+    std::vector<http_request> requests_;
+};
+
+static_assert(check_transport<scripted_transport>());
+
+}  // namespace synapse::testing
+// ---- synapse/transport/auth.hpp ----
+// Where the Ray auth token comes from, with the same rules as Ray's own loaders: the env var
+// RAY_AUTH_TOKEN, else the file named by RAY_AUTH_TOKEN_PATH, else ~/.ray/auth_token.
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace synapse {
+
+namespace detail {
+
+inline std::string_view trim_token(std::string_view s) noexcept {
+    constexpr std::string_view space = " \t\r\n\v\f";
+    const auto first = s.find_first_not_of(space);
+    if (first == std::string_view::npos) return {};
+    const auto last = s.find_last_not_of(space);
+    return s.substr(first, last - first + 1);
+}
+
+inline std::optional<std::string> nonempty_token(std::string_view raw) {
+    const auto t = trim_token(raw);
+    if (t.empty()) return std::nullopt;
+    return std::string(t);
+}
+
+inline std::optional<std::string> read_token_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return nonempty_token(text);
+}
+
+inline std::string auth_home_directory() {
+    if (const char* home = std::getenv("HOME"); home && *home) return home;
+    if (const char* profile = std::getenv("USERPROFILE"); profile && *profile) return profile;
+    return {};
+}
+
+}  // namespace detail
+
+/// The Ray auth token, trimmed of surrounding whitespace, or nullopt when there is none:
+/// 1. the env var RAY_AUTH_TOKEN, when set and not blank;
+/// 2. else, when RAY_AUTH_TOKEN_PATH is set, the contents of that file (a leading "~/" means the
+///    home directory), and nothing else;
+/// 3. else the contents of ~/.ray/auth_token.
+/// A missing, unreadable or blank file means no token. The token is never logged.
+inline std::optional<std::string> ray_auth_token() {
+    if (const char* env = std::getenv("RAY_AUTH_TOKEN"); env) {
+        if (auto token = detail::nonempty_token(env)) return token;
+    }
+    if (const char* path = std::getenv("RAY_AUTH_TOKEN_PATH"); path && *path) {
+        std::string p = path;
+        if (p.starts_with("~/")) {
+            const std::string home = detail::auth_home_directory();
+            if (home.empty()) return std::nullopt;
+            p = home + p.substr(1);
+        }
+        return detail::read_token_file(p);
+    }
+    const std::string home = detail::auth_home_directory();
+    if (home.empty()) return std::nullopt;
+    return detail::read_token_file(home + "/.ray/auth_token");
+}
+
+}  // namespace synapse
+// ---- synapse/transport/httplib_transport.hpp ----
+// A Transport over cpp-httplib: one keep-alive connection to a Ray dashboard (or any HTTP
+// server), connect and read timeouts, a non-browser User-Agent, the Ray bearer token, and
+// retries with backoff for idempotent requests. cpp-httplib is a compiled library here: build
+// with `pkg-config --cflags --libs cpp-httplib` (its defines must match the library's build).
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include <httplib.h>
+
+
+namespace synapse {
+
+/// How an `httplib_transport` connects.
+struct transport_options {
+    /// scheme://host[:port][/path-prefix], e.g. "http://127.0.0.1:8265".
+    std::string base_url = "http://127.0.0.1:8265";
+    std::chrono::milliseconds connect_timeout{3000};
+    std::chrono::milliseconds read_timeout{30000};
+    /// Sent as `Authorization: Bearer <token>` when set. Never logged or put in an error.
+    std::optional<std::string> token = ray_auth_token();
+    /// Extra attempts for idempotent requests after a connection failure or a 502/503/504.
+    int max_retries = 3;
+    /// The wait before the first retry; it doubles for each further one.
+    std::chrono::milliseconds retry_backoff{200};
+    /// Must not look like a browser: Ray refuses POST/PUT from "Mozilla..." agents.
+    std::string user_agent = std::string("synapse-cpp/") + SYNAPSE_VERSION_STRING;
+};
+
+/// The parts of a base URL, as `httplib_transport::create` understands it.
+struct parsed_base_url {
+    std::string scheme;       ///< "http" or "https"
+    std::string host;         ///< without brackets for IPv6
+    int port = 0;             ///< explicit, or 80/443 from the scheme
+    std::string path_prefix;  ///< "" or "/prefix" (no trailing slash), put before every target
+};
+
+/// Splits `url` into scheme, host, port and path prefix; errc::invalid_argument naming the URL
+/// when it is not `http[s]://host[:port][/prefix]`.
+inline expected<parsed_base_url> parse_base_url(std::string_view url) {
+    auto bad = [&](std::string_view why) {
+        return fail(errc::invalid_argument,
+                    "invalid base URL \"" + std::string(url) + "\": " + std::string(why));
+    };
+    parsed_base_url out;
+    std::string_view rest;
+    if (url.starts_with("http://")) {
+        out.scheme = "http";
+        out.port = 80;
+        rest = url.substr(7);
+    } else if (url.starts_with("https://")) {
+        out.scheme = "https";
+        out.port = 443;
+        rest = url.substr(8);
+    } else {
+        return bad("expected http://host:port or https://host:port");
+    }
+    if (rest.find_first_of("?# \t\r\n@") != std::string_view::npos) {
+        return bad("no query, fragment, credentials or spaces allowed");
+    }
+    const auto slash = rest.find('/');
+    std::string_view authority = rest.substr(0, slash);
+    if (slash != std::string_view::npos) {
+        std::string_view prefix = rest.substr(slash);
+        while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+        out.path_prefix = std::string(prefix);
+    }
+    std::string_view port_text;
+    if (authority.starts_with('[')) {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return bad("unterminated IPv6 address");
+        out.host = std::string(authority.substr(1, close - 1));
+        std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') return bad("unexpected text after the IPv6 address");
+            port_text = after.substr(1);
+            if (port_text.empty()) return bad("empty port");
+        }
+    } else {
+        const auto colon = authority.find(':');
+        out.host = std::string(authority.substr(0, colon));
+        if (colon != std::string_view::npos) {
+            port_text = authority.substr(colon + 1);
+            if (port_text.empty()) return bad("empty port");
+        }
+    }
+    if (out.host.empty()) return bad("no host");
+    if (!port_text.empty()) {
+        int port = 0;
+        for (char c : port_text) {
+            if (c < '0' || c > '9' || port > 65535) return bad("the port is not a number");
+            port = port * 10 + (c - '0');
+        }
+        if (port < 1 || port > 65535) return bad("the port is outside 1..65535");
+        out.port = port;
+    }
+    return out;
+}
+
+/// A Transport over one persistent cpp-httplib client. Calls are serialized by the client;
+/// move-only.
+///
+/// - Every request carries `User-Agent` (from the options) and, when a token is set,
+///   `Authorization: Bearer <token>`; headers in the request itself take precedence.
+/// - Any HTTP status is returned as a response; use `check_status` to map error statuses.
+/// - No response: errc::transport_error naming host:port and httplib's error, or errc::timeout
+///   when the connect or read timeout ran out. The token never appears in a message.
+/// - Idempotent methods (`is_idempotent`) are retried up to `max_retries` times, waiting
+///   `retry_backoff` and then twice as long each time, after a connection failure or a
+///   502/503/504 response; timeouts and other methods (POST, PATCH) are never retried, nor is a
+///   stream once part of its body was delivered. After the last attempt the 5xx response itself
+///   is returned.
+class httplib_transport {
+  public:
+    using transport_concept = transport_tag;
+
+    /// A transport for `options.base_url`; errc::invalid_argument naming the URL if it is bad.
+    static expected<httplib_transport> create(transport_options options) {
+        auto url = parse_base_url(options.base_url);
+        if (!url) return fail(std::move(url).error());
+        if (options.max_retries < 0) {
+            return fail(errc::invalid_argument, "transport_options.max_retries must be >= 0");
+        }
+        const std::string host_in_url =
+            url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
+        auto client = std::make_unique<httplib::Client>(url->scheme + "://" + host_in_url + ":" +
+                                                        std::to_string(url->port));
+        if (!client->is_valid()) {
+            return fail(errc::invalid_argument,
+                        "invalid base URL \"" + options.base_url +
+                            "\": cpp-httplib cannot use it (https needs OpenSSL support)");
+        }
+        client->set_keep_alive(true);
+        client->set_follow_location(false);
+        client->set_connection_timeout(options.connect_timeout);
+        client->set_read_timeout(options.read_timeout);
+        client->set_write_timeout(options.read_timeout);
+        return httplib_transport(std::move(options), std::move(*url), std::move(client));
+    }
+
+    httplib_transport(httplib_transport&&) noexcept = default;
+    httplib_transport& operator=(httplib_transport&&) noexcept = default;
+    httplib_transport(const httplib_transport&) = delete;
+    httplib_transport& operator=(const httplib_transport&) = delete;
+    ~httplib_transport() = default;
+
+    /// Sends `request` and returns the whole response, whatever its status.
+    expected<http_response> send(const http_request& request) { return perform(request, nullptr); }
+
+    /// Sends `request` and hands a success body to `on_chunk` as it arrives (see `Transport`).
+    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
+        return perform(request, &on_chunk);
+    }
+
+    /// "host:port", as named in error messages.
+    const std::string& endpoint() const noexcept { return endpoint_; }
+
+  private:
+    httplib_transport(transport_options options, parsed_base_url url,
+                      std::unique_ptr<httplib::Client> client)
+        : options_(std::move(options)),
+          url_(std::move(url)),
+          endpoint_((url_.host.find(':') != std::string::npos ? "[" + url_.host + "]" : url_.host) +
+                    ":" + std::to_string(url_.port)),
+          client_(std::move(client)) {}
+
+    struct attempt_result {
+        std::optional<http_response> response;
+        std::optional<error> failure;
+        bool connection_failure = false;  ///< worth retrying for an idempotent request
+        bool delivered = false;           ///< part of a streamed body reached the caller
+    };
+
+    static bool retryable_status(int status) noexcept {
+        return status == 502 || status == 503 || status == 504;
+    }
+
+    expected<http_response> perform(const http_request& request, const chunk_handler* on_chunk) {
+        const bool idempotent = is_idempotent(request.method);
+        auto backoff = options_.retry_backoff;
+        for (int attempt = 0;; ++attempt) {
+            attempt_result r = attempt_once(request, on_chunk);
+            const bool may_retry = idempotent && attempt < options_.max_retries && !r.delivered;
+            if (r.response) {
+                if (may_retry && retryable_status(r.response->status)) {
+                    std::this_thread::sleep_for(backoff);
+                    backoff *= 2;
+                    continue;
+                }
+                return std::move(*r.response);
+            }
+            if (may_retry && r.connection_failure) {
+                std::this_thread::sleep_for(backoff);
+                backoff *= 2;
+                continue;
+            }
+            return fail(std::move(*r.failure));
+        }
+    }
+
+    static http_response convert_headers(const httplib::Response& res) {
+        http_response out;
+        out.status = res.status;
+        out.headers.reserve(res.headers.size());
+        for (const auto& [key, value] : res.headers) out.headers.emplace_back(key, value);
+        return out;
+    }
+
+    static bool has_header(const http_request& request, std::string_view name) {
+        for (const auto& header : request.headers) {
+            if (detail::http_iequals(header.first, name)) return true;
+        }
+        return false;
+    }
+
+    attempt_result attempt_once(const http_request& request, const chunk_handler* on_chunk) {
+        httplib::Request req;
+        req.method = request.method;
+        req.path = url_.path_prefix + (request.target.empty() ? std::string("/") : request.target);
+        for (const auto& [key, value] : request.headers) req.headers.emplace(key, value);
+        if (!has_header(request, "User-Agent"))
+            req.headers.emplace("User-Agent", options_.user_agent);
+        if (options_.token && !has_header(request, "Authorization")) {
+            req.headers.emplace("Authorization", "Bearer " + *options_.token);
+        }
+        if (!request.content_type.empty() && !has_header(request, "Content-Type")) {
+            req.headers.emplace("Content-Type", request.content_type);
+        }
+        req.body = request.body;
+
+        attempt_result r;
+        http_response streamed;
+        bool collecting_error_body = false;
+        bool stopped = false;
+        if (on_chunk != nullptr) {
+            req.response_handler = [&](const httplib::Response& res) {
+                streamed = convert_headers(res);
+                collecting_error_body = res.status >= 400;
+                return true;
+            };
+            req.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
+                                       std::uint64_t) {
+                if (collecting_error_body) {
+                    streamed.body.append(data, size);
+                    return true;
+                }
+                r.delivered = true;
+                if (!(*on_chunk)(std::string_view(data, size))) {
+                    stopped = true;
+                    return false;
+                }
+                return true;
+            };
+        }
+
+        const auto start = std::chrono::steady_clock::now();
+        httplib::Result res = client_->send(req);
+        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - start);
+
+        if (res) {
+            if (on_chunk != nullptr) {
+                r.response = std::move(streamed);
+            } else {
+                http_response out = convert_headers(*res);
+                out.body = std::move(res->body);
+                r.response = std::move(out);
+            }
+            return r;
+        }
+        const httplib::Error err = res.error();
+        if (err == httplib::Error::Canceled && stopped) {
+            r.response = std::move(streamed);
+            return r;
+        }
+        const std::string call = request.method + " " + req.path;
+        const std::string cause = " (cpp-httplib: " + httplib::to_string(err) + ")";
+        if (err == httplib::Error::ConnectionTimeout) {
+            r.failure = error{errc::timeout,
+                              call + ": could not connect to " + endpoint_ + " within " +
+                                  std::to_string(options_.connect_timeout.count()) + " ms" + cause};
+        } else if (err == httplib::Error::Read && elapsed >= options_.read_timeout * 9 / 10) {
+            r.failure = error{errc::timeout, call + ": no answer from " + endpoint_ + " within " +
+                                                 std::to_string(options_.read_timeout.count()) +
+                                                 " ms" + cause};
+        } else if (err == httplib::Error::Connection) {
+            r.failure =
+                error{errc::transport_error, call + ": cannot connect to " + endpoint_ + cause};
+            r.connection_failure = true;
+        } else {
+            r.failure = error{errc::transport_error,
+                              call + ": the connection to " + endpoint_ + " failed" + cause};
+            r.connection_failure = err == httplib::Error::Read || err == httplib::Error::Write;
+        }
+        return r;
+    }
+
+    transport_options options_;
+    parsed_base_url url_;
+    std::string endpoint_;
+    std::unique_ptr<httplib::Client> client_;
+};
+
+static_assert(check_transport<httplib_transport>());
+
+}  // namespace synapse

@@ -33,6 +33,13 @@ TEST_CASE("every error code has a stable snake_case name", "[error]") {
         {errc::protocol_error, "protocol_error"},
         {errc::process_failed, "process_failed"},
         {errc::timeout, "timeout"},
+        {errc::transport_error, "transport_error"},
+        {errc::http_error, "http_error"},
+        {errc::unauthorized, "unauthorized"},
+        {errc::not_found, "not_found"},
+        {errc::malformed_response, "malformed_response"},
+        {errc::too_large, "too_large"},
+        {errc::already_exists, "already_exists"},
     };
     for (const auto& [code, name] : names) {
         INFO("code " << static_cast<int>(code));

@@ -27,33 +27,36 @@ enum class errc {
     protocol_error,     ///< the job protocol was not followed (env vars, result markers)
     process_failed,     ///< a child process could not start, or exited non-zero
     timeout,            ///< an operation did not finish within its time limit
+    transport_error,    ///< a server could not be reached, or the connection failed mid-way
+    http_error,         ///< a server answered with an error status; `http_status` has it
+    unauthorized,       ///< a server refused the credentials (HTTP 401/403)
+    not_found,          ///< a server has no such resource (HTTP 404)
+    malformed_response,  ///< a server's answer could not be understood
+    too_large,           ///< a payload exceeds a limit (e.g. Ray's 100 MiB package limit)
+    already_exists,      ///< a server already has a resource with that id (a submission id)
 };
 
 /// The stable snake_case name of a code, e.g. "validation_failed".
 constexpr std::string_view to_string(errc code) noexcept {
     switch (code) {
-        case errc::invalid_json:
-            return "invalid_json";
-        case errc::validation_failed:
-            return "validation_failed";
-        case errc::unknown_action:
-            return "unknown_action";
-        case errc::action_failed:
-            return "action_failed";
-        case errc::invalid_argument:
-            return "invalid_argument";
-        case errc::config_not_found:
-            return "config_not_found";
-        case errc::config_invalid:
-            return "config_invalid";
-        case errc::io_error:
-            return "io_error";
-        case errc::protocol_error:
-            return "protocol_error";
-        case errc::process_failed:
-            return "process_failed";
-        case errc::timeout:
-            return "timeout";
+        case errc::invalid_json: return "invalid_json";
+        case errc::validation_failed: return "validation_failed";
+        case errc::unknown_action: return "unknown_action";
+        case errc::action_failed: return "action_failed";
+        case errc::invalid_argument: return "invalid_argument";
+        case errc::config_not_found: return "config_not_found";
+        case errc::config_invalid: return "config_invalid";
+        case errc::io_error: return "io_error";
+        case errc::protocol_error: return "protocol_error";
+        case errc::process_failed: return "process_failed";
+        case errc::timeout: return "timeout";
+        case errc::transport_error: return "transport_error";
+        case errc::http_error: return "http_error";
+        case errc::unauthorized: return "unauthorized";
+        case errc::not_found: return "not_found";
+        case errc::malformed_response: return "malformed_response";
+        case errc::too_large: return "too_large";
+        case errc::already_exists: return "already_exists";
     }
     return "unknown_error";
 }

@@ -19,23 +19,15 @@ using json = nlohmann::ordered_json;
 /// The JSON Schema name of a value's type: null, boolean, integer, number, string, array, object.
 inline std::string_view json_type_name(const json& j) noexcept {
     switch (j.type()) {
-        case json::value_t::null:
-            return "null";
-        case json::value_t::boolean:
-            return "boolean";
+        case json::value_t::null: return "null";
+        case json::value_t::boolean: return "boolean";
         case json::value_t::number_integer:
-        case json::value_t::number_unsigned:
-            return "integer";
-        case json::value_t::number_float:
-            return "number";
-        case json::value_t::string:
-            return "string";
-        case json::value_t::array:
-            return "array";
-        case json::value_t::object:
-            return "object";
-        default:
-            return "binary";
+        case json::value_t::number_unsigned: return "integer";
+        case json::value_t::number_float: return "number";
+        case json::value_t::string: return "string";
+        case json::value_t::array: return "array";
+        case json::value_t::object: return "object";
+        default: return "binary";
     }
 }
 

@@ -44,16 +44,11 @@ inline int line_of(const YAML::Mark& mark) {
 
 inline std::string_view kind_of(const YAML::Node& node) {
     switch (node.Type()) {
-        case YAML::NodeType::Map:
-            return "a mapping";
-        case YAML::NodeType::Sequence:
-            return "a list";
-        case YAML::NodeType::Scalar:
-            return "a scalar";
-        case YAML::NodeType::Null:
-            return "null";
-        default:
-            return "nothing";
+        case YAML::NodeType::Map: return "a mapping";
+        case YAML::NodeType::Sequence: return "a list";
+        case YAML::NodeType::Scalar: return "a scalar";
+        case YAML::NodeType::Null: return "null";
+        default: return "nothing";
     }
 }
 
@@ -242,8 +237,7 @@ inline expected<json> yaml_to_json(const YAML::Node& node, bool typed,
                                    const std::filesystem::path& file, const std::string& path) {
     switch (node.Type()) {
         case YAML::NodeType::Null:
-        case YAML::NodeType::Undefined:
-            return json(nullptr);
+        case YAML::NodeType::Undefined: return json(nullptr);
         case YAML::NodeType::Scalar: {
             const std::string& tag = node.Tag();
             const bool plain = tag == "?" || tag == "tag:yaml.org,2002:int" ||

@@ -28,21 +28,11 @@ inline std::string python_float(double v) {
 /// Python's repr of the value JSON would decode to: {'a': 1, 'b': [True, None]}.
 inline void python_repr(const json& j, std::string& out) {
     switch (j.type()) {
-        case json::value_t::null:
-            out += "None";
-            return;
-        case json::value_t::boolean:
-            out += j.get<bool>() ? "True" : "False";
-            return;
-        case json::value_t::number_integer:
-            out += std::to_string(j.get<std::int64_t>());
-            return;
-        case json::value_t::number_unsigned:
-            out += std::to_string(j.get<std::uint64_t>());
-            return;
-        case json::value_t::number_float:
-            out += python_float(j.get<double>());
-            return;
+        case json::value_t::null: out += "None"; return;
+        case json::value_t::boolean: out += j.get<bool>() ? "True" : "False"; return;
+        case json::value_t::number_integer: out += std::to_string(j.get<std::int64_t>()); return;
+        case json::value_t::number_unsigned: out += std::to_string(j.get<std::uint64_t>()); return;
+        case json::value_t::number_float: out += python_float(j.get<double>()); return;
         case json::value_t::string: {
             const auto& s = j.get_ref<const std::string&>();
             out += '\'';
@@ -81,9 +71,7 @@ inline void python_repr(const json& j, std::string& out) {
             out += '}';
             return;
         }
-        default:
-            out += j.dump();
-            return;
+        default: out += j.dump(); return;
     }
 }
 

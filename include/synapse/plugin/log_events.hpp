@@ -18,20 +18,13 @@ enum class log_level { debug, info, success, warning, danger, error, critical };
 
 constexpr std::string_view to_string(log_level level) noexcept {
     switch (level) {
-        case log_level::debug:
-            return "debug";
-        case log_level::info:
-            return "info";
-        case log_level::success:
-            return "success";
-        case log_level::warning:
-            return "warning";
-        case log_level::danger:
-            return "danger";
-        case log_level::error:
-            return "error";
-        case log_level::critical:
-            return "critical";
+        case log_level::debug: return "debug";
+        case log_level::info: return "info";
+        case log_level::success: return "success";
+        case log_level::warning: return "warning";
+        case log_level::danger: return "danger";
+        case log_level::error: return "error";
+        case log_level::critical: return "critical";
     }
     return "info";
 }

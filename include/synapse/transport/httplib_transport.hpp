@@ -1,0 +1,318 @@
+// A Transport over cpp-httplib: one keep-alive connection to a Ray dashboard (or any HTTP
+// server), connect and read timeouts, a non-browser User-Agent, the Ray bearer token, and
+// retries with backoff for idempotent requests. cpp-httplib is a compiled library here: build
+// with `pkg-config --cflags --libs cpp-httplib` (its defines must match the library's build).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include <httplib.h>
+
+#include "synapse/core/config.hpp"
+#include "synapse/core/expected.hpp"
+#include "synapse/transport/auth.hpp"
+#include "synapse/transport/transport.hpp"
+
+namespace synapse {
+
+/// How an `httplib_transport` connects.
+struct transport_options {
+    /// scheme://host[:port][/path-prefix], e.g. "http://127.0.0.1:8265".
+    std::string base_url = "http://127.0.0.1:8265";
+    std::chrono::milliseconds connect_timeout{3000};
+    std::chrono::milliseconds read_timeout{30000};
+    /// Sent as `Authorization: Bearer <token>` when set. Never logged or put in an error.
+    std::optional<std::string> token = ray_auth_token();
+    /// Extra attempts for idempotent requests after a connection failure or a 502/503/504.
+    int max_retries = 3;
+    /// The wait before the first retry; it doubles for each further one.
+    std::chrono::milliseconds retry_backoff{200};
+    /// Must not look like a browser: Ray refuses POST/PUT from "Mozilla..." agents.
+    std::string user_agent = std::string("synapse-cpp/") + SYNAPSE_VERSION_STRING;
+};
+
+/// The parts of a base URL, as `httplib_transport::create` understands it.
+struct parsed_base_url {
+    std::string scheme;       ///< "http" or "https"
+    std::string host;         ///< without brackets for IPv6
+    int port = 0;             ///< explicit, or 80/443 from the scheme
+    std::string path_prefix;  ///< "" or "/prefix" (no trailing slash), put before every target
+};
+
+/// Splits `url` into scheme, host, port and path prefix; errc::invalid_argument naming the URL
+/// when it is not `http[s]://host[:port][/prefix]`.
+inline expected<parsed_base_url> parse_base_url(std::string_view url) {
+    auto bad = [&](std::string_view why) {
+        return fail(errc::invalid_argument,
+                    "invalid base URL \"" + std::string(url) + "\": " + std::string(why));
+    };
+    parsed_base_url out;
+    std::string_view rest;
+    if (url.starts_with("http://")) {
+        out.scheme = "http";
+        out.port = 80;
+        rest = url.substr(7);
+    } else if (url.starts_with("https://")) {
+        out.scheme = "https";
+        out.port = 443;
+        rest = url.substr(8);
+    } else {
+        return bad("expected http://host:port or https://host:port");
+    }
+    if (rest.find_first_of("?# \t\r\n@") != std::string_view::npos) {
+        return bad("no query, fragment, credentials or spaces allowed");
+    }
+    const auto slash = rest.find('/');
+    std::string_view authority = rest.substr(0, slash);
+    if (slash != std::string_view::npos) {
+        std::string_view prefix = rest.substr(slash);
+        while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+        out.path_prefix = std::string(prefix);
+    }
+    std::string_view port_text;
+    if (authority.starts_with('[')) {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return bad("unterminated IPv6 address");
+        out.host = std::string(authority.substr(1, close - 1));
+        std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') return bad("unexpected text after the IPv6 address");
+            port_text = after.substr(1);
+            if (port_text.empty()) return bad("empty port");
+        }
+    } else {
+        const auto colon = authority.find(':');
+        out.host = std::string(authority.substr(0, colon));
+        if (colon != std::string_view::npos) {
+            port_text = authority.substr(colon + 1);
+            if (port_text.empty()) return bad("empty port");
+        }
+    }
+    if (out.host.empty()) return bad("no host");
+    if (!port_text.empty()) {
+        int port = 0;
+        for (char c : port_text) {
+            if (c < '0' || c > '9' || port > 65535) return bad("the port is not a number");
+            port = port * 10 + (c - '0');
+        }
+        if (port < 1 || port > 65535) return bad("the port is outside 1..65535");
+        out.port = port;
+    }
+    return out;
+}
+
+/// A Transport over one persistent cpp-httplib client. Calls are serialized by the client;
+/// move-only.
+///
+/// - Every request carries `User-Agent` (from the options) and, when a token is set,
+///   `Authorization: Bearer <token>`; headers in the request itself take precedence.
+/// - Any HTTP status is returned as a response; use `check_status` to map error statuses.
+/// - No response: errc::transport_error naming host:port and httplib's error, or errc::timeout
+///   when the connect or read timeout ran out. The token never appears in a message.
+/// - Idempotent methods (`is_idempotent`) are retried up to `max_retries` times, waiting
+///   `retry_backoff` and then twice as long each time, after a connection failure or a
+///   502/503/504 response; timeouts and other methods (POST, PATCH) are never retried, nor is a
+///   stream once part of its body was delivered. After the last attempt the 5xx response itself
+///   is returned.
+class httplib_transport {
+  public:
+    using transport_concept = transport_tag;
+
+    /// A transport for `options.base_url`; errc::invalid_argument naming the URL if it is bad.
+    static expected<httplib_transport> create(transport_options options) {
+        auto url = parse_base_url(options.base_url);
+        if (!url) return fail(std::move(url).error());
+        if (options.max_retries < 0) {
+            return fail(errc::invalid_argument, "transport_options.max_retries must be >= 0");
+        }
+        const std::string host_in_url =
+            url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
+        auto client = std::make_unique<httplib::Client>(url->scheme + "://" + host_in_url + ":" +
+                                                        std::to_string(url->port));
+        if (!client->is_valid()) {
+            return fail(errc::invalid_argument,
+                        "invalid base URL \"" + options.base_url +
+                            "\": cpp-httplib cannot use it (https needs OpenSSL support)");
+        }
+        client->set_keep_alive(true);
+        client->set_follow_location(false);
+        client->set_connection_timeout(options.connect_timeout);
+        client->set_read_timeout(options.read_timeout);
+        client->set_write_timeout(options.read_timeout);
+        return httplib_transport(std::move(options), std::move(*url), std::move(client));
+    }
+
+    httplib_transport(httplib_transport&&) noexcept = default;
+    httplib_transport& operator=(httplib_transport&&) noexcept = default;
+    httplib_transport(const httplib_transport&) = delete;
+    httplib_transport& operator=(const httplib_transport&) = delete;
+    ~httplib_transport() = default;
+
+    /// Sends `request` and returns the whole response, whatever its status.
+    expected<http_response> send(const http_request& request) { return perform(request, nullptr); }
+
+    /// Sends `request` and hands a success body to `on_chunk` as it arrives (see `Transport`).
+    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
+        return perform(request, &on_chunk);
+    }
+
+    /// "host:port", as named in error messages.
+    const std::string& endpoint() const noexcept { return endpoint_; }
+
+  private:
+    httplib_transport(transport_options options, parsed_base_url url,
+                      std::unique_ptr<httplib::Client> client)
+        : options_(std::move(options)),
+          url_(std::move(url)),
+          endpoint_((url_.host.find(':') != std::string::npos ? "[" + url_.host + "]" : url_.host) +
+                    ":" + std::to_string(url_.port)),
+          client_(std::move(client)) {}
+
+    struct attempt_result {
+        std::optional<http_response> response;
+        std::optional<error> failure;
+        bool connection_failure = false;  ///< worth retrying for an idempotent request
+        bool delivered = false;           ///< part of a streamed body reached the caller
+    };
+
+    static bool retryable_status(int status) noexcept {
+        return status == 502 || status == 503 || status == 504;
+    }
+
+    expected<http_response> perform(const http_request& request, const chunk_handler* on_chunk) {
+        const bool idempotent = is_idempotent(request.method);
+        auto backoff = options_.retry_backoff;
+        for (int attempt = 0;; ++attempt) {
+            attempt_result r = attempt_once(request, on_chunk);
+            const bool may_retry = idempotent && attempt < options_.max_retries && !r.delivered;
+            if (r.response) {
+                if (may_retry && retryable_status(r.response->status)) {
+                    std::this_thread::sleep_for(backoff);
+                    backoff *= 2;
+                    continue;
+                }
+                return std::move(*r.response);
+            }
+            if (may_retry && r.connection_failure) {
+                std::this_thread::sleep_for(backoff);
+                backoff *= 2;
+                continue;
+            }
+            return fail(std::move(*r.failure));
+        }
+    }
+
+    static http_response convert_headers(const httplib::Response& res) {
+        http_response out;
+        out.status = res.status;
+        out.headers.reserve(res.headers.size());
+        for (const auto& [key, value] : res.headers) out.headers.emplace_back(key, value);
+        return out;
+    }
+
+    static bool has_header(const http_request& request, std::string_view name) {
+        for (const auto& header : request.headers) {
+            if (detail::http_iequals(header.first, name)) return true;
+        }
+        return false;
+    }
+
+    attempt_result attempt_once(const http_request& request, const chunk_handler* on_chunk) {
+        httplib::Request req;
+        req.method = request.method;
+        req.path = url_.path_prefix + (request.target.empty() ? std::string("/") : request.target);
+        for (const auto& [key, value] : request.headers) req.headers.emplace(key, value);
+        if (!has_header(request, "User-Agent"))
+            req.headers.emplace("User-Agent", options_.user_agent);
+        if (options_.token && !has_header(request, "Authorization")) {
+            req.headers.emplace("Authorization", "Bearer " + *options_.token);
+        }
+        if (!request.content_type.empty() && !has_header(request, "Content-Type")) {
+            req.headers.emplace("Content-Type", request.content_type);
+        }
+        req.body = request.body;
+
+        attempt_result r;
+        http_response streamed;
+        bool collecting_error_body = false;
+        bool stopped = false;
+        if (on_chunk != nullptr) {
+            req.response_handler = [&](const httplib::Response& res) {
+                streamed = convert_headers(res);
+                collecting_error_body = res.status >= 400;
+                return true;
+            };
+            req.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
+                                       std::uint64_t) {
+                if (collecting_error_body) {
+                    streamed.body.append(data, size);
+                    return true;
+                }
+                r.delivered = true;
+                if (!(*on_chunk)(std::string_view(data, size))) {
+                    stopped = true;
+                    return false;
+                }
+                return true;
+            };
+        }
+
+        const auto start = std::chrono::steady_clock::now();
+        httplib::Result res = client_->send(req);
+        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - start);
+
+        if (res) {
+            if (on_chunk != nullptr) {
+                r.response = std::move(streamed);
+            } else {
+                http_response out = convert_headers(*res);
+                out.body = std::move(res->body);
+                r.response = std::move(out);
+            }
+            return r;
+        }
+        const httplib::Error err = res.error();
+        if (err == httplib::Error::Canceled && stopped) {
+            r.response = std::move(streamed);
+            return r;
+        }
+        const std::string call = request.method + " " + req.path;
+        const std::string cause = " (cpp-httplib: " + httplib::to_string(err) + ")";
+        if (err == httplib::Error::ConnectionTimeout) {
+            r.failure = error{errc::timeout,
+                              call + ": could not connect to " + endpoint_ + " within " +
+                                  std::to_string(options_.connect_timeout.count()) + " ms" + cause};
+        } else if (err == httplib::Error::Read && elapsed >= options_.read_timeout * 9 / 10) {
+            r.failure = error{errc::timeout, call + ": no answer from " + endpoint_ + " within " +
+                                                 std::to_string(options_.read_timeout.count()) +
+                                                 " ms" + cause};
+        } else if (err == httplib::Error::Connection) {
+            r.failure =
+                error{errc::transport_error, call + ": cannot connect to " + endpoint_ + cause};
+            r.connection_failure = true;
+        } else {
+            r.failure = error{errc::transport_error,
+                              call + ": the connection to " + endpoint_ + " failed" + cause};
+            r.connection_failure = err == httplib::Error::Read || err == httplib::Error::Write;
+        }
+        return r;
+    }
+
+    transport_options options_;
+    parsed_base_url url_;
+    std::string endpoint_;
+    std::unique_ptr<httplib::Client> client_;
+};
+
+static_assert(check_transport<httplib_transport>());
+
+}  // namespace synapse
