@@ -14,6 +14,7 @@
 #include "synapse/executors/local_executor.hpp"
 #include "synapse/executors/process_executor.hpp"
 #include "synapse/executors/protocol.hpp"
+#include "synapse/executors/ray_jobs_executor.hpp"
 #include "synapse/plugin/action.hpp"
 #include "synapse/plugin/config.hpp"
 #include "synapse/plugin/context.hpp"

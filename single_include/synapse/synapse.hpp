@@ -99,6 +99,7 @@ enum class errc {
     malformed_response,  ///< a server's answer could not be understood
     too_large,           ///< a payload exceeds a limit (e.g. Ray's 100 MiB package limit)
     already_exists,      ///< a server already has a resource with that id (a submission id)
+    job_failed,          ///< a Ray job ended FAILED or STOPPED; the message has Ray's reason
 };
 
 /// The stable snake_case name of a code, e.g. "validation_failed".
@@ -122,6 +123,7 @@ constexpr std::string_view to_string(errc code) noexcept {
         case errc::malformed_response: return "malformed_response";
         case errc::too_large: return "too_large";
         case errc::already_exists: return "already_exists";
+        case errc::job_failed: return "job_failed";
     }
     return "unknown_error";
 }
@@ -3384,351 +3386,37 @@ template <class... As>
 using local_executor = basic_local_executor<plugin<As...>, console_logger>;
 
 }  // namespace synapse
-// ---- synapse/plugin/environment_file.hpp ----
-// Reads a TOML environment file (synapse-sdk's `PluginEnvironment.from_file`) into a JSON object:
+// ---- synapse/executors/ray_jobs_executor.hpp ----
+// basic_ray_jobs_executor: runs actions as Ray jobs through the dashboard's Jobs API.
 //
-//     auto env = synapse::load_toml_environment("plugin.env.toml");
-//     if (!env) { std::cerr << env.error() << '\n'; return 1; }
-//     std::string url = env->value("backend_url", "");
+//     synapse::ray_executor_options o;
+//     o.transport.base_url = "http://127.0.0.1:8265";
+//     o.working_dir = "build/examples/plugins/regression";   // packaged and uploaded
+//     o.binary = "regression";                                 // a C++ plugin binary in it
+//     auto exec = synapse::ray_jobs_api_executor::create(o);
+//     auto id = exec->submit("train", params);                 // expected<std::string>
+//     auto result = exec->get_result(*id);                     // expected<json>
 //
-// Tables stay nested objects; arrays, strings, integers, floats and booleans map to their JSON
-// counterparts; dates, times and date-times become ISO 8601 strings ("1979-05-27T07:32:00Z").
-// Missing file → errc::config_not_found; unreadable → errc::io_error; TOML syntax error →
-// errc::config_invalid with `where` = "<file>:<line>:<column>".
-//
-// Needs toml++ 3 (pkg-config tomlplusplus; the Debian package is a compiled library, so link it).
+// The working directory is zipped (content-addressed name, synapse-sdk's excludes), uploaded
+// once per content, and the job runs the plugin binary with the job protocol: the action in
+// SYNAPSE_ACTION_ENTRYPOINT, params in SYNAPSE_ACTION_PARAMS, or, from 32,000 characters on,
+// in a params file added inside the package (never written into the user's directory). Only the
+// plugin environment is forwarded (config.yaml `env` + explicit values), never the whole local
+// environment. Without `binary` the job runs a Python synapse-sdk action
+// (`python -m synapse_sdk.plugins.entrypoint`, action = `module.Class`).
 
-#include <exception>
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
-#include <sstream>
-#include <string>
-#include <system_error>
-#include <utility>
-
-#include <toml++/toml.h>
-
-
-namespace synapse {
-
-namespace detail::toml_environment {
-
-template <class T>
-std::string iso_text(const T& value) {
-    std::ostringstream out;
-    out << value;  // toml++ prints dates and times in ISO 8601 / RFC 3339 form
-    return out.str();
-}
-
-/// One TOML node as JSON.
-inline json node_to_json(const toml::node& node) {
-    if (const auto* table = node.as_table()) {
-        json out = json::object();
-        for (const auto& [key, value] : *table) out[std::string(key.str())] = node_to_json(value);
-        return out;
-    }
-    if (const auto* array = node.as_array()) {
-        json out = json::array();
-        for (const auto& value : *array) out.push_back(node_to_json(value));
-        return out;
-    }
-    if (const auto* v = node.as_string()) return v->get();
-    if (const auto* v = node.as_integer()) return v->get();
-    if (const auto* v = node.as_floating_point()) return v->get();
-    if (const auto* v = node.as_boolean()) return v->get();
-    if (const auto* v = node.as_date()) return iso_text(v->get());
-    if (const auto* v = node.as_time()) return iso_text(v->get());
-    if (const auto* v = node.as_date_time()) return iso_text(v->get());
-    return nullptr;
-}
-
-inline error parse_failure(const std::filesystem::path& file, const toml::parse_error& e) {
-    const auto& begin = e.source().begin;
-    if (begin.line == 0) {  // toml++ could not open or read the file
-        error err{errc::io_error,
-                  "cannot read config file " + file.string() + ": " + std::string(e.description())};
-        err.where = file.string();
-        return err;
-    }
-    std::string where =
-        file.string() + ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column);
-    error err{errc::config_invalid, where + ": TOML syntax error: " + std::string(e.description())};
-    err.where = std::move(where);
-    return err;
-}
-
-}  // namespace detail::toml_environment
-
-/// Reads the TOML file `file` into a JSON object (see the top of this header).
-inline expected<json> load_toml_environment(const std::filesystem::path& file) {
-    namespace fs = std::filesystem;
-    namespace d = detail::toml_environment;
-    std::error_code ec;
-    const fs::file_status status = fs::status(file, ec);
-    if (status.type() == fs::file_type::not_found) {
-        error e{errc::config_not_found, "config file not found: " + file.string()};
-        e.where = file.string();
-        return fail(std::move(e));
-    }
-    if (ec || !fs::is_regular_file(status)) {
-        error e{errc::io_error, "cannot read config file " + file.string() + ": " +
-                                    (ec ? ec.message() : std::string("not a regular file"))};
-        e.where = file.string();
-        return fail(std::move(e));
-    }
-    try {
-#if TOML_EXCEPTIONS
-        toml::table table = toml::parse_file(file.string());
-#else
-        toml::parse_result result = toml::parse_file(file.string());
-        if (!result) return fail(d::parse_failure(file, result.error()));
-        toml::table table = std::move(result).table();
-#endif
-        return d::node_to_json(table);
-#if TOML_EXCEPTIONS
-    } catch (const toml::parse_error& e) {
-        return fail(d::parse_failure(file, e));
-#endif
-    } catch (const std::exception& e) {
-        error err{errc::io_error, "cannot read config file " + file.string() + ": " + e.what()};
-        err.where = file.string();
-        return fail(std::move(err));
-    }
-}
-
-/// A plugin_environment from a TOML file (nested tables stay nested).
-inline expected<plugin_environment> load_environment_file(const std::filesystem::path& file) {
-    auto values = load_toml_environment(file);
-    if (!values) return fail(std::move(values).error());
-    return plugin_environment(std::move(*values));
-}
-
-}  // namespace synapse
-// ---- synapse/plugin/loggers/json_lines.hpp ----
-// The JSON-lines logger: one JSON object per line, for programs that render progress bars and
-// dashboards from a plugin's output. The format is stable (README, "Log line format"):
-//
-//   {"type":"log","time":"...Z","level":"info","event":"dataset_ready","data":{"rows":200}}
-//   {"type":"progress","time":"...Z","step":"train","current":4,"total":10,"percent":40.0,
-//    "elapsed":1.01,"eta":1.52}                       ("step" is "" and "eta" null when absent)
-//   {"type":"metrics","time":"...Z","step":"epoch","values":{"loss":0.031}}
-//
-// Every line starts with {"type": and ends with a newline; `time` is UTC with milliseconds.
-// `values` holds every metric recorded for the step so far.
-
-#include <iostream>
-#include <ostream>
-#include <string>
-
-
-namespace synapse {
-
-class json_lines_logger {
-  public:
-    explicit json_lines_logger(std::ostream& out = std::cout) : out_(&out) {}
-
-    void on_log(const log_record& r) {
-        json line = json::object();
-        line["level"] = to_string(r.level);
-        line["event"] = r.event;
-        line["data"] = r.data;
-        write("log", r.time, line);
-    }
-
-    void on_progress(const progress_record& r) {
-        json line = {{"step", r.step},       {"current", r.current},
-                     {"total", r.total},     {"percent", r.percent},
-                     {"elapsed", r.elapsed}, {"eta", r.eta ? json(*r.eta) : json(nullptr)}};
-        write("progress", r.time, line);
-    }
-
-    void on_metrics(const metrics_record& r) {
-        write("metrics", r.time, json{{"step", r.step}, {"values", r.values}});
-    }
-
-  private:
-    void write(std::string_view type, std::chrono::system_clock::time_point time,
-               const json& fields) {
-        // Fixed key order: type and time first, so a reader can dispatch on a prefix.
-        std::string line =
-            "{\"type\":" + json(type).dump() + ",\"time\":\"" + detail::utc_timestamp(time) + "\"";
-        for (auto it = fields.begin(); it != fields.end(); ++it)
-            line += "," + json(it.key()).dump() + ":" + it.value().dump();
-        line += "}\n";
-        *out_ << line << std::flush;
-    }
-
-    std::ostream* out_;
-};
-
-}  // namespace synapse
-// ---- synapse/plugin/plugin_main.hpp ----
-// plugin_main: the whole `main` of a plugin binary.
-//
-//     int main(int argc, char** argv) {
-//         return synapse::plugin_main<download, convert, train, evaluate>(argc, argv);
-//     }
-//
-// The binary then speaks the job protocol (job_protocol.hpp) when SYNAPSE_ACTION_ENTRYPOINT is
-// set, and otherwise has its own command line:
-//
-//     <plugin> list [--json]                 the action names (--json: names with schemas)
-//     <plugin> schema ACTION                 params and result JSON Schema of one action
-//     <plugin> run ACTION [--params JSON|@FILE] [--log-format console|json] [--job-id ID]
-//
-// Exit status: 0 on success, 1 when the action or its params fail, 2 on a usage error.
-
-#include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
 #include <string>
 #include <string_view>
-#include <vector>
+#include <thread>
+#include <utility>
 
-
-namespace synapse {
-
-namespace detail {
-
-/// Reads `--params` values: inline JSON, or @path for a file.
-inline expected<json> read_params_argument(std::string_view value) {
-    if (!value.empty() && value.front() == '@') {
-        std::string path(value.substr(1));
-        auto text = job_protocol::read_params_file(path);
-        if (!text) return fail(std::move(text).error());
-        return parse_json(*text, path);
-    }
-    return parse_json(value, "--params");
-}
-
-/// Runs `name` with a logger chosen by `format` ("console" or "json") writing to `log_out`.
-template <class P>
-expected<json> run_with_log_format(std::string_view name, const json& params,
-                                   std::string_view format, std::ostream& log_out,
-                                   std::optional<std::string> job_id) {
-    auto env = plugin_environment::from_process();
-    if (format == "json") {
-        json_lines_logger logger(log_out);
-        context ctx(logger, std::move(env), std::move(job_id));
-        return P::run(name, params, ctx);
-    }
-    console_logger logger(log_out);
-    context ctx(logger, std::move(env), std::move(job_id));
-    return P::run(name, params, ctx);
-}
-
-/// Job mode: the action named by SYNAPSE_ACTION_ENTRYPOINT, params from the environment, the
-/// result between markers on stdout.
-template <class P>
-int run_job(const std::string& action) {
-    auto params = job_protocol::read_params();
-    if (!params) {
-        std::cerr << "error: " << params.error() << std::endl;
-        return 1;
-    }
-    auto format = job_protocol::process_env("SYNAPSE_LOG_FORMAT").value_or("console");
-    auto result =
-        run_with_log_format<P>(action, *params, format, std::cout, job_protocol::job_id());
-    if (!result) {
-        std::cout << std::flush;
-        std::cerr << "error: " << result.error() << std::endl;
-        return 1;
-    }
-    std::cout << job_protocol::format_result(*result) << std::flush;
-    return 0;
-}
-
-inline void print_usage(std::ostream& out, std::string_view program) {
-    out << "usage: " << program << " list [--json]\n"
-        << "       " << program << " schema ACTION\n"
-        << "       " << program
-        << " run ACTION [--params JSON|@FILE] [--log-format console|json] [--job-id ID]\n"
-        << "With SYNAPSE_ACTION_ENTRYPOINT set, runs that action with the job protocol.\n";
-}
-
-template <class P>
-int run_cli(const std::vector<std::string_view>& args, std::string_view program) {
-    auto usage_error = [&](std::string_view why) {
-        std::cerr << "error: " << why << "\n";
-        print_usage(std::cerr, program);
-        return 2;
-    };
-    if (args.empty()) return usage_error("missing command");
-    const auto command = args[0];
-    if (command == "--help" || command == "-h" || command == "help") {
-        print_usage(std::cout, program);
-        return 0;
-    }
-    if (command == "list") {
-        bool as_json = args.size() > 1 && args[1] == "--json";
-        if (args.size() > (as_json ? 2u : 1u)) return usage_error("list takes only --json");
-        if (as_json) {
-            json out = json::array();
-            for (auto name : P::names) out.push_back(*P::schema(name));
-            std::cout << out.dump() << "\n";
-        } else {
-            for (auto name : P::names) std::cout << name << "\n";
-        }
-        return 0;
-    }
-    if (command == "schema") {
-        if (args.size() != 2) return usage_error("schema takes one ACTION");
-        auto schema = P::schema(args[1]);
-        if (!schema) {
-            std::cerr << "error: " << schema.error() << "\n";
-            return 1;
-        }
-        std::cout << schema->dump(2) << "\n";
-        return 0;
-    }
-    if (command == "run") {
-        if (args.size() < 2 || args[1].starts_with("-")) return usage_error("run needs an ACTION");
-        std::string_view params_text = "{}", log_format = "console";
-        std::optional<std::string> job_id;
-        for (std::size_t i = 2; i < args.size(); ++i) {
-            auto flag = args[i];
-            if (i + 1 >= args.size()) return usage_error(std::string(flag) + " needs a value");
-            auto value = args[++i];
-            if (flag == "--params")
-                params_text = value;
-            else if (flag == "--log-format" && (value == "console" || value == "json"))
-                log_format = value;
-            else if (flag == "--job-id")
-                job_id = std::string(value);
-            else
-                return usage_error("unknown option " + std::string(flag) + " " +
-                                   std::string(value));
-        }
-        auto params = read_params_argument(params_text);
-        if (!params) {
-            std::cerr << "error: " << params.error() << "\n";
-            return 1;
-        }
-        auto result = run_with_log_format<P>(args[1], *params, log_format, std::cerr, job_id);
-        if (!result) {
-            std::cerr << "error: " << result.error() << "\n";
-            return 1;
-        }
-        std::cout << result->dump() << "\n";
-        return 0;
-    }
-    return usage_error("unknown command '" + std::string(command) + "'");
-}
-
-}  // namespace detail
-
-/// The `main` of a plugin binary made of actions `As...` (see the top of this header).
-template <class... As>
-int plugin_main(int argc, char** argv) {
-    using P = plugin<As...>;
-    std::string_view program = argc > 0 ? argv[0] : "plugin";
-    if (auto action = job_protocol::process_env(job_protocol::entrypoint_var))
-        return detail::run_job<P>(*action);
-    std::vector<std::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
-    return detail::run_cli<P>(args, program);
-}
-
-}  // namespace synapse
 // ---- synapse/ray/jobs_api.hpp ----
 // The Ray Jobs API of the dashboard (Ray 2.60, ../docs/ray-http-api.md §2–3, §6), typed, over
 // any Transport:
@@ -4958,208 +4646,24 @@ inline expected<json> build_runtime_env(const runtime_env_options& options) {
 }
 
 }  // namespace synapse
-// ---- synapse/testing/fail_nth.hpp ----
-// A Transport wrapper for tests: makes the Nth operation fail, to exercise error paths of code
-// that talks to a server (a failure in the middle of an upload, of a poll loop, ...).
+// ---- synapse/transport/httplib_transport.hpp ----
+// A Transport over cpp-httplib: one keep-alive connection to a Ray dashboard (or any HTTP
+// server), connect and read timeouts, a non-browser User-Agent, the Ray bearer token, and
+// retries with backoff for idempotent requests. cpp-httplib is a compiled library here: build
+// with `pkg-config --cflags --libs cpp-httplib` (its defines must match the library's build).
 
+#include <chrono>
 #include <cstddef>
-#include <string>
-#include <utility>
-
-
-namespace synapse::testing {
-
-/// Forwards `send` and `stream` to the wrapped transport, except that operation number `n`
-/// (1-based, counting both kinds) fails with the chosen error instead of reaching it.
-template <Transport T>
-class fail_nth {
-  public:
-    using transport_concept = transport_tag;
-
-    /// Fails operation `n` with errc::transport_error "injected failure of operation <n>".
-    fail_nth(T inner, std::size_t n) : fail_nth(std::move(inner), n, default_error(n)) {}
-    /// Fails operation `n` with `failure`.
-    fail_nth(T inner, std::size_t n, error failure)
-        : inner_(std::move(inner)), n_(n), failure_(std::move(failure)) {}
-
-    expected<http_response> send(const http_request& request) {
-        if (++count_ == n_) return fail(failure_);
-        return inner_.send(request);
-    }
-
-    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
-        if (++count_ == n_) return fail(failure_);
-        return inner_.stream(request, on_chunk);
-    }
-
-    /// How many operations were attempted, the failed one included.
-    std::size_t count() const noexcept { return count_; }
-    /// The wrapped transport.
-    T& inner() noexcept { return inner_; }
-    const T& inner() const noexcept { return inner_; }
-
-  private:
-    static error default_error(std::size_t n) {
-        return error{errc::transport_error, "injected failure of operation " + std::to_string(n)};
-    }
-
-    T inner_;
-    std::size_t n_;
-    std::size_t count_ = 0;
-    error failure_;
-};
-
-}  // namespace synapse::testing
-// ---- synapse/testing/recording_logger.hpp ----
-// A logger that keeps every record, for tests of actions and executors.
-
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
-#include <vector>
-
-
-namespace synapse::testing {
-
-class recording_logger {
-  public:
-    struct log_entry {
-        log_level level;
-        std::string event;
-        json data;
-    };
-    struct progress_entry {
-        std::string step;
-        std::int64_t current, total;
-        double percent, elapsed;
-        std::optional<double> eta;
-    };
-    struct metrics_entry {
-        std::string step;
-        json values;
-    };
-
-    void on_log(const log_record& r) { logs.push_back({r.level, std::string(r.event), r.data}); }
-    void on_progress(const progress_record& r) {
-        progress.push_back({std::string(r.step), r.current, r.total, r.percent, r.elapsed, r.eta});
-    }
-    void on_metrics(const metrics_record& r) { metrics.push_back({std::string(r.step), r.values}); }
-
-    std::vector<log_entry> logs;
-    std::vector<progress_entry> progress;
-    std::vector<metrics_entry> metrics;
-};
-
-}  // namespace synapse::testing
-// ---- synapse/testing/scripted_transport.hpp ----
-// A Transport for tests: returns scripted results in order and records every request, so client
-// code can be tested without a server.
-
-#include <cstddef>
-#include <deque>
-#include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
-#include <vector>
 
+#include <httplib.h>
 
-namespace synapse::testing {
-
-/// Answers each `send` or `stream` call with the next scripted result and records the request.
-/// When the script is used up, calls fail with errc::transport_error "no scripted response left".
-///
-/// For `stream`, a scripted success (status < 400) hands its chunks to `on_chunk` (the body as
-/// one chunk when no chunks were given) and returns the status and headers with an empty body,
-/// stopping when `on_chunk` returns false; an error status returns the body in the response, as
-/// real transports do.
-class scripted_transport {
-  public:
-    using transport_concept = transport_tag;
-
-    /// One scripted answer: a response (or an error), and for `stream` its body in pieces.
-    struct step {
-        expected<http_response> result;
-        std::vector<std::string> chunks;
-    };
-
-    scripted_transport() = default;
-
-    /// Queues a response.
-    scripted_transport& respond(http_response response) {
-        steps_.push_back(step{std::move(response), {}});
-        return *this;
-    }
-    /// Queues a response with `status` and `body` (and a JSON content type when the body starts
-    /// with '{' or '[').
-    scripted_transport& respond(int status, std::string body = {}) {
-        http_response response;
-        response.status = status;
-        if (!body.empty() && (body.front() == '{' || body.front() == '[')) {
-            response.headers.emplace_back("Content-Type", "application/json");
-        }
-        response.body = std::move(body);
-        return respond(std::move(response));
-    }
-    /// Queues a response whose body `stream` delivers as these chunks (`send` gets them joined).
-    scripted_transport& respond_chunks(int status, std::vector<std::string> chunks) {
-        http_response response;
-        response.status = status;
-        for (const auto& c : chunks) response.body += c;
-        steps_.push_back(step{std::move(response), std::move(chunks)});
-        return *this;
-    }
-    /// Queues a failure (no response), e.g. `fail_with({errc::timeout, "slow"})`.
-    scripted_transport& fail_with(error e) {
-        steps_.push_back(step{unexpected_type<error>(std::move(e)), {}});
-        return *this;
-    }
-    /// Queues any scripted step.
-    scripted_transport& push(step s) {
-        steps_.push_back(std::move(s));
-        return *this;
-    }
-
-    expected<http_response> send(const http_request& request) {
-        requests_.push_back(request);
-        if (steps_.empty()) return no_response_left(request);
-        step s = std::move(steps_.front());
-        steps_.pop_front();
-        return std::move(s.result);
-    }
-
-    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
-        requests_.push_back(request);
-        if (steps_.empty()) return no_response_left(request);
-        step s = std::move(steps_.front());
-        steps_.pop_front();
-        if (!s.result || s.result->status >= 400) return std::move(s.result);
-        http_response response = std::move(*s.result);
-        if (s.chunks.empty() && !response.body.empty()) s.chunks.push_back(response.body);
-        response.body.clear();
-        for (const auto& chunk : s.chunks) {
-            if (!on_chunk(chunk)) break;
-        }
-        return response;
-    }
-
-    /// Every request received so far, in order.
-    const std::vector<http_request>& requests() const noexcept { return requests_; }
-    /// The scripted steps not used yet.
-    std::size_t remaining() const noexcept { return steps_.size(); }
-
-  private:
-    static expected<http_response> no_response_left(const http_request& request) {
-        return fail(errc::transport_error,
-                    "no scripted response left for " + request.method + " " + request.target);
-    }
-
-    std::deque<step> steps_;
-    std::vector<http_request> requests_;
-};
-
-static_assert(check_transport<scripted_transport>());
-
-}  // namespace synapse::testing
 // ---- synapse/transport/auth.hpp ----
 // Where the Ray auth token comes from, with the same rules as Ray's own loaders: the env var
 // RAY_AUTH_TOKEN, else the file named by RAY_AUTH_TOKEN_PATH, else ~/.ray/auth_token.
@@ -5229,24 +4733,6 @@ inline std::optional<std::string> ray_auth_token() {
 }
 
 }  // namespace synapse
-// ---- synapse/transport/httplib_transport.hpp ----
-// A Transport over cpp-httplib: one keep-alive connection to a Ray dashboard (or any HTTP
-// server), connect and read timeouts, a non-browser User-Agent, the Ray bearer token, and
-// retries with backoff for idempotent requests. cpp-httplib is a compiled library here: build
-// with `pkg-config --cflags --libs cpp-httplib` (its defines must match the library's build).
-
-#include <chrono>
-#include <cstddef>
-#include <cstdint>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <thread>
-#include <utility>
-
-#include <httplib.h>
-
 
 namespace synapse {
 
@@ -5543,3 +5029,783 @@ class httplib_transport {
 static_assert(check_transport<httplib_transport>());
 
 }  // namespace synapse
+
+namespace synapse {
+
+struct ray_executor_options {
+    transport_options transport;                ///< the dashboard URL, timeouts, token
+    std::filesystem::path working_dir;          ///< the plugin directory to package (optional)
+    std::optional<std::string> binary;          ///< the C++ plugin binary, relative to it
+    std::vector<std::string> package_excludes;  ///< added to synapse-sdk's exclude list
+    runtime_env_options runtime_env;            ///< package manager, requirements, base env
+    plugin_environment env;                     ///< forwarded as env_vars (and nothing else)
+    std::string python_entrypoint = "python -m synapse_sdk.plugins.entrypoint";
+};
+
+/// Per-submission settings.
+struct ray_job_options {
+    std::optional<std::string> submission_id;  ///< made by the client when not given
+    std::optional<double> num_cpus;
+    std::optional<double> num_gpus;
+    std::optional<std::int64_t> memory;  ///< bytes
+    std::map<std::string, std::string> metadata;
+};
+
+template <class T>
+class basic_ray_jobs_executor {
+  public:
+    explicit basic_ray_jobs_executor(T transport, ray_executor_options options)
+        : api_(std::move(transport)), options_(std::move(options)) {}
+
+    basic_jobs_api<T>& api() noexcept { return api_; }
+
+    /// Submits `action` (a C++ action name, or a Python `module.Class` when no binary is set)
+    /// with JSON params; returns the submission id. Resubmitting an id that already exists
+    /// returns that job instead of an error (idempotent after a lost answer).
+    expected<std::string> submit(std::string_view action, const json& params,
+                                 const ray_job_options& job = {}) {
+        const std::string id = job.submission_id.value_or(new_submission_id());
+        const std::string text = params.dump(-1, ' ', false, json::error_handler_t::replace);
+
+        json env_vars = options_.env.values();
+        env_vars[std::string(job_protocol::entrypoint_var)] = std::string(action);
+        env_vars[std::string(job_protocol::job_id_var)] = id;
+        package_options po;
+        po.extra_excludes = options_.package_excludes;
+        if (options_.binary) po.keep.push_back(*options_.binary);
+        const bool params_in_file = text.size() >= job_protocol::params_inline_limit;
+        if (params_in_file) {
+            po.extra_files.emplace_back(".synapse_params.json", text);
+            env_vars[std::string(job_protocol::params_file_var)] = ".synapse_params.json";
+        } else {
+            env_vars[std::string(job_protocol::params_var)] = text;
+        }
+
+        if (params_in_file && options_.working_dir.empty())
+            return fail(errc::invalid_argument,
+                        "params of 32,000 characters or more need a working_dir to travel in");
+        runtime_env_options re = options_.runtime_env;
+        re.env_vars = std::move(env_vars);
+        if (!options_.working_dir.empty()) {
+            auto uri = upload(po);
+            if (!uri) return fail(std::move(uri).error());
+            re.working_dir_uri = *uri;
+            re.working_dir = options_.working_dir;
+        }
+        auto runtime_env = build_runtime_env(re);
+        if (!runtime_env) return fail(std::move(runtime_env).error());
+        // Do better than synapse-sdk: no package-manager section (and so no virtualenv build on
+        // the worker) when there is nothing to install.
+        for (const char* pm : {"pip", "uv"}) {
+            auto it = runtime_env->find(pm);
+            if (it != runtime_env->end() && it->is_object() && !it->contains("packages"))
+                runtime_env->erase(pm);
+        }
+
+        job_submission s;
+        s.entrypoint =
+            options_.binary ? executable_launcher(*options_.binary) : options_.python_entrypoint;
+        s.submission_id = id;
+        s.runtime_env = std::move(*runtime_env);
+        s.metadata = job.metadata;
+        s.metadata["synapse_action"] = std::string(action);
+        s.entrypoint_num_cpus = job.num_cpus;
+        s.entrypoint_num_gpus = job.num_gpus;
+        s.entrypoint_memory = job.memory;
+
+        auto submitted = api_.submit(s);
+        if (!submitted && submitted.error().code == errc::transport_error) {
+            // The answer may have been lost after Ray created the job: ask again with the same id.
+            submitted = api_.submit(s);
+        }
+        if (!submitted && submitted.error().code == errc::already_exists) {
+            auto existing = api_.get_job(id);
+            if (existing) return id;
+        }
+        return submitted;
+    }
+
+    /// PENDING, RUNNING, STOPPED, SUCCEEDED or FAILED.
+    expected<job_status> get_status(std::string_view id) {
+        auto job = api_.get_job(id);
+        if (!job) return fail(std::move(job).error());
+        return job->status;
+    }
+
+    /// Waits until the job is terminal (polling its status), up to `timeout`.
+    expected<job_details> wait(std::string_view id,
+                               std::chrono::milliseconds timeout = std::chrono::hours(1),
+                               std::chrono::milliseconds poll = std::chrono::milliseconds(100)) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (true) {
+            auto job = api_.get_job(id);
+            if (!job) return fail(std::move(job).error());
+            if (is_terminal(job->status)) return job;
+            if (std::chrono::steady_clock::now() >= deadline) {
+                error e(errc::timeout, "job " + std::string(id) + " is still " +
+                                           std::string(to_string(job->status)) + " after " +
+                                           std::to_string(timeout.count()) + " ms");
+                e.job_id = std::string(id);
+                return fail(std::move(e));
+            }
+            std::this_thread::sleep_for(poll);
+        }
+    }
+
+    expected<std::string> get_logs(std::string_view id) { return api_.logs(id); }
+
+    /// Waits for the job and returns the result its action printed. A job that did not
+    /// succeed gives job_failed with Ray's message, the exit code and the last log lines.
+    expected<json> get_result(std::string_view id,
+                              std::chrono::milliseconds timeout = std::chrono::hours(1)) {
+        auto job = wait(id, timeout);
+        if (!job) return fail(std::move(job).error());
+        auto logs = api_.logs(id);
+        if (!logs) return fail(std::move(logs).error());
+        if (job->status != job_status::succeeded) return fail(failure_report(*job, *logs));
+        auto result = job_protocol::parse_result(*logs);
+        if (!result) {
+            error e = std::move(result).error();
+            e.job_id = std::string(id);
+            e.message = "job " + std::string(id) + ": " + e.message;
+            return fail(std::move(e));
+        }
+        return result;
+    }
+
+    /// The typed result of a C++ action.
+    template <Action A>
+    expected<typename A::result_type> get_result(
+        std::string_view id, std::chrono::milliseconds timeout = std::chrono::hours(1)) {
+        auto j = get_result(id, timeout);
+        if (!j) return fail(std::move(j).error());
+        return from_json<typename A::result_type>(*j);
+    }
+
+    /// Stops the job and waits until Ray reports it terminal; true when it was running.
+    expected<bool> stop(std::string_view id,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+        auto stopped = api_.stop(id);
+        if (!stopped) return stopped;
+        auto job = wait(id, timeout);
+        if (!job) return fail(std::move(job).error());
+        return *stopped;
+    }
+
+    /// Deletes a terminal job's record.
+    expected<bool> remove(std::string_view id) { return api_.remove(id); }
+
+  private:
+    static std::string new_submission_id() {
+        static thread_local std::mt19937_64 rng{std::random_device{}()};
+        static constexpr char hex[] = "0123456789abcdef";
+        std::string id = "synapse_";
+        auto bits = rng();
+        for (int i = 0; i < 16; ++i, bits >>= 4) id += hex[bits & 15];
+        return id;
+    }
+
+    expected<std::string> upload(const package_options& po) {
+        auto pkg = make_package(options_.working_dir, po);
+        if (!pkg) return fail(std::move(pkg).error());
+        if (!uploaded_->uploaded(pkg->name)) {
+            auto exists = api_.package_exists(pkg->name);
+            if (!exists) return fail(std::move(exists).error());
+            if (!*exists) {
+                auto put = api_.upload_package(pkg->name,
+                                               std::string(pkg->bytes.begin(), pkg->bytes.end()));
+                if (!put) return fail(std::move(put).error());
+            }
+            uploaded_->mark_uploaded(pkg->name);
+        }
+        return pkg->uri;
+    }
+
+    static error failure_report(const job_details& job, const std::string& logs) {
+        // The last 20 lines of the log.
+        std::size_t start = logs.size(), lines = 0;
+        while (start > 0 && lines <= 20) {
+            start = logs.rfind('\n', start - 1);
+            if (start == std::string::npos) {
+                start = 0;
+                break;
+            }
+            ++lines;
+        }
+        std::string tail = logs.substr(start == 0 ? 0 : start + 1);
+        std::string id = job.submission_id.value_or(job.job_id.value_or(""));
+        std::string message = "job " + id + " ended " + std::string(to_string(job.status));
+        if (job.error_type) message += " (" + *job.error_type + ")";
+        if (!job.message.empty()) message += ": " + job.message.substr(0, 2000);
+        if (!tail.empty()) message += "\nlast log lines:\n" + tail;
+        error e(errc::job_failed, std::move(message));
+        e.job_id = id;
+        e.exit_code = job.driver_exit_code;
+        return e;
+    }
+
+    basic_jobs_api<T> api_;
+    ray_executor_options options_;
+    std::shared_ptr<package_cache> uploaded_ = std::make_shared<package_cache>();
+};
+
+/// The Ray Jobs executor over cpp-httplib.
+class ray_jobs_api_executor : public basic_ray_jobs_executor<httplib_transport> {
+  public:
+    using basic_ray_jobs_executor::basic_ray_jobs_executor;
+
+    static expected<ray_jobs_api_executor> create(ray_executor_options options) {
+        auto t = httplib_transport::create(options.transport);
+        if (!t) return fail(std::move(t).error());
+        return ray_jobs_api_executor(std::move(*t), std::move(options));
+    }
+};
+
+}  // namespace synapse
+// ---- synapse/plugin/environment_file.hpp ----
+// Reads a TOML environment file (synapse-sdk's `PluginEnvironment.from_file`) into a JSON object:
+//
+//     auto env = synapse::load_toml_environment("plugin.env.toml");
+//     if (!env) { std::cerr << env.error() << '\n'; return 1; }
+//     std::string url = env->value("backend_url", "");
+//
+// Tables stay nested objects; arrays, strings, integers, floats and booleans map to their JSON
+// counterparts; dates, times and date-times become ISO 8601 strings ("1979-05-27T07:32:00Z").
+// Missing file → errc::config_not_found; unreadable → errc::io_error; TOML syntax error →
+// errc::config_invalid with `where` = "<file>:<line>:<column>".
+//
+// Needs toml++ 3 (pkg-config tomlplusplus; the Debian package is a compiled library, so link it).
+
+#include <exception>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include <toml++/toml.h>
+
+
+namespace synapse {
+
+namespace detail::toml_environment {
+
+template <class T>
+std::string iso_text(const T& value) {
+    std::ostringstream out;
+    out << value;  // toml++ prints dates and times in ISO 8601 / RFC 3339 form
+    return out.str();
+}
+
+/// One TOML node as JSON.
+inline json node_to_json(const toml::node& node) {
+    if (const auto* table = node.as_table()) {
+        json out = json::object();
+        for (const auto& [key, value] : *table) out[std::string(key.str())] = node_to_json(value);
+        return out;
+    }
+    if (const auto* array = node.as_array()) {
+        json out = json::array();
+        for (const auto& value : *array) out.push_back(node_to_json(value));
+        return out;
+    }
+    if (const auto* v = node.as_string()) return v->get();
+    if (const auto* v = node.as_integer()) return v->get();
+    if (const auto* v = node.as_floating_point()) return v->get();
+    if (const auto* v = node.as_boolean()) return v->get();
+    if (const auto* v = node.as_date()) return iso_text(v->get());
+    if (const auto* v = node.as_time()) return iso_text(v->get());
+    if (const auto* v = node.as_date_time()) return iso_text(v->get());
+    return nullptr;
+}
+
+inline error parse_failure(const std::filesystem::path& file, const toml::parse_error& e) {
+    const auto& begin = e.source().begin;
+    if (begin.line == 0) {  // toml++ could not open or read the file
+        error err{errc::io_error,
+                  "cannot read config file " + file.string() + ": " + std::string(e.description())};
+        err.where = file.string();
+        return err;
+    }
+    std::string where =
+        file.string() + ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column);
+    error err{errc::config_invalid, where + ": TOML syntax error: " + std::string(e.description())};
+    err.where = std::move(where);
+    return err;
+}
+
+}  // namespace detail::toml_environment
+
+/// Reads the TOML file `file` into a JSON object (see the top of this header).
+inline expected<json> load_toml_environment(const std::filesystem::path& file) {
+    namespace fs = std::filesystem;
+    namespace d = detail::toml_environment;
+    std::error_code ec;
+    const fs::file_status status = fs::status(file, ec);
+    if (status.type() == fs::file_type::not_found) {
+        error e{errc::config_not_found, "config file not found: " + file.string()};
+        e.where = file.string();
+        return fail(std::move(e));
+    }
+    if (ec || !fs::is_regular_file(status)) {
+        error e{errc::io_error, "cannot read config file " + file.string() + ": " +
+                                    (ec ? ec.message() : std::string("not a regular file"))};
+        e.where = file.string();
+        return fail(std::move(e));
+    }
+    try {
+#if TOML_EXCEPTIONS
+        toml::table table = toml::parse_file(file.string());
+#else
+        toml::parse_result result = toml::parse_file(file.string());
+        if (!result) return fail(d::parse_failure(file, result.error()));
+        toml::table table = std::move(result).table();
+#endif
+        return d::node_to_json(table);
+#if TOML_EXCEPTIONS
+    } catch (const toml::parse_error& e) {
+        return fail(d::parse_failure(file, e));
+#endif
+    } catch (const std::exception& e) {
+        error err{errc::io_error, "cannot read config file " + file.string() + ": " + e.what()};
+        err.where = file.string();
+        return fail(std::move(err));
+    }
+}
+
+/// A plugin_environment from a TOML file (nested tables stay nested).
+inline expected<plugin_environment> load_environment_file(const std::filesystem::path& file) {
+    auto values = load_toml_environment(file);
+    if (!values) return fail(std::move(values).error());
+    return plugin_environment(std::move(*values));
+}
+
+}  // namespace synapse
+// ---- synapse/plugin/loggers/json_lines.hpp ----
+// The JSON-lines logger: one JSON object per line, for programs that render progress bars and
+// dashboards from a plugin's output. The format is stable (README, "Log line format"):
+//
+//   {"type":"log","time":"...Z","level":"info","event":"dataset_ready","data":{"rows":200}}
+//   {"type":"progress","time":"...Z","step":"train","current":4,"total":10,"percent":40.0,
+//    "elapsed":1.01,"eta":1.52}                       ("step" is "" and "eta" null when absent)
+//   {"type":"metrics","time":"...Z","step":"epoch","values":{"loss":0.031}}
+//
+// Every line starts with {"type": and ends with a newline; `time` is UTC with milliseconds.
+// `values` holds every metric recorded for the step so far.
+
+#include <iostream>
+#include <ostream>
+#include <string>
+
+
+namespace synapse {
+
+class json_lines_logger {
+  public:
+    explicit json_lines_logger(std::ostream& out = std::cout) : out_(&out) {}
+
+    void on_log(const log_record& r) {
+        json line = json::object();
+        line["level"] = to_string(r.level);
+        line["event"] = r.event;
+        line["data"] = r.data;
+        write("log", r.time, line);
+    }
+
+    void on_progress(const progress_record& r) {
+        json line = {{"step", r.step},       {"current", r.current},
+                     {"total", r.total},     {"percent", r.percent},
+                     {"elapsed", r.elapsed}, {"eta", r.eta ? json(*r.eta) : json(nullptr)}};
+        write("progress", r.time, line);
+    }
+
+    void on_metrics(const metrics_record& r) {
+        write("metrics", r.time, json{{"step", r.step}, {"values", r.values}});
+    }
+
+  private:
+    void write(std::string_view type, std::chrono::system_clock::time_point time,
+               const json& fields) {
+        // Fixed key order: type and time first, so a reader can dispatch on a prefix.
+        std::string line =
+            "{\"type\":" + json(type).dump() + ",\"time\":\"" + detail::utc_timestamp(time) + "\"";
+        for (auto it = fields.begin(); it != fields.end(); ++it)
+            line += "," + json(it.key()).dump() + ":" + it.value().dump();
+        line += "}\n";
+        *out_ << line << std::flush;
+    }
+
+    std::ostream* out_;
+};
+
+}  // namespace synapse
+// ---- synapse/plugin/plugin_main.hpp ----
+// plugin_main: the whole `main` of a plugin binary.
+//
+//     int main(int argc, char** argv) {
+//         return synapse::plugin_main<download, convert, train, evaluate>(argc, argv);
+//     }
+//
+// The binary then speaks the job protocol (job_protocol.hpp) when SYNAPSE_ACTION_ENTRYPOINT is
+// set, and otherwise has its own command line:
+//
+//     <plugin> list [--json]                 the action names (--json: names with schemas)
+//     <plugin> schema ACTION                 params and result JSON Schema of one action
+//     <plugin> run ACTION [--params JSON|@FILE] [--log-format console|json] [--job-id ID]
+//
+// Exit status: 0 on success, 1 when the action or its params fail, 2 on a usage error.
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace synapse {
+
+namespace detail {
+
+/// Reads `--params` values: inline JSON, or @path for a file.
+inline expected<json> read_params_argument(std::string_view value) {
+    if (!value.empty() && value.front() == '@') {
+        std::string path(value.substr(1));
+        auto text = job_protocol::read_params_file(path);
+        if (!text) return fail(std::move(text).error());
+        return parse_json(*text, path);
+    }
+    return parse_json(value, "--params");
+}
+
+/// Runs `name` with a logger chosen by `format` ("console" or "json") writing to `log_out`.
+template <class P>
+expected<json> run_with_log_format(std::string_view name, const json& params,
+                                   std::string_view format, std::ostream& log_out,
+                                   std::optional<std::string> job_id) {
+    auto env = plugin_environment::from_process();
+    if (format == "json") {
+        json_lines_logger logger(log_out);
+        context ctx(logger, std::move(env), std::move(job_id));
+        return P::run(name, params, ctx);
+    }
+    console_logger logger(log_out);
+    context ctx(logger, std::move(env), std::move(job_id));
+    return P::run(name, params, ctx);
+}
+
+/// Job mode: the action named by SYNAPSE_ACTION_ENTRYPOINT, params from the environment, the
+/// result between markers on stdout.
+template <class P>
+int run_job(const std::string& action) {
+    auto params = job_protocol::read_params();
+    if (!params) {
+        std::cerr << "error: " << params.error() << std::endl;
+        return 1;
+    }
+    auto format = job_protocol::process_env("SYNAPSE_LOG_FORMAT").value_or("console");
+    auto result =
+        run_with_log_format<P>(action, *params, format, std::cout, job_protocol::job_id());
+    if (!result) {
+        std::cout << std::flush;
+        std::cerr << "error: " << result.error() << std::endl;
+        return 1;
+    }
+    std::cout << job_protocol::format_result(*result) << std::flush;
+    return 0;
+}
+
+inline void print_usage(std::ostream& out, std::string_view program) {
+    out << "usage: " << program << " list [--json]\n"
+        << "       " << program << " schema ACTION\n"
+        << "       " << program
+        << " run ACTION [--params JSON|@FILE] [--log-format console|json] [--job-id ID]\n"
+        << "With SYNAPSE_ACTION_ENTRYPOINT set, runs that action with the job protocol.\n";
+}
+
+template <class P>
+int run_cli(const std::vector<std::string_view>& args, std::string_view program) {
+    auto usage_error = [&](std::string_view why) {
+        std::cerr << "error: " << why << "\n";
+        print_usage(std::cerr, program);
+        return 2;
+    };
+    if (args.empty()) return usage_error("missing command");
+    const auto command = args[0];
+    if (command == "--help" || command == "-h" || command == "help") {
+        print_usage(std::cout, program);
+        return 0;
+    }
+    if (command == "list") {
+        bool as_json = args.size() > 1 && args[1] == "--json";
+        if (args.size() > (as_json ? 2u : 1u)) return usage_error("list takes only --json");
+        if (as_json) {
+            json out = json::array();
+            for (auto name : P::names) out.push_back(*P::schema(name));
+            std::cout << out.dump() << "\n";
+        } else {
+            for (auto name : P::names) std::cout << name << "\n";
+        }
+        return 0;
+    }
+    if (command == "schema") {
+        if (args.size() != 2) return usage_error("schema takes one ACTION");
+        auto schema = P::schema(args[1]);
+        if (!schema) {
+            std::cerr << "error: " << schema.error() << "\n";
+            return 1;
+        }
+        std::cout << schema->dump(2) << "\n";
+        return 0;
+    }
+    if (command == "run") {
+        if (args.size() < 2 || args[1].starts_with("-")) return usage_error("run needs an ACTION");
+        std::string_view params_text = "{}", log_format = "console";
+        std::optional<std::string> job_id;
+        for (std::size_t i = 2; i < args.size(); ++i) {
+            auto flag = args[i];
+            if (i + 1 >= args.size()) return usage_error(std::string(flag) + " needs a value");
+            auto value = args[++i];
+            if (flag == "--params")
+                params_text = value;
+            else if (flag == "--log-format" && (value == "console" || value == "json"))
+                log_format = value;
+            else if (flag == "--job-id")
+                job_id = std::string(value);
+            else
+                return usage_error("unknown option " + std::string(flag) + " " +
+                                   std::string(value));
+        }
+        auto params = read_params_argument(params_text);
+        if (!params) {
+            std::cerr << "error: " << params.error() << "\n";
+            return 1;
+        }
+        auto result = run_with_log_format<P>(args[1], *params, log_format, std::cerr, job_id);
+        if (!result) {
+            std::cerr << "error: " << result.error() << "\n";
+            return 1;
+        }
+        std::cout << result->dump() << "\n";
+        return 0;
+    }
+    return usage_error("unknown command '" + std::string(command) + "'");
+}
+
+}  // namespace detail
+
+/// The `main` of a plugin binary made of actions `As...` (see the top of this header).
+template <class... As>
+int plugin_main(int argc, char** argv) {
+    using P = plugin<As...>;
+    std::string_view program = argc > 0 ? argv[0] : "plugin";
+    if (auto action = job_protocol::process_env(job_protocol::entrypoint_var))
+        return detail::run_job<P>(*action);
+    std::vector<std::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    return detail::run_cli<P>(args, program);
+}
+
+}  // namespace synapse
+// ---- synapse/testing/fail_nth.hpp ----
+// A Transport wrapper for tests: makes the Nth operation fail, to exercise error paths of code
+// that talks to a server (a failure in the middle of an upload, of a poll loop, ...).
+
+#include <cstddef>
+#include <string>
+#include <utility>
+
+
+namespace synapse::testing {
+
+/// Forwards `send` and `stream` to the wrapped transport, except that operation number `n`
+/// (1-based, counting both kinds) fails with the chosen error instead of reaching it.
+template <Transport T>
+class fail_nth {
+  public:
+    using transport_concept = transport_tag;
+
+    /// Fails operation `n` with errc::transport_error "injected failure of operation <n>".
+    fail_nth(T inner, std::size_t n) : fail_nth(std::move(inner), n, default_error(n)) {}
+    /// Fails operation `n` with `failure`.
+    fail_nth(T inner, std::size_t n, error failure)
+        : inner_(std::move(inner)), n_(n), failure_(std::move(failure)) {}
+
+    expected<http_response> send(const http_request& request) {
+        if (++count_ == n_) return fail(failure_);
+        return inner_.send(request);
+    }
+
+    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
+        if (++count_ == n_) return fail(failure_);
+        return inner_.stream(request, on_chunk);
+    }
+
+    /// How many operations were attempted, the failed one included.
+    std::size_t count() const noexcept { return count_; }
+    /// The wrapped transport.
+    T& inner() noexcept { return inner_; }
+    const T& inner() const noexcept { return inner_; }
+
+  private:
+    static error default_error(std::size_t n) {
+        return error{errc::transport_error, "injected failure of operation " + std::to_string(n)};
+    }
+
+    T inner_;
+    std::size_t n_;
+    std::size_t count_ = 0;
+    error failure_;
+};
+
+}  // namespace synapse::testing
+// ---- synapse/testing/recording_logger.hpp ----
+// A logger that keeps every record, for tests of actions and executors.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace synapse::testing {
+
+class recording_logger {
+  public:
+    struct log_entry {
+        log_level level;
+        std::string event;
+        json data;
+    };
+    struct progress_entry {
+        std::string step;
+        std::int64_t current, total;
+        double percent, elapsed;
+        std::optional<double> eta;
+    };
+    struct metrics_entry {
+        std::string step;
+        json values;
+    };
+
+    void on_log(const log_record& r) { logs.push_back({r.level, std::string(r.event), r.data}); }
+    void on_progress(const progress_record& r) {
+        progress.push_back({std::string(r.step), r.current, r.total, r.percent, r.elapsed, r.eta});
+    }
+    void on_metrics(const metrics_record& r) { metrics.push_back({std::string(r.step), r.values}); }
+
+    std::vector<log_entry> logs;
+    std::vector<progress_entry> progress;
+    std::vector<metrics_entry> metrics;
+};
+
+}  // namespace synapse::testing
+// ---- synapse/testing/scripted_transport.hpp ----
+// A Transport for tests: returns scripted results in order and records every request, so client
+// code can be tested without a server.
+
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace synapse::testing {
+
+/// Answers each `send` or `stream` call with the next scripted result and records the request.
+/// When the script is used up, calls fail with errc::transport_error "no scripted response left".
+///
+/// For `stream`, a scripted success (status < 400) hands its chunks to `on_chunk` (the body as
+/// one chunk when no chunks were given) and returns the status and headers with an empty body,
+/// stopping when `on_chunk` returns false; an error status returns the body in the response, as
+/// real transports do.
+class scripted_transport {
+  public:
+    using transport_concept = transport_tag;
+
+    /// One scripted answer: a response (or an error), and for `stream` its body in pieces.
+    struct step {
+        expected<http_response> result;
+        std::vector<std::string> chunks;
+    };
+
+    scripted_transport() = default;
+
+    /// Queues a response.
+    scripted_transport& respond(http_response response) {
+        steps_.push_back(step{std::move(response), {}});
+        return *this;
+    }
+    /// Queues a response with `status` and `body` (and a JSON content type when the body starts
+    /// with '{' or '[').
+    scripted_transport& respond(int status, std::string body = {}) {
+        http_response response;
+        response.status = status;
+        if (!body.empty() && (body.front() == '{' || body.front() == '[')) {
+            response.headers.emplace_back("Content-Type", "application/json");
+        }
+        response.body = std::move(body);
+        return respond(std::move(response));
+    }
+    /// Queues a response whose body `stream` delivers as these chunks (`send` gets them joined).
+    scripted_transport& respond_chunks(int status, std::vector<std::string> chunks) {
+        http_response response;
+        response.status = status;
+        for (const auto& c : chunks) response.body += c;
+        steps_.push_back(step{std::move(response), std::move(chunks)});
+        return *this;
+    }
+    /// Queues a failure (no response), e.g. `fail_with({errc::timeout, "slow"})`.
+    scripted_transport& fail_with(error e) {
+        steps_.push_back(step{unexpected_type<error>(std::move(e)), {}});
+        return *this;
+    }
+    /// Queues any scripted step.
+    scripted_transport& push(step s) {
+        steps_.push_back(std::move(s));
+        return *this;
+    }
+
+    expected<http_response> send(const http_request& request) {
+        requests_.push_back(request);
+        if (steps_.empty()) return no_response_left(request);
+        step s = std::move(steps_.front());
+        steps_.pop_front();
+        return std::move(s.result);
+    }
+
+    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
+        requests_.push_back(request);
+        if (steps_.empty()) return no_response_left(request);
+        step s = std::move(steps_.front());
+        steps_.pop_front();
+        if (!s.result || s.result->status >= 400) return std::move(s.result);
+        http_response response = std::move(*s.result);
+        if (s.chunks.empty() && !response.body.empty()) s.chunks.push_back(response.body);
+        response.body.clear();
+        for (const auto& chunk : s.chunks) {
+            if (!on_chunk(chunk)) break;
+        }
+        return response;
+    }
+
+    /// Every request received so far, in order.
+    const std::vector<http_request>& requests() const noexcept { return requests_; }
+    /// The scripted steps not used yet.
+    std::size_t remaining() const noexcept { return steps_.size(); }
+
+  private:
+    static expected<http_response> no_response_left(const http_request& request) {
+        return fail(errc::transport_error,
+                    "no scripted response left for " + request.method + " " + request.target);
+    }
+
+    std::deque<step> steps_;
+    std::vector<http_request> requests_;
+};
+
+static_assert(check_transport<scripted_transport>());
+
+}  // namespace synapse::testing

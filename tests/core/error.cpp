@@ -40,6 +40,7 @@ TEST_CASE("every error code has a stable snake_case name", "[error]") {
         {errc::malformed_response, "malformed_response"},
         {errc::too_large, "too_large"},
         {errc::already_exists, "already_exists"},
+        {errc::job_failed, "job_failed"},
     };
     for (const auto& [code, name] : names) {
         INFO("code " << static_cast<int>(code));

@@ -25,12 +25,18 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--path,-p", run.path, "The plugin directory (holding config.yaml)")
         ->capture_default_str();
     run_cmd->add_option("--params", run.params, "Params as JSON, or @FILE")->capture_default_str();
-    run_cmd->add_option("--mode,-m", run.mode, "Where to run: local")
-        ->check(CLI::IsMember({"local"}))
+    run_cmd->add_option("--mode,-m", run.mode, "Where to run: local, or job (a Ray job)")
+        ->check(CLI::IsMember({"local", "job"}))
         ->capture_default_str();
     run_cmd->add_flag("--json", run.json_only,
                       "Print only the result JSON on stdout; logs on stderr");
     run_cmd->add_option("--python", run.python, "Python interpreter for Python plugins");
+    run_cmd->add_option("--dashboard", run.dashboard, "Ray dashboard URL (--mode job)")
+        ->capture_default_str();
+    run_cmd->add_option("--cpus", run.cpus, "CPUs for the job's entrypoint (--mode job)");
+    run_cmd->add_option("--gpus", run.gpus, "GPUs for the job's entrypoint (--mode job)");
+    run_cmd->add_option("--memory", run.memory, "Memory in bytes for the entrypoint (--mode job)");
+    run_cmd->add_flag("--detach", run.detach, "Submit, print the job id and return (--mode job)");
 
     synapse_cli::list_options list;
     auto* list_cmd = plugin->add_subcommand("list", "List the plugin's actions");

@@ -39,6 +39,7 @@ print(json.dumps({'name': sys.argv[2], 'params': schema(getattr(cls, 'params_mod
 int plugin_run(const run_options& options) {
     auto params = synapse::detail::read_params_argument(options.params);
     if (!params) return report(params.error());
+    if (options.mode == "job") return plugin_run_job(options, *params);
     auto exec = synapse::directory_executor::open(
         options.path, directory_options_for(options.python, options.json_only));
     if (!exec) return report(exec.error());

@@ -1,7 +1,12 @@
 // `synapse plugin ...`: run, list and describe the actions of a plugin directory.
 #pragma once
 
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
 #include <string>
+
+#include <synapse/core/json.hpp>
 
 namespace synapse_cli {
 
@@ -12,6 +17,12 @@ struct run_options {
     std::string mode = "local";
     bool json_only = false;
     std::string python;
+    // --mode job
+    std::string dashboard = std::getenv("RAY_DASHBOARD_URL") ? std::getenv("RAY_DASHBOARD_URL")
+                                                             : "http://127.0.0.1:8265";
+    std::optional<double> cpus, gpus;
+    std::optional<std::int64_t> memory;
+    bool detach = false;
 };
 
 struct list_options {
@@ -26,6 +37,7 @@ struct schema_options {
 };
 
 int plugin_run(const run_options& options);
+int plugin_run_job(const run_options& options, const synapse::json& params);
 int plugin_list(const list_options& options);
 int plugin_schema(const schema_options& options);
 

@@ -34,6 +34,7 @@ enum class errc {
     malformed_response,  ///< a server's answer could not be understood
     too_large,           ///< a payload exceeds a limit (e.g. Ray's 100 MiB package limit)
     already_exists,      ///< a server already has a resource with that id (a submission id)
+    job_failed,          ///< a Ray job ended FAILED or STOPPED; the message has Ray's reason
 };
 
 /// The stable snake_case name of a code, e.g. "validation_failed".
@@ -57,6 +58,7 @@ constexpr std::string_view to_string(errc code) noexcept {
         case errc::malformed_response: return "malformed_response";
         case errc::too_large: return "too_large";
         case errc::already_exists: return "already_exists";
+        case errc::job_failed: return "job_failed";
     }
     return "unknown_error";
 }

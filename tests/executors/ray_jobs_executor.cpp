@@ -1,0 +1,92 @@
+// The Ray Jobs executor against the real local Ray head (cluster suite): the regression
+// example's C++ plugin binary runs as a Ray job.
+#include <synapse/executors/ray_jobs_executor.hpp>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+
+#include "../common/temp_dir.hpp"
+#include "regression.hpp"
+
+using synapse::json;
+
+namespace {
+synapse::ray_jobs_api_executor make_executor() {
+    synapse::ray_executor_options o;
+    o.transport.base_url = std::getenv("RAY_DASHBOARD_URL");
+    o.working_dir = SYNAPSE_REGRESSION_PLUGIN_DIR;
+    o.binary = "regression";
+    o.package_excludes = {"*.p", "*.a", "*.o"};  // the build's own files beside the plugin
+    o.env = synapse::plugin_environment::from_map({{"REGRESSION_MODE", "ray"}});
+    auto exec = synapse::ray_jobs_api_executor::create(o);
+    REQUIRE(exec);
+    return std::move(*exec);
+}
+}  // namespace
+
+TEST_CASE("a C++ plugin action runs as a Ray job and returns its typed result",
+          "[cluster][ray_jobs]") {
+    test_support::temp_dir work;
+    auto exec = make_executor();
+    auto id = exec.submit("download", {{"work_dir", work.path().string()}});
+    REQUIRE(id);
+    auto result = exec.get_result<regression::download>(*id, std::chrono::minutes(3));
+    INFO((result ? "" : synapse::to_string(result.error())));
+    REQUIRE(result);
+    CHECK(result->rows == 240);
+    CHECK(std::filesystem::exists(result->dataset_path));
+    auto status = exec.get_status(*id);
+    REQUIRE(status);
+    CHECK(*status == synapse::job_status::succeeded);
+    auto logs = exec.get_logs(*id);
+    REQUIRE(logs);
+    CHECK(logs->find("INFO: dataset_ready") != std::string::npos);
+    auto deleted = exec.remove(*id);
+    REQUIRE(deleted);
+    CHECK(*deleted);
+}
+
+TEST_CASE("a failing action ends FAILED and get_result carries the log tail",
+          "[cluster][ray_jobs]") {
+    auto exec = make_executor();
+    auto id = exec.submit("train", {{"epochs", 0}});
+    REQUIRE(id);
+    auto result = exec.get_result(*id, std::chrono::minutes(3));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == synapse::errc::job_failed);
+    CHECK(result.error().job_id == *id);
+    CHECK(result.error().exit_code == 1);
+    CHECK(result.error().message.find("FAILED") != std::string::npos);
+    CHECK(result.error().message.find("epochs: must be between 1 and 100000, got 0") !=
+          std::string::npos);
+}
+
+TEST_CASE("params of 32,000 characters or more travel inside the package", "[cluster][ray_jobs]") {
+    test_support::temp_dir work;
+    auto exec = make_executor();
+    json params = {{"work_dir", work.path().string()}, {"padding", std::string(40000, 'p')}};
+    auto id = exec.submit("download", params);
+    REQUIRE(id);
+    auto result = exec.get_result(*id, std::chrono::minutes(3));
+    INFO((result ? "" : synapse::to_string(result.error())));
+    REQUIRE(result);
+    CHECK((*result)["rows"] == 240);
+    // Nothing was written into the plugin directory.
+    CHECK_FALSE(std::filesystem::exists(std::filesystem::path(SYNAPSE_REGRESSION_PLUGIN_DIR) /
+                                        ".synapse_params.json"));
+}
+
+TEST_CASE("resubmitting a submission id returns the existing job", "[cluster][ray_jobs]") {
+    test_support::temp_dir work;
+    auto exec = make_executor();
+    synapse::ray_job_options job;
+    job.submission_id = "synapse_resubmit_" + std::to_string(::getpid()) + "_" +
+                        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+    auto first = exec.submit("download", {{"work_dir", work.path().string()}}, job);
+    REQUIRE(first);
+    auto second = exec.submit("download", {{"work_dir", work.path().string()}}, job);
+    REQUIRE(second);
+    CHECK(*second == *first);
+    REQUIRE(exec.get_result(*first, std::chrono::minutes(3)));
+}
