@@ -28,6 +28,7 @@
 #include "synapse/plugin/plugin_config.hpp"
 #include "synapse/plugin/plugin_main.hpp"
 #include "synapse/ray/jobs_api.hpp"
+#include "synapse/ray/log_tail.hpp"
 #include "synapse/ray/packaging.hpp"
 #include "synapse/ray/runtime_env.hpp"
 #include "synapse/testing/fail_nth.hpp"
@@ -36,3 +37,4 @@
 #include "synapse/transport/auth.hpp"
 #include "synapse/transport/httplib_transport.hpp"
 #include "synapse/transport/transport.hpp"
+#include "synapse/transport/websocket.hpp"

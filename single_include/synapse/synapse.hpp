@@ -5607,6 +5607,502 @@ int plugin_main(int argc, char** argv) {
 }
 
 }  // namespace synapse
+// ---- synapse/ray/log_tail.hpp ----
+// Following a Ray job's driver log line by line over the log tail WebSocket
+// (`GET /api/jobs/{id}/logs/tail`), with reconnects that neither lose nor repeat a line.
+// Includes synapse/transport/websocket.hpp (Boost.Beast): link with -pthread and cpp-httplib.
+//
+//     synapse::basic_jobs_api api(std::move(*transport));
+//     auto done = synapse::tail_job_logs(api, options, id, [](std::string_view line) {
+//         std::cout << line << '\n';
+//         return true;  // false stops the tail
+//     });
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+// ---- synapse/transport/websocket.hpp ----
+// A small synchronous WebSocket client over Boost.Beast, for Ray's log tail
+// (`GET /api/jobs/{id}/logs/tail`). Plain ws:// only. Heavy (Boost.Asio + Beast): no other
+// header of the library includes this one; include it where you need it and link with -pthread.
+// Uses `transport_options` from httplib_transport.hpp (so cpp-httplib must be available too).
+//
+//     auto ws = synapse::websocket_client::connect(options, "/api/jobs/raysubmit_1/logs/tail");
+//     while (auto frame = ws->read(std::chrono::seconds(1))) {   // expected<optional<string>>
+//         if (!*frame) break;                                   // normal close
+//         std::cout << **frame;
+//     }
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket.hpp>
+
+
+namespace synapse {
+
+/// One client WebSocket connection, used synchronously. Move-only; the destructor closes it.
+///
+/// - `connect` resolves and connects within `options.connect_timeout` and completes the
+///   handshake within `options.read_timeout`. The handshake carries `User-Agent` and, when
+///   `options.token` is set, `Authorization: Bearer <token>` (the token never appears in an
+///   error). The target is put after the base URL's path prefix.
+/// - `read(timeout)` returns the next message. A timeout leaves the read pending, so the
+///   connection stays usable: the next `read` continues waiting for the same message.
+/// - Every operation is driven by a private io_context on the calling thread; no threads.
+class websocket_client {
+  public:
+    /// Connects to `options.base_url` + `target` (path and query) and completes the WebSocket
+    /// handshake. Errors: errc::invalid_argument for a bad URL or https ("wss is not supported
+    /// yet"); errc::timeout when connecting or the handshake ran out of time;
+    /// errc::transport_error when the server cannot be reached; a handshake answered with an
+    /// HTTP status instead of an upgrade → errc::not_found (404), errc::unauthorized (401/403)
+    /// or errc::http_error, with `http_status` set and the body quoted.
+    static expected<websocket_client> connect(const transport_options& options,
+                                              std::string_view target) {
+        auto url = parse_base_url(options.base_url);
+        if (!url) return fail(std::move(url).error());
+        if (url->scheme != "http") {
+            return fail(errc::invalid_argument, "cannot open a WebSocket to \"" + options.base_url +
+                                                    "\": wss is not supported yet");
+        }
+        const std::string host_in_url =
+            url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
+        const std::string endpoint = host_in_url + ":" + std::to_string(url->port);
+        std::string path = url->path_prefix + std::string(target.empty() ? "/" : target);
+        const std::string call = "WebSocket " + path;
+
+        auto st = std::make_unique<state>();
+        st->endpoint = endpoint;
+        st->options = options;
+        st->options.token.reset();  // the token is only needed for the handshake below
+
+        namespace asio = boost::asio;
+        namespace beast = boost::beast;
+        namespace websocket = boost::beast::websocket;
+        using tcp = asio::ip::tcp;
+        beast::error_code ec;
+
+        tcp::resolver resolver(st->ioc);
+        auto endpoints = resolver.resolve(url->host, std::to_string(url->port), ec);
+        if (ec) {
+            return fail(errc::transport_error,
+                        call + ": cannot resolve " + endpoint + " (" + ec.message() + ")");
+        }
+
+        auto& tcp_layer = beast::get_lowest_layer(st->ws);
+        bool done = false;
+        tcp_layer.expires_after(options.connect_timeout);
+        tcp_layer.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) {
+            ec = e;
+            done = true;
+        });
+        st->run(done);
+        if (ec == beast::error::timeout) {
+            return fail(errc::timeout, call + ": could not connect to " + endpoint + " within " +
+                                           std::to_string(options.connect_timeout.count()) + " ms");
+        }
+        if (ec) {
+            return fail(errc::transport_error,
+                        call + ": cannot connect to " + endpoint + " (" + ec.message() + ")");
+        }
+
+        const std::string user_agent = options.user_agent;
+        const std::optional<std::string> token = options.token;
+        st->ws.set_option(
+            websocket::stream_base::decorator([user_agent, token](websocket::request_type& req) {
+                req.set(beast::http::field::user_agent, user_agent);
+                if (token) req.set(beast::http::field::authorization, "Bearer " + *token);
+            }));
+        st->ws.read_message_max(64u * 1024u * 1024u);
+
+        websocket::response_type response;
+        done = false;
+        tcp_layer.expires_after(options.read_timeout);
+        st->ws.async_handshake(response, endpoint, path, [&](beast::error_code e) {
+            ec = e;
+            done = true;
+        });
+        st->run(done);
+        tcp_layer.expires_never();
+        if (ec == websocket::error::upgrade_declined ||
+            (ec && response.result_int() >= 300 && response.result_int() != 101)) {
+            http_response r;
+            r.status = static_cast<int>(response.result_int());
+            r.body = response.body();
+            if (r.status < 400) {
+                error e{errc::http_error, call + ": the server declined the upgrade with HTTP " +
+                                              std::to_string(r.status)};
+                e.http_status = r.status;
+                return fail(std::move(e));
+            }
+            auto checked = check_status(std::move(r), call);
+            return fail(std::move(checked).error());
+        }
+        if (ec == beast::error::timeout) {
+            return fail(errc::timeout, call + ": no handshake answer from " + endpoint +
+                                           " within " +
+                                           std::to_string(options.read_timeout.count()) + " ms");
+        }
+        if (ec) {
+            return fail(errc::transport_error, call + ": the WebSocket handshake with " + endpoint +
+                                                   " failed (" + ec.message() + ")");
+        }
+        st->open = true;
+        return websocket_client(std::move(st));
+    }
+
+    websocket_client(websocket_client&&) noexcept = default;
+    websocket_client& operator=(websocket_client&& other) noexcept {
+        if (this != &other) {
+            close();
+            state_ = std::move(other.state_);
+        }
+        return *this;
+    }
+    websocket_client(const websocket_client&) = delete;
+    websocket_client& operator=(const websocket_client&) = delete;
+    ~websocket_client() { close(); }
+
+    /// The next message (text, or binary passed through as bytes), or std::nullopt when the
+    /// server closed the connection cleanly (close frame with code 1000, 1001 or no code).
+    /// errc::timeout when nothing arrived within `timeout`: the read stays pending and the
+    /// connection usable. errc::transport_error when the connection failed or was closed with
+    /// another code (or was already closed). Partial messages are never returned.
+    expected<std::optional<std::string>> read(std::chrono::milliseconds timeout) {
+        namespace beast = boost::beast;
+        namespace websocket = boost::beast::websocket;
+        if (!state_ || !state_->open) {
+            return fail(errc::transport_error, "the WebSocket connection is closed");
+        }
+        state& st = *state_;
+        if (!st.reading) {
+            st.reading = true;
+            st.read_done = false;
+            state* self = &st;
+            st.ws.async_read(st.buffer, [self](beast::error_code e, std::size_t) {
+                self->read_ec = e;
+                self->read_done = true;
+            });
+        }
+        st.run_until(st.read_done, std::chrono::steady_clock::now() + timeout);
+        if (!st.read_done) {
+            return fail(errc::timeout, "no WebSocket message from " + st.endpoint + " within " +
+                                           std::to_string(timeout.count()) + " ms");
+        }
+        st.reading = false;
+        const beast::error_code ec = st.read_ec;
+        if (!ec) {
+            std::string text = beast::buffers_to_string(st.buffer.data());
+            st.buffer.consume(st.buffer.size());
+            return std::optional<std::string>(std::move(text));
+        }
+        st.open = false;
+        beast::error_code ignored;
+        beast::get_lowest_layer(st.ws).socket().close(ignored);
+        if (ec == websocket::error::closed) {
+            const auto code = st.ws.reason().code;
+            if (code == websocket::close_code::normal || code == websocket::close_code::none ||
+                code == websocket::close_code::going_away) {
+                return std::optional<std::string>();
+            }
+            std::string message = "the WebSocket connection to " + st.endpoint +
+                                  " was closed with code " + std::to_string(code);
+            if (!st.ws.reason().reason.empty()) {
+                message += " (" + std::string(st.ws.reason().reason.c_str()) + ")";
+            }
+            return fail(errc::transport_error, std::move(message));
+        }
+        return fail(errc::transport_error, "the WebSocket connection to " + st.endpoint +
+                                               " closed unexpectedly (" + ec.message() + ")");
+    }
+
+    /// Closes the connection: a close frame (code 1000) when no read is pending, waiting at most
+    /// one second for the server's answer; otherwise the socket is just closed. Idempotent.
+    void close() noexcept {
+        if (!state_) return;
+        namespace beast = boost::beast;
+        namespace websocket = boost::beast::websocket;
+        state& st = *state_;
+        try {
+            auto& tcp_layer = beast::get_lowest_layer(st.ws);
+            if (st.open && !st.reading) {
+                bool done = false;
+                tcp_layer.expires_after(std::min<std::chrono::milliseconds>(
+                    st.options.read_timeout, std::chrono::milliseconds(1000)));
+                st.ws.async_close(websocket::close_code::normal,
+                                  [&done](beast::error_code) { done = true; });
+                st.run(done);
+            }
+            st.open = false;
+            beast::error_code ignored;
+            tcp_layer.socket().close(ignored);
+            if (st.reading) {
+                st.ioc.restart();
+                st.ioc.run();  // completes the aborted read
+                st.reading = false;
+            }
+        } catch (...) {
+        }
+        st.open = false;
+    }
+
+    /// True until the connection was closed (by either side) or failed.
+    bool is_open() const noexcept { return state_ && state_->open; }
+
+  private:
+    struct state {
+        boost::asio::io_context ioc;
+        boost::beast::websocket::stream<boost::beast::tcp_stream> ws{ioc};
+        boost::beast::flat_buffer buffer;
+        std::string endpoint;
+        transport_options options;
+        bool open = false;
+        bool reading = false;
+        bool read_done = false;
+        boost::beast::error_code read_ec;
+
+        /// Runs the io_context until `done` (the operation's completion handler sets it).
+        void run(const bool& done) {
+            ioc.restart();
+            while (!done && ioc.run_one() > 0) {
+            }
+        }
+        void run_until(const bool& done, std::chrono::steady_clock::time_point deadline) {
+            ioc.restart();
+            while (!done && ioc.run_one_until(deadline) > 0) {
+            }
+        }
+    };
+
+    explicit websocket_client(std::unique_ptr<state> st) : state_(std::move(st)) {}
+
+    std::unique_ptr<state> state_;
+};
+
+}  // namespace synapse
+
+namespace synapse {
+
+/// Splits a stream of chunks into lines. A chunk may hold several lines or end mid-line; the
+/// unfinished tail is kept until the rest arrives. Lines are passed without their "\n" (and
+/// without a "\r" before it). Only the unfinished line is kept in memory.
+class line_splitter {
+  public:
+    /// `on_line` gets each complete line; returning false stops the splitter (every later
+    /// `feed` or `finish` returns false without calling it again).
+    explicit line_splitter(std::function<bool(std::string_view line)> on_line)
+        : on_line_(std::move(on_line)) {}
+
+    /// Passes every line that `chunk` completes to the callback; false once it returned false.
+    bool feed(std::string_view chunk) {
+        if (stopped_) return false;
+        while (!chunk.empty()) {
+            const auto newline = chunk.find('\n');
+            if (newline == std::string_view::npos) {
+                partial_.append(chunk);
+                return true;
+            }
+            std::string_view line = chunk.substr(0, newline);
+            chunk.remove_prefix(newline + 1);
+            bool keep_going;
+            if (partial_.empty()) {
+                keep_going = deliver(line);
+            } else {
+                partial_.append(line);
+                std::string whole = std::move(partial_);
+                partial_.clear();
+                keep_going = deliver(whole);
+            }
+            if (!keep_going) return false;
+        }
+        return true;
+    }
+
+    /// Passes the unfinished last line, if any, to the callback (a log that does not end with
+    /// a newline); false when the callback returned false, now or before.
+    bool finish() {
+        if (stopped_) return false;
+        if (partial_.empty()) return true;
+        std::string last = std::move(partial_);
+        partial_.clear();
+        return deliver(last);
+    }
+
+    /// The unfinished line so far.
+    const std::string& partial() const noexcept { return partial_; }
+
+  private:
+    bool deliver(std::string_view line) {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (!on_line_(line)) stopped_ = true;
+        return !stopped_;
+    }
+
+    std::function<bool(std::string_view)> on_line_;
+    std::string partial_;
+    bool stopped_ = false;
+};
+
+namespace detail {
+
+/// Sleeps for `d`, waking early when `stop` is requested.
+inline void sleep_unless_stopped(std::chrono::milliseconds d, const std::stop_token& stop) {
+    const auto deadline = std::chrono::steady_clock::now() + d;
+    while (!stop.stop_requested()) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) return;
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            deadline - now, std::chrono::milliseconds(20)));
+    }
+}
+
+}  // namespace detail
+
+/// Follows the driver log of `job_id` and calls `on_line` for every line, exactly once and in
+/// order, until the job has ended and its log is drained. `api` is anything with
+/// `expected<job_details> get_job(std::string_view)` (e.g. `basic_jobs_api<T>`); `options`
+/// says where the dashboard is (the same as for the HTTP transport).
+///
+/// - The end is decided by the job's status, never by the stream alone: after the server
+///   closes the stream (code 1000), `api.get_job` must say the job is terminal; otherwise the
+///   tail reconnects. Ray closes with 1000 only after the job ended and the file was drained,
+///   so a normal close plus a terminal status means every line was sent.
+/// - Ray restarts the tail at the top of the log on every connection, so after a reconnect the
+///   first N complete lines (N = lines delivered so far) are skipped. Only that count and the
+///   unfinished line are kept, never the log.
+/// - The stream is read in slices of `poll`; between them the stop token is checked and, when
+///   the stream is idle, the job status is polled (one GET per `poll` while idle). A connection
+///   that failed, closed with another code, or stayed idle for `options.read_timeout` is
+///   replaced by a new one; once the job is terminal this drains the remaining lines.
+/// - A final line without a newline is delivered after the last, normally closed, stream.
+/// - `on_line` returning false, or `stop` being requested, returns early without an error.
+/// - Errors (with `job_id` set): the not_found/unauthorized/http_error of the handshake or of
+///   `api.get_job` (e.g. an unknown job); the transport_error/timeout of the connection when
+///   more than `options.max_retries` attempts in a row failed to connect or broke without a new
+///   line (waiting `poll` between them); errc::timeout when, after the job ended, more than
+///   `options.max_retries + 1` streams in a row did not close normally.
+template <class JobsApi>
+expected<void> tail_job_logs(JobsApi& api, const transport_options& options,
+                             std::string_view job_id,
+                             const std::function<bool(std::string_view line)>& on_line,
+                             std::stop_token stop = {},
+                             std::chrono::milliseconds poll = std::chrono::milliseconds(500)) {
+    if (poll <= std::chrono::milliseconds(0)) poll = std::chrono::milliseconds(1);
+    const std::string id(job_id);
+    const std::string target = "/api/jobs/" + detail::url_segment(job_id) + "/logs/tail";
+    auto with_job = [&](error e) {
+        if (e.job_id.empty()) e.job_id = id;
+        return fail(std::move(e));
+    };
+
+    std::uint64_t delivered = 0;  // lines handed to on_line so far
+    bool stopped_by_caller = false;
+    int failed_attempts = 0;  // connection attempts in a row that gave nothing
+    int drain_attempts = 0;   // connections opened after the job was seen terminal
+
+    for (;;) {
+        if (stop.stop_requested()) return {};
+        auto ws = websocket_client::connect(options, target);
+        if (!ws) {
+            error e = std::move(ws).error();
+            if (e.code != errc::transport_error && e.code != errc::timeout) {
+                return with_job(std::move(e));
+            }
+            if (++failed_attempts > std::max(options.max_retries, 0)) {
+                e.prefix("following the log of job " + id);
+                return with_job(std::move(e));
+            }
+            auto job = api.get_job(job_id);
+            if (!job) return with_job(std::move(job).error());
+            detail::sleep_unless_stopped(poll, stop);
+            continue;
+        }
+
+        // Lines of this connection: the first `delivered` ones were seen on an earlier one.
+        std::uint64_t seen = 0;
+        line_splitter splitter([&](std::string_view line) {
+            if (seen++ < delivered) return true;
+            ++delivered;
+            if (!on_line(line)) stopped_by_caller = true;
+            return !stopped_by_caller;
+        });
+
+        bool closed_normally = false;
+        bool failed = false;  // the stream broke (not: replaced after an idle read_timeout)
+        const std::uint64_t delivered_before = delivered;
+        auto last_data = std::chrono::steady_clock::now();
+        for (;;) {
+            if (stop.stop_requested()) return {};
+            auto frame = ws->read(poll);
+            if (frame && *frame) {
+                last_data = std::chrono::steady_clock::now();
+                if (!splitter.feed(**frame)) return {};
+                continue;
+            }
+            if (frame) {
+                closed_normally = true;
+                break;
+            }
+            if (frame.error().code != errc::timeout) {  // broken: reconnect
+                failed = true;
+                break;
+            }
+            // Idle: a quiet job is normal; poll its status, and replace a stream that stayed
+            // idle for too long (a half-dead connection would never close).
+            auto job = api.get_job(job_id);
+            if (!job) return with_job(std::move(job).error());
+            if (std::chrono::steady_clock::now() - last_data >= options.read_timeout) break;
+        }
+        ws->close();
+        if (stopped_by_caller) return {};
+
+        auto job = api.get_job(job_id);
+        if (!job) return with_job(std::move(job).error());
+        const bool terminal = is_terminal(job->status);
+        if (terminal && closed_normally) {
+            splitter.finish();
+            return {};
+        }
+        const int limit = std::max(options.max_retries, 0);
+        if (!failed || delivered > delivered_before) {
+            failed_attempts = 0;
+        } else if (++failed_attempts > limit) {
+            error e{errc::transport_error, "following the log of job " + id +
+                                               ": the log stream failed " +
+                                               std::to_string(failed_attempts) + " times in a row"};
+            return with_job(std::move(e));
+        }
+        if (terminal && ++drain_attempts > limit + 1) {
+            error e{errc::timeout, "following the log of job " + id +
+                                       ": the job has ended but its log stream does not close"};
+            return with_job(std::move(e));
+        }
+        // Not terminal yet (or terminal but not drained): reconnect. Right away when the job
+        // has ended (the new stream drains it), after `poll` otherwise.
+        if (!terminal) detail::sleep_unless_stopped(poll, stop);
+    }
+}
+
+}  // namespace synapse
 // ---- synapse/testing/fail_nth.hpp ----
 // A Transport wrapper for tests: makes the Nth operation fail, to exercise error paths of code
 // that talks to a server (a failure in the middle of an upload, of a poll loop, ...).

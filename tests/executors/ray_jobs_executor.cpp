@@ -2,9 +2,11 @@
 // example's C++ plugin binary runs as a Ray job.
 #include <synapse/executors/ray_jobs_executor.hpp>
 
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 
 #include "../common/temp_dir.hpp"
 #include "regression.hpp"
@@ -89,4 +91,49 @@ TEST_CASE("resubmitting a submission id returns the existing job", "[cluster][ra
     REQUIRE(second);
     CHECK(*second == *first);
     REQUIRE(exec.get_result(*first, std::chrono::minutes(3)));
+}
+
+TEST_CASE("a Python synapse-sdk action submitted from C++ returns its result",
+          "[cluster][ray_jobs]") {
+    synapse::ray_executor_options o;
+    o.transport.base_url = std::getenv("RAY_DASHBOARD_URL");
+    o.working_dir = std::string(SYNAPSE_SOURCE_DIR) + "/tests/fixtures/python_plugin";
+    auto exec = synapse::ray_jobs_api_executor::create(o);
+    REQUIRE(exec);
+    auto id = exec->submit("adder_actions.AddAction", {{"a", 20}, {"b", 22}});
+    REQUIRE(id);
+    auto result = exec->get_result(*id, std::chrono::minutes(3));
+    INFO((result ? "" : synapse::to_string(result.error())));
+    REQUIRE(result);
+    CHECK((*result)["total"] == 42);
+    CHECK((*result)["language"] == "python");
+}
+
+TEST_CASE("stop on a long job ends it STOPPED", "[cluster][ray_jobs]") {
+    auto exec = make_executor();
+    synapse::job_submission s;
+    s.entrypoint = "echo started; sleep 300";
+    s.submission_id = "synapse_long_" + std::to_string(::getpid()) + "_" +
+                      std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+    auto id = exec.api().submit(s);
+    REQUIRE(id);
+    // Wait (on a condition) until the job runs, then stop it.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    while (true) {
+        auto status = exec.get_status(*id);
+        REQUIRE(status);
+        if (*status == synapse::job_status::running) break;
+        REQUIRE(std::chrono::steady_clock::now() < deadline);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    auto stopped = exec.stop(*id);
+    REQUIRE(stopped);
+    CHECK(*stopped);
+    auto status = exec.get_status(*id);
+    REQUIRE(status);
+    CHECK(*status == synapse::job_status::stopped);
+    auto result = exec.get_result(*id);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == synapse::errc::job_failed);
+    CHECK(result.error().message.find("ended STOPPED") != std::string::npos);
 }

@@ -1,0 +1,400 @@
+// line_splitter, and tail_job_logs against a scripted Beast WebSocket server on 127.0.0.1 with a
+// fake jobs API whose job ends after a number of status calls.
+#include <atomic>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <mutex>
+#include <synapse/ray/log_tail.hpp>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+/// One thing the server does on a connection.
+struct step {
+    enum kind { text, pause, cut, close_normal, close_with } what;
+    std::string data;
+    int value = 0;  // milliseconds for pause, the code for close_with
+};
+
+step send(std::string s) {
+    return {step::text, std::move(s)};
+}
+step pause_ms(int ms) {
+    return {step::pause, {}, ms};
+}
+
+/// Serves one scripted connection per entry of `scripts`, in the order they connect, then stops. A
+/// connection whose target contains "missing" is answered with a raw HTTP 404 instead of an
+/// upgrade.
+class scripted_ws_server {
+  public:
+    explicit scripted_ws_server(std::vector<std::vector<step>> scripts)
+        : scripts_(std::move(scripts)),
+          acceptor_(ioc_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~scripted_ws_server() {
+        stopping_ = true;
+        for (std::size_t i = 0; i < scripts_.size() + 1; ++i) {  // unblock a pending accept
+            beast::error_code ec;
+            asio::io_context ioc;
+            tcp::socket s(ioc);
+            s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port()), ec);
+        }
+        thread_.join();
+        for (auto& w : workers_) w.join();
+    }
+    int port() const { return acceptor_.local_endpoint().port(); }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+    std::vector<std::string> authorizations() {
+        std::lock_guard lock(mutex_);
+        return authorizations_;
+    }
+    std::vector<std::string> user_agents() {
+        std::lock_guard lock(mutex_);
+        return user_agents_;
+    }
+    int connections() const { return connections_; }
+
+  private:
+    void serve() {
+        for (const auto& script : scripts_) {
+            beast::error_code ec;
+            tcp::socket socket(ioc_);
+            acceptor_.accept(socket, ec);
+            if (ec || stopping_) return;
+            ++connections_;
+            // Each connection on its own thread, so that a new one is served while an old one
+            // is still open (as Ray does).
+            workers_.emplace_back(
+                [this, &script](tcp::socket s) {
+                    try {
+                        run(std::move(s), script);
+                    } catch (const std::exception&) {
+                        // the client went away
+                    }
+                },
+                std::move(socket));
+        }
+    }
+
+    void run(tcp::socket socket, const std::vector<step>& script) {
+        beast::flat_buffer buffer;
+        http::request<http::string_body> req;
+        http::read(socket, buffer, req);
+        {
+            std::lock_guard lock(mutex_);
+            authorizations_.emplace_back(req[http::field::authorization]);
+            user_agents_.emplace_back(req[http::field::user_agent]);
+        }
+        if (req.target().find("missing") != beast::string_view::npos) {
+            asio::write(socket,
+                        asio::buffer(std::string_view(
+                            "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
+                            "Content-Length: 12\r\nConnection: close\r\n\r\nno such job\n")));
+            return;
+        }
+        if (req.target().find("forbidden") != beast::string_view::npos) {
+            asio::write(socket, asio::buffer(std::string_view(
+                                    "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n")));
+            return;
+        }
+        websocket::stream<tcp::socket> ws(std::move(socket));
+        ws.accept(req);
+        for (const auto& s : script) {
+            switch (s.what) {
+                case step::text:
+                    ws.text(true);
+                    ws.write(asio::buffer(s.data));
+                    break;
+                case step::pause:
+                    std::this_thread::sleep_for(std::chrono::milliseconds(s.value));
+                    break;
+                case step::cut: ws.next_layer().close(); return;
+                case step::close_normal: ws.close(websocket::close_code::normal); return;
+                case step::close_with:
+                    ws.close(static_cast<websocket::close_code>(s.value));
+                    return;
+            }
+        }
+    }
+
+    std::vector<std::vector<step>> scripts_;
+    asio::io_context ioc_;
+    tcp::acceptor acceptor_;
+    std::thread thread_;
+    std::vector<std::thread> workers_;
+    std::atomic<bool> stopping_{false};
+    std::atomic<int> connections_{0};
+    std::mutex mutex_;
+    std::vector<std::string> authorizations_;
+    std::vector<std::string> user_agents_;
+};
+
+synapse::transport_options options_for(const scripted_ws_server& server) {
+    synapse::transport_options o;
+    o.base_url = server.url();
+    o.token = std::nullopt;
+    o.connect_timeout = 2000ms;
+    o.read_timeout = 2000ms;
+    return o;
+}
+
+/// A jobs API whose job is RUNNING for the first `running_calls` calls of get_job, then
+/// SUCCEEDED. An id containing "unknown" gives not_found.
+struct fake_jobs {
+    int running_calls = 0;
+    int calls = 0;
+    synapse::expected<synapse::job_details> get_job(std::string_view id) {
+        ++calls;
+        if (id.find("unknown") != std::string_view::npos) {
+            synapse::error e{synapse::errc::not_found, "reading job: HTTP 404"};
+            e.http_status = 404;
+            return synapse::fail(std::move(e));
+        }
+        synapse::job_details d;
+        d.status =
+            calls > running_calls ? synapse::job_status::succeeded : synapse::job_status::running;
+        return d;
+    }
+};
+
+std::vector<std::string> split_all(const std::vector<std::string>& chunks, bool finish) {
+    std::vector<std::string> lines;
+    synapse::line_splitter s([&](std::string_view line) {
+        lines.emplace_back(line);
+        return true;
+    });
+    for (const auto& c : chunks) REQUIRE(s.feed(c));
+    if (finish) REQUIRE(s.finish());
+    return lines;
+}
+
+using lines = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("line_splitter splits chunks into lines and keeps the unfinished tail", "[log_tail]") {
+    CHECK(split_all({"a\nb\nc\n"}, false) == lines{"a", "b", "c"});
+    CHECK(split_all({"one\ntw", "o\nthr", "ee"}, false) == lines{"one", "two"});
+    CHECK(split_all({"one\ntw", "o\nthr", "ee"}, true) == lines{"one", "two", "three"});
+    CHECK(split_all({"a", "b", "c\n"}, true) == lines{"abc"});
+    CHECK(split_all({"\n\nx\n"}, true) == lines{"", "", "x"});
+    CHECK(split_all({"dos\r\nline\r", "\n"}, true) == lines{"dos", "line"});
+    CHECK(split_all({"", "a\n", ""}, true) == lines{"a"});
+    CHECK(split_all({}, true).empty());
+
+    std::vector<std::string> got;
+    synapse::line_splitter s([&](std::string_view line) {
+        got.emplace_back(line);
+        return true;
+    });
+    CHECK(s.feed("abc\nde"));
+    CHECK(s.partial() == "de");
+    CHECK(s.finish());
+    CHECK(s.partial().empty());
+    CHECK(s.finish());  // nothing left
+    CHECK(got == lines{"abc", "de"});
+}
+
+TEST_CASE("line_splitter stops when the callback returns false", "[log_tail]") {
+    std::vector<std::string> got;
+    synapse::line_splitter s([&](std::string_view line) {
+        got.emplace_back(line);
+        return got.size() < 2;
+    });
+    CHECK_FALSE(s.feed("1\n2\n3\n"));
+    CHECK_FALSE(s.feed("4\n"));
+    CHECK_FALSE(s.finish());
+    CHECK(got == lines{"1", "2"});
+}
+
+TEST_CASE("tail_job_logs reconnects after a cut and delivers every line exactly once, in order",
+          "[log_tail]") {
+    // First connection: three lines and half of the fourth, then the connection is cut.
+    // Second: Ray starts again from the top, with a line split across frames and a last line
+    // without a newline, then closes with 1000.
+    scripted_ws_server server({
+        {send("line 0\nline 1\n"), send("line 2\nli"), step{step::cut, {}}},
+        {send("line 0\nline 1\nline 2\nline 3\n"), send("line 4 split"),
+         send(" across frames\nfinal partial"), step{step::close_normal, {}}},
+    });
+    fake_jobs api{.running_calls = 1};
+    std::vector<std::string> got;
+    auto r = synapse::tail_job_logs(
+        api, options_for(server), "raysubmit_1",
+        [&](std::string_view line) {
+            got.emplace_back(line);
+            return true;
+        },
+        {}, 20ms);
+    REQUIRE(r);
+    CHECK(got == lines{"line 0", "line 1", "line 2", "line 3", "line 4 split across frames",
+                       "final partial"});
+    CHECK(server.connections() == 2);
+}
+
+TEST_CASE("tail_job_logs does not end on a normal close while the job is still running",
+          "[log_tail]") {
+    scripted_ws_server server({
+        {send("a\nb\n"), step{step::close_normal, {}}},
+        {send("a\nb\nc\n"), step{step::close_normal, {}}},
+    });
+    fake_jobs api{.running_calls = 1};
+    std::vector<std::string> got;
+    auto r = synapse::tail_job_logs(
+        api, options_for(server), "raysubmit_2",
+        [&](std::string_view line) {
+            got.emplace_back(line);
+            return true;
+        },
+        {}, 20ms);
+    REQUIRE(r);
+    CHECK(got == lines{"a", "b", "c"});
+    CHECK(server.connections() == 2);
+}
+
+TEST_CASE("tail_job_logs keeps reading a quiet stream and drains it after the job ended",
+          "[log_tail]") {
+    scripted_ws_server server({
+        {send("x\n"), pause_ms(300), send("y\nz"), step{step::close_normal, {}}},
+    });
+    fake_jobs api{.running_calls = 2};
+    std::vector<std::string> got;
+    auto r = synapse::tail_job_logs(
+        api, options_for(server), "raysubmit_3",
+        [&](std::string_view line) {
+            got.emplace_back(line);
+            return true;
+        },
+        {}, 50ms);
+    REQUIRE(r);
+    CHECK(got == lines{"x", "y", "z"});
+    CHECK(server.connections() == 1);
+    CHECK(api.calls >= 3);  // polled while idle, and once after the close
+}
+
+TEST_CASE("tail_job_logs stops early when on_line returns false or stop is requested",
+          "[log_tail]") {
+    {
+        scripted_ws_server server({{send("1\n2\n3\n4\n"), step{step::close_normal, {}}}});
+        fake_jobs api{.running_calls = 100};
+        std::vector<std::string> got;
+        auto r = synapse::tail_job_logs(api, options_for(server), "raysubmit_4",
+                                        [&](std::string_view line) {
+                                            got.emplace_back(line);
+                                            return got.size() < 2;
+                                        });
+        REQUIRE(r);
+        CHECK(got == lines{"1", "2"});
+    }
+    {
+        scripted_ws_server server({{send("1\n"), pause_ms(800)}});
+        fake_jobs api{.running_calls = 1000};
+        std::stop_source source;
+        std::vector<std::string> got;
+        const auto start = std::chrono::steady_clock::now();
+        std::thread stopper([&] {
+            std::this_thread::sleep_for(150ms);
+            source.request_stop();
+        });
+        auto r = synapse::tail_job_logs(
+            api, options_for(server), "raysubmit_5",
+            [&](std::string_view line) {
+                got.emplace_back(line);
+                return true;
+            },
+            source.get_token(), 20ms);
+        stopper.join();
+        REQUIRE(r);
+        CHECK(got == lines{"1"});
+        CHECK(std::chrono::steady_clock::now() - start < 700ms);
+    }
+}
+
+TEST_CASE("tail_job_logs reports an unknown job as not_found", "[log_tail]") {
+    scripted_ws_server server(std::vector<std::vector<step>>(1));
+    fake_jobs api;
+    auto r = synapse::tail_job_logs(api, options_for(server), "missing-job",
+                                    [](std::string_view) { return true; });
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == synapse::errc::not_found);
+    CHECK(r.error().http_status == 404);
+    CHECK(r.error().job_id == "missing-job");
+}
+
+TEST_CASE("tail_job_logs gives up when the dashboard cannot be reached", "[log_tail]") {
+    int port = 0;
+    {
+        asio::io_context ioc;
+        tcp::acceptor a(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+        port = a.local_endpoint().port();
+    }
+    synapse::transport_options o;
+    o.base_url = "http://127.0.0.1:" + std::to_string(port);
+    o.token = std::nullopt;
+    o.max_retries = 2;
+    fake_jobs api{.running_calls = 1000};
+    auto r = synapse::tail_job_logs(
+        api, o, "raysubmit_6", [](std::string_view) { return true; }, {}, 10ms);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == synapse::errc::transport_error);
+    CHECK(r.error().job_id == "raysubmit_6");
+    CHECK(api.calls == 2);
+}
+
+TEST_CASE("tail_job_logs gives up on a stream that keeps breaking without new lines",
+          "[log_tail]") {
+    const std::vector<step> broken{send("a\n"), step{step::cut, {}}};
+    scripted_ws_server server({broken, broken, broken, broken, broken});
+    auto o = options_for(server);
+    o.max_retries = 2;
+    fake_jobs api{.running_calls = 1000};
+    std::vector<std::string> got;
+    auto r = synapse::tail_job_logs(
+        api, o, "raysubmit_7",
+        [&](std::string_view line) {
+            got.emplace_back(line);
+            return true;
+        },
+        {}, 10ms);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == synapse::errc::transport_error);
+    CHECK(r.error().job_id == "raysubmit_7");
+    CHECK(got == lines{"a"});
+    CHECK(server.connections() == 4);  // the first, then three that brought nothing new
+}
+
+TEST_CASE("tail_job_logs reconnects to drain when the stream stays open after the job ended",
+          "[log_tail]") {
+    // The first stream goes quiet and never closes; the job ends meanwhile. After
+    // read_timeout the tail replaces it, and the new stream delivers the rest and closes.
+    scripted_ws_server server({
+        {send("1\n"), pause_ms(1500)},
+        {send("1\n2\n3"), step{step::close_normal, {}}},
+    });
+    auto o = options_for(server);
+    o.read_timeout = 300ms;
+    fake_jobs api{.running_calls = 2};
+    std::vector<std::string> got;
+    auto r = synapse::tail_job_logs(
+        api, o, "raysubmit_8",
+        [&](std::string_view line) {
+            got.emplace_back(line);
+            return true;
+        },
+        {}, 50ms);
+    REQUIRE(r);
+    CHECK(got == lines{"1", "2", "3"});
+    CHECK(server.connections() == 2);
+}
