@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "../common/env_guard.hpp"
 #include "../common/temp_dir.hpp"
 
 namespace httplib_transport_test {
@@ -130,34 +131,7 @@ int closed_port() {
     return ntohs(addr.sin_port);
 }
 
-/// Sets or unsets the token environment variables for one test and restores them afterwards.
-class env_guard {
-  public:
-    env_guard() {
-        for (const char* name : {"RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH", "HOME"}) {
-            const char* value = std::getenv(name);
-            saved_.push_back({name, value ? std::optional<std::string>(value) : std::nullopt});
-        }
-    }
-    env_guard(const env_guard&) = delete;
-    env_guard& operator=(const env_guard&) = delete;
-    ~env_guard() {
-        for (const auto& [name, value] : saved_) {
-            if (value) {
-                setenv(name.c_str(), value->c_str(), 1);
-            } else {
-                unsetenv(name.c_str());
-            }
-        }
-    }
-
-  private:
-    struct saved_var {
-        std::string name;
-        std::optional<std::string> value;
-    };
-    std::vector<saved_var> saved_;
-};
+using test_support::env_guard;
 
 void write_file(const std::filesystem::path& path, const std::string& text) {
     std::filesystem::create_directories(path.parent_path());
