@@ -1643,6 +1643,20 @@ class result_scanner {
     bool found_ = false;
 };
 
+/// Tells which output lines to show a person: everything but the three result lines.
+class output_filter {
+  public:
+    bool visible(std::string_view line) {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        bool hidden = line == result_start || line == result_end || after_start_;
+        after_start_ = line == result_start;
+        return !hidden;
+    }
+
+  private:
+    bool after_start_ = false;
+};
+
 /// Parses the result out of a whole output text.
 inline expected<json> parse_result(std::string_view output) {
     result_scanner scanner;
@@ -1706,15 +1720,11 @@ class process_executor {
 
         job_protocol::result_scanner scanner;
         std::deque<std::string> tail;  // last stderr lines, for the error report
-        bool after_start = false;
+        job_protocol::output_filter filter;
         auto outcome = detail::run_subprocess(spec, [&](bool is_stderr, std::string_view line) {
             if (!is_stderr) {
                 scanner.feed(line);
-                bool marker =
-                    line == job_protocol::result_start || line == job_protocol::result_end;
-                bool hidden = marker || after_start;
-                after_start = line == job_protocol::result_start;
-                if (hidden) return;
+                if (!filter.visible(line)) return;
             } else {
                 tail.emplace_back(line);
                 if (tail.size() > 20) tail.pop_front();

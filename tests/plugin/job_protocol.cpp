@@ -110,3 +110,12 @@ TEST_CASE("missing markers and a malformed result line are protocol errors", "[j
     CHECK(bad.error().code == synapse::errc::protocol_error);
     CHECK(bad.error().message.find("the result line") != std::string::npos);
 }
+
+TEST_CASE("the output filter hides exactly the three result lines", "[job_protocol]") {
+    jp::output_filter f;
+    std::vector<std::string> shown;
+    for (std::string_view line :
+         {"log 1", "__SYNAPSE_RESULT_START__", "{\"a\":1}", "__SYNAPSE_RESULT_END__", "log 2"})
+        if (f.visible(line)) shown.emplace_back(line);
+    CHECK(shown == std::vector<std::string>{"log 1", "log 2"});
+}

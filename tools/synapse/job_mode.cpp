@@ -26,20 +26,14 @@ int report(const synapse::error& e) {
     return 1;
 }
 
-/// Prints the complete lines of `logs` past `offset` (result markers and the result line
-/// are left out: the result is printed on its own).
+/// Prints the complete lines of `logs` past `offset`, less the result lines (the result is
+/// printed on its own).
 void print_new_lines(const std::string& logs, std::size_t& offset, std::ostream& out,
-                     bool& after_start) {
-    while (true) {
-        auto nl = logs.find('\n', offset);
-        if (nl == std::string::npos) return;
+                     synapse::job_protocol::output_filter& filter) {
+    for (auto nl = logs.find('\n', offset); nl != std::string::npos; nl = logs.find('\n', offset)) {
         std::string_view line(logs.data() + offset, nl - offset);
         offset = nl + 1;
-        bool marker = line == synapse::job_protocol::result_start ||
-                      line == synapse::job_protocol::result_end;
-        bool hidden = marker || after_start;
-        after_start = line == synapse::job_protocol::result_start;
-        if (!hidden) out << line << '\n' << std::flush;
+        if (filter.visible(line)) out << line << '\n' << std::flush;
     }
 }
 
@@ -87,12 +81,12 @@ int plugin_run_job(const run_options& options, const synapse::json& params) {
     std::signal(SIGINT, on_sigint);
     std::ostream& log_out = options.json_only ? std::cerr : std::cout;
     std::size_t offset = 0;
-    bool after_start = false;
+    synapse::job_protocol::output_filter filter;
     while (!interrupted) {
         auto job_now = exec->api().get_job(*id);
         if (!job_now) return report(job_now.error());
         auto logs = exec->get_logs(*id);
-        if (logs) print_new_lines(*logs, offset, log_out, after_start);
+        if (logs) print_new_lines(*logs, offset, log_out, filter);
         if (synapse::is_terminal(job_now->status)) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }

@@ -82,15 +82,11 @@ class process_executor {
 
         job_protocol::result_scanner scanner;
         std::deque<std::string> tail;  // last stderr lines, for the error report
-        bool after_start = false;
+        job_protocol::output_filter filter;
         auto outcome = detail::run_subprocess(spec, [&](bool is_stderr, std::string_view line) {
             if (!is_stderr) {
                 scanner.feed(line);
-                bool marker =
-                    line == job_protocol::result_start || line == job_protocol::result_end;
-                bool hidden = marker || after_start;
-                after_start = line == job_protocol::result_start;
-                if (hidden) return;
+                if (!filter.visible(line)) return;
             } else {
                 tail.emplace_back(line);
                 if (tail.size() > 20) tail.pop_front();

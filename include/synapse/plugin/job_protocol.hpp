@@ -163,6 +163,20 @@ class result_scanner {
     bool found_ = false;
 };
 
+/// Tells which output lines to show a person: everything but the three result lines.
+class output_filter {
+  public:
+    bool visible(std::string_view line) {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        bool hidden = line == result_start || line == result_end || after_start_;
+        after_start_ = line == result_start;
+        return !hidden;
+    }
+
+  private:
+    bool after_start_ = false;
+};
+
 /// Parses the result out of a whole output text.
 inline expected<json> parse_result(std::string_view output) {
     result_scanner scanner;
