@@ -15,6 +15,10 @@ as JSON to BUILD/benchmarks.json.
    each spawned with SYNAPSE_ACTION_ENTRYPOINT / SYNAPSE_ACTION_PARAMS, timed from spawn to the
    parsed (and checked) result.
 3. Compile time: `c++ -std=c++23 -O2 -c compile_time/one_action.cpp`.
+4. With --ray: the Ray Jobs benchmarks of ray/suite.py (get_status CPU and latency, submit ->
+   result, client peak RSS, log tail), run by this script again with --ray-only under
+   `scripts/ray-cluster run` (a local Ray 2.60 head on loopback, stopped afterwards); their rows
+   join the same table. --ray-only alone runs just those against $RAY_DASHBOARD_URL.
 """
 
 from __future__ import annotations
@@ -233,7 +237,13 @@ def fmt(value: float | None, unit: str) -> str:
     if unit == 'ns/op':
         return f'{value / 1e3:.1f} µs/op' if value >= 1e4 else f'{value:.0f} ns/op'
     if unit == 'ms':
-        return f'{value:.1f} ms' if value < 100 else f'{value:.0f} ms'
+        return f'{value:.2f} ms' if value < 10 else f'{value:.1f} ms' if value < 100 else f'{value:.0f} ms'
+    if unit == 'us':
+        return f'{value:.0f} µs' if value >= 10 else f'{value:.1f} µs'
+    if unit == 'KiB':
+        return f'{value / 1024:.1f} MiB'
+    if unit == 'lines/s':
+        return f'{value:,.0f} lines/s'
     return f'{value:.2f} s'
 
 
@@ -243,11 +253,13 @@ def markdown(results: list[dict]) -> str:
         '|---|---:|---:|---:|---|',
     ]
     for r in results:
-        ratio = f'{r["ratio"]:.0f}×' if r['ratio'] is not None else '—'
-        target = f'≥ {r["target_ratio"]:.0f}×' if 'target_ratio' in r else f'< {r["target_seconds"]:g} s'
+        ratio = r.get('ratio_text') or (f'{r["ratio"]:.0f}×' if r['ratio'] is not None else '—')
+        target = r.get('target_text') or (
+            f'≥ {r["target_ratio"]:.0f}×' if 'target_ratio' in r else f'< {r["target_seconds"]:g} s')
         mark = 'met' if r['met'] else 'NOT met'
+        python_cell = r.get('python_text') or fmt(r['python'], r['unit'])
         rows.append(
-            f'| {r["name"]} | {fmt(r["cpp"], r["unit"])} | {fmt(r["python"], r["unit"])} | '
+            f'| {r["name"]} | {fmt(r["cpp"], r["unit"])} | {python_cell} | '
             f'{ratio} | {target} ({mark}) |'
         )
     return '\n'.join(rows)
@@ -264,10 +276,21 @@ def main() -> int:
     parser.add_argument('--py-runs', type=int, default=10, help='Python job-protocol runs')
     parser.add_argument('--compile-runs', type=int, default=3)
     parser.add_argument('--check', action='store_true', help='exit 1 when a target is not met')
+    parser.add_argument('--ray', action='store_true',
+                        help='also run the Ray benchmarks, under scripts/ray-cluster run')
+    parser.add_argument('--ray-only', action='store_true',
+                        help='only the Ray benchmarks, against $RAY_DASHBOARD_URL')
+    parser.add_argument('--ray-rounds', type=int, default=5,
+                        help='alternating rounds of get_status and submit -> result')
+    parser.add_argument('--ray-tail-rounds', type=int, default=3, help='log tail rounds per side')
+    parser.add_argument('--ray-calls', type=int, default=300, help='get_status calls per block')
+    parser.add_argument('--ray-json', type=Path, help=argparse.SUPPRESS)  # --ray-only's output
     args = parser.parse_args()
 
     build_dir = args.build_dir.resolve()
-    for exe in ('bench_dispatch', 'echo_plugin'):
+    ray_exes = ('bench_ray_get_status', 'bench_ray_submit_result', 'bench_ray_tail_logs')
+    needed = ray_exes if args.ray_only else ('bench_dispatch', 'echo_plugin') + (ray_exes if args.ray else ())
+    for exe in needed:
         if not (build_dir / 'benchmarks' / exe).exists():
             sys.exit(f'error: {build_dir}/benchmarks/{exe} not found; configure with '
                      '-Dbenchmarks=true and build first')
@@ -277,13 +300,17 @@ def main() -> int:
     if not python:
         sys.exit(f'error: {args.python} not found')
 
+    if args.ray_only:
+        return run_ray_only(args, build_dir, python)
+
     load_before = os.getloadavg()
     results = [
         bench_dispatch(build_dir, python, args.repeats, args.calls),
         bench_job_protocol(build_dir, python, args.cpp_runs, args.py_runs),
         bench_compile(build_dir, args.cxx, args.compile_runs),
     ]
-    table = markdown(results)
+    ray_results = run_ray(args, build_dir, python) if args.ray else []
+    table = markdown(results + ray_results)
     d = results[0]['details']
     notes = [
         f'In-process dispatch with the C++ result also written as JSON text (as synapse-sdk\'s '
@@ -298,7 +325,7 @@ def main() -> int:
         f'Machine: {platform.machine()}, {os.cpu_count()} CPUs, load average '
         f'{load_before[0]:.2f} at start; {results[2]["details"]["compiler"]}; '
         f'Python {platform.python_version()} driver.',
-    ]
+    ] + ray_notes(ray_results)
     print(table)
     print()
     for n in notes:
@@ -314,7 +341,7 @@ def main() -> int:
                     'cpus': os.cpu_count(),
                     'load_average_at_start': load_before,
                 },
-                'results': results,
+                'results': results + ray_results,
                 'markdown': table,
                 'notes': notes,
             },
@@ -323,7 +350,63 @@ def main() -> int:
         + '\n'
     )
     log(f'wrote {out}')
+    return 1 if args.check and not all(r['met'] for r in results + ray_results) else 0
+
+
+# ---- 4. Ray (ray/suite.py) -------------------------------------------------------------------
+
+
+def run_ray(args: argparse.Namespace, build_dir: Path, python: str) -> list[dict]:
+    """Runs this script with --ray-only under scripts/ray-cluster run (which starts a local
+    head, waits for a concurrent run to finish first, and stops the head afterwards)."""
+    out = build_dir / 'benchmarks-ray.json'
+    out.unlink(missing_ok=True)
+    cmd = [str(ROOT / 'scripts' / 'ray-cluster'), 'run', sys.executable, str(Path(__file__).resolve()),
+           '--build-dir', str(build_dir), '--python', python, '--ray-only', '--ray-json', str(out),
+           '--ray-rounds', str(args.ray_rounds), '--ray-tail-rounds', str(args.ray_tail_rounds),
+           '--ray-calls', str(args.ray_calls)]
+    log('ray: ' + ' '.join(cmd[:3]) + ' ... --ray-only')
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=sys.stderr)
+    if proc.returncode != 0 or not out.exists():
+        sys.exit(f'error: the Ray benchmarks failed (exit {proc.returncode})')
+    return json.loads(out.read_text())['results']
+
+
+def run_ray_only(args: argparse.Namespace, build_dir: Path, python: str) -> int:
+    sys.path.insert(0, str(HERE / 'ray'))
+    import suite  # noqa: PLC0415 - only needed here
+
+    results = suite.run_all(build_dir, python, args.ray_rounds, args.ray_tail_rounds, args.ray_calls)
+    payload = {'generated_at': time.strftime('%Y-%m-%dT%H:%M:%S%z'), 'results': results}
+    if args.ray_json:
+        args.ray_json.write_text(json.dumps(payload, indent=2) + '\n')
+    else:
+        print(markdown(results))
+        print()
+        for n in ray_notes(results):
+            print(f'- {n}')
     return 1 if args.check and not all(r['met'] for r in results) else 0
+
+
+def ray_notes(results: list[dict]) -> list[str]:
+    notes = []
+    for r in results:
+        d = r['details']
+        if 'python_wall_s_per_call' in d:
+            notes.append(f'Ray get_status wall per call: Python client {d["python_wall_s_per_call"] * 1e3:.2f} ms '
+                         '(a new HTTP connection per call, as JobSubmissionClient does).')
+        if 'round_ratios' in d and r['unit'] == 's':
+            notes.append('Ray submit → result per-round C++/Python ratios: '
+                         + ', '.join(f'{x:.2f}' for x in d['round_ratios'])
+                         + f'; C++ {", ".join(f"{x:.2f}" for x in d["cpp_total_s"])} s, Python '
+                         + f'{", ".join(f"{x:.2f}" for x in d["python_total_s"])} s.')
+        if 'cpp_runs' in d:
+            c, p = d['cpp_runs'][0], d['python_runs'][0]
+            notes.append(f'Ray log tail (a finished job): {c["lines"]:,} lines per run on both sides '
+                         f'({c["other_lines"]} of them Ray\'s own), client CPU {d["cpp_cpu_s"]:.2f} s '
+                         f'(C++) vs {d["python_cpu_s"]:.2f} s (Python) per tail, peak RSS '
+                         f'{c["max_rss_kib"] / 1024:.1f} vs {p["max_rss_kib"] / 1024:.1f} MiB.')
+    return notes
 
 
 if __name__ == '__main__':

@@ -1,0 +1,45 @@
+// Benchmarks 2 and 3: submit a trivial Python synapse-sdk action as a Ray job and wait for its
+// result, through the public API of synapse::ray_jobs_api_executor (submit + get_result).
+//
+//   bench_ray_submit_result --plugin DIR [--a 20] [--b 22]
+//
+// The action is adder_actions.AddAction of DIR (tests/fixtures/python_plugin), the same one
+// the Python peer submit_result.py runs through synapse-sdk's RayJobsApiExecutor. The clock
+// runs from just before the executor is created to the checked result. Prints JSON with the
+// time, the submission id and this process's peak RSS (the driver also takes it from wait4).
+#include <cstdio>
+#include <string>
+
+#include <synapse/core/json.hpp>
+#include <synapse/executors/ray_jobs_executor.hpp>
+
+#include "common.hpp"
+
+int main(int argc, char** argv) {
+    const bench_ray::args a(argc, argv);
+    const long x = a.get_int("a", 20), y = a.get_int("b", 22);
+
+    synapse::ray_executor_options o;
+    o.transport = bench_ray::dashboard();
+    o.working_dir = a.get("plugin");
+
+    const double start = bench_ray::wall_seconds();
+    auto exec = synapse::ray_jobs_api_executor::create(o);
+    if (!exec) bench_ray::die(synapse::to_string(exec.error()));
+    auto id = exec->submit("adder_actions.AddAction", {{"a", x}, {"b", y}});
+    if (!id) bench_ray::die(synapse::to_string(id.error()));
+    const double submitted = bench_ray::wall_seconds();
+    auto result = exec->get_result(*id);
+    const double done = bench_ray::wall_seconds();
+    if (!result) bench_ray::die(synapse::to_string(result.error()));
+    if ((*result)["total"] != x + y || (*result)["language"] != "python")
+        bench_ray::die("unexpected result " + result->dump());
+
+    synapse::json out = {{"submission_id", *id},
+                         {"submit_s", submitted - start},
+                         {"total_s", done - start},
+                         {"result", *result},
+                         {"max_rss_kib", bench_ray::max_rss_kib()}};
+    std::printf("%s\n", out.dump().c_str());
+    return 0;
+}

@@ -1,0 +1,281 @@
+"""The Ray Jobs benchmarks of issue 3, C++ (bench_ray_*) side by side with their Python peers
+(Ray's JobSubmissionClient and synapse-sdk's RayJobsApiExecutor), against the local Ray 2.60
+head at $RAY_DASHBOARD_URL. run.py calls `run_all` (under scripts/ray-cluster run, see --ray).
+
+1. get_status of a finished job: client CPU per call, ours (basic_jobs_api::get_job) vs
+   JobSubmissionClient.get_job_status; and wall per call, ours vs a raw httplib keep-alive GET
+   loop in the same process (the floor the server sets).
+2. Submit -> result of adder_actions.AddAction (tests/fixtures/python_plugin), a fresh client
+   process per job: ray_jobs_api_executor submit + get_result vs RayJobsApiExecutor submit +
+   get_result.
+3. Peak RSS (ru_maxrss from wait4) of those same client processes.
+4. Log tail of a finished job that printed 0..999999: tail_job_logs vs
+   JobSubmissionClient.tail_job_logs, lines/s, every line checked exactly once and in order.
+
+Sides alternate round by round, so a change of machine speed hits both alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+PLUGIN = ROOT / 'tests' / 'fixtures' / 'python_plugin'
+TAIL_LINES = 1_000_000
+
+
+def log(message: str) -> None:
+    print(f'[bench] ray: {message}', file=sys.stderr, flush=True)
+
+
+# ---- set-up jobs (not timed): plain HTTP with urllib -----------------------------------------
+
+
+def _token() -> str | None:
+    if os.environ.get('RAY_AUTH_TOKEN'):
+        return os.environ['RAY_AUTH_TOKEN'].strip()
+    path = os.environ.get('RAY_AUTH_TOKEN_PATH')
+    if path and os.path.exists(path):
+        return Path(path).read_text().strip()
+    return None
+
+
+def _request(method: str, path: str, body: dict | None = None) -> dict:
+    url = os.environ['RAY_DASHBOARD_URL'].rstrip('/') + path
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method)
+    req.add_header('User-Agent', 'synapse-cpp-bench')
+    if data is not None:
+        req.add_header('Content-Type', 'application/json')
+    if token := _token():
+        req.add_header('Authorization', f'Bearer {token}')
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.loads(r.read() or b'null')
+
+
+def run_job(entrypoint: str, prefix: str, timeout: float = 300) -> str:
+    """Submits `entrypoint` and waits until it SUCCEEDED; returns the submission id."""
+    sid = f'{prefix}_{os.getpid()}_{time.time_ns()}'
+    _request('POST', '/api/jobs/', {'entrypoint': entrypoint, 'submission_id': sid})
+    deadline = time.monotonic() + timeout
+    while True:
+        job = _request('GET', f'/api/jobs/{sid}')
+        if job['status'] in ('SUCCEEDED', 'FAILED', 'STOPPED'):
+            break
+        if time.monotonic() > deadline:
+            sys.exit(f'error: set-up job {sid} still {job["status"]} after {timeout} s')
+        time.sleep(0.2)
+    if job['status'] != 'SUCCEEDED':
+        sys.exit(f'error: set-up job {sid} ended {job["status"]}: {job.get("message")}')
+    return sid
+
+
+def delete_job(sid: str) -> None:
+    try:
+        _request('DELETE', f'/api/jobs/{sid}')
+    except urllib.error.URLError:
+        pass
+
+
+# ---- client processes ------------------------------------------------------------------------
+
+
+def run_client(cmd: list[str]) -> tuple[dict, int]:
+    """Runs one client process; returns its JSON output and its ru_maxrss (KiB) from wait4
+    (output goes to temporary files, so that the process is reaped by wait4 here and not by
+    Popen)."""
+    env = {**os.environ, 'PYTHONDONTWRITEBYTECODE': '1'}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if code != 0:
+        sys.exit(f'error: {" ".join(cmd)} exited with {code}\n--- stdout ---\n{stdout}\n'
+                 f'--- stderr ---\n{stderr[-4000:]}')
+    return json.loads(stdout.strip().splitlines()[-1]), usage.ru_maxrss
+
+
+def _exe(build_dir: Path, name: str) -> str:
+    return str(build_dir / 'benchmarks' / name)
+
+
+# ---- 1. get_status ---------------------------------------------------------------------------
+
+
+def bench_get_status(build_dir: Path, python: str, rounds: int, calls: int) -> list[dict]:
+    sid = run_job('echo synapse-bench', 'synapse_bench_status')
+    ours_cpu, ours_wall, raw_wall, py_cpu, py_wall, pair_ratios = [], [], [], [], [], []
+    for r in range(rounds):
+        log(f'get_status: round {r + 1}/{rounds}: C++ (ours and raw, {calls} calls x2 each), '
+            f'then Python ({calls} calls)')
+        cpp, _ = run_client([_exe(build_dir, 'bench_ray_get_status'), '--job', sid,
+                             '--calls', str(calls), '--rounds', '2'])
+        ours_cpu += cpp['ours']['cpu_s_per_call']
+        ours_wall += cpp['ours']['wall_s_per_call']
+        raw_wall += cpp['raw']['wall_s_per_call']
+        pair_ratios += [o / w for o, w in zip(cpp['ours']['wall_s_per_call'],
+                                               cpp['raw']['wall_s_per_call'])]
+        py, _ = run_client([python, str(HERE / 'get_status.py'), '--job', sid, '--calls', str(calls)])
+        py_cpu += py['python']['cpu_s_per_call']
+        py_wall += py['python']['wall_s_per_call']
+    delete_job(sid)
+
+    cpu_c, cpu_p = statistics.median(ours_cpu), statistics.median(py_cpu)
+    cpu_ratio = cpu_p / cpu_c
+    wall_c, wall_raw = statistics.median(ours_wall), statistics.median(raw_wall)
+    wall_ratio = statistics.median(pair_ratios)
+    return [
+        {
+            'name': 'Ray get_status, client CPU per call',
+            'description': 'basic_jobs_api::get_job vs JobSubmissionClient.get_job_status, finished job',
+            'unit': 'us',
+            'cpp': cpu_c * 1e6,
+            'python': cpu_p * 1e6,
+            'ratio': cpu_ratio,
+            'ratio_text': f'{cpu_ratio:.0f}× less',
+            'target_text': '≥ 10× less',
+            'met': cpu_ratio >= 10,
+            'details': {'cpp_cpu_s_per_call_blocks': ours_cpu, 'python_cpu_s_per_call_blocks': py_cpu,
+                        'python_wall_s_per_call_blocks': py_wall,
+                        'python_wall_s_per_call': statistics.median(py_wall),
+                        'calls_per_block': calls, 'rounds': rounds},
+        },
+        {
+            'name': 'Ray get_status, wall per call vs raw keep-alive GET',
+            'description': 'get_job vs a plain httplib::Client keep-alive GET loop, same endpoint',
+            'unit': 'ms',
+            'cpp': wall_c * 1e3,
+            'python': None,
+            'python_text': f'raw loop {wall_raw * 1e3:.2f} ms (Python client {statistics.median(py_wall) * 1e3:.2f} ms)',
+            'ratio': wall_ratio,
+            'ratio_text': f'{wall_ratio:.2f}× of raw',
+            'target_text': '≤ 1.10× of raw',
+            'met': wall_ratio <= 1.10,
+            'details': {'ours_wall_s_per_call_blocks': ours_wall, 'raw_wall_s_per_call_blocks': raw_wall,
+                        'block_pair_ratios': pair_ratios},
+        },
+    ]
+
+
+# ---- 2 and 3. submit -> result, peak RSS -----------------------------------------------------
+
+
+def bench_submit(build_dir: Path, python: str, rounds: int) -> list[dict]:
+    cpp_cmd = [_exe(build_dir, 'bench_ray_submit_result'), '--plugin', str(PLUGIN)]
+    py_cmd = [python, str(HERE / 'submit_result.py'), '--plugin', str(PLUGIN)]
+    log('submit: warm-up, one job per side (uploads each side\'s package once)')
+    ids = [run_client(cpp_cmd)[0]['submission_id'], run_client(py_cmd)[0]['submission_id']]
+    cpp_s, py_s, cpp_rss, py_rss, round_ratios = [], [], [], [], []
+    for r in range(rounds):
+        order = [('cpp', cpp_cmd), ('py', py_cmd)]
+        if r % 2:
+            order.reverse()
+        log(f'submit: round {r + 1}/{rounds}: ' + ', then '.join('C++' if s == 'cpp' else 'Python' for s, _ in order))
+        got = {}
+        for side, cmd in order:
+            report, rss = run_client(cmd)
+            ids.append(report['submission_id'])
+            got[side] = (report['total_s'], rss)
+        cpp_s.append(got['cpp'][0])
+        py_s.append(got['py'][0])
+        cpp_rss.append(got['cpp'][1])
+        py_rss.append(got['py'][1])
+        round_ratios.append(got['cpp'][0] / got['py'][0])
+    for sid in ids:
+        delete_job(sid)
+    ratio = statistics.median(cpp_s) / statistics.median(py_s)
+    rss_c, rss_p = statistics.median(cpp_rss), statistics.median(py_rss)
+    return [
+        {
+            'name': 'Ray submit → result, trivial Python action',
+            'description': 'ray_jobs_api_executor vs RayJobsApiExecutor, submit + get_result of AddAction',
+            'unit': 's',
+            'cpp': statistics.median(cpp_s),
+            'python': statistics.median(py_s),
+            'ratio': ratio,
+            'ratio_text': f'{ratio:.2f}× of Python',
+            'target_text': '≤ 0.7× of Python',
+            'met': ratio <= 0.7,
+            'details': {'cpp_total_s': cpp_s, 'python_total_s': py_s, 'round_ratios': round_ratios,
+                        'rounds': rounds, 'warm_up_jobs_per_side': 1},
+        },
+        {
+            'name': 'Ray client peak RSS, submit + wait + result',
+            'description': 'ru_maxrss (wait4) of the client processes of the row above',
+            'unit': 'KiB',
+            'cpp': rss_c,
+            'python': rss_p,
+            'ratio': rss_p / rss_c,
+            'ratio_text': f'{rss_p / rss_c:.0f}× less',
+            'target_text': '≥ 10× less',
+            'met': rss_p / rss_c >= 10,
+            'details': {'cpp_max_rss_kib': cpp_rss, 'python_max_rss_kib': py_rss},
+        },
+    ]
+
+
+# ---- 4. log tail -----------------------------------------------------------------------------
+
+
+def bench_tail(build_dir: Path, python: str, rounds: int, lines: int) -> list[dict]:
+    log(f'tail: set-up job printing {lines} lines (waiting for it to finish)')
+    sid = run_job(f'python -c "for i in range({lines}): print(i)"', 'synapse_bench_tail')
+    cpp_cmd = [_exe(build_dir, 'bench_ray_tail_logs'), '--job', sid, '--lines', str(lines)]
+    py_cmd = [python, str(HERE / 'tail_logs.py'), '--job', sid, '--lines', str(lines)]
+    runs = {'cpp': [], 'py': []}
+    for r in range(rounds):
+        order = [('cpp', cpp_cmd), ('py', py_cmd)]
+        if r % 2:
+            order.reverse()
+        for side, cmd in order:
+            log(f'tail: round {r + 1}/{rounds}: {"C++" if side == "cpp" else "Python"}')
+            report, rss = run_client(cmd)
+            report['max_rss_kib'] = rss
+            runs[side].append(report)
+    delete_job(sid)
+    exact = all(x['exact'] for side in runs.values() for x in side)
+    same = len({(x['lines'], x['numeric_lines']) for side in runs.values() for x in side}) == 1
+    c = statistics.median(x['lines_per_s'] for x in runs['cpp'])
+    p = statistics.median(x['lines_per_s'] for x in runs['py'])
+    check = 'yes' if exact and same else 'NO'
+    return [
+        {
+            'name': f'Ray log tail, finished job, {lines:,} lines',
+            'description': 'tail_job_logs vs JobSubmissionClient.tail_job_logs, lines/s',
+            'unit': 'lines/s',
+            'cpp': c,
+            'python': p,
+            'ratio': c / p,
+            'ratio_text': f'{c / p:.2f}×',
+            'target_text': f'every line once, in order ({check})',
+            'met': exact and same,
+            'details': {'cpp_runs': runs['cpp'], 'python_runs': runs['py'],
+                        'cpp_cpu_s': statistics.median(x['cpu_s'] for x in runs['cpp']),
+                        'python_cpu_s': statistics.median(x['cpu_s'] for x in runs['py']),
+                        'tailed': 'a finished job (same log for both sides)'},
+        },
+    ]
+
+
+def run_all(build_dir: Path, python: str, rounds: int, tail_rounds: int, calls: int) -> list[dict]:
+    if not os.environ.get('RAY_DASHBOARD_URL'):
+        sys.exit('error: RAY_DASHBOARD_URL is not set; run under scripts/ray-cluster run')
+    version = _request('GET', '/api/version')
+    log(f'dashboard {os.environ["RAY_DASHBOARD_URL"]}, Ray {version.get("ray_version")}')
+    results = bench_get_status(build_dir, python, rounds, calls)
+    results += bench_submit(build_dir, python, rounds)
+    results += bench_tail(build_dir, python, tail_rounds, TAIL_LINES)
+    return results
