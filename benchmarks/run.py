@@ -394,12 +394,21 @@ def ray_notes(results: list[dict]) -> list[str]:
         d = r['details']
         if 'python_wall_s_per_call' in d:
             notes.append(f'Ray get_status wall per call: Python client {d["python_wall_s_per_call"] * 1e3:.2f} ms '
-                         '(a new HTTP connection per call, as JobSubmissionClient does).')
+                         '(a new HTTP connection per call, as JobSubmissionClient does); CPU per call of '
+                         f'the raw keep-alive GET loop: {d["raw_cpu_s_per_call"] * 1e6:.0f} µs.')
         if 'round_ratios' in d and r['unit'] == 's':
             notes.append('Ray submit → result per-round C++/Python ratios: '
                          + ', '.join(f'{x:.2f}' for x in d['round_ratios'])
                          + f'; C++ {", ".join(f"{x:.2f}" for x in d["cpp_total_s"])} s, Python '
                          + f'{", ".join(f"{x:.2f}" for x in d["python_total_s"])} s.')
+            notes.append('Ray\'s floor: a job whose entrypoint is `true` takes '
+                         + ', '.join(f'{x:.2f}' for x in d['ray_floor_true_job_s'])
+                         + ' s on Ray\'s clock (recorded → ended).')
+            for side, key in (('C++', 'cpp_phases_s'), ('Python', 'python_phases_s')):
+                ph = d[key]
+                notes.append(f'Ray submit → result, {side} (medians, on Ray\'s clock): client submit '
+                             f'{ph["submit"]:.2f} s, Ray runs the job (recorded → ended) '
+                             f'{ph["ray_job"]:.2f} s, job end → result in hand {ph["after_end"]:.2f} s.')
         if 'cpp_runs' in d:
             c, p = d['cpp_runs'][0], d['python_runs'][0]
             notes.append(f'Ray log tail (a finished job): {c["lines"]:,} lines per run on both sides '

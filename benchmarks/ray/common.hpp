@@ -43,6 +43,12 @@ inline double wall_seconds() {
         .count();
 }
 
+/// The system clock, to compare with Ray's start_time and end_time (unix milliseconds).
+inline double unix_seconds() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 /// ru_maxrss of this process, KiB.
 inline long max_rss_kib() {
     rusage u{};

@@ -23,19 +23,26 @@ int main(int argc, char** argv) {
     o.transport = bench_ray::dashboard();
     o.working_dir = a.get("plugin");
 
-    const double start = bench_ray::wall_seconds();
+    const double start = bench_ray::wall_seconds(), start_unix = bench_ray::unix_seconds();
     auto exec = synapse::ray_jobs_api_executor::create(o);
     if (!exec) bench_ray::die(synapse::to_string(exec.error()));
     auto id = exec->submit("adder_actions.AddAction", {{"a", x}, {"b", y}});
     if (!id) bench_ray::die(synapse::to_string(id.error()));
     const double submitted = bench_ray::wall_seconds();
     auto result = exec->get_result(*id);
-    const double done = bench_ray::wall_seconds();
+    const double done = bench_ray::wall_seconds(), done_unix = bench_ray::unix_seconds();
     if (!result) bench_ray::die(synapse::to_string(result.error()));
     if ((*result)["total"] != x + y || (*result)["language"] != "python")
         bench_ray::die("unexpected result " + result->dump());
 
+    // Untimed: Ray's own clock for the job (created at submit, ended), to see where time goes.
+    auto job = exec->api().get_job(*id);
+    if (!job) bench_ray::die(synapse::to_string(job.error()));
     synapse::json out = {{"submission_id", *id},
+                         {"start_unix_s", start_unix},
+                         {"ray_start_time_ms", job->start_time.value_or(0)},
+                         {"ray_end_time_ms", job->end_time.value_or(0)},
+                         {"done_unix_s", done_unix},
                          {"submit_s", submitted - start},
                          {"total_s", done - start},
                          {"result", *result},

@@ -90,22 +90,19 @@ def delete_job(sid: str) -> None:
 # ---- client processes ------------------------------------------------------------------------
 
 
-def run_client(cmd: list[str]) -> tuple[dict, int]:
-    """Runs one client process; returns its JSON output and its ru_maxrss (KiB) from wait4
-    (output goes to temporary files, so that the process is reaped by wait4 here and not by
-    Popen)."""
+def run_client(build_dir: Path, cmd: list[str]) -> tuple[dict, int]:
+    """Runs one client process through bench_ray_maxrss; returns the client's JSON output and
+    its ru_maxrss (KiB, from wait4). Spawned straight from this (larger) Python process, a
+    client would inherit this process's peak RSS: see ray/maxrss.cpp."""
     env = {**os.environ, 'PYTHONDONTWRITEBYTECODE': '1'}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=ROOT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = code = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
-    if code != 0:
-        sys.exit(f'error: {" ".join(cmd)} exited with {code}\n--- stdout ---\n{stdout}\n'
-                 f'--- stderr ---\n{stderr[-4000:]}')
-    return json.loads(stdout.strip().splitlines()[-1]), usage.ru_maxrss
+    with tempfile.NamedTemporaryFile('r', suffix='.maxrss') as rss_file:
+        proc = subprocess.run([_exe(build_dir, 'bench_ray_maxrss'), rss_file.name, *cmd],
+                              capture_output=True, text=True, env=env, cwd=ROOT)
+        rss_text = Path(rss_file.name).read_text().strip()
+    if proc.returncode != 0 or not rss_text:
+        sys.exit(f'error: {" ".join(cmd)} exited with {proc.returncode}\n--- stdout ---\n'
+                 f'{proc.stdout}\n--- stderr ---\n{proc.stderr[-4000:]}')
+    return json.loads(proc.stdout.strip().splitlines()[-1]), int(rss_text)
 
 
 def _exe(build_dir: Path, name: str) -> str:
@@ -117,18 +114,19 @@ def _exe(build_dir: Path, name: str) -> str:
 
 def bench_get_status(build_dir: Path, python: str, rounds: int, calls: int) -> list[dict]:
     sid = run_job('echo synapse-bench', 'synapse_bench_status')
-    ours_cpu, ours_wall, raw_wall, py_cpu, py_wall, pair_ratios = [], [], [], [], [], []
+    ours_cpu, ours_wall, raw_wall, raw_cpu, py_cpu, py_wall, pair_ratios = [], [], [], [], [], [], []
     for r in range(rounds):
         log(f'get_status: round {r + 1}/{rounds}: C++ (ours and raw, {calls} calls x2 each), '
             f'then Python ({calls} calls)')
-        cpp, _ = run_client([_exe(build_dir, 'bench_ray_get_status'), '--job', sid,
+        cpp, _ = run_client(build_dir, [_exe(build_dir, 'bench_ray_get_status'), '--job', sid,
                              '--calls', str(calls), '--rounds', '2'])
         ours_cpu += cpp['ours']['cpu_s_per_call']
         ours_wall += cpp['ours']['wall_s_per_call']
         raw_wall += cpp['raw']['wall_s_per_call']
+        raw_cpu += cpp['raw']['cpu_s_per_call']
         pair_ratios += [o / w for o, w in zip(cpp['ours']['wall_s_per_call'],
                                                cpp['raw']['wall_s_per_call'])]
-        py, _ = run_client([python, str(HERE / 'get_status.py'), '--job', sid, '--calls', str(calls)])
+        py, _ = run_client(build_dir, [python, str(HERE / 'get_status.py'), '--job', sid, '--calls', str(calls)])
         py_cpu += py['python']['cpu_s_per_call']
         py_wall += py['python']['wall_s_per_call']
     delete_job(sid)
@@ -151,6 +149,7 @@ def bench_get_status(build_dir: Path, python: str, rounds: int, calls: int) -> l
             'details': {'cpp_cpu_s_per_call_blocks': ours_cpu, 'python_cpu_s_per_call_blocks': py_cpu,
                         'python_wall_s_per_call_blocks': py_wall,
                         'python_wall_s_per_call': statistics.median(py_wall),
+                        'raw_cpu_s_per_call': statistics.median(raw_cpu),
                         'calls_per_block': calls, 'rounds': rounds},
         },
         {
@@ -173,12 +172,33 @@ def bench_get_status(build_dir: Path, python: str, rounds: int, calls: int) -> l
 # ---- 2 and 3. submit -> result, peak RSS -----------------------------------------------------
 
 
+def _phases(report: dict) -> dict:
+    """Where a submit -> result went, on Ray's clock (start_time is set when Ray records the
+    submission, end_time when the job ends): the client's submit, Ray running the job, and the
+    client noticing the end and reading the result."""
+    created = report['ray_start_time_ms'] / 1e3
+    ended = report['ray_end_time_ms'] / 1e3
+    return {'submit': report['submit_s'], 'to_recorded': created - report['start_unix_s'],
+            'ray_job': ended - created, 'after_end': report['done_unix_s'] - ended}
+
+
+def _median_phases(rows: list[dict]) -> dict:
+    return {k: statistics.median(r[k] for r in rows) for k in rows[0]} if rows else {}
+
+
 def bench_submit(build_dir: Path, python: str, rounds: int) -> list[dict]:
     cpp_cmd = [_exe(build_dir, 'bench_ray_submit_result'), '--plugin', str(PLUGIN)]
     py_cmd = [python, str(HERE / 'submit_result.py'), '--plugin', str(PLUGIN)]
     log('submit: warm-up, one job per side (uploads each side\'s package once)')
-    ids = [run_client(cpp_cmd)[0]['submission_id'], run_client(py_cmd)[0]['submission_id']]
+    ids = [run_client(build_dir, cpp_cmd)[0]['submission_id'], run_client(build_dir, py_cmd)[0]['submission_id']]
+    # Ray's floor: what a job whose entrypoint does nothing takes on Ray's clock.
+    floor = []
+    for _ in range(2):
+        ids.append(run_job('true', 'synapse_bench_floor'))
+        job = _request('GET', f'/api/jobs/{ids[-1]}')
+        floor.append((job['end_time'] - job['start_time']) / 1e3)
     cpp_s, py_s, cpp_rss, py_rss, round_ratios = [], [], [], [], []
+    phases = {'cpp': [], 'py': []}
     for r in range(rounds):
         order = [('cpp', cpp_cmd), ('py', py_cmd)]
         if r % 2:
@@ -186,9 +206,10 @@ def bench_submit(build_dir: Path, python: str, rounds: int) -> list[dict]:
         log(f'submit: round {r + 1}/{rounds}: ' + ', then '.join('C++' if s == 'cpp' else 'Python' for s, _ in order))
         got = {}
         for side, cmd in order:
-            report, rss = run_client(cmd)
+            report, rss = run_client(build_dir, cmd)
             ids.append(report['submission_id'])
             got[side] = (report['total_s'], rss)
+            phases[side].append(_phases(report))
         cpp_s.append(got['cpp'][0])
         py_s.append(got['py'][0])
         cpp_rss.append(got['cpp'][1])
@@ -210,6 +231,9 @@ def bench_submit(build_dir: Path, python: str, rounds: int) -> list[dict]:
             'target_text': '≤ 0.7× of Python',
             'met': ratio <= 0.7,
             'details': {'cpp_total_s': cpp_s, 'python_total_s': py_s, 'round_ratios': round_ratios,
+                        'ray_floor_true_job_s': floor,
+                        'cpp_phases_s': _median_phases(phases['cpp']),
+                        'python_phases_s': _median_phases(phases['py']),
                         'rounds': rounds, 'warm_up_jobs_per_side': 1},
         },
         {
@@ -242,7 +266,7 @@ def bench_tail(build_dir: Path, python: str, rounds: int, lines: int) -> list[di
             order.reverse()
         for side, cmd in order:
             log(f'tail: round {r + 1}/{rounds}: {"C++" if side == "cpp" else "Python"}')
-            report, rss = run_client(cmd)
+            report, rss = run_client(build_dir, cmd)
             report['max_rss_kib'] = rss
             runs[side].append(report)
     delete_job(sid)
