@@ -1,4 +1,4 @@
-// line_splitter, and tail_job_logs against a scripted Beast WebSocket server on 127.0.0.1 with a
+// tail_job_logs against a scripted Beast WebSocket server on 127.0.0.1 with a
 // fake jobs API whose job ends after a number of status calls.
 #include <atomic>
 #include <boost/asio/write.hpp>
@@ -54,55 +54,9 @@ struct fake_jobs {
     }
 };
 
-std::vector<std::string> split_all(const std::vector<std::string>& chunks, bool finish) {
-    std::vector<std::string> lines;
-    synapse::line_splitter s([&](std::string_view line) {
-        lines.emplace_back(line);
-        return true;
-    });
-    for (const auto& c : chunks) REQUIRE(s.feed(c));
-    if (finish) REQUIRE(s.finish());
-    return lines;
-}
-
 using lines = std::vector<std::string>;
 
 }  // namespace
-
-TEST_CASE("line_splitter splits chunks into lines and keeps the unfinished tail", "[log_tail]") {
-    CHECK(split_all({"a\nb\nc\n"}, false) == lines{"a", "b", "c"});
-    CHECK(split_all({"one\ntw", "o\nthr", "ee"}, false) == lines{"one", "two"});
-    CHECK(split_all({"one\ntw", "o\nthr", "ee"}, true) == lines{"one", "two", "three"});
-    CHECK(split_all({"a", "b", "c\n"}, true) == lines{"abc"});
-    CHECK(split_all({"\n\nx\n"}, true) == lines{"", "", "x"});
-    CHECK(split_all({"dos\r\nline\r", "\n"}, true) == lines{"dos", "line"});
-    CHECK(split_all({"", "a\n", ""}, true) == lines{"a"});
-    CHECK(split_all({}, true).empty());
-
-    std::vector<std::string> got;
-    synapse::line_splitter s([&](std::string_view line) {
-        got.emplace_back(line);
-        return true;
-    });
-    CHECK(s.feed("abc\nde"));
-    CHECK(s.partial() == "de");
-    CHECK(s.finish());
-    CHECK(s.partial().empty());
-    CHECK(s.finish());  // nothing left
-    CHECK(got == lines{"abc", "de"});
-}
-
-TEST_CASE("line_splitter stops when the callback returns false", "[log_tail]") {
-    std::vector<std::string> got;
-    synapse::line_splitter s([&](std::string_view line) {
-        got.emplace_back(line);
-        return got.size() < 2;
-    });
-    CHECK_FALSE(s.feed("1\n2\n3\n"));
-    CHECK_FALSE(s.feed("4\n"));
-    CHECK_FALSE(s.finish());
-    CHECK(got == lines{"1", "2"});
-}
 
 TEST_CASE("tail_job_logs reconnects after a cut and delivers every line exactly once, in order",
           "[log_tail]") {

@@ -4,6 +4,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <stop_token>
+#include <string_view>
 #include <thread>
 
 #include <synapse/executors/ray_jobs_executor.hpp>
@@ -24,17 +26,6 @@ void on_sigint(int) {
 int report(const synapse::error& e) {
     std::cerr << "error: " << e << std::endl;
     return 1;
-}
-
-/// Prints the complete lines of `logs` past `offset`, less the result lines (the result is
-/// printed on its own).
-void print_new_lines(const std::string& logs, std::size_t& offset, std::ostream& out,
-                     synapse::job_protocol::output_filter& filter) {
-    for (auto nl = logs.find('\n', offset); nl != std::string::npos; nl = logs.find('\n', offset)) {
-        std::string_view line(logs.data() + offset, nl - offset);
-        offset = nl + 1;
-        if (filter.visible(line)) out << line << '\n' << std::flush;
-    }
 }
 
 }  // namespace
@@ -78,24 +69,33 @@ int plugin_run_job(const run_options& options, const synapse::json& params) {
         return 0;
     }
 
+    // Follow the log live (the WebSocket tail: every line once, in order) until the job ends;
+    // Ctrl+C stops watching, not the job.
     std::signal(SIGINT, on_sigint);
+    std::stop_source stop;
+    std::jthread watcher([&](std::stop_token done) {
+        while (!done.stop_requested() && !interrupted)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (interrupted) stop.request_stop();
+    });
     std::ostream& log_out = options.json_only ? std::cerr : std::cout;
-    std::size_t offset = 0;
     synapse::job_protocol::output_filter filter;
-    while (!interrupted) {
-        auto job_now = exec->api().get_job(*id);
-        if (!job_now) return report(job_now.error());
-        auto logs = exec->get_logs(*id);
-        if (logs) print_new_lines(*logs, offset, log_out, filter);
-        if (synapse::is_terminal(job_now->status)) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
+    auto followed = exec->stream_logs(
+        *id,
+        [&](std::string_view line) {
+            if (filter.visible(line)) log_out << line << '\n' << std::flush;
+            return true;
+        },
+        stop.get_token());
+    watcher.request_stop();
+    watcher.join();
     if (interrupted) {
         std::cerr << "\nstopped watching; job " << *id << " goes on. Follow it with:\n  "
                   << ".venv/bin/ray job logs --follow --address " << options.dashboard << " " << *id
                   << std::endl;
         return 130;
     }
+    if (!followed) return report(followed.error());
     auto result = exec->get_result(*id);
     if (!result) return report(result.error());
     if (options.json_only)

@@ -17,23 +17,30 @@
 // (`python -m synapse_sdk.plugins.entrypoint`, action = `module.Class`).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <random>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <utility>
 
 #include "synapse/core/reflect.hpp"
+#include "synapse/detail/job_report.hpp"
+#include "synapse/executors/protocol.hpp"
 #include "synapse/plugin/action.hpp"
 #include "synapse/plugin/environment.hpp"
 #include "synapse/plugin/job_protocol.hpp"
+#include "synapse/ray/job_deadlines.hpp"
 #include "synapse/ray/jobs_api.hpp"
+#include "synapse/ray/log_tail.hpp"
 #include "synapse/ray/packaging.hpp"
 #include "synapse/ray/runtime_env.hpp"
 #include "synapse/transport/httplib_transport.hpp"
@@ -57,11 +64,14 @@ struct ray_job_options {
     std::optional<double> num_gpus;
     std::optional<std::int64_t> memory;  ///< bytes
     std::map<std::string, std::string> metadata;
+    job_deadlines deadlines;  ///< kept in the metadata; enforced by whoever waits on the job
 };
 
 template <class T>
 class basic_ray_jobs_executor {
   public:
+    using executor_concept = async_executor_tag;
+
     explicit basic_ray_jobs_executor(T transport, ray_executor_options options)
         : api_(std::move(transport)), options_(std::move(options)) {}
 
@@ -96,7 +106,11 @@ class basic_ray_jobs_executor {
         re.env_vars = std::move(env_vars);
         if (!options_.working_dir.empty()) {
             auto uri = upload(po);
-            if (!uri) return fail(std::move(uri).error());
+            if (!uri) {
+                error e = std::move(uri).error();
+                e.prefix("package upload");
+                return fail(std::move(e));
+            }
             re.working_dir_uri = *uri;
             re.working_dir = options_.working_dir;
         }
@@ -117,6 +131,7 @@ class basic_ray_jobs_executor {
         s.runtime_env = std::move(*runtime_env);
         s.metadata = job.metadata;
         s.metadata["synapse_action"] = std::string(action);
+        write_deadlines(job.deadlines, s.metadata);
         s.entrypoint_num_cpus = job.num_cpus;
         s.entrypoint_num_gpus = job.num_gpus;
         s.entrypoint_memory = job.memory;
@@ -140,15 +155,26 @@ class basic_ray_jobs_executor {
         return job->status;
     }
 
-    /// Waits until the job is terminal (polling its status), up to `timeout`.
-    expected<job_details> wait(std::string_view id,
-                               std::chrono::milliseconds timeout = std::chrono::hours(1),
-                               std::chrono::milliseconds poll = std::chrono::milliseconds(100)) {
+    /// One look at the job. A job past a deadline of its metadata (job_deadlines) is stopped,
+    /// and the answer is errc::timeout saying which deadline passed.
+    expected<job_details> poll(std::string_view id) {
+        auto job = api_.get_job(id);
+        if (!job) return fail(std::move(job).error());
+        if (auto why = deadline_passed(*job, unix_now_ms())) return stop_for(id, *why);
+        return job;
+    }
+
+    /// Waits until the job is terminal, up to `timeout`. The status is polled often at first
+    /// (20 ms, then 1.5x longer each time up to `poll_interval`), so a short job's end is seen
+    /// within milliseconds. Deadlines are enforced as by `poll`.
+    expected<job_details> wait(
+        std::string_view id, std::chrono::milliseconds timeout = std::chrono::hours(1),
+        std::chrono::milliseconds poll_interval = std::chrono::milliseconds(200)) {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
+        auto interval = std::min(std::chrono::milliseconds(20), poll_interval);
         while (true) {
-            auto job = api_.get_job(id);
-            if (!job) return fail(std::move(job).error());
-            if (is_terminal(job->status)) return job;
+            auto job = poll(id);
+            if (!job || is_terminal(job->status)) return job;
             if (std::chrono::steady_clock::now() >= deadline) {
                 error e(errc::timeout, "job " + std::string(id) + " is still " +
                                            std::string(to_string(job->status)) + " after " +
@@ -156,22 +182,38 @@ class basic_ray_jobs_executor {
                 e.job_id = std::string(id);
                 return fail(std::move(e));
             }
-            std::this_thread::sleep_for(poll);
+            std::this_thread::sleep_for(interval);
+            interval = std::min(poll_interval, interval * 3 / 2);
         }
     }
 
     expected<std::string> get_logs(std::string_view id) { return api_.logs(id); }
 
-    /// Waits for the job and returns the result its action printed. A job that did not
-    /// succeed gives job_failed with Ray's message, the exit code and the last log lines.
+    /// Calls `on_line` for every line of the job's log, live, exactly once and in order, until
+    /// the job has ended (the WebSocket tail; see tail_job_logs). `on_line` returning false or
+    /// `stop` being requested ends it early without an error.
+    expected<void> stream_logs(std::string_view id,
+                               const std::function<bool(std::string_view line)>& on_line,
+                               std::stop_token stop = {}) {
+        return tail_job_logs(api_, options_.transport, id, on_line, std::move(stop),
+                             std::chrono::milliseconds(200));
+    }
+
+    /// Waits for the job and returns the result its action printed (the last complete result
+    /// triple of the log). A job that did not succeed gives job_failed naming the stage, with
+    /// Ray's message, the exit code and the last log lines. The log is streamed: memory stays
+    /// bounded by its longest line however long it grows.
     expected<json> get_result(std::string_view id,
                               std::chrono::milliseconds timeout = std::chrono::hours(1)) {
         auto job = wait(id, timeout);
         if (!job) return fail(std::move(job).error());
-        auto logs = api_.logs(id);
-        if (!logs) return fail(std::move(logs).error());
-        if (job->status != job_status::succeeded) return fail(failure_report(*job, *logs));
-        auto result = job_protocol::parse_result(*logs);
+        detail::job_log_reader reader;
+        auto read = api_.stream_logs(id, [&](std::string_view text) { return reader.feed(text); });
+        if (!read) return fail(std::move(read).error());
+        reader.finish();
+        if (job->status != job_status::succeeded)
+            return fail(detail::failure_report(*job, reader.tail()));
+        auto result = reader.scanner().result();
         if (!result) {
             error e = std::move(result).error();
             e.job_id = std::string(id);
@@ -229,27 +271,24 @@ class basic_ray_jobs_executor {
         return pkg->uri;
     }
 
-    static error failure_report(const job_details& job, const std::string& logs) {
-        // The last 20 lines of the log.
-        std::size_t start = logs.size(), lines = 0;
-        while (start > 0 && lines <= 20) {
-            start = logs.rfind('\n', start - 1);
-            if (start == std::string::npos) {
-                start = 0;
-                break;
+    /// Stops a job that passed a deadline and says why.
+    unexpected_type<error> stop_for(std::string_view id, const std::string& why) {
+        std::string message = "job " + std::string(id) + " was stopped by the client: " + why;
+        auto stopped = api_.stop(id);
+        if (!stopped) {
+            message += " (stopping it failed: " + stopped.error().message + ")";
+        } else {
+            // Give Ray a moment to record the stop; the deadline error stands either way.
+            const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+            while (std::chrono::steady_clock::now() < until) {
+                auto job = api_.get_job(id);
+                if (!job || is_terminal(job->status)) break;
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
             }
-            ++lines;
         }
-        std::string tail = logs.substr(start == 0 ? 0 : start + 1);
-        std::string id = job.submission_id.value_or(job.job_id.value_or(""));
-        std::string message = "job " + id + " ended " + std::string(to_string(job.status));
-        if (job.error_type) message += " (" + *job.error_type + ")";
-        if (!job.message.empty()) message += ": " + job.message.substr(0, 2000);
-        if (!tail.empty()) message += "\nlast log lines:\n" + tail;
-        error e(errc::job_failed, std::move(message));
-        e.job_id = id;
-        e.exit_code = job.driver_exit_code;
-        return e;
+        error e(errc::timeout, std::move(message));
+        e.job_id = std::string(id);
+        return fail(std::move(e));
     }
 
     basic_jobs_api<T> api_;
@@ -268,5 +307,7 @@ class ray_jobs_api_executor : public basic_ray_jobs_executor<httplib_transport> 
         return ray_jobs_api_executor(std::move(*t), std::move(options));
     }
 };
+
+static_assert(check_async_executor<ray_jobs_api_executor>());
 
 }  // namespace synapse

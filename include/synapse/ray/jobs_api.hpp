@@ -20,12 +20,15 @@
 #include <vector>
 
 #include "synapse/core/json.hpp"
+#include "synapse/detail/json_field_stream.hpp"
 #include "synapse/transport/transport.hpp"
 
 namespace synapse {
 
 /// A Ray job's status. Terminal: stopped, succeeded, failed.
-enum class job_status { pending, running, stopped, succeeded, failed };
+/// A job's state as Ray reports it. `unknown` is never sent by Ray: ray_job_executor answers it
+/// for ids it did not submit.
+enum class job_status { pending, running, stopped, succeeded, failed, unknown };
 
 constexpr std::string_view to_string(job_status s) noexcept {
     switch (s) {
@@ -34,6 +37,7 @@ constexpr std::string_view to_string(job_status s) noexcept {
         case job_status::stopped: return "STOPPED";
         case job_status::succeeded: return "SUCCEEDED";
         case job_status::failed: return "FAILED";
+        case job_status::unknown: return "UNKNOWN";
     }
     return "PENDING";
 }
@@ -233,6 +237,36 @@ class basic_jobs_api {
         auto text = detail::optional_string(*j, "logs");
         if (!text) return detail::malformed("reading logs", "no logs in the answer");
         return *text;
+    }
+
+    /// GET /api/jobs/{id}/logs, streamed: the driver log so far goes to `on_text` in decoded
+    /// pieces as the answer arrives, so memory stays bounded however long the log is. `on_text`
+    /// returning false ends the call early, without an error.
+    expected<void> stream_logs(std::string_view id, const chunk_handler& on_text) {
+        const std::string what = "reading the logs of job " + std::string(id);
+        bool stopped = false;
+        detail::json_field_stream decoder("logs", [&](std::string_view text) {
+            if (!on_text(text)) stopped = true;
+            return !stopped;
+        });
+        bool broken = false;
+        auto sent = transport_.stream({"GET", job_path(id) + "/logs", {}, {}, {}},
+                                      [&](std::string_view chunk) {
+                                          if (decoder.feed(chunk)) return true;
+                                          broken = !stopped;
+                                          return false;
+                                      });
+        auto checked = check_status(std::move(sent), what);
+        if (!checked) {
+            error e = std::move(checked).error();
+            e.job_id = std::string(id);
+            return fail(std::move(e));
+        }
+        if (stopped) return {};
+        if (broken) return detail::malformed(what, decoder.error_message());
+        auto done = decoder.finish();
+        if (!done) return detail::malformed(what, std::move(done).error().message);
+        return {};
     }
 
     /// POST /api/jobs/{id}/stop; true when a running job was told to stop.
