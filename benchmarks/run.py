@@ -280,7 +280,7 @@ def main() -> int:
                         help='also run the Ray benchmarks, under scripts/ray-cluster run')
     parser.add_argument('--ray-only', action='store_true',
                         help='only the Ray benchmarks, against $RAY_DASHBOARD_URL')
-    parser.add_argument('--ray-rounds', type=int, default=6,
+    parser.add_argument('--ray-rounds', type=int, default=8,
                         help='alternating rounds of get_status and submit -> result')
     parser.add_argument('--ray-tail-rounds', type=int, default=3, help='log tail rounds per side')
     parser.add_argument('--ray-calls', type=int, default=300, help='get_status calls per block')
