@@ -3,6 +3,7 @@
 //   synapse plugin run ACTION [--path DIR] [--params JSON|@FILE] [--mode local] [--json]
 //   synapse plugin list [--path DIR] [--json]
 //   synapse plugin schema ACTION [--path DIR]
+//   synapse service [--host H] [--port P] [--db PATH] [--token T] ...
 #include <iostream>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include <synapse/core/config.hpp>
 
 #include "plugin_commands.hpp"
+#include "service/service.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"synapse: run plugin actions locally, as Ray jobs, or as pipelines"};
@@ -50,6 +52,40 @@ int main(int argc, char** argv) {
     schema_cmd->add_option("--path,-p", schema.path, "The plugin directory")->capture_default_str();
     schema_cmd->add_option("--python", schema.python, "Python interpreter for Python plugins");
 
+    synapse_service::service_options service;
+    auto* service_cmd = app.add_subcommand(
+        "service",
+        "Run the pipeline service (synapse-sdk's pipeline API on SQLite, live web page)");
+    service_cmd->add_option("--host", service.host, "Address to listen on")->capture_default_str();
+    service_cmd->add_option("--port", service.port, "Port (0: any free port, printed)")
+        ->capture_default_str();
+    service_cmd->add_option("--db", service.db, "SQLite database file (created)")
+        ->capture_default_str();
+    service_cmd->add_option("--token", service.token,
+                            "Require `Authorization: Bearer TOKEN` (all but /health and /)");
+    service_cmd->add_option("--cors-origin", service.cors_origins,
+                            "Allow this browser origin (repeatable; * for any); none by default");
+    service_cmd->add_option("--max-body", service.max_body, "Largest request body, in bytes")
+        ->capture_default_str();
+    service_cmd->add_option("--threads", service.threads, "Worker threads")
+        ->check(CLI::Range(2, 1024))
+        ->capture_default_str();
+    service_cmd->add_option("--max-streams", service.max_streams, "Concurrent SSE streams")
+        ->check(CLI::Range(1, 1024))
+        ->capture_default_str();
+    service_cmd->add_option("--heartbeat", service.heartbeat, "Seconds between SSE heartbeats")
+        ->check(CLI::Range(0.01, 3600.0))
+        ->capture_default_str();
+    service_cmd
+        ->add_option("--backlog", service.backlog,
+                     "SSE events kept per run for Last-Event-ID resumption")
+        ->check(CLI::Range(1, 1000000))
+        ->capture_default_str();
+    service_cmd
+        ->add_option("--busy-timeout", service.busy_timeout_ms,
+                     "Milliseconds a write waits for a database locked by another process")
+        ->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -58,5 +94,12 @@ int main(int argc, char** argv) {
     if (run_cmd->parsed()) return synapse_cli::plugin_run(run);
     if (list_cmd->parsed()) return synapse_cli::plugin_list(list);
     if (schema_cmd->parsed()) return synapse_cli::plugin_schema(schema);
+    if (service_cmd->parsed()) {
+        if (service.max_streams >= service.threads) {
+            std::cerr << "error: --max-streams must be below --threads (streams hold a thread)\n";
+            return 2;
+        }
+        return synapse_service::run_service(service);
+    }
     return 2;
 }
