@@ -395,7 +395,8 @@ def ray_notes(results: list[dict]) -> list[str]:
         if 'python_wall_s_per_call' in d:
             notes.append(f'Ray get_status wall per call: Python client {d["python_wall_s_per_call"] * 1e3:.2f} ms '
                          '(a new HTTP connection per call, as JobSubmissionClient does); CPU per call of '
-                         f'the raw keep-alive GET loop: {d["raw_cpu_s_per_call"] * 1e6:.0f} µs.')
+                         f'the raw keep-alive GET loop: {d["raw_cpu_s_per_call"] * 1e6:.0f} µs; the job\'s '
+                         f'details are {d["job_details_body_bytes"]} bytes of JSON.')
         if 'round_ratios' in d and r['unit'] == 's':
             notes.append('Ray submit → result per-round C++/Python ratios: '
                          + ', '.join(f'{x:.2f}' for x in d['round_ratios'])

@@ -60,9 +60,11 @@ int main(int argc, char** argv) {
     httplib::Headers headers;
     if (options.token) headers.emplace("Authorization", "Bearer " + *options.token);
     const std::string path = url->path_prefix + "/api/jobs/" + id;
+    std::size_t body_bytes = 0;
     auto raw = [&] {
         auto r = raw_client.Get(path, headers);
         if (!r || r->status != 200) bench_ray::die("raw GET " + path + " failed");
+        body_bytes = r->body.size();
     };
 
     // Warm-up: connections open, allocator and caches warm.

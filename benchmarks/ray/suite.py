@@ -150,6 +150,7 @@ def bench_get_status(build_dir: Path, python: str, rounds: int, calls: int) -> l
                         'python_wall_s_per_call_blocks': py_wall,
                         'python_wall_s_per_call': statistics.median(py_wall),
                         'raw_cpu_s_per_call': statistics.median(raw_cpu),
+                        'job_details_body_bytes': cpp['body_bytes'],
                         'calls_per_block': calls, 'rounds': rounds},
         },
         {
