@@ -90,8 +90,10 @@ int main(int argc, char** argv) {
         }
         return synapse::json{{"wall_s_per_call", wall}, {"cpu_s_per_call", cpu}};
     };
-    synapse::json out = {
-        {"calls_per_block", calls}, {"ours", to_json(ours_blocks)}, {"raw", to_json(raw_blocks)}};
+    synapse::json out = {{"calls_per_block", calls},
+                         {"body_bytes", body_bytes},
+                         {"ours", to_json(ours_blocks)},
+                         {"raw", to_json(raw_blocks)}};
     std::printf("%s\n", out.dump().c_str());
     return 0;
 }
