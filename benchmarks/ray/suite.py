@@ -180,7 +180,8 @@ def _phases(report: dict) -> dict:
     created = report['ray_start_time_ms'] / 1e3
     ended = report['ray_end_time_ms'] / 1e3
     return {'submit': report['submit_s'], 'to_recorded': created - report['start_unix_s'],
-            'ray_job': ended - created, 'after_end': report['done_unix_s'] - ended}
+            'ray_job': ended - created, 'after_end': report['done_unix_s'] - ended,
+            'client_part': report['total_s'] - (ended - created)}
 
 
 def _median_phases(rows: list[dict]) -> dict:
@@ -220,6 +221,8 @@ def bench_submit(build_dir: Path, python: str, rounds: int) -> list[dict]:
         delete_job(sid)
     ratio = statistics.median(cpp_s) / statistics.median(py_s)
     rss_c, rss_p = statistics.median(cpp_rss), statistics.median(py_rss)
+    part_ratio = (_median_phases(phases['cpp'])['client_part']
+                  / _median_phases(phases['py'])['client_part'])
     return [
         {
             'name': 'Ray submit → result, trivial Python action',
@@ -236,6 +239,19 @@ def bench_submit(build_dir: Path, python: str, rounds: int) -> list[dict]:
                         'cpp_phases_s': _median_phases(phases['cpp']),
                         'python_phases_s': _median_phases(phases['py']),
                         'rounds': rounds, 'warm_up_jobs_per_side': 1},
+        },
+        {
+            'name': 'Ray submit → result, the client\'s own part',
+            'description': 'the row above minus the time Ray ran the job (its start_time to end_time)',
+            'unit': 's',
+            'cpp': _median_phases(phases['cpp'])['client_part'],
+            'python': _median_phases(phases['py'])['client_part'],
+            'ratio': part_ratio,
+            'ratio_text': f'{part_ratio:.2f}× of Python',
+            'target_text': 'information',
+            'met': None,
+            'details': {'cpp_client_part_s': [x['client_part'] for x in phases['cpp']],
+                        'python_client_part_s': [x['client_part'] for x in phases['py']]},
         },
         {
             'name': 'Ray client peak RSS, submit + wait + result',
