@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Runs the synapse-cpp benchmarks side by side with their synapse-sdk (Python) peers.
 
-    benchmarks/run.py --build-dir BUILD --python .venv/bin/python
+    benchmarks/run.py --build-dir BUILD --python .venv/bin/python [--ray]
 
 BUILD is a meson build directory configured with -Dbenchmarks=true (use --buildtype=release)
-with `bench_dispatch` and `echo_plugin` built. Prints a Markdown table and writes the same data
+with `bench_dispatch` and `echo_plugin` built (and, for --ray, the `bench_ray_*` programs). Prints a Markdown table and writes the same data
 as JSON to BUILD/benchmarks.json.
 
 1. In-process dispatch: JSON params -> validated struct -> trivial action -> JSON result.
@@ -288,7 +288,7 @@ def main() -> int:
     args = parser.parse_args()
 
     build_dir = args.build_dir.resolve()
-    ray_exes = ('bench_ray_get_status', 'bench_ray_submit_result', 'bench_ray_tail_logs')
+    ray_exes = ('bench_ray_get_status', 'bench_ray_submit_result', 'bench_ray_tail_logs', 'bench_ray_maxrss')
     needed = ray_exes if args.ray_only else ('bench_dispatch', 'echo_plugin') + (ray_exes if args.ray else ())
     for exe in needed:
         if not (build_dir / 'benchmarks' / exe).exists():
