@@ -119,9 +119,13 @@ def main() -> int:
         cmd = [args.python, "-m", "uvicorn", "app.main:app", "--app-dir", str(app_dir),
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     else:
-        if not args.synapse or subprocess.run([args.synapse, "service", "--help"],
-                                              capture_output=True).returncode != 0:
-            skip(f"{args.synapse} has no `service` command yet")
+        try:
+            has_service = subprocess.run([args.synapse, "service", "--help"],
+                                         capture_output=True).returncode == 0
+        except (OSError, TypeError):
+            has_service = False
+        if not has_service:
+            skip(f"{args.synapse} has no `service` command (yet)")
         cmd = [args.synapse, "service", "--host", "127.0.0.1", "--port", str(port),
                "--db", str(work / "pipeline.db")]
 

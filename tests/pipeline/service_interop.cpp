@@ -70,6 +70,12 @@ class stream_recorder {
         }
         return *outcome_;
     }
+    /// How the stream ended, for failure messages ("still open" while it runs).
+    std::string outcome_text() {
+        std::lock_guard lock(m_);
+        if (!outcome_) return "still open";
+        return *outcome_ ? "ended normally" : synapse::to_string(outcome_->error());
+    }
     std::vector<ps::pipeline_progress> states() {
         std::lock_guard lock(m_);
         return states_;
@@ -87,6 +93,12 @@ class stream_recorder {
     std::optional<synapse::expected<void>> outcome_;
     std::jthread thread_;  // last: joined before the members it uses are destroyed
 };
+
+/// The error of `e`, for failure messages ("" when it holds a value).
+template <class E>
+std::string why(const E& e) {
+    return e ? std::string() : synapse::to_string(e.error());
+}
 
 ps::pipeline create_two_action_pipeline(synapse::pipeline_service_client& c) {
     auto p = c.create_pipeline({.name = "interop",
@@ -130,7 +142,9 @@ TEST_CASE("a pipeline run goes from created to completed with progress, checkpoi
     CHECK(run->progress->at(1).status == ps::action_status::pending);
 
     stream_recorder stream(run->id);
-    REQUIRE(stream.wait_for([](const auto& states) { return !states.empty(); }));
+    const bool first_state = stream.wait_for([](const auto& states) { return !states.empty(); });
+    INFO("progress stream: " << stream.outcome_text());
+    REQUIRE(first_state);
     CHECK(stream.states().front().status == ps::run_status::pending);
 
     // The run starts; the first action reports a step, then completes with a checkpoint.
@@ -272,6 +286,7 @@ TEST_CASE("the service's errors keep their status and detail", "[interop]") {
     auto fresh = c.create_run(p.id);
     REQUIRE(fresh);
     auto none = c.latest_checkpoint(fresh->id);
+    INFO(why(none));
     REQUIRE(none);
     CHECK_FALSE(*none);
 
@@ -297,7 +312,9 @@ TEST_CASE("a run deleted while its progress is streamed ends the stream with not
     auto run = c.create_run(p.id);
     REQUIRE(run);
     stream_recorder stream(run->id);
-    REQUIRE(stream.wait_for([](const auto& states) { return !states.empty(); }));
+    const bool first_state = stream.wait_for([](const auto& states) { return !states.empty(); });
+    INFO("progress stream: " << stream.outcome_text());
+    REQUIRE(first_state);
     REQUIRE(c.delete_run(run->id));
     auto ended = stream.finish();
     REQUIRE_FALSE(ended);
