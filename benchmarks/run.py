@@ -288,7 +288,8 @@ def main() -> int:
     args = parser.parse_args()
 
     build_dir = args.build_dir.resolve()
-    ray_exes = ('bench_ray_get_status', 'bench_ray_submit_result', 'bench_ray_tail_logs', 'bench_ray_maxrss')
+    ray_exes = ('bench_ray_get_status', 'bench_ray_submit_result', 'bench_ray_tail_logs',
+                'bench_ray_result_of', 'bench_ray_maxrss')
     needed = ray_exes if args.ray_only else ('bench_dispatch', 'echo_plugin') + (ray_exes if args.ray else ())
     for exe in needed:
         if not (build_dir / 'benchmarks' / exe).exists():
@@ -414,9 +415,13 @@ def ray_notes(results: list[dict]) -> list[str]:
         if 'cpp_runs' in d:
             c, p = d['cpp_runs'][0], d['python_runs'][0]
             notes.append(f'Ray log tail (a finished job): {c["lines"]:,} lines per run on both sides '
-                         f'({c["other_lines"]} of them Ray\'s own), client CPU {d["cpp_cpu_s"]:.2f} s '
+                         f'({c["other_lines"]} of them not numbers: Ray\'s own and the result triple), client CPU {d["cpp_cpu_s"]:.2f} s '
                          f'(C++) vs {d["python_cpu_s"]:.2f} s (Python) per tail, peak RSS '
                          f'{c["max_rss_kib"] / 1024:.1f} vs {p["max_rss_kib"] / 1024:.1f} MiB.')
+        if r['name'].startswith('Ray get_result of that job'):
+            c, p = d['cpp'], d['python']
+            notes.append(f'Ray get_result of the log-tail job: C++ {c["wall_s"]:.2f} s wall, {c["cpu_s"]:.2f} s '
+                         f'CPU; Python {p["wall_s"]:.2f} s wall, {p["cpu_s"]:.2f} s CPU.')
     return notes
 
 

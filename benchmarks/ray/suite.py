@@ -273,7 +273,11 @@ def bench_submit(build_dir: Path, python: str, rounds: int) -> list[dict]:
 
 def bench_tail(build_dir: Path, python: str, rounds: int, lines: int) -> list[dict]:
     log(f'tail: set-up job printing {lines} lines (waiting for it to finish)')
-    sid = run_job(f'python -c "for i in range({lines}): print(i)"', 'synapse_bench_tail')
+    # The numbers, then a result triple (its markers built at run time, so that the entrypoint's
+    # own text, which Ray echoes into the log, holds no marker) for the get_result side check.
+    sid = run_job(f'python -c "for i in range({lines}): print(i)\n'
+                  "m = '__SYNAPSE_RESULT_'; print(m + 'START__'); print('{\\\"lines\\\": %d}' % i); "
+                  "print(m + 'END__')\"", 'synapse_bench_tail')
     cpp_cmd = [_exe(build_dir, 'bench_ray_tail_logs'), '--job', sid, '--lines', str(lines)]
     py_cmd = [python, str(HERE / 'tail_logs.py'), '--job', sid, '--lines', str(lines)]
     runs = {'cpp': [], 'py': []}
@@ -286,6 +290,14 @@ def bench_tail(build_dir: Path, python: str, rounds: int, lines: int) -> list[di
             report, rss = run_client(build_dir, cmd)
             report['max_rss_kib'] = rss
             runs[side].append(report)
+    log('tail: side check: get_result of the same job, once per side')
+    big = {}
+    for side, cmd in (('cpp', [_exe(build_dir, 'bench_ray_result_of'), '--job', sid]),
+                      ('py', [python, str(HERE / 'result_of.py'), '--job', sid])):
+        report, rss = run_client(build_dir, cmd)
+        if report['result'] != {'lines': lines - 1}:
+            sys.exit(f'error: get_result of {sid} gave {report["result"]!r}')
+        big[side] = {**report, 'max_rss_kib': rss}
     delete_job(sid)
     exact = all(x['exact'] for side in runs.values() for x in side)
     same = len({(x['lines'], x['numeric_lines']) for side in runs.values() for x in side}) == 1
@@ -307,6 +319,18 @@ def bench_tail(build_dir: Path, python: str, rounds: int, lines: int) -> list[di
                         'cpp_cpu_s': statistics.median(x['cpu_s'] for x in runs['cpp']),
                         'python_cpu_s': statistics.median(x['cpu_s'] for x in runs['py']),
                         'tailed': 'a finished job (same log for both sides)'},
+        },
+        {
+            'name': f'Ray get_result of that job (a {lines:,}-line log), client peak RSS',
+            'description': 'ray_jobs_api_executor::get_result vs RayJobsApiExecutor.get_result, one run each',
+            'unit': 'KiB',
+            'cpp': big['cpp']['max_rss_kib'],
+            'python': big['py']['max_rss_kib'],
+            'ratio': big['py']['max_rss_kib'] / big['cpp']['max_rss_kib'],
+            'ratio_text': f'{big["py"]["max_rss_kib"] / big["cpp"]["max_rss_kib"]:.0f}× less',
+            'target_text': 'information',
+            'met': None,
+            'details': {'cpp': big['cpp'], 'python': big['py']},
         },
     ]
 
