@@ -389,6 +389,31 @@ TEST_CASE("a stream that keeps failing gives up after the bounded retries",
     CHECK(c.transport().requests().size() == 4);  // the first stream and 1 + max_reconnects
 }
 
+TEST_CASE("a stream that keeps ending without an event gives up, heartbeats or not",
+          "[pipeline][client][stream]") {
+    scripted_transport t;
+    for (int i = 0; i < 3; ++i) t.respond_chunks(200, {": heartbeat\n\n", "retry: 0\n"});
+    client_type c(std::move(t));
+    auto done = c.stream_progress(
+        "r1", [](const ps::pipeline_progress&) { return true; }, {}, fast);
+    REQUIRE_FALSE(done);
+    CHECK(done.error().code == errc::transport_error);
+    CHECK(done.error().message.find("3 attempts in a row without an event") != std::string::npos);
+    CHECK(c.transport().requests().size() == 3);
+}
+
+TEST_CASE("a success answer that is not an event stream is malformed_response",
+          "[pipeline][client][stream]") {
+    scripted_transport t;
+    t.respond(200, R"({"run_id": "r1", "status": "running"})");  // application/json
+    client_type c(std::move(t));
+    auto done = c.stream_progress("r1", [](const ps::pipeline_progress&) { return true; });
+    REQUIRE_FALSE(done);
+    CHECK(done.error().code == errc::malformed_response);
+    CHECK(done.error().message.find("application/json") != std::string::npos);
+    CHECK(c.transport().requests().size() == 1);
+}
+
 TEST_CASE("an error event ends the stream with not_found for a deleted run",
           "[pipeline][client][stream]") {
     scripted_transport t;

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <concepts>
 #include <condition_variable>
+#include <cstddef>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -67,7 +68,7 @@ struct log_query {
 
 /// How `stream_progress` follows the stream.
 struct progress_stream_options {
-    /// Reconnections in a row that may fail without receiving anything.
+    /// Reconnections in a row that may fail (or end) without an event.
     int max_reconnects = 5;
     /// The wait before reconnecting, unless the server sent a `retry:` field.
     std::chrono::milliseconds reconnect_delay{1000};
@@ -191,8 +192,9 @@ class basic_pipeline_service_client {
     /// - When the stream ends or breaks before that, it is reopened (after the server's
     ///   `retry:` or `options.reconnect_delay`) with `Last-Event-ID` when the server sent ids;
     ///   a server without ids (dev-api) starts again from the current state. More than
-    ///   `options.max_reconnects` attempts in a row that receive nothing give the last
-    ///   transport error (or errc::transport_error).
+    ///   `options.max_reconnects` attempts in a row without an event give the last
+    ///   transport error (or errc::transport_error). A success answer that is not
+    ///   `text/event-stream` is malformed_response.
     /// - An `error` event (dev-api: the run was deleted) ends with not_found for "Run not
     ///   found", http_error otherwise. A `progress` or terminal event whose data is not a
     ///   progress state is malformed_response. Events with other names are ignored unless
@@ -212,37 +214,20 @@ class basic_pipeline_service_client {
         bool done = false;
         int failures = 0;
         std::optional<error> last_failure;
+        std::size_t events = 0;  // dispatched on the current connection
 
         auto on_event = [&](const sse_event& e) -> bool {
-            if (e.event == "error") {
-                json j = json::parse(e.data, nullptr, false);
-                std::string text = !j.is_discarded() && j.is_object() && j.contains("error") &&
-                                           j["error"].is_string()
-                                       ? j["error"].get<std::string>()
-                                       : pipeline_service::detail::trimmed(e.data);
-                outcome = error{text == "Run not found" ? errc::not_found : errc::http_error,
-                                what + ": the service reported: " + text};
-                done = true;
-                return false;
-            }
-            const bool known = e.event == "progress" || e.event == "message" ||
-                               e.event == "completed" || e.event == "failed" ||
-                               e.event == "cancelled";
-            http_response as_body;
-            as_body.status = 200;
-            as_body.body = e.data;
-            auto state = pipeline_service::detail::read_body<pipeline_service::pipeline_progress>(
-                as_body, what + ": event \"" + e.event + "\"");
+            ++events;
+            auto state = pipeline_service::detail::read_progress_event(e, what);
             if (!state) {
-                if (!known) return true;
                 outcome = std::move(state).error();
-                outcome->http_status.reset();
                 done = true;
                 return false;
             }
-            const bool terminal = e.event == "completed" || e.event == "failed" ||
-                                  e.event == "cancelled" || state->is_terminal();
-            if (!on_progress(*state) || terminal) {
+            if (!*state) return true;  // not a progress state: ignored
+            const bool terminal =
+                pipeline_service::detail::is_terminal_event(e.event) || (*state)->is_terminal();
+            if (!on_progress(**state) || terminal) {
                 done = true;
                 return false;
             }
@@ -259,13 +244,12 @@ class basic_pipeline_service_client {
             if (!parser.last_event_id().empty())
                 request.headers.emplace_back("Last-Event-ID", parser.last_event_id());
             parser.reset();
-            bool received = false;
+            events = 0;
             auto result = transport_.stream(request, [&](std::string_view chunk) {
                 if (stop.stop_requested()) {
                     done = true;
                     return false;
                 }
-                received = received || !chunk.empty();
                 auto fed = parser.feed(chunk, on_event);
                 if (!fed) {
                     outcome = std::move(fed).error();
@@ -288,15 +272,20 @@ class basic_pipeline_service_client {
                 error e = pipeline_service::detail::service_error(*result, what);
                 if (result->status < 500) return fail(std::move(e));
                 last_failure = std::move(e);
+            } else if (const auto type = result->header("Content-Type");
+                       events == 0 && !type.empty() && !type.starts_with("text/event-stream")) {
+                return fail(errc::malformed_response,
+                            what + ": the answer is " + type + ", not an event stream");
             } else {
                 last_failure =
                     error{errc::transport_error, what + ": the stream ended before the run did"};
             }
-            if (received) {
+            if (events > 0) {
                 failures = 0;
             } else if (++failures > std::max(options.max_reconnects, 0)) {
                 error e = std::move(*last_failure);
-                e.message += " (" + std::to_string(failures) + " attempts in a row gave nothing)";
+                e.message +=
+                    " (" + std::to_string(failures) + " attempts in a row without an event)";
                 return fail(std::move(e));
             }
             if (!wait(parser.retry().value_or(options.reconnect_delay), stop)) return {};

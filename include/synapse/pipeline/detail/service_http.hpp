@@ -1,9 +1,10 @@
 // Internals of the pipeline service client: paths and queries, the service's `{"detail": ...}`
-// error bodies, and reading typed answers.
+// error bodies, reading typed answers and progress stream events.
 #pragma once
 
 #include <cctype>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +13,8 @@
 #include "synapse/core/expected.hpp"
 #include "synapse/core/json.hpp"
 #include "synapse/core/reflect.hpp"
+#include "synapse/pipeline/models.hpp"
+#include "synapse/pipeline/sse.hpp"
 #include "synapse/transport/transport.hpp"
 
 namespace synapse::pipeline_service::detail {
@@ -195,6 +198,39 @@ expected<T> read_body(const http_response& r, std::string_view what) {
         return fail(std::move(e));
     }
     return value;
+}
+
+/// `completed`, `failed` or `cancelled`: the events after which a progress stream ends.
+inline bool is_terminal_event(std::string_view name) noexcept {
+    return name == "completed" || name == "failed" || name == "cancelled";
+}
+
+/// What one event of a progress stream says: a progress state; nullopt for an event to ignore
+/// (a name this client does not know, whose data is not a progress state); or the error that
+/// ends the stream: an `error` event (not_found for "Run not found", else http_error) or a
+/// `progress`/`message`/terminal event whose data is not a progress state (malformed_response).
+inline expected<std::optional<pipeline_progress>> read_progress_event(const sse_event& e,
+                                                                      std::string_view what) {
+    if (e.event == "error") {
+        json j = json::parse(e.data, nullptr, false);
+        std::string text =
+            !j.is_discarded() && j.is_object() && j.contains("error") && j["error"].is_string()
+                ? j["error"].get<std::string>()
+                : trimmed(e.data);
+        return fail(text == "Run not found" ? errc::not_found : errc::http_error,
+                    std::string(what) + ": the service reported: " + text);
+    }
+    http_response as_body;
+    as_body.status = 200;
+    as_body.body = e.data;
+    auto state =
+        read_body<pipeline_progress>(as_body, std::string(what) + ": event \"" + e.event + "\"");
+    if (state) return std::optional(std::move(*state));
+    const bool known = e.event == "progress" || e.event == "message" || is_terminal_event(e.event);
+    if (!known) return std::optional<pipeline_progress>();
+    error err = std::move(state).error();
+    err.http_status.reset();
+    return fail(std::move(err));
 }
 
 /// Checks a request body against its own rules (e.g. progress within 0..1) before it is sent,
