@@ -1,6 +1,7 @@
 // The HTTP routes of the pipeline service (reference §2.3), their request validation (422 in
 // FastAPI's shape, naming each failing field), authentication and CORS.
 #include <charconv>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
@@ -365,6 +366,7 @@ void install_routes(httplib::Server& svr, store& db, stream_hub& hub,
         res.set_chunked_content_provider(
             "text/event-stream",
             [&hub, id, snapshot, last](std::size_t, httplib::DataSink& sink) {
+                std::fprintf(stderr, "progress stream opened: run %s\n", id.c_str());
                 bool alive = true;
                 hub.serve(id, *snapshot, last, [&](const std::string& frame) {
                     alive = sink.write(frame.data(), frame.size());
