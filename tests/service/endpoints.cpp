@@ -113,15 +113,16 @@ TEST_CASE("a run starts pending with one progress entry per action", "[service][
     CHECK(run.body["started_at"].is_null());
     CHECK(run.body["completed_at"].is_null());
     const json pending_entry = {
-        {"name", "action_0"},           {"status", "pending"},     {"progress", 0.0},
-        {"progress_category", nullptr}, {"message", nullptr},      {"metrics", json::object()},
-        {"started_at", nullptr},        {"completed_at", nullptr}, {"error", nullptr}};
+        {"name", "action_0"},       {"status", "pending"},     {"progress", 0.0},
+        {"progress_step", nullptr}, {"message", nullptr},      {"metrics", json::object()},
+        {"started_at", nullptr},    {"completed_at", nullptr}, {"error", nullptr}};
     REQUIRE(run.body["progress"].size() == 2);
     CHECK(run.body["progress"][0] == pending_entry);
     CHECK(run.body["progress"][1]["name"] == "train");
 
     auto empty = a.send("POST", "/api/v1/pipelines/" + pid + "/runs/", "{}");
     CHECK(empty.status == 201);
+    CHECK(empty.body["params"].is_null());  // as dev-api stores it
     CHECK(a.post("/api/v1/pipelines/nope/runs/", json::object()).body ==
           json{{"detail", "Pipeline not found"}});
 }
@@ -192,13 +193,16 @@ TEST_CASE("progress posts follow dev-api's order and keep an action's started_at
                               {{"name", "train"},
                                {"status", "running"},
                                {"progress", 0.5},
-                               {"progress_category", "train"},
+                               {"progress_category", "epochs"},
                                {"message", "5/10"},
                                {"metrics", {{"loss", 0.25}}}}}});
     REQUIRE(half.status == 200);
     const auto entry = half.body["progress"][1];
     CHECK(entry["progress"] == 0.5);
     CHECK(entry["message"] == "5/10");
+    // dev-api's field is progress_step; older synapse-sdk actors send progress_category.
+    CHECK(entry["progress_step"] == "epochs");
+    CHECK_FALSE(entry.contains("progress_category"));
     CHECK(entry["metrics"] == json{{"loss", 0.25}});
     CHECK(entry["started_at"] == "2026-11-22T01:00:00.000001");
 

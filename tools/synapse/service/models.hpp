@@ -98,12 +98,15 @@ struct action_progress_entry {
     std::string name;
     action_status status = action_status::pending;
     double progress = 0.0;
-    std::optional<std::string> progress_category;
+    std::optional<std::string> progress_step;
     std::optional<std::string> message;
     json metrics = json::object();
     std::optional<std::string> started_at;
     std::optional<std::string> completed_at;
     std::optional<std::string> error;
+    /// Older synapse-sdk pipeline actors send the step as `progress_category`: read as
+    /// progress_step when that is absent, never written back.
+    std::optional<std::string> progress_category;
     static auto constraints() {
         using synapse::rules::defaulted;
         return synapse::constraints(
@@ -187,8 +190,8 @@ SYNAPSE_REFLECT(synapse_service::action_definition, name, entrypoint, descriptio
 SYNAPSE_REFLECT(synapse_service::pipeline_create, name, description, actions)
 SYNAPSE_REFLECT(synapse_service::pipeline_update, name, description, actions)
 SYNAPSE_REFLECT(synapse_service::run_create, params, work_dir)
-SYNAPSE_REFLECT(synapse_service::action_progress_entry, name, status, progress, progress_category,
-                message, metrics, started_at, completed_at, error)
+SYNAPSE_REFLECT(synapse_service::action_progress_entry, name, status, progress, progress_step,
+                message, metrics, started_at, completed_at, error, progress_category)
 SYNAPSE_REFLECT(synapse_service::progress_update, current_action, current_action_index,
                 action_progress, status, error)
 SYNAPSE_REFLECT(synapse_service::run_update, status, current_action, current_action_index, progress,
@@ -197,3 +200,15 @@ SYNAPSE_REFLECT(synapse_service::checkpoint_create, action_name, action_index, s
                 params_snapshot, result, artifacts_path)
 SYNAPSE_REFLECT(synapse_service::log_entry_create, action_name, level, message, timestamp)
 SYNAPSE_REFLECT(synapse_service::log_batch, entries)
+
+namespace synapse_service {
+
+/// An action's progress entry as stored and answered (dev-api's ActionProgress fields).
+inline json progress_entry_json(action_progress_entry entry) {
+    if (!entry.progress_step) entry.progress_step = entry.progress_category;
+    json j = synapse::to_json(entry);
+    j.erase("progress_category");
+    return j;
+}
+
+}  // namespace synapse_service

@@ -494,7 +494,7 @@ store::result<json> store::create_run(const std::string& pipeline_id, const run_
                 if (name.empty()) name = "action_" + std::to_string(i);
                 action_progress_entry entry;
                 entry.name = name;
-                progress.push_back(synapse::to_json(entry));
+                progress.push_back(progress_entry_json(entry));
                 ++i;
             }
             const auto id = new_uuid4();
@@ -505,7 +505,7 @@ store::result<json> store::create_run(const std::string& pipeline_id, const run_
                 "work_dir, created_at, revision) VALUES (?, ?, 'pending', ?, 0, ?, ?, ?, 1)");
             s.bind(1, id)
                 .bind(2, pipeline_id)
-                .bind(3, dump_or_null(in.params ? *in.params : json::object()))
+                .bind(3, dump_or_null(in.params))
                 .bind(4, progress.dump())
                 .bind(5, in.work_dir)
                 .bind(6, now);
@@ -573,7 +573,7 @@ store::result<json> store::update_run(const std::string& id, const run_update& i
                     for (auto entry : *in.progress) {
                         entry.started_at = normalized(entry.started_at);
                         entry.completed_at = normalized(entry.completed_at);
-                        list.push_back(synapse::to_json(entry));
+                        list.push_back(progress_entry_json(entry));
                     }
                     run["progress"] = std::move(list);
                 } else {
@@ -659,7 +659,7 @@ store::result<json> store::post_progress(const std::string& id, const progress_u
                     if (!entry.started_at && slot.is_object() && slot.contains("started_at") &&
                         slot["started_at"].is_string())
                         entry.started_at = slot["started_at"].get<std::string>();
-                    slot = synapse::to_json(entry);
+                    slot = progress_entry_json(entry);
                 }
             }
             std::uint64_t revision = r->revision;
