@@ -368,6 +368,29 @@ TEST_CASE("a dropped stream is resumed with Last-Event-ID", "[pipeline][client][
     CHECK(header(sent[2], "Last-Event-ID") == "7");
 }
 
+TEST_CASE("after a reconnect without ids the state seen last is not handed out again",
+          "[pipeline][client][stream]") {
+    scripted_transport t;
+    t.respond_chunks(200, {progress_frame("progress", "running", 0.25)})    // then drops
+        .respond_chunks(200, {progress_frame("progress", "running", 0.25),  // dev-api resends
+                              progress_frame("progress", "running", 0.5)})
+        .respond_chunks(200, {progress_frame("progress", "running", 0.5),
+                              progress_frame("progress", "running", 0.25),  // a real change back
+                              progress_frame("completed", "completed", 1.0)});
+    client_type c(std::move(t));
+    std::vector<double> seen;
+    auto done = c.stream_progress(
+        "r1",
+        [&](const ps::pipeline_progress& p) {
+            seen.push_back(p.overall_progress());
+            return true;
+        },
+        {}, fast);
+    REQUIRE(done);
+    CHECK(seen == std::vector<double>{0.25, 0.5, 0.25, 1.0});
+    CHECK(header(c.transport().requests().at(1), "Last-Event-ID").empty());
+}
+
 TEST_CASE("a stream that keeps failing gives up after the bounded retries",
           "[pipeline][client][stream]") {
     scripted_transport t;

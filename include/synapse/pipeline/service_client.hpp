@@ -191,7 +191,8 @@ class basic_pipeline_service_client {
     ///
     /// - When the stream ends or breaks before that, it is reopened (after the server's
     ///   `retry:` or `options.reconnect_delay`) with `Last-Event-ID` when the server sent ids;
-    ///   a server without ids (dev-api) starts again from the current state. More than
+    ///   a server without ids (dev-api) starts again from the current state, which is not
+    ///   handed out again when it is the state handed out last. More than
     ///   `options.max_reconnects` attempts in a row without an event give the last
     ///   transport error (or errc::transport_error). A success answer that is not
     ///   `text/event-stream` is malformed_response.
@@ -216,8 +217,12 @@ class basic_pipeline_service_client {
         std::optional<error> last_failure;
         std::size_t events = 0;  // dispatched on the current connection
 
+        std::string last_data;  // the data of the last state handed out
+        bool reconnected = false;
         auto on_event = [&](const sse_event& e) -> bool {
-            ++events;
+            // A server without ids starts a new connection with the current state: skip it when
+            // it is the one handed out last.
+            if (++events == 1 && reconnected && e.data == last_data) return true;
             auto state = pipeline_service::detail::read_progress_event(e, what);
             if (!state) {
                 outcome = std::move(state).error();
@@ -225,6 +230,7 @@ class basic_pipeline_service_client {
                 return false;
             }
             if (!*state) return true;  // not a progress state: ignored
+            last_data = e.data;
             const bool terminal =
                 pipeline_service::detail::is_terminal_event(e.event) || (*state)->is_terminal();
             if (!on_progress(**state) || terminal) {
@@ -289,6 +295,7 @@ class basic_pipeline_service_client {
                 return fail(std::move(e));
             }
             if (!wait(parser.retry().value_or(options.reconnect_delay), stop)) return {};
+            reconnected = true;
         }
     }
 
