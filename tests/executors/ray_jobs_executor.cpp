@@ -137,3 +137,81 @@ TEST_CASE("stop on a long job ends it STOPPED", "[cluster][ray_jobs]") {
     CHECK(result.error().code == synapse::errc::job_failed);
     CHECK(result.error().message.find("ended STOPPED") != std::string::npos);
 }
+
+namespace {
+synapse::ray_jobs_api_executor python_executor(const char* fixture) {
+    synapse::ray_executor_options o;
+    o.transport.base_url = std::getenv("RAY_DASHBOARD_URL");
+    o.working_dir = std::string(SYNAPSE_SOURCE_DIR) + "/tests/fixtures/" + fixture;
+    auto exec = synapse::ray_jobs_api_executor::create(o);
+    REQUIRE(exec);
+    return std::move(*exec);
+}
+}  // namespace
+
+TEST_CASE("a run deadline stops an over-long job and says why", "[cluster][ray_jobs][deadlines]") {
+    auto exec = python_executor("python_plugin");
+    synapse::ray_job_options o;
+    o.deadlines.run = std::chrono::seconds(4);
+    auto id = exec.submit("adder_actions.SleepAction", {{"seconds", 300}}, o);
+    REQUIRE(id);
+    const auto started = std::chrono::steady_clock::now();
+    auto result = exec.get_result(*id, std::chrono::minutes(3));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == synapse::errc::timeout);
+    CHECK(result.error().job_id == *id);
+    CHECK(result.error().message.find("was stopped by the client:") != std::string::npos);
+    CHECK(result.error().message.find("past its run deadline of 4000 ms") != std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::minutes(1));
+    auto status = exec.get_status(*id);
+    REQUIRE(status);
+    CHECK(*status == synapse::job_status::stopped);
+}
+
+TEST_CASE("a pending deadline stops a job that cannot be scheduled",
+          "[cluster][ray_jobs][deadlines]") {
+    auto exec = python_executor("python_plugin");
+    synapse::ray_job_options o;
+    o.num_gpus = 3;  // the test cluster declares 2
+    o.deadlines.pending = std::chrono::seconds(2);
+    auto id = exec.submit("adder_actions.AddAction", {{"a", 1}}, o);
+    REQUIRE(id);
+    auto job = exec.wait(*id, std::chrono::minutes(2));
+    REQUIRE_FALSE(job);
+    CHECK(job.error().code == synapse::errc::timeout);
+    CHECK(job.error().message.find("still PENDING after its pending deadline of 2000 ms") !=
+          std::string::npos);
+    // Ray 2.60 queues the stop of a job that was never scheduled; the error says so.
+    CHECK(job.error().message.find("Ray applies the stop once the job is scheduled") !=
+          std::string::npos);
+}
+
+TEST_CASE("a pip requirement from requirements.txt is importable in the job",
+          "[cluster][ray_jobs][pip]") {
+    auto exec = python_executor("pip_plugin");
+    auto id = exec.submit("probe_actions.ProbeAction", {{"number", 1234567}});
+    REQUIRE(id);
+    auto result = exec.get_result(*id, std::chrono::minutes(5));
+    INFO((result ? "" : synapse::to_string(result.error())));
+    REQUIRE(result);
+    CHECK((*result)["text"] == "1,234,567");
+    CHECK((*result)["module"] == "humanize");
+}
+
+TEST_CASE("stream_logs hands out a line of a running job before it ends", "[cluster][ray_jobs]") {
+    auto exec = python_executor("python_plugin");
+    auto id = exec.submit("adder_actions.SleepAction", {{"seconds", 300}});
+    REQUIRE(id);
+    std::vector<std::string> lines;
+    auto followed = exec.stream_logs(*id, [&](std::string_view line) {
+        lines.emplace_back(line);
+        return line != "sleeping";  // stop once the job said it sleeps
+    });
+    REQUIRE(followed);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines.back() == "sleeping");
+    auto status = exec.get_status(*id);
+    REQUIRE(status);
+    CHECK(*status == synapse::job_status::running);
+    REQUIRE(exec.stop(*id));
+}

@@ -121,8 +121,10 @@ TEST_CASE("a job still pending after its pending deadline is stopped", "[ray_job
     REQUIRE(id);
     auto job = exec.wait(*id, 10s);
     REQUIRE_FALSE(job);
-    CHECK(job.error().message.ends_with("still PENDING after its pending deadline of 1000 ms"));
-    CHECK(ray.state().jobs.at(*id).status == "STOPPED");
+    CHECK(job.error().message.find("still PENDING after its pending deadline of 1000 ms (Ray "
+                                   "applies the stop once the job is scheduled") !=
+          std::string::npos);
+    CHECK(ray.state().stops == 1);
 }
 
 TEST_CASE("wait gives a timeout naming the job's status when it does not end in time",

@@ -160,7 +160,7 @@ class basic_ray_jobs_executor {
     expected<job_details> poll(std::string_view id) {
         auto job = api_.get_job(id);
         if (!job) return fail(std::move(job).error());
-        if (auto why = deadline_passed(*job, unix_now_ms())) return stop_for(id, *why);
+        if (auto why = deadline_passed(*job, unix_now_ms())) return stop_for(id, *job, *why);
         return job;
     }
 
@@ -271,18 +271,25 @@ class basic_ray_jobs_executor {
         return pkg->uri;
     }
 
-    /// Stops a job that passed a deadline and says why.
-    unexpected_type<error> stop_for(std::string_view id, const std::string& why) {
+    /// Stops a job that passed a deadline and says why. Ray 2.60 cannot stop a job that is
+    /// still PENDING (its supervisor is not scheduled): the stop is queued and takes effect once
+    /// it is, or Ray fails the job at its own start timeout; the error says so.
+    unexpected_type<error> stop_for(std::string_view id, const job_details& job,
+                                    const std::string& why) {
         std::string message = "job " + std::string(id) + " was stopped by the client: " + why;
         auto stopped = api_.stop(id);
         if (!stopped) {
             message += " (stopping it failed: " + stopped.error().message + ")";
+        } else if (job.status == job_status::pending) {
+            message +=
+                " (Ray applies the stop once the job is scheduled; until then it stays PENDING "
+                "or ends at Ray's start timeout, RAY_JOB_START_TIMEOUT_SECONDS)";
         } else {
             // Give Ray a moment to record the stop; the deadline error stands either way.
             const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
             while (std::chrono::steady_clock::now() < until) {
-                auto job = api_.get_job(id);
-                if (!job || is_terminal(job->status)) break;
+                auto now = api_.get_job(id);
+                if (!now || is_terminal(now->status)) break;
                 std::this_thread::sleep_for(std::chrono::milliseconds(50));
             }
         }
