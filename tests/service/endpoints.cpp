@@ -520,3 +520,29 @@ TEST_CASE("SIGTERM stops the service cleanly", "[service][api]") {
     service_process svc(dir / "p.db");
     CHECK(svc.stop() == 0);
 }
+
+TEST_CASE("every read sees the writes answered before it", "[service][api]") {
+    temp_dir dir;
+    service_process svc(dir / "p.db");
+    api a(svc.port());
+    const auto pid = make_pipeline(a);
+    for (int i = 0; i < 20; ++i) {
+        const auto run = make_run(a, pid);
+        // Reads of every kind, each leaving its statement on a row, then a write, then reads.
+        CHECK(a.get("/api/v1/runs/" + run + "/checkpoints/").status == 200);
+        CHECK(a.get("/api/v1/runs/" + run + "/logs/").status == 200);
+        CHECK(a.get("/api/v1/pipelines/" + pid).status == 200);
+        REQUIRE(a.post("/api/v1/runs/" + run + "/checkpoints/",
+                       {{"action_name", "a"}, {"action_index", i}})
+                    .status == 201);
+        const auto next = make_run(a, pid);
+        CHECK(a.get("/api/v1/runs/" + next).status == 200);
+        CHECK(a.get("/api/v1/runs/" + run + "/checkpoints/latest").status == 200);
+        CHECK(a.get("/api/v1/runs/" + next + "/progress").status == 200);
+        REQUIRE(a.post("/api/v1/runs/" + next + "/progress", {{"status", "running"}}).status ==
+                200);
+        CHECK(a.get("/api/v1/runs/" + next).body["status"] == "running");
+        CHECK(a.get("/api/v1/runs/?status_filter=running").body.size() ==
+              static_cast<std::size_t>(i + 1));
+    }
+}

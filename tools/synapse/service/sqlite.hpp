@@ -126,6 +126,11 @@ class connection {
             it = cache_.emplace(sql, std::make_unique<statement>(db_, sql)).first;
         return it->second->reset();
     }
+    /// Resets every cached statement. A statement left on a row keeps its read transaction
+    /// open, and with it an old snapshot of the database: done whenever a unit of work ends.
+    void reset_all() {
+        for (auto& [sql, st] : cache_) st->reset();
+    }
     std::int64_t changes() const { return sqlite3_changes64(db_); }
     sqlite3* handle() const { return db_; }
 
@@ -141,6 +146,7 @@ class transaction {
     explicit transaction(connection& c) : c_(c) { c_.exec("BEGIN IMMEDIATE"); }
     ~transaction() {
         if (!done_) {
+            c_.reset_all();
             try {
                 c_.exec("ROLLBACK");
             } catch (...) {
@@ -150,6 +156,7 @@ class transaction {
     transaction(const transaction&) = delete;
     transaction& operator=(const transaction&) = delete;
     void commit() {
+        c_.reset_all();
         c_.exec("COMMIT");
         done_ = true;
     }

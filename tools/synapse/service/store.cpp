@@ -295,6 +295,7 @@ class store::reader_lease {
     reader_lease(store& s, std::unique_ptr<db::connection> c) : s_(s), c_(std::move(c)) {}
     ~reader_lease() {
         if (!c_) return;
+        c_->reset_all();
         std::lock_guard lock(s_.readers_mutex_);
         if (s_.idle_readers_.size() < s_.options_.readers)
             s_.idle_readers_.push_back(std::move(c_));
