@@ -546,3 +546,22 @@ TEST_CASE("every read sees the writes answered before it", "[service][api]") {
               static_cast<std::size_t>(i + 1));
     }
 }
+
+TEST_CASE("a path without its trailing slash is redirected with 307, as FastAPI does",
+          "[service][api]") {
+    temp_dir dir;
+    service_process svc(dir / "p.db");
+    api a(svc.port());
+    auto list = a.get("/api/v1/pipelines?skip=0");
+    CHECK(list.status == 307);
+    auto& raw = a.raw();
+    auto r = raw.Post("/api/v1/pipelines", "{}", "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 307);
+    CHECK(r->get_header_value("Location") == "/api/v1/pipelines/");
+    auto extra = raw.Get("/api/v1/runs/abc/");
+    REQUIRE(extra);
+    CHECK(extra->status == 307);
+    CHECK(extra->get_header_value("Location") == "/api/v1/runs/abc");
+    CHECK(a.get("/api/v1/unknown").status == 404);
+}

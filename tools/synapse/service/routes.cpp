@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <string>
+#include <vector>
 
 #include <httplib.h>
 
@@ -173,6 +175,30 @@ void answer(Response& res, synapse::expected<T>&& r, int status = 200) {
     }
 }
 
+/// Whether `path` is a route of the API for `method` (for FastAPI's trailing-slash redirect).
+bool is_route(const std::string& method, const std::string& path) {
+    static const std::vector<std::pair<std::string, std::regex>> routes = [] {
+        const std::string id = "[^/]+", p = "/api/v1/pipelines/", r = "/api/v1/runs/";
+        std::vector<std::pair<std::string, std::regex>> out;
+        auto add = [&](const char* m, const std::string& re) { out.emplace_back(m, re); };
+        for (const auto& re : {p, p + id, p + id + "/runs/", r, r + id, r + id + "/progress",
+                               r + id + "/progress/stream", r + id + "/checkpoints/",
+                               r + id + "/checkpoints/" + id, r + id + "/logs/"})
+            add("GET", re);
+        for (const auto& re : {p, p + id + "/runs/", r + id + "/progress", r + id + "/checkpoints/",
+                               r + id + "/logs/"})
+            add("POST", re);
+        add("PUT", p + id);
+        add("DELETE", p + id);
+        add("PATCH", r + id);
+        add("DELETE", r + id);
+        return out;
+    }();
+    for (const auto& [m, re] : routes)
+        if (m == method && std::regex_match(path, re)) return true;
+    return false;
+}
+
 bool origin_allowed(const service_options& o, const std::string& origin) {
     for (const auto& a : o.cors_origins)
         if (a == "*" || a == origin) return true;
@@ -221,29 +247,42 @@ void install_routes(httplib::Server& svr, store& db, stream_hub& hub,
     });
 
     // Errors httplib produces itself (404 of an unknown path, 413, 400) get a detail body too.
-    svr.set_error_handler(
-        httplib::Server::HandlerWithResponse([&options](const Request& req, Response& res) {
-            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-            std::string detail;
-            switch (res.status) {
-                case 404: detail = "Not Found"; break;
-                case 413:
-                    detail = "Request body too large (limit " + std::to_string(options.max_body) +
-                             " bytes)";
-                    // cpp-httplib caps form-encoded bodies at 8192 bytes whatever the limit.
-                    if (req.get_header_value("Content-Type").find("x-www-form-urlencoded") !=
-                        std::string::npos)
-                        detail +=
-                            "; form-encoded bodies are limited to 8192 bytes: send JSON with "
-                            "Content-Type: application/json";
-                    break;
-                case 405: detail = "Method Not Allowed"; break;
-                case 400: detail = "Bad Request"; break;
-                default: detail = "HTTP error " + std::to_string(res.status); break;
+    svr.set_error_handler(httplib::Server::HandlerWithResponse([&options](const Request& req,
+                                                                          Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        // As FastAPI does: a path that only lacks (or has an extra) trailing slash is redirected.
+        if (res.status == 404 && req.path.size() > 1) {
+            const std::string other =
+                req.path.back() == '/' ? req.path.substr(0, req.path.size() - 1) : req.path + "/";
+            if (is_route(req.method, other)) {
+                const auto query = req.target.find('?');
+                res.status = 307;
+                res.set_header("Location",
+                               other + (query == std::string::npos ? std::string()
+                                                                   : req.target.substr(query)));
+                return httplib::Server::HandlerResponse::Handled;
             }
-            reply_detail(res, res.status, detail);
-            return httplib::Server::HandlerResponse::Handled;
-        }));
+        }
+        std::string detail;
+        switch (res.status) {
+            case 404: detail = "Not Found"; break;
+            case 413:
+                detail =
+                    "Request body too large (limit " + std::to_string(options.max_body) + " bytes)";
+                // cpp-httplib caps form-encoded bodies at 8192 bytes whatever the limit.
+                if (req.get_header_value("Content-Type").find("x-www-form-urlencoded") !=
+                    std::string::npos)
+                    detail +=
+                        "; form-encoded bodies are limited to 8192 bytes: send JSON with "
+                        "Content-Type: application/json";
+                break;
+            case 405: detail = "Method Not Allowed"; break;
+            case 400: detail = "Bad Request"; break;
+            default: detail = "HTTP error " + std::to_string(res.status); break;
+        }
+        reply_detail(res, res.status, detail);
+        return httplib::Server::HandlerResponse::Handled;
+    }));
 
     svr.set_exception_handler([](const Request&, Response& res, std::exception_ptr ep) {
         std::string what = "internal error";

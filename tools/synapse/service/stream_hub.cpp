@@ -46,22 +46,28 @@ stream_event stream_hub::make_event(const run_snapshot& s) {
     return stream_event{s.revision, terminal ? s.status : "progress", python_dumps(s.data)};
 }
 
-std::shared_ptr<stream_hub::channel> stream_hub::get(const std::string& run_id, bool create) {
+std::shared_ptr<stream_hub::channel> stream_hub::get(const std::string& run_id, bool subscribe) {
     std::lock_guard lock(m_);
     auto it = channels_.find(run_id);
     if (it == channels_.end()) {
-        if (!create) return nullptr;
         it = channels_.emplace(run_id, std::make_shared<channel>()).first;
-        evict_locked();
+        evict_locked(run_id);
     }
-    it->second->touched = ++clock_;
-    return it->second;
+    auto ch = it->second;
+    ch->touched = ++clock_;
+    if (subscribe) {
+        // Counted while the hub is locked, so eviction cannot drop a channel being subscribed.
+        std::lock_guard cl(ch->m);
+        ++ch->subscribers;
+    }
+    return ch;
 }
 
-void stream_hub::evict_locked() {
+void stream_hub::evict_locked(const std::string& keep) {
     while (channels_.size() > options_.max_runs) {
         auto victim = channels_.end();
         for (auto it = channels_.begin(); it != channels_.end(); ++it) {
+            if (it->first == keep) continue;
             std::lock_guard cl(it->second->m);
             if (it->second->subscribers == 0 &&
                 (victim == channels_.end() || it->second->touched < victim->second->touched))
@@ -73,7 +79,7 @@ void stream_hub::evict_locked() {
 }
 
 void stream_hub::publish(const std::string& run_id, const run_snapshot& snapshot) {
-    auto ch = get(run_id, true);
+    auto ch = get(run_id, false);
     auto event = make_event(snapshot);
     {
         std::lock_guard lock(ch->m);
@@ -135,7 +141,6 @@ void stream_hub::serve(const std::string& run_id, const run_snapshot& current,
     bool ended = false;
     {
         std::lock_guard lock(ch->m);
-        ++ch->subscribers;
         // Seed the backlog with the state read from the store when the hub has nothing newer.
         if (ch->events.empty() || ch->events.back().id < current.revision) {
             if (!ch->events.empty() && ch->events.back().id + 1 != current.revision)

@@ -71,9 +71,10 @@ class stream_hub {
         std::size_t subscribers = 0;
         std::uint64_t touched = 0;
     };
-    std::shared_ptr<channel> get(const std::string& run_id, bool create);
+    /// The run's channel, created when missing; `subscribe` counts a subscriber in.
+    std::shared_ptr<channel> get(const std::string& run_id, bool subscribe);
     static stream_event make_event(const run_snapshot& s);
-    void evict_locked();
+    void evict_locked(const std::string& keep);
 
     hub_options options_;
     std::mutex m_;
