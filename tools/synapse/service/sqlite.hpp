@@ -132,23 +132,30 @@ class connection {
         for (auto& [sql, st] : cache_) st->reset();
     }
     std::int64_t changes() const { return sqlite3_changes64(db_); }
+    /// PRAGMA synchronous, set only when it changes (FULL: true, NORMAL: false).
+    void set_full_sync(bool full) {
+        if (full_sync_ && *full_sync_ == full) return;
+        exec(full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+        full_sync_ = full;
+    }
     sqlite3* handle() const { return db_; }
 
   private:
     sqlite3* db_ = nullptr;
     std::unordered_map<std::string, std::unique_ptr<statement>> cache_;
+    std::optional<bool> full_sync_;
 };
 
 /// BEGIN IMMEDIATE (the write lock up front, so a busy database fails before any work) ...
 /// COMMIT; rolled back when destroyed uncommitted.
 class transaction {
   public:
-    explicit transaction(connection& c) : c_(c) { c_.exec("BEGIN IMMEDIATE"); }
+    explicit transaction(connection& c) : c_(c) { c_.prepare("BEGIN IMMEDIATE").run(); }
     ~transaction() {
         if (!done_) {
             c_.reset_all();
             try {
-                c_.exec("ROLLBACK");
+                c_.prepare("ROLLBACK").run();
             } catch (...) {
             }
         }
@@ -157,7 +164,7 @@ class transaction {
     transaction& operator=(const transaction&) = delete;
     void commit() {
         c_.reset_all();
-        c_.exec("COMMIT");
+        c_.prepare("COMMIT").run();
         done_ = true;
     }
 

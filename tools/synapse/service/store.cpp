@@ -132,7 +132,7 @@ void set_synchronous(db::connection& c, bool durable) {
     // Both keep the database consistent and survive a crash of this process (WAL frames are in
     // the OS page cache once COMMIT returns); FULL also syncs the WAL to disk before COMMIT
     // returns, so the write survives a power cut or a kernel crash too.
-    c.exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    c.set_full_sync(durable);
 }
 
 // Pipelines ---------------------------------------------------------------------------------
