@@ -1441,8 +1441,12 @@ inline expected<subprocess_outcome> run_subprocess(
 // The executor concepts. A synchronous executor runs an action by name with JSON params and
 // returns its JSON result; it opts in by declaring `using executor_concept =
 // synapse::sync_executor_tag;` so that unrelated types with an `execute` member do not match.
+// An asynchronous executor (Ray jobs) submits and is asked later: `submit` gives an id, then
+// `get_status`, `wait` and `get_result` take it; it declares `synapse::async_executor_tag`.
 
+#include <chrono>
 #include <concepts>
+#include <string>
 #include <string_view>
 
 
@@ -1476,6 +1480,56 @@ constexpr bool check_executor() {
         "json& params)`");
 #endif
     return ExecutorProtocol<E>;
+}
+
+/// Declared by asynchronous executors: `using executor_concept = synapse::async_executor_tag;`
+struct async_executor_tag {};
+
+template <class E>
+concept AsyncExecutor = requires {
+    typename E::executor_concept;
+}
+&&std::derived_from<typename E::executor_concept, async_executor_tag>&& requires(
+    E& e, std::string_view name, std::string_view id, const json& params,
+    std::chrono::milliseconds timeout) {
+    { e.submit(name, params) } -> std::same_as<expected<std::string>>;
+    requires is_expected_v<decltype(e.get_status(id))>;
+    requires is_expected_v<decltype(e.wait(id, timeout))>;
+    { e.get_result(id) } -> std::same_as<expected<json>>;
+};
+
+/// States why `E` is not an AsyncExecutor, one sentence per requirement.
+template <class E>
+constexpr bool check_async_executor() {
+#if !defined(SYNAPSE_DISABLE_CONCEPT_CHECKS)
+    static_assert(
+        requires { typename E::executor_concept; },
+        "not an AsyncExecutor: declare `using executor_concept = synapse::async_executor_tag;` in "
+        "the executor");
+    static_assert(
+        requires(E & e, std::string_view name, const json& params) {
+            { e.submit(name, params) } -> std::same_as<expected<std::string>>;
+        },
+        "not an AsyncExecutor: needs `expected<std::string> submit(std::string_view action, const "
+        "json& params)` returning the job id");
+    static_assert(
+        requires(E & e, std::string_view id) {
+            requires is_expected_v<decltype(e.get_status(id))>;
+        },
+        "not an AsyncExecutor: needs `expected<Status> get_status(std::string_view id)`");
+    static_assert(
+        requires(E & e, std::string_view id, std::chrono::milliseconds timeout) {
+            requires is_expected_v<decltype(e.wait(id, timeout))>;
+        },
+        "not an AsyncExecutor: needs `expected<...> wait(std::string_view id, "
+        "std::chrono::milliseconds timeout)`");
+    static_assert(
+        requires(E & e, std::string_view id) {
+            { e.get_result(id) } -> std::same_as<expected<json>>;
+        },
+        "not an AsyncExecutor: needs `expected<json> get_result(std::string_view id)`");
+#endif
+    return AsyncExecutor<E>;
 }
 
 }  // namespace synapse
@@ -3396,6 +3450,28 @@ template <class... As>
 using local_executor = basic_local_executor<plugin<As...>, console_logger>;
 
 }  // namespace synapse
+// ---- synapse/executors/ray_job_executor.hpp ----
+// ray_job_executor: batch work on Ray. Many submissions at once, their statuses, and one wait for
+// all of them, over the same Jobs API client as ray_jobs_api_executor.
+//
+//     auto exec = synapse::ray_job_executor::create(options);
+//     auto ids = exec->submit_all({{"train", p1}, {"train", p2}, {"train", p3}});
+//     auto done = exec->wait_all(exec->ids(), std::chrono::minutes(30));
+//
+// It knows the jobs it submitted in this process (as synapse-sdk's RayJobExecutor does):
+// `get_status` answers UNKNOWN for any other id, without asking Ray.
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <set>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
 // ---- synapse/executors/ray_jobs_executor.hpp ----
 // basic_ray_jobs_executor: runs actions as Ray jobs through the dashboard's Jobs API.
 //
@@ -3415,17 +3491,29 @@ using local_executor = basic_local_executor<plugin<As...>, console_logger>;
 // environment. Without `binary` the job runs a Python synapse-sdk action
 // (`python -m synapse_sdk.plugins.entrypoint`, action = `module.Class`).
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <random>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <utility>
+
+// ---- synapse/detail/job_report.hpp ----
+// Reading a finished job's log with bounded memory: the result lines and the last few lines for
+// a failure report, never the whole log.
+
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <string_view>
 
 // ---- synapse/ray/jobs_api.hpp ----
 // The Ray Jobs API of the dashboard (Ray 2.60, ../docs/ray-http-api.md §2–3, §6), typed, over
@@ -3448,6 +3536,296 @@ using local_executor = basic_local_executor<plugin<As...>, console_logger>;
 #include <utility>
 #include <vector>
 
+// ---- synapse/detail/json_field_stream.hpp ----
+// Decodes one string field of a JSON object that arrives in chunks, without holding the document:
+// `{"logs": "<megabytes>"}` is handed on as decoded text pieces while it streams in. Memory stays
+// at a few bytes (a pending escape, the current key) however long the string is.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+
+namespace synapse::detail {
+
+/// Feeds the chunks of a JSON object; the decoded value of the top-level string field `key` goes
+/// to `on_text` in pieces (escapes decoded, UTF-8 kept). Other fields, of any type, are skipped.
+/// `finish` says whether the document was a complete object containing the field.
+class json_field_stream {
+  public:
+    json_field_stream(std::string key, std::function<bool(std::string_view)> on_text)
+        : key_(std::move(key)), on_text_(std::move(on_text)) {}
+
+    /// Consumes a chunk; false when the document is malformed (see `error_message`) or `on_text`
+    /// returned false.
+    bool feed(std::string_view chunk) {
+        for (std::size_t i = 0; i < chunk.size() && ok_; ++i) {
+            const char c = chunk[i];
+            if (state_ == state::value_string && !in_escape_ && c != '\\' && c != '"') {
+                // Hand on the run of plain characters in one piece.
+                std::size_t end = i;
+                while (end < chunk.size() && chunk[end] != '\\' && chunk[end] != '"') ++end;
+                offset_ += end - i;
+                if (!emit(chunk.substr(i, end - i))) return false;
+                i = end - 1;
+                continue;
+            }
+            step(c);
+        }
+        return ok_ && !stopped_;
+    }
+
+    /// Ends the document: ok when it was complete and held the field as a string.
+    expected<void> finish() const {
+        if (!ok_) return fail(errc::malformed_response, error_);
+        if (state_ != state::done)
+            return fail(errc::malformed_response, "the JSON answer ended early");
+        if (!found_) return fail(errc::malformed_response, "no \"" + key_ + "\" in the answer");
+        return {};
+    }
+
+    /// Why `feed` returned false, when the document was malformed.
+    const std::string& error_message() const noexcept { return error_; }
+    /// Bytes consumed so far (for error positions).
+    std::size_t offset() const noexcept { return offset_; }
+
+  private:
+    enum class state {
+        start,         // before '{'
+        key_or_end,    // after '{' or ','
+        key,           // inside a key string
+        colon,         // after a key
+        value,         // before a value
+        value_string,  // inside the wanted string value
+        skip_string,   // inside another string value
+        skip_scalar,   // inside a number, true, false, null
+        skip_nested,   // inside a nested object or array
+        comma_or_end,  // after a value
+        done,
+    };
+
+    void step(char c) {
+        ++offset_;
+        const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        switch (state_) {
+            case state::start:
+                if (space) return;
+                if (c != '{') return bad("expected a JSON object");
+                state_ = state::key_or_end;
+                return;
+            case state::key_or_end:
+                if (space) return;
+                if (c == '}' && !after_comma_) {
+                    state_ = state::done;
+                    return;
+                }
+                if (c != '"') return bad("expected a key");
+                after_comma_ = false;
+                current_key_.clear();
+                state_ = state::key;
+                return;
+            case state::key:
+                if (in_escape_) {
+                    in_escape_ = false;
+                    current_key_ += '\\';
+                    current_key_ += c;
+                } else if (c == '\\') {
+                    in_escape_ = true;
+                } else if (c == '"') {
+                    state_ = state::colon;
+                } else if (current_key_.size() < 1024) {
+                    current_key_ += c;
+                }
+                return;
+            case state::colon:
+                if (space) return;
+                if (c != ':') return bad("expected ':' after a key");
+                state_ = state::value;
+                return;
+            case state::value:
+                if (space) return;
+                if (c == '"') {
+                    if (current_key_ == key_ && !found_) {
+                        found_ = true;
+                        state_ = state::value_string;
+                    } else {
+                        state_ = state::skip_string;
+                    }
+                } else if (c == '{' || c == '[') {
+                    depth_ = 1;
+                    state_ = state::skip_nested;
+                } else if (c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n') {
+                    state_ = state::skip_scalar;
+                } else {
+                    return bad("expected a value");
+                }
+                return;
+            case state::value_string: return string_char(c);
+            case state::skip_string:
+                if (in_escape_)
+                    in_escape_ = false;
+                else if (c == '\\')
+                    in_escape_ = true;
+                else if (c == '"')
+                    state_ = state::comma_or_end;
+                return;
+            case state::skip_scalar:
+                if (c == ',' || c == '}' || space) {
+                    state_ = state::comma_or_end;
+                    --offset_;
+                    step(c);
+                }
+                return;
+            case state::skip_nested:
+                if (nested_string_) {
+                    if (in_escape_)
+                        in_escape_ = false;
+                    else if (c == '\\')
+                        in_escape_ = true;
+                    else if (c == '"')
+                        nested_string_ = false;
+                } else if (c == '"') {
+                    nested_string_ = true;
+                } else if (c == '{' || c == '[') {
+                    ++depth_;
+                } else if ((c == '}' || c == ']') && --depth_ == 0) {
+                    state_ = state::comma_or_end;
+                }
+                return;
+            case state::comma_or_end:
+                if (space) return;
+                if (c == ',') {
+                    after_comma_ = true;
+                    state_ = state::key_or_end;
+                    return;
+                }
+                if (c != '}') return bad("expected ',' or '}'");
+                state_ = state::done;
+                return;
+            case state::done:
+                if (!space) bad("text after the JSON object");
+                return;
+        }
+    }
+
+    void string_char(char c) {
+        if (!in_escape_) {
+            if (c == '\\') {
+                in_escape_ = true;
+                escape_.clear();
+            } else if (c == '"') {
+                if (high_surrogate_) return bad("an unpaired surrogate in a \\u escape");
+                state_ = state::comma_or_end;
+            }
+            return;  // plain characters are handed on by `feed`
+        }
+        escape_ += c;
+        if (escape_.size() == 1 && escape_[0] != 'u') {
+            in_escape_ = false;
+            char out;
+            switch (c) {
+                case 'n': out = '\n'; break;
+                case 't': out = '\t'; break;
+                case 'r': out = '\r'; break;
+                case 'b': out = '\b'; break;
+                case 'f': out = '\f'; break;
+                case '"': out = '"'; break;
+                case '\\': out = '\\'; break;
+                case '/': out = '/'; break;
+                default: return bad(std::string("an unknown escape \\") + c);
+            }
+            if (high_surrogate_) return bad("an unpaired surrogate in a \\u escape");
+            emit(std::string_view(&out, 1));
+            return;
+        }
+        if (escape_.size() < 5) return;  // \uXXXX not complete yet
+        in_escape_ = false;
+        std::uint32_t code = 0;
+        for (std::size_t k = 1; k < 5; ++k) {
+            const char h = escape_[k];
+            code <<= 4;
+            if (h >= '0' && h <= '9')
+                code |= static_cast<std::uint32_t>(h - '0');
+            else if (h >= 'a' && h <= 'f')
+                code |= static_cast<std::uint32_t>(h - 'a' + 10);
+            else if (h >= 'A' && h <= 'F')
+                code |= static_cast<std::uint32_t>(h - 'A' + 10);
+            else
+                return bad("a bad \\u escape");
+        }
+        if (code >= 0xD800 && code <= 0xDBFF) {
+            if (high_surrogate_) return bad("an unpaired surrogate in a \\u escape");
+            high_surrogate_ = code;
+            return;
+        }
+        if (code >= 0xDC00 && code <= 0xDFFF) {
+            if (!high_surrogate_) return bad("an unpaired surrogate in a \\u escape");
+            code = 0x10000 + ((high_surrogate_ - 0xD800) << 10) + (code - 0xDC00);
+            high_surrogate_ = 0;
+        } else if (high_surrogate_) {
+            return bad("an unpaired surrogate in a \\u escape");
+        }
+        char utf8[4];
+        std::size_t n;
+        if (code < 0x80) {
+            utf8[0] = static_cast<char>(code);
+            n = 1;
+        } else if (code < 0x800) {
+            utf8[0] = static_cast<char>(0xC0 | (code >> 6));
+            utf8[1] = static_cast<char>(0x80 | (code & 0x3F));
+            n = 2;
+        } else if (code < 0x10000) {
+            utf8[0] = static_cast<char>(0xE0 | (code >> 12));
+            utf8[1] = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+            utf8[2] = static_cast<char>(0x80 | (code & 0x3F));
+            n = 3;
+        } else {
+            utf8[0] = static_cast<char>(0xF0 | (code >> 18));
+            utf8[1] = static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+            utf8[2] = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+            utf8[3] = static_cast<char>(0x80 | (code & 0x3F));
+            n = 4;
+        }
+        emit(std::string_view(utf8, n));
+    }
+
+    bool emit(std::string_view text) {
+        if (text.empty() || stopped_) return !stopped_;
+        if (high_surrogate_) {
+            bad("an unpaired surrogate in a \\u escape");
+            return false;
+        }
+        if (!on_text_(text)) stopped_ = true;
+        return !stopped_;
+    }
+
+    void bad(std::string why) {
+        if (!ok_) return;
+        ok_ = false;
+        error_ = why + " at byte " + std::to_string(offset_);
+    }
+
+    std::string key_;
+    std::function<bool(std::string_view)> on_text_;
+    state state_ = state::start;
+    std::string current_key_;
+    std::string escape_;
+    std::uint32_t high_surrogate_ = 0;
+    std::size_t depth_ = 0;
+    std::size_t offset_ = 0;
+    std::string error_;
+    bool in_escape_ = false;
+    bool nested_string_ = false;
+    bool after_comma_ = false;
+    bool found_ = false;
+    bool ok_ = true;
+    bool stopped_ = false;
+};
+
+}  // namespace synapse::detail
 // ---- synapse/transport/transport.hpp ----
 // The HTTP transport concept: send one request and get its response, or stream a response body
 // in chunks. Clients of the Ray dashboard take any `Transport`, so tests can script the server's
@@ -3607,7 +3985,9 @@ inline expected<http_response> check_status(expected<http_response> result, std:
 namespace synapse {
 
 /// A Ray job's status. Terminal: stopped, succeeded, failed.
-enum class job_status { pending, running, stopped, succeeded, failed };
+/// A job's state as Ray reports it. `unknown` is never sent by Ray: ray_job_executor answers it
+/// for ids it did not submit.
+enum class job_status { pending, running, stopped, succeeded, failed, unknown };
 
 constexpr std::string_view to_string(job_status s) noexcept {
     switch (s) {
@@ -3616,6 +3996,7 @@ constexpr std::string_view to_string(job_status s) noexcept {
         case job_status::stopped: return "STOPPED";
         case job_status::succeeded: return "SUCCEEDED";
         case job_status::failed: return "FAILED";
+        case job_status::unknown: return "UNKNOWN";
     }
     return "PENDING";
 }
@@ -3817,6 +4198,36 @@ class basic_jobs_api {
         return *text;
     }
 
+    /// GET /api/jobs/{id}/logs, streamed: the driver log so far goes to `on_text` in decoded
+    /// pieces as the answer arrives, so memory stays bounded however long the log is. `on_text`
+    /// returning false ends the call early, without an error.
+    expected<void> stream_logs(std::string_view id, const chunk_handler& on_text) {
+        const std::string what = "reading the logs of job " + std::string(id);
+        bool stopped = false;
+        detail::json_field_stream decoder("logs", [&](std::string_view text) {
+            if (!on_text(text)) stopped = true;
+            return !stopped;
+        });
+        bool broken = false;
+        auto sent = transport_.stream({"GET", job_path(id) + "/logs", {}, {}, {}},
+                                      [&](std::string_view chunk) {
+                                          if (decoder.feed(chunk)) return true;
+                                          broken = !stopped;
+                                          return false;
+                                      });
+        auto checked = check_status(std::move(sent), what);
+        if (!checked) {
+            error e = std::move(checked).error();
+            e.job_id = std::string(id);
+            return fail(std::move(e));
+        }
+        if (stopped) return {};
+        if (broken) return detail::malformed(what, decoder.error_message());
+        auto done = decoder.finish();
+        if (!done) return detail::malformed(what, std::move(done).error().message);
+        return {};
+    }
+
     /// POST /api/jobs/{id}/stop; true when a running job was told to stop.
     expected<bool> stop(std::string_view id) {
         return bool_call("POST", job_path(id) + "/stop", "stopped", "stopping job", id);
@@ -3884,6 +4295,1039 @@ class basic_jobs_api {
 
     T transport_;
 };
+
+}  // namespace synapse
+// ---- synapse/ray/line_splitter.hpp ----
+// Splitting a stream of text chunks into whole lines, keeping only the unfinished line.
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace synapse {
+
+/// Splits a stream of chunks into lines. A chunk may hold several lines or end mid-line; the
+/// unfinished tail is kept until the rest arrives. Lines are passed without their "\n" (and
+/// without a "\r" before it). Only the unfinished line is kept in memory.
+class line_splitter {
+  public:
+    /// `on_line` gets each complete line; returning false stops the splitter (every later
+    /// `feed` or `finish` returns false without calling it again).
+    explicit line_splitter(std::function<bool(std::string_view line)> on_line)
+        : on_line_(std::move(on_line)) {}
+
+    /// Passes every line that `chunk` completes to the callback; false once it returned false.
+    bool feed(std::string_view chunk) {
+        if (stopped_) return false;
+        while (!chunk.empty()) {
+            const auto newline = chunk.find('\n');
+            if (newline == std::string_view::npos) {
+                partial_.append(chunk);
+                return true;
+            }
+            std::string_view line = chunk.substr(0, newline);
+            chunk.remove_prefix(newline + 1);
+            bool keep_going;
+            if (partial_.empty()) {
+                keep_going = deliver(line);
+            } else {
+                partial_.append(line);
+                std::string whole = std::move(partial_);
+                partial_.clear();
+                keep_going = deliver(whole);
+            }
+            if (!keep_going) return false;
+        }
+        return true;
+    }
+
+    /// Passes the unfinished last line, if any, to the callback (a log that does not end with
+    /// a newline); false when the callback returned false, now or before.
+    bool finish() {
+        if (stopped_) return false;
+        if (partial_.empty()) return true;
+        std::string last = std::move(partial_);
+        partial_.clear();
+        return deliver(last);
+    }
+
+    /// The unfinished line so far.
+    const std::string& partial() const noexcept { return partial_; }
+
+  private:
+    bool deliver(std::string_view line) {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (!on_line_(line)) stopped_ = true;
+        return !stopped_;
+    }
+
+    std::function<bool(std::string_view)> on_line_;
+    std::string partial_;
+    bool stopped_ = false;
+};
+
+}  // namespace synapse
+
+namespace synapse::detail {
+
+/// Takes a log in pieces; keeps the result triple (job_protocol::result_scanner) and the last
+/// `keep` lines (each cut to 2,000 characters). Memory: those lines and the longest line.
+class job_log_reader {
+  public:
+    explicit job_log_reader(std::size_t keep = 20) : keep_(keep) {}
+    job_log_reader(const job_log_reader&) = delete;
+    job_log_reader& operator=(const job_log_reader&) = delete;
+
+    bool feed(std::string_view text) { return splitter_.feed(text); }
+    void finish() { splitter_.finish(); }
+
+    const job_protocol::result_scanner& scanner() const noexcept { return scanner_; }
+
+    /// The last lines, joined with newlines.
+    std::string tail() const {
+        std::string out;
+        for (const auto& line : last_) out.append(line).push_back('\n');
+        return out;
+    }
+
+  private:
+    bool on_line(std::string_view line) {
+        scanner_.feed(line);
+        if (keep_ == 0) return true;
+        if (last_.size() == keep_) last_.pop_front();
+        last_.emplace_back(line.substr(0, 2000));
+        return true;
+    }
+
+    std::size_t keep_;
+    job_protocol::result_scanner scanner_;
+    std::deque<std::string> last_;
+    line_splitter splitter_{[this](std::string_view line) { return on_line(line); }};
+};
+
+/// The stage at which a job that did not succeed stopped: "runtime_env setup", "job start" (Ray
+/// could not start the job's supervisor), "entrypoint start" (the command could not be run:
+/// exit code 126 or 127), "stopped", or "action" (the entrypoint ran and failed).
+inline std::string failure_stage(const job_details& job) {
+    if (job.status == job_status::stopped) return "stopped";
+    const std::string type = job.error_type.value_or("");
+    if (type.starts_with("RUNTIME_ENV_SETUP")) return "runtime_env setup";
+    if (type.starts_with("JOB_SUPERVISOR")) return "job start";
+    if (job.driver_exit_code == 126 || job.driver_exit_code == 127) return "entrypoint start";
+    return "action";
+}
+
+/// The error for a job that did not succeed: its status, the stage, Ray's error type
+/// and message, the exit code, and the last log lines.
+inline error failure_report(const job_details& job, const std::string& tail) {
+    const std::string id = job.submission_id.value_or(job.job_id.value_or(""));
+    const std::string stage = failure_stage(job);
+    std::string message = "job " + id + " ended " + std::string(to_string(job.status)) +
+                          " at the " + stage + " stage";
+    if (job.error_type) message += " (" + *job.error_type + ")";
+    if (!job.message.empty()) message += ": " + job.message.substr(0, 2000);
+    if (!tail.empty()) message += "\nlast log lines:\n" + tail;
+    error e(errc::job_failed, std::move(message));
+    e.job_id = id;
+    e.exit_code = job.driver_exit_code;
+    return e;
+}
+
+}  // namespace synapse::detail
+// ---- synapse/ray/job_deadlines.hpp ----
+// Deadlines beyond Ray's own for a job: how long it may stay PENDING, and how long it may take in
+// all. They travel in the job's metadata, so any client that waits on the job (another process,
+// a later session) enforces them: it stops the job once one has passed and says which.
+//
+//     synapse::ray_job_options o;
+//     o.deadlines.pending = std::chrono::minutes(5);  // no GPU free after 5 min: give up
+//     o.deadlines.run = std::chrono::hours(2);        // from submission, pending time included
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+
+namespace synapse {
+
+/// Both deadlines count from the job's submission (Ray's `start_time`, in the cluster's clock).
+struct job_deadlines {
+    std::optional<std::chrono::milliseconds> pending;  ///< longest time in PENDING
+    std::optional<std::chrono::milliseconds> run;      ///< longest time until a terminal status
+};
+
+/// The metadata keys (values are decimal milliseconds).
+inline constexpr std::string_view pending_deadline_key = "synapse_pending_deadline_ms";
+inline constexpr std::string_view run_deadline_key = "synapse_run_deadline_ms";
+
+/// Adds the set deadlines to a job's metadata.
+inline void write_deadlines(const job_deadlines& d, std::map<std::string, std::string>& metadata) {
+    if (d.pending) metadata[std::string(pending_deadline_key)] = std::to_string(d.pending->count());
+    if (d.run) metadata[std::string(run_deadline_key)] = std::to_string(d.run->count());
+}
+
+/// The deadlines in a job's metadata; a missing or unreadable value means none.
+inline job_deadlines read_deadlines(const json& metadata) {
+    auto read = [&](std::string_view key) -> std::optional<std::chrono::milliseconds> {
+        if (!metadata.is_object()) return std::nullopt;
+        auto it = metadata.find(std::string(key));
+        if (it == metadata.end() || !it->is_string()) return std::nullopt;
+        const std::string& text = it->get_ref<const std::string&>();
+        std::int64_t ms = 0;
+        if (text.empty() || text.size() > 15) return std::nullopt;
+        for (char c : text) {
+            if (c < '0' || c > '9') return std::nullopt;
+            ms = ms * 10 + (c - '0');
+        }
+        return std::chrono::milliseconds(ms);
+    };
+    return {read(pending_deadline_key), read(run_deadline_key)};
+}
+
+/// Why `job` is over one of its deadlines at `now_ms` (unix milliseconds), or nothing when it is
+/// terminal, within them, or has none.
+inline std::optional<std::string> deadline_passed(const job_details& job, std::int64_t now_ms) {
+    if (is_terminal(job.status) || !job.start_time) return std::nullopt;
+    const job_deadlines d = read_deadlines(job.metadata);
+    const std::int64_t age = now_ms - *job.start_time;
+    if (d.pending && job.status == job_status::pending && age > d.pending->count())
+        return "still PENDING after its pending deadline of " + std::to_string(d.pending->count()) +
+               " ms";
+    if (d.run && age > d.run->count())
+        return std::string(to_string(job.status)) + " past its run deadline of " +
+               std::to_string(d.run->count()) + " ms";
+    return std::nullopt;
+}
+
+/// Now, in unix milliseconds (the clock Ray's start_time uses).
+inline std::int64_t unix_now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace synapse
+// ---- synapse/ray/log_tail.hpp ----
+// Following a Ray job's driver log line by line over the log tail WebSocket
+// (`GET /api/jobs/{id}/logs/tail`), with reconnects that neither lose nor repeat a line.
+// Includes synapse/transport/websocket.hpp (Boost.Beast): link with -pthread and cpp-httplib.
+//
+//     synapse::basic_jobs_api api(std::move(*transport));
+//     auto done = synapse::tail_job_logs(api, options, id, [](std::string_view line) {
+//         std::cout << line << '\n';
+//         return true;  // false stops the tail
+//     });
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+// ---- synapse/transport/httplib_transport.hpp ----
+// A Transport over cpp-httplib: one keep-alive connection to a Ray dashboard (or any HTTP
+// server), connect and read timeouts, a non-browser User-Agent, the Ray bearer token, and
+// retries with backoff for idempotent requests. cpp-httplib is a compiled library here: build
+// with `pkg-config --cflags --libs cpp-httplib` (its defines must match the library's build).
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include <httplib.h>
+
+// ---- synapse/transport/auth.hpp ----
+// Where the Ray auth token comes from, with the same rules as Ray's own loaders: the env var
+// RAY_AUTH_TOKEN, else the file named by RAY_AUTH_TOKEN_PATH, else ~/.ray/auth_token.
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace synapse {
+
+namespace detail {
+
+inline std::string_view trim_token(std::string_view s) noexcept {
+    constexpr std::string_view space = " \t\r\n\v\f";
+    const auto first = s.find_first_not_of(space);
+    if (first == std::string_view::npos) return {};
+    const auto last = s.find_last_not_of(space);
+    return s.substr(first, last - first + 1);
+}
+
+inline std::optional<std::string> nonempty_token(std::string_view raw) {
+    const auto t = trim_token(raw);
+    if (t.empty()) return std::nullopt;
+    return std::string(t);
+}
+
+inline std::optional<std::string> read_token_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return nonempty_token(text);
+}
+
+inline std::string auth_home_directory() {
+    if (const char* home = std::getenv("HOME"); home && *home) return home;
+    if (const char* profile = std::getenv("USERPROFILE"); profile && *profile) return profile;
+    return {};
+}
+
+}  // namespace detail
+
+/// The Ray auth token, trimmed of surrounding whitespace, or nullopt when there is none:
+/// 1. the env var RAY_AUTH_TOKEN, when set and not blank;
+/// 2. else, when RAY_AUTH_TOKEN_PATH is set, the contents of that file (a leading "~/" means the
+///    home directory), and nothing else;
+/// 3. else the contents of ~/.ray/auth_token.
+/// A missing, unreadable or blank file means no token. The token is never logged.
+inline std::optional<std::string> ray_auth_token() {
+    if (const char* env = std::getenv("RAY_AUTH_TOKEN"); env) {
+        if (auto token = detail::nonempty_token(env)) return token;
+    }
+    if (const char* path = std::getenv("RAY_AUTH_TOKEN_PATH"); path && *path) {
+        std::string p = path;
+        if (p.starts_with("~/")) {
+            const std::string home = detail::auth_home_directory();
+            if (home.empty()) return std::nullopt;
+            p = home + p.substr(1);
+        }
+        return detail::read_token_file(p);
+    }
+    const std::string home = detail::auth_home_directory();
+    if (home.empty()) return std::nullopt;
+    return detail::read_token_file(home + "/.ray/auth_token");
+}
+
+}  // namespace synapse
+
+namespace synapse {
+
+/// How an `httplib_transport` connects.
+struct transport_options {
+    /// scheme://host[:port][/path-prefix], e.g. "http://127.0.0.1:8265".
+    std::string base_url = "http://127.0.0.1:8265";
+    std::chrono::milliseconds connect_timeout{3000};
+    std::chrono::milliseconds read_timeout{30000};
+    /// Sent as `Authorization: Bearer <token>` when set. Never logged or put in an error.
+    std::optional<std::string> token = ray_auth_token();
+    /// Extra attempts for idempotent requests after a connection failure or a 502/503/504.
+    int max_retries = 3;
+    /// The wait before the first retry; it doubles for each further one.
+    std::chrono::milliseconds retry_backoff{200};
+    /// Must not look like a browser: Ray refuses POST/PUT from "Mozilla..." agents.
+    std::string user_agent = std::string("synapse-cpp/") + SYNAPSE_VERSION_STRING;
+};
+
+/// The parts of a base URL, as `httplib_transport::create` understands it.
+struct parsed_base_url {
+    std::string scheme;       ///< "http" or "https"
+    std::string host;         ///< without brackets for IPv6
+    int port = 0;             ///< explicit, or 80/443 from the scheme
+    std::string path_prefix;  ///< "" or "/prefix" (no trailing slash), put before every target
+};
+
+/// Splits `url` into scheme, host, port and path prefix; errc::invalid_argument naming the URL
+/// when it is not `http[s]://host[:port][/prefix]`.
+inline expected<parsed_base_url> parse_base_url(std::string_view url) {
+    auto bad = [&](std::string_view why) {
+        return fail(errc::invalid_argument,
+                    "invalid base URL \"" + std::string(url) + "\": " + std::string(why));
+    };
+    parsed_base_url out;
+    std::string_view rest;
+    if (url.starts_with("http://")) {
+        out.scheme = "http";
+        out.port = 80;
+        rest = url.substr(7);
+    } else if (url.starts_with("https://")) {
+        out.scheme = "https";
+        out.port = 443;
+        rest = url.substr(8);
+    } else {
+        return bad("expected http://host:port or https://host:port");
+    }
+    if (rest.find_first_of("?# \t\r\n@") != std::string_view::npos) {
+        return bad("no query, fragment, credentials or spaces allowed");
+    }
+    const auto slash = rest.find('/');
+    std::string_view authority = rest.substr(0, slash);
+    if (slash != std::string_view::npos) {
+        std::string_view prefix = rest.substr(slash);
+        while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+        out.path_prefix = std::string(prefix);
+    }
+    std::string_view port_text;
+    if (authority.starts_with('[')) {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return bad("unterminated IPv6 address");
+        out.host = std::string(authority.substr(1, close - 1));
+        std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') return bad("unexpected text after the IPv6 address");
+            port_text = after.substr(1);
+            if (port_text.empty()) return bad("empty port");
+        }
+    } else {
+        const auto colon = authority.find(':');
+        out.host = std::string(authority.substr(0, colon));
+        if (colon != std::string_view::npos) {
+            port_text = authority.substr(colon + 1);
+            if (port_text.empty()) return bad("empty port");
+        }
+    }
+    if (out.host.empty()) return bad("no host");
+    if (!port_text.empty()) {
+        int port = 0;
+        for (char c : port_text) {
+            if (c < '0' || c > '9' || port > 65535) return bad("the port is not a number");
+            port = port * 10 + (c - '0');
+        }
+        if (port < 1 || port > 65535) return bad("the port is outside 1..65535");
+        out.port = port;
+    }
+    return out;
+}
+
+/// A Transport over one persistent cpp-httplib client. Calls are serialized by the client;
+/// move-only.
+///
+/// - Every request carries `User-Agent` (from the options) and, when a token is set,
+///   `Authorization: Bearer <token>`; headers in the request itself take precedence.
+/// - Any HTTP status is returned as a response; use `check_status` to map error statuses.
+/// - No response: errc::transport_error naming host:port and httplib's error, or errc::timeout
+///   when the connect or read timeout ran out. The token never appears in a message.
+/// - Idempotent methods (`is_idempotent`) are retried up to `max_retries` times, waiting
+///   `retry_backoff` and then twice as long each time, after a connection failure or a
+///   502/503/504 response; timeouts and other methods (POST, PATCH) are never retried, nor is a
+///   stream once part of its body was delivered. After the last attempt the 5xx response itself
+///   is returned.
+class httplib_transport {
+  public:
+    using transport_concept = transport_tag;
+
+    /// A transport for `options.base_url`; errc::invalid_argument naming the URL if it is bad.
+    static expected<httplib_transport> create(transport_options options) {
+        auto url = parse_base_url(options.base_url);
+        if (!url) return fail(std::move(url).error());
+        if (options.max_retries < 0) {
+            return fail(errc::invalid_argument, "transport_options.max_retries must be >= 0");
+        }
+        const std::string host_in_url =
+            url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
+        auto client = std::make_unique<httplib::Client>(url->scheme + "://" + host_in_url + ":" +
+                                                        std::to_string(url->port));
+        if (!client->is_valid()) {
+            return fail(errc::invalid_argument,
+                        "invalid base URL \"" + options.base_url +
+                            "\": cpp-httplib cannot use it (https needs OpenSSL support)");
+        }
+        client->set_keep_alive(true);
+        client->set_follow_location(false);
+        client->set_connection_timeout(options.connect_timeout);
+        client->set_read_timeout(options.read_timeout);
+        client->set_write_timeout(options.read_timeout);
+        return httplib_transport(std::move(options), std::move(*url), std::move(client));
+    }
+
+    httplib_transport(httplib_transport&&) noexcept = default;
+    httplib_transport& operator=(httplib_transport&&) noexcept = default;
+    httplib_transport(const httplib_transport&) = delete;
+    httplib_transport& operator=(const httplib_transport&) = delete;
+    ~httplib_transport() = default;
+
+    /// Sends `request` and returns the whole response, whatever its status.
+    expected<http_response> send(const http_request& request) { return perform(request, nullptr); }
+
+    /// Sends `request` and hands a success body to `on_chunk` as it arrives (see `Transport`).
+    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
+        return perform(request, &on_chunk);
+    }
+
+    /// "host:port", as named in error messages.
+    const std::string& endpoint() const noexcept { return endpoint_; }
+
+  private:
+    httplib_transport(transport_options options, parsed_base_url url,
+                      std::unique_ptr<httplib::Client> client)
+        : options_(std::move(options)),
+          url_(std::move(url)),
+          endpoint_((url_.host.find(':') != std::string::npos ? "[" + url_.host + "]" : url_.host) +
+                    ":" + std::to_string(url_.port)),
+          client_(std::move(client)) {}
+
+    struct attempt_result {
+        std::optional<http_response> response;
+        std::optional<error> failure;
+        bool connection_failure = false;  ///< worth retrying for an idempotent request
+        bool delivered = false;           ///< part of a streamed body reached the caller
+    };
+
+    static bool retryable_status(int status) noexcept {
+        return status == 502 || status == 503 || status == 504;
+    }
+
+    expected<http_response> perform(const http_request& request, const chunk_handler* on_chunk) {
+        const bool idempotent = is_idempotent(request.method);
+        auto backoff = options_.retry_backoff;
+        for (int attempt = 0;; ++attempt) {
+            attempt_result r = attempt_once(request, on_chunk);
+            const bool may_retry = idempotent && attempt < options_.max_retries && !r.delivered;
+            if (r.response) {
+                if (may_retry && retryable_status(r.response->status)) {
+                    std::this_thread::sleep_for(backoff);
+                    backoff *= 2;
+                    continue;
+                }
+                return std::move(*r.response);
+            }
+            if (may_retry && r.connection_failure) {
+                std::this_thread::sleep_for(backoff);
+                backoff *= 2;
+                continue;
+            }
+            return fail(std::move(*r.failure));
+        }
+    }
+
+    static http_response convert_headers(const httplib::Response& res) {
+        http_response out;
+        out.status = res.status;
+        out.headers.reserve(res.headers.size());
+        for (const auto& [key, value] : res.headers) out.headers.emplace_back(key, value);
+        return out;
+    }
+
+    static bool has_header(const http_request& request, std::string_view name) {
+        for (const auto& header : request.headers) {
+            if (detail::http_iequals(header.first, name)) return true;
+        }
+        return false;
+    }
+
+    attempt_result attempt_once(const http_request& request, const chunk_handler* on_chunk) {
+        httplib::Request req;
+        req.method = request.method;
+        req.path = url_.path_prefix + (request.target.empty() ? std::string("/") : request.target);
+        for (const auto& [key, value] : request.headers) req.headers.emplace(key, value);
+        if (!has_header(request, "User-Agent"))
+            req.headers.emplace("User-Agent", options_.user_agent);
+        if (options_.token && !has_header(request, "Authorization")) {
+            req.headers.emplace("Authorization", "Bearer " + *options_.token);
+        }
+        if (!request.content_type.empty() && !has_header(request, "Content-Type")) {
+            req.headers.emplace("Content-Type", request.content_type);
+        }
+        req.body = request.body;
+
+        attempt_result r;
+        http_response streamed;
+        bool collecting_error_body = false;
+        bool stopped = false;
+        if (on_chunk != nullptr) {
+            req.response_handler = [&](const httplib::Response& res) {
+                streamed = convert_headers(res);
+                collecting_error_body = res.status >= 400;
+                return true;
+            };
+            req.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
+                                       std::uint64_t) {
+                if (collecting_error_body) {
+                    streamed.body.append(data, size);
+                    return true;
+                }
+                r.delivered = true;
+                if (!(*on_chunk)(std::string_view(data, size))) {
+                    stopped = true;
+                    return false;
+                }
+                return true;
+            };
+        }
+
+        const auto start = std::chrono::steady_clock::now();
+        httplib::Result res = client_->send(req);
+        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - start);
+
+        if (res) {
+            if (on_chunk != nullptr) {
+                r.response = std::move(streamed);
+            } else {
+                http_response out = convert_headers(*res);
+                out.body = std::move(res->body);
+                r.response = std::move(out);
+            }
+            return r;
+        }
+        const httplib::Error err = res.error();
+        if (err == httplib::Error::Canceled && stopped) {
+            r.response = std::move(streamed);
+            return r;
+        }
+        const std::string call = request.method + " " + req.path;
+        const std::string cause = " (cpp-httplib: " + httplib::to_string(err) + ")";
+        if (err == httplib::Error::ConnectionTimeout) {
+            r.failure = error{errc::timeout,
+                              call + ": could not connect to " + endpoint_ + " within " +
+                                  std::to_string(options_.connect_timeout.count()) + " ms" + cause};
+        } else if (err == httplib::Error::Read && elapsed >= options_.read_timeout * 9 / 10) {
+            r.failure = error{errc::timeout, call + ": no answer from " + endpoint_ + " within " +
+                                                 std::to_string(options_.read_timeout.count()) +
+                                                 " ms" + cause};
+        } else if (err == httplib::Error::Connection) {
+            r.failure =
+                error{errc::transport_error, call + ": cannot connect to " + endpoint_ + cause};
+            r.connection_failure = true;
+        } else {
+            r.failure = error{errc::transport_error,
+                              call + ": the connection to " + endpoint_ + " failed" + cause};
+            r.connection_failure = err == httplib::Error::Read || err == httplib::Error::Write;
+        }
+        return r;
+    }
+
+    transport_options options_;
+    parsed_base_url url_;
+    std::string endpoint_;
+    std::unique_ptr<httplib::Client> client_;
+};
+
+static_assert(check_transport<httplib_transport>());
+
+}  // namespace synapse
+// ---- synapse/transport/websocket.hpp ----
+// A small synchronous WebSocket client over Boost.Beast, for Ray's log tail
+// (`GET /api/jobs/{id}/logs/tail`). Plain ws:// only. Heavy (Boost.Asio + Beast): no other
+// header of the library includes this one; include it where you need it and link with -pthread.
+// Uses `transport_options` from httplib_transport.hpp (so cpp-httplib must be available too).
+//
+//     auto ws = synapse::websocket_client::connect(options, "/api/jobs/raysubmit_1/logs/tail");
+//     while (auto frame = ws->read(std::chrono::seconds(1))) {   // expected<optional<string>>
+//         if (!*frame) break;                                   // normal close
+//         std::cout << **frame;
+//     }
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket.hpp>
+
+
+namespace synapse {
+
+/// One client WebSocket connection, used synchronously. Move-only; the destructor closes it.
+///
+/// - `connect` resolves and connects within `options.connect_timeout` and completes the
+///   handshake within `options.read_timeout`. The handshake carries `User-Agent` and, when
+///   `options.token` is set, `Authorization: Bearer <token>` (the token never appears in an
+///   error). The target is put after the base URL's path prefix.
+/// - `read(timeout)` returns the next message. A timeout leaves the read pending, so the
+///   connection stays usable: the next `read` continues waiting for the same message.
+/// - Every operation is driven by a private io_context on the calling thread; no threads.
+class websocket_client {
+  public:
+    /// Connects to `options.base_url` + `target` (path and query) and completes the WebSocket
+    /// handshake. Errors: errc::invalid_argument for a bad URL or https ("wss is not supported
+    /// yet"); errc::timeout when connecting or the handshake ran out of time;
+    /// errc::transport_error when the server cannot be reached; a handshake answered with an
+    /// HTTP status instead of an upgrade → errc::not_found (404), errc::unauthorized (401/403)
+    /// or errc::http_error, with `http_status` set and the body quoted.
+    static expected<websocket_client> connect(const transport_options& options,
+                                              std::string_view target) {
+        auto url = parse_base_url(options.base_url);
+        if (!url) return fail(std::move(url).error());
+        if (url->scheme != "http") {
+            return fail(errc::invalid_argument, "cannot open a WebSocket to \"" + options.base_url +
+                                                    "\": wss is not supported yet");
+        }
+        const std::string host_in_url =
+            url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
+        const std::string endpoint = host_in_url + ":" + std::to_string(url->port);
+        std::string path = url->path_prefix + std::string(target.empty() ? "/" : target);
+        const std::string call = "WebSocket " + path;
+
+        auto st = std::make_unique<state>();
+        st->endpoint = endpoint;
+        st->options = options;
+        st->options.token.reset();  // the token is only needed for the handshake below
+
+        namespace asio = boost::asio;
+        namespace beast = boost::beast;
+        namespace websocket = boost::beast::websocket;
+        using tcp = asio::ip::tcp;
+        beast::error_code ec;
+
+        tcp::resolver resolver(st->ioc);
+        auto endpoints = resolver.resolve(url->host, std::to_string(url->port), ec);
+        if (ec) {
+            return fail(errc::transport_error,
+                        call + ": cannot resolve " + endpoint + " (" + ec.message() + ")");
+        }
+
+        auto& tcp_layer = beast::get_lowest_layer(st->ws);
+        bool done = false;
+        tcp_layer.expires_after(options.connect_timeout);
+        tcp_layer.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) {
+            ec = e;
+            done = true;
+        });
+        st->run(done);
+        if (ec == beast::error::timeout) {
+            return fail(errc::timeout, call + ": could not connect to " + endpoint + " within " +
+                                           std::to_string(options.connect_timeout.count()) + " ms");
+        }
+        if (ec) {
+            return fail(errc::transport_error,
+                        call + ": cannot connect to " + endpoint + " (" + ec.message() + ")");
+        }
+
+        const std::string user_agent = options.user_agent;
+        const std::optional<std::string> token = options.token;
+        st->ws.set_option(
+            websocket::stream_base::decorator([user_agent, token](websocket::request_type& req) {
+                req.set(beast::http::field::user_agent, user_agent);
+                if (token) req.set(beast::http::field::authorization, "Bearer " + *token);
+            }));
+        st->ws.read_message_max(64u * 1024u * 1024u);
+
+        websocket::response_type response;
+        done = false;
+        tcp_layer.expires_after(options.read_timeout);
+        st->ws.async_handshake(response, endpoint, path, [&](beast::error_code e) {
+            ec = e;
+            done = true;
+        });
+        st->run(done);
+        tcp_layer.expires_never();
+        if (ec == websocket::error::upgrade_declined ||
+            (ec && response.result_int() >= 300 && response.result_int() != 101)) {
+            http_response r;
+            r.status = static_cast<int>(response.result_int());
+            r.body = response.body();
+            if (r.status < 400) {
+                error e{errc::http_error, call + ": the server declined the upgrade with HTTP " +
+                                              std::to_string(r.status)};
+                e.http_status = r.status;
+                return fail(std::move(e));
+            }
+            auto checked = check_status(std::move(r), call);
+            return fail(std::move(checked).error());
+        }
+        if (ec == beast::error::timeout) {
+            return fail(errc::timeout, call + ": no handshake answer from " + endpoint +
+                                           " within " +
+                                           std::to_string(options.read_timeout.count()) + " ms");
+        }
+        if (ec) {
+            return fail(errc::transport_error, call + ": the WebSocket handshake with " + endpoint +
+                                                   " failed (" + ec.message() + ")");
+        }
+        st->open = true;
+        return websocket_client(std::move(st));
+    }
+
+    websocket_client(websocket_client&&) noexcept = default;
+    websocket_client& operator=(websocket_client&& other) noexcept {
+        if (this != &other) {
+            close();
+            state_ = std::move(other.state_);
+        }
+        return *this;
+    }
+    websocket_client(const websocket_client&) = delete;
+    websocket_client& operator=(const websocket_client&) = delete;
+    ~websocket_client() { close(); }
+
+    /// The next message (text, or binary passed through as bytes), or std::nullopt when the
+    /// server closed the connection cleanly (close frame with code 1000, 1001 or no code).
+    /// errc::timeout when nothing arrived within `timeout`: the read stays pending and the
+    /// connection usable. errc::transport_error when the connection failed or was closed with
+    /// another code (or was already closed). Partial messages are never returned.
+    expected<std::optional<std::string>> read(std::chrono::milliseconds timeout) {
+        namespace beast = boost::beast;
+        namespace websocket = boost::beast::websocket;
+        if (!state_ || !state_->open) {
+            return fail(errc::transport_error, "the WebSocket connection is closed");
+        }
+        state& st = *state_;
+        if (!st.reading) {
+            st.reading = true;
+            st.read_done = false;
+            state* self = &st;
+            st.ws.async_read(st.buffer, [self](beast::error_code e, std::size_t) {
+                self->read_ec = e;
+                self->read_done = true;
+            });
+        }
+        st.run_until(st.read_done, std::chrono::steady_clock::now() + timeout);
+        if (!st.read_done) {
+            return fail(errc::timeout, "no WebSocket message from " + st.endpoint + " within " +
+                                           std::to_string(timeout.count()) + " ms");
+        }
+        st.reading = false;
+        const beast::error_code ec = st.read_ec;
+        if (!ec) {
+            std::string text = beast::buffers_to_string(st.buffer.data());
+            st.buffer.consume(st.buffer.size());
+            return std::optional<std::string>(std::move(text));
+        }
+        st.open = false;
+        beast::error_code ignored;
+        beast::get_lowest_layer(st.ws).socket().close(ignored);
+        if (ec == websocket::error::closed) {
+            const auto code = st.ws.reason().code;
+            if (code == websocket::close_code::normal || code == websocket::close_code::none ||
+                code == websocket::close_code::going_away) {
+                return std::optional<std::string>();
+            }
+            std::string message = "the WebSocket connection to " + st.endpoint +
+                                  " was closed with code " + std::to_string(code);
+            if (!st.ws.reason().reason.empty()) {
+                message += " (" + std::string(st.ws.reason().reason.c_str()) + ")";
+            }
+            return fail(errc::transport_error, std::move(message));
+        }
+        return fail(errc::transport_error, "the WebSocket connection to " + st.endpoint +
+                                               " closed unexpectedly (" + ec.message() + ")");
+    }
+
+    /// Closes the connection: a close frame (code 1000) when no read is pending, waiting at most
+    /// one second for the server's answer; otherwise the socket is just closed. Idempotent.
+    void close() noexcept {
+        if (!state_) return;
+        namespace beast = boost::beast;
+        namespace websocket = boost::beast::websocket;
+        state& st = *state_;
+        try {
+            auto& tcp_layer = beast::get_lowest_layer(st.ws);
+            if (st.open && !st.reading) {
+                bool done = false;
+                tcp_layer.expires_after(std::min<std::chrono::milliseconds>(
+                    st.options.read_timeout, std::chrono::milliseconds(1000)));
+                st.ws.async_close(websocket::close_code::normal,
+                                  [&done](beast::error_code) { done = true; });
+                st.run(done);
+            }
+            st.open = false;
+            beast::error_code ignored;
+            tcp_layer.socket().close(ignored);
+            if (st.reading) {
+                st.ioc.restart();
+                st.ioc.run();  // completes the aborted read
+                st.reading = false;
+            }
+        } catch (...) {
+        }
+        st.open = false;
+    }
+
+    /// True until the connection was closed (by either side) or failed.
+    bool is_open() const noexcept { return state_ && state_->open; }
+
+  private:
+    struct state {
+        boost::asio::io_context ioc;
+        boost::beast::websocket::stream<boost::beast::tcp_stream> ws{ioc};
+        boost::beast::flat_buffer buffer;
+        std::string endpoint;
+        transport_options options;
+        bool open = false;
+        bool reading = false;
+        bool read_done = false;
+        boost::beast::error_code read_ec;
+
+        /// Runs the io_context until `done` (the operation's completion handler sets it).
+        void run(const bool& done) {
+            ioc.restart();
+            while (!done && ioc.run_one() > 0) {
+            }
+        }
+        void run_until(const bool& done, std::chrono::steady_clock::time_point deadline) {
+            ioc.restart();
+            while (!done && ioc.run_one_until(deadline) > 0) {
+            }
+        }
+    };
+
+    explicit websocket_client(std::unique_ptr<state> st) : state_(std::move(st)) {}
+
+    std::unique_ptr<state> state_;
+};
+
+}  // namespace synapse
+
+namespace synapse {
+
+namespace detail {
+
+/// Sleeps for `d`, waking early when `stop` is requested.
+inline void sleep_unless_stopped(std::chrono::milliseconds d, const std::stop_token& stop) {
+    const auto deadline = std::chrono::steady_clock::now() + d;
+    while (!stop.stop_requested()) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) return;
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            deadline - now, std::chrono::milliseconds(20)));
+    }
+}
+
+}  // namespace detail
+
+/// Follows the driver log of `job_id` and calls `on_line` for every line, exactly once and in
+/// order, until the job has ended and its log is drained. `api` is anything with
+/// `expected<job_details> get_job(std::string_view)` (e.g. `basic_jobs_api<T>`); `options`
+/// says where the dashboard is (the same as for the HTTP transport).
+///
+/// - The end is decided by the job's status, never by the stream alone: after the server
+///   closes the stream (code 1000), `api.get_job` must say the job is terminal; otherwise the
+///   tail reconnects. Ray closes with 1000 only after the job ended and the file was drained,
+///   so a normal close plus a terminal status means every line was sent.
+/// - Ray restarts the tail at the top of the log on every connection, so after a reconnect the
+///   first N complete lines (N = lines delivered so far) are skipped. Only that count and the
+///   unfinished line are kept, never the log.
+/// - The stream is read in slices of `poll`; between them the stop token is checked and, when
+///   the stream is idle, the job status is polled (one GET per `poll` while idle). A connection
+///   that failed, closed with another code, or stayed idle for `options.read_timeout` is
+///   replaced by a new one; once the job is terminal this drains the remaining lines.
+/// - A final line without a newline is delivered after the last, normally closed, stream.
+/// - `on_line` returning false, or `stop` being requested, returns early without an error.
+/// - Errors (with `job_id` set): the not_found/unauthorized/http_error of the handshake or of
+///   `api.get_job` (e.g. an unknown job); the transport_error/timeout of the connection when
+///   more than `options.max_retries` attempts in a row failed to connect or broke without a new
+///   line (waiting `poll` between them); errc::timeout when, after the job ended, more than
+///   `options.max_retries + 1` streams in a row did not close normally.
+template <class JobsApi>
+expected<void> tail_job_logs(JobsApi& api, const transport_options& options,
+                             std::string_view job_id,
+                             const std::function<bool(std::string_view line)>& on_line,
+                             std::stop_token stop = {},
+                             std::chrono::milliseconds poll = std::chrono::milliseconds(500)) {
+    if (poll <= std::chrono::milliseconds(0)) poll = std::chrono::milliseconds(1);
+    const std::string id(job_id);
+    const std::string target = "/api/jobs/" + detail::url_segment(job_id) + "/logs/tail";
+    auto with_job = [&](error e) {
+        if (e.job_id.empty()) e.job_id = id;
+        return fail(std::move(e));
+    };
+
+    std::uint64_t delivered = 0;  // lines handed to on_line so far
+    bool stopped_by_caller = false;
+    int failed_attempts = 0;  // connection attempts in a row that gave nothing
+    int drain_attempts = 0;   // connections opened after the job was seen terminal
+
+    for (;;) {
+        if (stop.stop_requested()) return {};
+        auto ws = websocket_client::connect(options, target);
+        if (!ws) {
+            error e = std::move(ws).error();
+            if (e.code != errc::transport_error && e.code != errc::timeout) {
+                return with_job(std::move(e));
+            }
+            if (++failed_attempts > std::max(options.max_retries, 0)) {
+                e.prefix("following the log of job " + id);
+                return with_job(std::move(e));
+            }
+            auto job = api.get_job(job_id);
+            if (!job) return with_job(std::move(job).error());
+            detail::sleep_unless_stopped(poll, stop);
+            continue;
+        }
+
+        // Lines of this connection: the first `delivered` ones were seen on an earlier one.
+        std::uint64_t seen = 0;
+        line_splitter splitter([&](std::string_view line) {
+            if (seen++ < delivered) return true;
+            ++delivered;
+            if (!on_line(line)) stopped_by_caller = true;
+            return !stopped_by_caller;
+        });
+
+        bool closed_normally = false;
+        bool failed = false;  // the stream broke (not: replaced after an idle read_timeout)
+        const std::uint64_t delivered_before = delivered;
+        auto last_data = std::chrono::steady_clock::now();
+        for (;;) {
+            if (stop.stop_requested()) return {};
+            auto frame = ws->read(poll);
+            if (frame && *frame) {
+                last_data = std::chrono::steady_clock::now();
+                if (!splitter.feed(**frame)) return {};
+                continue;
+            }
+            if (frame) {
+                closed_normally = true;
+                break;
+            }
+            if (frame.error().code != errc::timeout) {  // broken: reconnect
+                failed = true;
+                break;
+            }
+            // Idle: a quiet job is normal; poll its status, and replace a stream that stayed
+            // idle for too long (a half-dead connection would never close).
+            auto job = api.get_job(job_id);
+            if (!job) return with_job(std::move(job).error());
+            if (std::chrono::steady_clock::now() - last_data >= options.read_timeout) break;
+        }
+        ws->close();
+        if (stopped_by_caller) return {};
+
+        auto job = api.get_job(job_id);
+        if (!job) return with_job(std::move(job).error());
+        const bool terminal = is_terminal(job->status);
+        if (terminal && closed_normally) {
+            splitter.finish();
+            return {};
+        }
+        const int limit = std::max(options.max_retries, 0);
+        if (!failed || delivered > delivered_before) {
+            failed_attempts = 0;
+        } else if (++failed_attempts > limit) {
+            error e{errc::transport_error, "following the log of job " + id +
+                                               ": the log stream failed " +
+                                               std::to_string(failed_attempts) + " times in a row"};
+            return with_job(std::move(e));
+        }
+        if (terminal && ++drain_attempts > limit + 1) {
+            error e{errc::timeout, "following the log of job " + id +
+                                       ": the job has ended but its log stream does not close"};
+            return with_job(std::move(e));
+        }
+        // Not terminal yet (or terminal but not drained): reconnect. Right away when the job
+        // has ended (the new stream drains it), after `poll` otherwise.
+        if (!terminal) detail::sleep_unless_stopped(poll, stop);
+    }
+}
 
 }  // namespace synapse
 // ---- synapse/ray/packaging.hpp ----
@@ -4656,389 +6100,6 @@ inline expected<json> build_runtime_env(const runtime_env_options& options) {
 }
 
 }  // namespace synapse
-// ---- synapse/transport/httplib_transport.hpp ----
-// A Transport over cpp-httplib: one keep-alive connection to a Ray dashboard (or any HTTP
-// server), connect and read timeouts, a non-browser User-Agent, the Ray bearer token, and
-// retries with backoff for idempotent requests. cpp-httplib is a compiled library here: build
-// with `pkg-config --cflags --libs cpp-httplib` (its defines must match the library's build).
-
-#include <chrono>
-#include <cstddef>
-#include <cstdint>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <thread>
-#include <utility>
-
-#include <httplib.h>
-
-// ---- synapse/transport/auth.hpp ----
-// Where the Ray auth token comes from, with the same rules as Ray's own loaders: the env var
-// RAY_AUTH_TOKEN, else the file named by RAY_AUTH_TOKEN_PATH, else ~/.ray/auth_token.
-
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
-#include <optional>
-#include <string>
-#include <string_view>
-
-namespace synapse {
-
-namespace detail {
-
-inline std::string_view trim_token(std::string_view s) noexcept {
-    constexpr std::string_view space = " \t\r\n\v\f";
-    const auto first = s.find_first_not_of(space);
-    if (first == std::string_view::npos) return {};
-    const auto last = s.find_last_not_of(space);
-    return s.substr(first, last - first + 1);
-}
-
-inline std::optional<std::string> nonempty_token(std::string_view raw) {
-    const auto t = trim_token(raw);
-    if (t.empty()) return std::nullopt;
-    return std::string(t);
-}
-
-inline std::optional<std::string> read_token_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    return nonempty_token(text);
-}
-
-inline std::string auth_home_directory() {
-    if (const char* home = std::getenv("HOME"); home && *home) return home;
-    if (const char* profile = std::getenv("USERPROFILE"); profile && *profile) return profile;
-    return {};
-}
-
-}  // namespace detail
-
-/// The Ray auth token, trimmed of surrounding whitespace, or nullopt when there is none:
-/// 1. the env var RAY_AUTH_TOKEN, when set and not blank;
-/// 2. else, when RAY_AUTH_TOKEN_PATH is set, the contents of that file (a leading "~/" means the
-///    home directory), and nothing else;
-/// 3. else the contents of ~/.ray/auth_token.
-/// A missing, unreadable or blank file means no token. The token is never logged.
-inline std::optional<std::string> ray_auth_token() {
-    if (const char* env = std::getenv("RAY_AUTH_TOKEN"); env) {
-        if (auto token = detail::nonempty_token(env)) return token;
-    }
-    if (const char* path = std::getenv("RAY_AUTH_TOKEN_PATH"); path && *path) {
-        std::string p = path;
-        if (p.starts_with("~/")) {
-            const std::string home = detail::auth_home_directory();
-            if (home.empty()) return std::nullopt;
-            p = home + p.substr(1);
-        }
-        return detail::read_token_file(p);
-    }
-    const std::string home = detail::auth_home_directory();
-    if (home.empty()) return std::nullopt;
-    return detail::read_token_file(home + "/.ray/auth_token");
-}
-
-}  // namespace synapse
-
-namespace synapse {
-
-/// How an `httplib_transport` connects.
-struct transport_options {
-    /// scheme://host[:port][/path-prefix], e.g. "http://127.0.0.1:8265".
-    std::string base_url = "http://127.0.0.1:8265";
-    std::chrono::milliseconds connect_timeout{3000};
-    std::chrono::milliseconds read_timeout{30000};
-    /// Sent as `Authorization: Bearer <token>` when set. Never logged or put in an error.
-    std::optional<std::string> token = ray_auth_token();
-    /// Extra attempts for idempotent requests after a connection failure or a 502/503/504.
-    int max_retries = 3;
-    /// The wait before the first retry; it doubles for each further one.
-    std::chrono::milliseconds retry_backoff{200};
-    /// Must not look like a browser: Ray refuses POST/PUT from "Mozilla..." agents.
-    std::string user_agent = std::string("synapse-cpp/") + SYNAPSE_VERSION_STRING;
-};
-
-/// The parts of a base URL, as `httplib_transport::create` understands it.
-struct parsed_base_url {
-    std::string scheme;       ///< "http" or "https"
-    std::string host;         ///< without brackets for IPv6
-    int port = 0;             ///< explicit, or 80/443 from the scheme
-    std::string path_prefix;  ///< "" or "/prefix" (no trailing slash), put before every target
-};
-
-/// Splits `url` into scheme, host, port and path prefix; errc::invalid_argument naming the URL
-/// when it is not `http[s]://host[:port][/prefix]`.
-inline expected<parsed_base_url> parse_base_url(std::string_view url) {
-    auto bad = [&](std::string_view why) {
-        return fail(errc::invalid_argument,
-                    "invalid base URL \"" + std::string(url) + "\": " + std::string(why));
-    };
-    parsed_base_url out;
-    std::string_view rest;
-    if (url.starts_with("http://")) {
-        out.scheme = "http";
-        out.port = 80;
-        rest = url.substr(7);
-    } else if (url.starts_with("https://")) {
-        out.scheme = "https";
-        out.port = 443;
-        rest = url.substr(8);
-    } else {
-        return bad("expected http://host:port or https://host:port");
-    }
-    if (rest.find_first_of("?# \t\r\n@") != std::string_view::npos) {
-        return bad("no query, fragment, credentials or spaces allowed");
-    }
-    const auto slash = rest.find('/');
-    std::string_view authority = rest.substr(0, slash);
-    if (slash != std::string_view::npos) {
-        std::string_view prefix = rest.substr(slash);
-        while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
-        out.path_prefix = std::string(prefix);
-    }
-    std::string_view port_text;
-    if (authority.starts_with('[')) {
-        const auto close = authority.find(']');
-        if (close == std::string_view::npos) return bad("unterminated IPv6 address");
-        out.host = std::string(authority.substr(1, close - 1));
-        std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') return bad("unexpected text after the IPv6 address");
-            port_text = after.substr(1);
-            if (port_text.empty()) return bad("empty port");
-        }
-    } else {
-        const auto colon = authority.find(':');
-        out.host = std::string(authority.substr(0, colon));
-        if (colon != std::string_view::npos) {
-            port_text = authority.substr(colon + 1);
-            if (port_text.empty()) return bad("empty port");
-        }
-    }
-    if (out.host.empty()) return bad("no host");
-    if (!port_text.empty()) {
-        int port = 0;
-        for (char c : port_text) {
-            if (c < '0' || c > '9' || port > 65535) return bad("the port is not a number");
-            port = port * 10 + (c - '0');
-        }
-        if (port < 1 || port > 65535) return bad("the port is outside 1..65535");
-        out.port = port;
-    }
-    return out;
-}
-
-/// A Transport over one persistent cpp-httplib client. Calls are serialized by the client;
-/// move-only.
-///
-/// - Every request carries `User-Agent` (from the options) and, when a token is set,
-///   `Authorization: Bearer <token>`; headers in the request itself take precedence.
-/// - Any HTTP status is returned as a response; use `check_status` to map error statuses.
-/// - No response: errc::transport_error naming host:port and httplib's error, or errc::timeout
-///   when the connect or read timeout ran out. The token never appears in a message.
-/// - Idempotent methods (`is_idempotent`) are retried up to `max_retries` times, waiting
-///   `retry_backoff` and then twice as long each time, after a connection failure or a
-///   502/503/504 response; timeouts and other methods (POST, PATCH) are never retried, nor is a
-///   stream once part of its body was delivered. After the last attempt the 5xx response itself
-///   is returned.
-class httplib_transport {
-  public:
-    using transport_concept = transport_tag;
-
-    /// A transport for `options.base_url`; errc::invalid_argument naming the URL if it is bad.
-    static expected<httplib_transport> create(transport_options options) {
-        auto url = parse_base_url(options.base_url);
-        if (!url) return fail(std::move(url).error());
-        if (options.max_retries < 0) {
-            return fail(errc::invalid_argument, "transport_options.max_retries must be >= 0");
-        }
-        const std::string host_in_url =
-            url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
-        auto client = std::make_unique<httplib::Client>(url->scheme + "://" + host_in_url + ":" +
-                                                        std::to_string(url->port));
-        if (!client->is_valid()) {
-            return fail(errc::invalid_argument,
-                        "invalid base URL \"" + options.base_url +
-                            "\": cpp-httplib cannot use it (https needs OpenSSL support)");
-        }
-        client->set_keep_alive(true);
-        client->set_follow_location(false);
-        client->set_connection_timeout(options.connect_timeout);
-        client->set_read_timeout(options.read_timeout);
-        client->set_write_timeout(options.read_timeout);
-        return httplib_transport(std::move(options), std::move(*url), std::move(client));
-    }
-
-    httplib_transport(httplib_transport&&) noexcept = default;
-    httplib_transport& operator=(httplib_transport&&) noexcept = default;
-    httplib_transport(const httplib_transport&) = delete;
-    httplib_transport& operator=(const httplib_transport&) = delete;
-    ~httplib_transport() = default;
-
-    /// Sends `request` and returns the whole response, whatever its status.
-    expected<http_response> send(const http_request& request) { return perform(request, nullptr); }
-
-    /// Sends `request` and hands a success body to `on_chunk` as it arrives (see `Transport`).
-    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
-        return perform(request, &on_chunk);
-    }
-
-    /// "host:port", as named in error messages.
-    const std::string& endpoint() const noexcept { return endpoint_; }
-
-  private:
-    httplib_transport(transport_options options, parsed_base_url url,
-                      std::unique_ptr<httplib::Client> client)
-        : options_(std::move(options)),
-          url_(std::move(url)),
-          endpoint_((url_.host.find(':') != std::string::npos ? "[" + url_.host + "]" : url_.host) +
-                    ":" + std::to_string(url_.port)),
-          client_(std::move(client)) {}
-
-    struct attempt_result {
-        std::optional<http_response> response;
-        std::optional<error> failure;
-        bool connection_failure = false;  ///< worth retrying for an idempotent request
-        bool delivered = false;           ///< part of a streamed body reached the caller
-    };
-
-    static bool retryable_status(int status) noexcept {
-        return status == 502 || status == 503 || status == 504;
-    }
-
-    expected<http_response> perform(const http_request& request, const chunk_handler* on_chunk) {
-        const bool idempotent = is_idempotent(request.method);
-        auto backoff = options_.retry_backoff;
-        for (int attempt = 0;; ++attempt) {
-            attempt_result r = attempt_once(request, on_chunk);
-            const bool may_retry = idempotent && attempt < options_.max_retries && !r.delivered;
-            if (r.response) {
-                if (may_retry && retryable_status(r.response->status)) {
-                    std::this_thread::sleep_for(backoff);
-                    backoff *= 2;
-                    continue;
-                }
-                return std::move(*r.response);
-            }
-            if (may_retry && r.connection_failure) {
-                std::this_thread::sleep_for(backoff);
-                backoff *= 2;
-                continue;
-            }
-            return fail(std::move(*r.failure));
-        }
-    }
-
-    static http_response convert_headers(const httplib::Response& res) {
-        http_response out;
-        out.status = res.status;
-        out.headers.reserve(res.headers.size());
-        for (const auto& [key, value] : res.headers) out.headers.emplace_back(key, value);
-        return out;
-    }
-
-    static bool has_header(const http_request& request, std::string_view name) {
-        for (const auto& header : request.headers) {
-            if (detail::http_iequals(header.first, name)) return true;
-        }
-        return false;
-    }
-
-    attempt_result attempt_once(const http_request& request, const chunk_handler* on_chunk) {
-        httplib::Request req;
-        req.method = request.method;
-        req.path = url_.path_prefix + (request.target.empty() ? std::string("/") : request.target);
-        for (const auto& [key, value] : request.headers) req.headers.emplace(key, value);
-        if (!has_header(request, "User-Agent"))
-            req.headers.emplace("User-Agent", options_.user_agent);
-        if (options_.token && !has_header(request, "Authorization")) {
-            req.headers.emplace("Authorization", "Bearer " + *options_.token);
-        }
-        if (!request.content_type.empty() && !has_header(request, "Content-Type")) {
-            req.headers.emplace("Content-Type", request.content_type);
-        }
-        req.body = request.body;
-
-        attempt_result r;
-        http_response streamed;
-        bool collecting_error_body = false;
-        bool stopped = false;
-        if (on_chunk != nullptr) {
-            req.response_handler = [&](const httplib::Response& res) {
-                streamed = convert_headers(res);
-                collecting_error_body = res.status >= 400;
-                return true;
-            };
-            req.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
-                                       std::uint64_t) {
-                if (collecting_error_body) {
-                    streamed.body.append(data, size);
-                    return true;
-                }
-                r.delivered = true;
-                if (!(*on_chunk)(std::string_view(data, size))) {
-                    stopped = true;
-                    return false;
-                }
-                return true;
-            };
-        }
-
-        const auto start = std::chrono::steady_clock::now();
-        httplib::Result res = client_->send(req);
-        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - start);
-
-        if (res) {
-            if (on_chunk != nullptr) {
-                r.response = std::move(streamed);
-            } else {
-                http_response out = convert_headers(*res);
-                out.body = std::move(res->body);
-                r.response = std::move(out);
-            }
-            return r;
-        }
-        const httplib::Error err = res.error();
-        if (err == httplib::Error::Canceled && stopped) {
-            r.response = std::move(streamed);
-            return r;
-        }
-        const std::string call = request.method + " " + req.path;
-        const std::string cause = " (cpp-httplib: " + httplib::to_string(err) + ")";
-        if (err == httplib::Error::ConnectionTimeout) {
-            r.failure = error{errc::timeout,
-                              call + ": could not connect to " + endpoint_ + " within " +
-                                  std::to_string(options_.connect_timeout.count()) + " ms" + cause};
-        } else if (err == httplib::Error::Read && elapsed >= options_.read_timeout * 9 / 10) {
-            r.failure = error{errc::timeout, call + ": no answer from " + endpoint_ + " within " +
-                                                 std::to_string(options_.read_timeout.count()) +
-                                                 " ms" + cause};
-        } else if (err == httplib::Error::Connection) {
-            r.failure =
-                error{errc::transport_error, call + ": cannot connect to " + endpoint_ + cause};
-            r.connection_failure = true;
-        } else {
-            r.failure = error{errc::transport_error,
-                              call + ": the connection to " + endpoint_ + " failed" + cause};
-            r.connection_failure = err == httplib::Error::Read || err == httplib::Error::Write;
-        }
-        return r;
-    }
-
-    transport_options options_;
-    parsed_base_url url_;
-    std::string endpoint_;
-    std::unique_ptr<httplib::Client> client_;
-};
-
-static_assert(check_transport<httplib_transport>());
-
-}  // namespace synapse
 
 namespace synapse {
 
@@ -5059,11 +6120,14 @@ struct ray_job_options {
     std::optional<double> num_gpus;
     std::optional<std::int64_t> memory;  ///< bytes
     std::map<std::string, std::string> metadata;
+    job_deadlines deadlines;  ///< kept in the metadata; enforced by whoever waits on the job
 };
 
 template <class T>
 class basic_ray_jobs_executor {
   public:
+    using executor_concept = async_executor_tag;
+
     explicit basic_ray_jobs_executor(T transport, ray_executor_options options)
         : api_(std::move(transport)), options_(std::move(options)) {}
 
@@ -5098,7 +6162,11 @@ class basic_ray_jobs_executor {
         re.env_vars = std::move(env_vars);
         if (!options_.working_dir.empty()) {
             auto uri = upload(po);
-            if (!uri) return fail(std::move(uri).error());
+            if (!uri) {
+                error e = std::move(uri).error();
+                e.prefix("package upload");
+                return fail(std::move(e));
+            }
             re.working_dir_uri = *uri;
             re.working_dir = options_.working_dir;
         }
@@ -5119,6 +6187,7 @@ class basic_ray_jobs_executor {
         s.runtime_env = std::move(*runtime_env);
         s.metadata = job.metadata;
         s.metadata["synapse_action"] = std::string(action);
+        write_deadlines(job.deadlines, s.metadata);
         s.entrypoint_num_cpus = job.num_cpus;
         s.entrypoint_num_gpus = job.num_gpus;
         s.entrypoint_memory = job.memory;
@@ -5142,15 +6211,26 @@ class basic_ray_jobs_executor {
         return job->status;
     }
 
-    /// Waits until the job is terminal (polling its status), up to `timeout`.
-    expected<job_details> wait(std::string_view id,
-                               std::chrono::milliseconds timeout = std::chrono::hours(1),
-                               std::chrono::milliseconds poll = std::chrono::milliseconds(100)) {
+    /// One look at the job. A job past a deadline of its metadata (job_deadlines) is stopped,
+    /// and the answer is errc::timeout saying which deadline passed.
+    expected<job_details> poll(std::string_view id) {
+        auto job = api_.get_job(id);
+        if (!job) return fail(std::move(job).error());
+        if (auto why = deadline_passed(*job, unix_now_ms())) return stop_for(id, *job, *why);
+        return job;
+    }
+
+    /// Waits until the job is terminal, up to `timeout`. The status is polled often at first
+    /// (20 ms, then 1.5x longer each time up to `poll_interval`), so a short job's end is seen
+    /// within milliseconds. Deadlines are enforced as by `poll`.
+    expected<job_details> wait(
+        std::string_view id, std::chrono::milliseconds timeout = std::chrono::hours(1),
+        std::chrono::milliseconds poll_interval = std::chrono::milliseconds(200)) {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
+        auto interval = std::min(std::chrono::milliseconds(20), poll_interval);
         while (true) {
-            auto job = api_.get_job(id);
-            if (!job) return fail(std::move(job).error());
-            if (is_terminal(job->status)) return job;
+            auto job = poll(id);
+            if (!job || is_terminal(job->status)) return job;
             if (std::chrono::steady_clock::now() >= deadline) {
                 error e(errc::timeout, "job " + std::string(id) + " is still " +
                                            std::string(to_string(job->status)) + " after " +
@@ -5158,22 +6238,38 @@ class basic_ray_jobs_executor {
                 e.job_id = std::string(id);
                 return fail(std::move(e));
             }
-            std::this_thread::sleep_for(poll);
+            std::this_thread::sleep_for(interval);
+            interval = std::min(poll_interval, interval * 3 / 2);
         }
     }
 
     expected<std::string> get_logs(std::string_view id) { return api_.logs(id); }
 
-    /// Waits for the job and returns the result its action printed. A job that did not
-    /// succeed gives job_failed with Ray's message, the exit code and the last log lines.
+    /// Calls `on_line` for every line of the job's log, live, exactly once and in order, until
+    /// the job has ended (the WebSocket tail; see tail_job_logs). `on_line` returning false or
+    /// `stop` being requested ends it early without an error.
+    expected<void> stream_logs(std::string_view id,
+                               const std::function<bool(std::string_view line)>& on_line,
+                               std::stop_token stop = {}) {
+        return tail_job_logs(api_, options_.transport, id, on_line, std::move(stop),
+                             std::chrono::milliseconds(200));
+    }
+
+    /// Waits for the job and returns the result its action printed (the last complete result
+    /// triple of the log). A job that did not succeed gives job_failed naming the stage, with
+    /// Ray's message, the exit code and the last log lines. The log is streamed: memory stays
+    /// bounded by its longest line however long it grows.
     expected<json> get_result(std::string_view id,
                               std::chrono::milliseconds timeout = std::chrono::hours(1)) {
         auto job = wait(id, timeout);
         if (!job) return fail(std::move(job).error());
-        auto logs = api_.logs(id);
-        if (!logs) return fail(std::move(logs).error());
-        if (job->status != job_status::succeeded) return fail(failure_report(*job, *logs));
-        auto result = job_protocol::parse_result(*logs);
+        detail::job_log_reader reader;
+        auto read = api_.stream_logs(id, [&](std::string_view text) { return reader.feed(text); });
+        if (!read) return fail(std::move(read).error());
+        reader.finish();
+        if (job->status != job_status::succeeded)
+            return fail(detail::failure_report(*job, reader.tail()));
+        auto result = reader.scanner().result();
         if (!result) {
             error e = std::move(result).error();
             e.job_id = std::string(id);
@@ -5231,27 +6327,31 @@ class basic_ray_jobs_executor {
         return pkg->uri;
     }
 
-    static error failure_report(const job_details& job, const std::string& logs) {
-        // The last 20 lines of the log.
-        std::size_t start = logs.size(), lines = 0;
-        while (start > 0 && lines <= 20) {
-            start = logs.rfind('\n', start - 1);
-            if (start == std::string::npos) {
-                start = 0;
-                break;
+    /// Stops a job that passed a deadline and says why. Ray 2.60 cannot stop a job that is
+    /// still PENDING (its supervisor is not scheduled): the stop is queued and takes effect once
+    /// it is, or Ray fails the job at its own start timeout; the error says so.
+    unexpected_type<error> stop_for(std::string_view id, const job_details& job,
+                                    const std::string& why) {
+        std::string message = "job " + std::string(id) + " was stopped by the client: " + why;
+        auto stopped = api_.stop(id);
+        if (!stopped) {
+            message += " (stopping it failed: " + stopped.error().message + ")";
+        } else if (job.status == job_status::pending) {
+            message +=
+                " (Ray applies the stop once the job is scheduled; until then it stays PENDING "
+                "or ends at Ray's start timeout, RAY_JOB_START_TIMEOUT_SECONDS)";
+        } else {
+            // Give Ray a moment to record the stop; the deadline error stands either way.
+            const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+            while (std::chrono::steady_clock::now() < until) {
+                auto now = api_.get_job(id);
+                if (!now || is_terminal(now->status)) break;
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
             }
-            ++lines;
         }
-        std::string tail = logs.substr(start == 0 ? 0 : start + 1);
-        std::string id = job.submission_id.value_or(job.job_id.value_or(""));
-        std::string message = "job " + id + " ended " + std::string(to_string(job.status));
-        if (job.error_type) message += " (" + *job.error_type + ")";
-        if (!job.message.empty()) message += ": " + job.message.substr(0, 2000);
-        if (!tail.empty()) message += "\nlast log lines:\n" + tail;
-        error e(errc::job_failed, std::move(message));
-        e.job_id = id;
-        e.exit_code = job.driver_exit_code;
-        return e;
+        error e(errc::timeout, std::move(message));
+        e.job_id = std::string(id);
+        return fail(std::move(e));
     }
 
     basic_jobs_api<T> api_;
@@ -5270,6 +6370,1373 @@ class ray_jobs_api_executor : public basic_ray_jobs_executor<httplib_transport> 
         return ray_jobs_api_executor(std::move(*t), std::move(options));
     }
 };
+
+static_assert(check_async_executor<ray_jobs_api_executor>());
+
+}  // namespace synapse
+
+namespace synapse {
+
+template <class T>
+class basic_ray_job_executor {
+  public:
+    using executor_concept = async_executor_tag;
+
+    /// One job of a batch.
+    struct submission {
+        std::string action;
+        json params;
+        ray_job_options options = {};
+    };
+
+    explicit basic_ray_job_executor(basic_ray_jobs_executor<T> jobs) : jobs_(std::move(jobs)) {}
+
+    /// Submits one job and remembers its id.
+    expected<std::string> submit(std::string_view action, const json& params,
+                                 const ray_job_options& options = {}) {
+        auto id = jobs_.submit(action, params, options);
+        if (id && known_.insert(*id).second) ids_.push_back(*id);
+        return id;
+    }
+
+    /// Submits every job of the batch, in order; one answer per job. A failed submission does not
+    /// stop the others (its answer is the error).
+    std::vector<expected<std::string>> submit_all(const std::vector<submission>& batch) {
+        std::vector<expected<std::string>> out;
+        out.reserve(batch.size());
+        for (const auto& s : batch) out.push_back(submit(s.action, s.params, s.options));
+        return out;
+    }
+
+    /// The ids submitted through this executor, in order.
+    const std::vector<std::string>& ids() const noexcept { return ids_; }
+    bool knows(std::string_view id) const { return known_.contains(std::string(id)); }
+
+    /// PENDING, RUNNING, STOPPED, SUCCEEDED or FAILED; UNKNOWN for an id this executor did not
+    /// submit (no request is made).
+    expected<job_status> get_status(std::string_view id) {
+        if (!knows(id)) return job_status::unknown;
+        return jobs_.get_status(id);
+    }
+
+    /// Waits for one job (see basic_ray_jobs_executor::wait); not_found for an unknown id.
+    expected<job_details> wait(std::string_view id,
+                               std::chrono::milliseconds timeout = std::chrono::hours(1)) {
+        if (!knows(id)) return unknown(id);
+        return jobs_.wait(id, timeout);
+    }
+
+    /// Waits until every job in `ids` is terminal or `timeout` has passed; one answer per id, in
+    /// order: the job's details once terminal, or its error (not_found for an id this executor
+    /// did not submit, timeout for a job still running at the end or stopped for passing a
+    /// deadline, the transport's error for a job that could not be read). Only unfinished jobs
+    /// are polled, 20 ms apart at first, then up to `poll_interval`.
+    std::vector<expected<job_details>> wait_all(
+        const std::vector<std::string>& ids,
+        std::chrono::milliseconds timeout = std::chrono::hours(1),
+        std::chrono::milliseconds poll_interval = std::chrono::milliseconds(500)) {
+        std::vector<expected<job_details>> out;
+        std::vector<std::size_t> open;
+        out.reserve(ids.size());
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            if (knows(ids[i])) {
+                out.emplace_back(unexpected_type<error>(error(errc::timeout, "not waited on")));
+                open.push_back(i);
+            } else {
+                out.push_back(unknown(ids[i]));
+            }
+        }
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        auto interval = std::min(std::chrono::milliseconds(20), poll_interval);
+        while (!open.empty()) {
+            std::erase_if(open, [&](std::size_t i) {
+                auto job = jobs_.poll(ids[i]);
+                const bool done = !job || is_terminal(job->status);
+                out[i] = std::move(job);
+                return done;
+            });
+            if (open.empty()) break;
+            if (std::chrono::steady_clock::now() >= deadline) {
+                for (std::size_t i : open) {
+                    error e(errc::timeout, "job " + ids[i] + " is still " +
+                                               std::string(to_string(out[i]->status)) + " after " +
+                                               std::to_string(timeout.count()) + " ms");
+                    e.job_id = ids[i];
+                    out[i] = fail(std::move(e));
+                }
+                break;
+            }
+            std::this_thread::sleep_for(interval);
+            interval = std::min(poll_interval, interval * 3 / 2);
+        }
+        return out;
+    }
+
+    /// The result of one job (see basic_ray_jobs_executor::get_result); not_found for an unknown
+    /// id.
+    expected<json> get_result(std::string_view id,
+                              std::chrono::milliseconds timeout = std::chrono::hours(1)) {
+        if (!knows(id)) return unknown(id);
+        return jobs_.get_result(id, timeout);
+    }
+
+    /// The typed result of a C++ action.
+    template <Action A>
+    expected<typename A::result_type> get_result(
+        std::string_view id, std::chrono::milliseconds timeout = std::chrono::hours(1)) {
+        if (!knows(id)) return unknown(id);
+        return jobs_.template get_result<A>(id, timeout);
+    }
+
+    expected<std::string> get_logs(std::string_view id) {
+        if (!knows(id)) return unknown(id);
+        return jobs_.get_logs(id);
+    }
+
+    expected<void> stream_logs(std::string_view id,
+                               const std::function<bool(std::string_view line)>& on_line,
+                               std::stop_token stop = {}) {
+        if (!knows(id)) return unknown(id);
+        return jobs_.stream_logs(id, on_line, std::move(stop));
+    }
+
+    expected<bool> stop(std::string_view id) {
+        if (!knows(id)) return unknown(id);
+        return jobs_.stop(id);
+    }
+
+    /// Deletes a terminal job's record and forgets its id.
+    expected<bool> remove(std::string_view id) {
+        if (!knows(id)) return unknown(id);
+        auto removed = jobs_.remove(id);
+        if (removed) {
+            known_.erase(std::string(id));
+            std::erase(ids_, std::string(id));
+        }
+        return removed;
+    }
+
+    /// The single-job executor underneath.
+    basic_ray_jobs_executor<T>& jobs() noexcept { return jobs_; }
+
+  private:
+    static unexpected_type<error> unknown(std::string_view id) {
+        error e(errc::not_found, "job " + std::string(id) + " was not submitted by this executor");
+        e.job_id = std::string(id);
+        return fail(std::move(e));
+    }
+
+    basic_ray_jobs_executor<T> jobs_;
+    std::vector<std::string> ids_;
+    std::set<std::string, std::less<>> known_;
+};
+
+/// The batch executor over cpp-httplib.
+class ray_job_executor : public basic_ray_job_executor<httplib_transport> {
+  public:
+    using basic_ray_job_executor::basic_ray_job_executor;
+
+    static expected<ray_job_executor> create(ray_executor_options options) {
+        auto jobs = ray_jobs_api_executor::create(std::move(options));
+        if (!jobs) return fail(std::move(jobs).error());
+        return ray_job_executor(std::move(*jobs));
+    }
+};
+
+static_assert(check_async_executor<ray_job_executor>());
+
+}  // namespace synapse
+// ---- synapse/pipeline/models.hpp ----
+// The pipeline service's JSON models (synapse-sdk's "dev-api", ../docs/synapse-sdk-reference.md
+// §2.1–2.2), reflected so that `synapse::from_json` / `synapse::to_json` read and write exactly
+// the service's wire JSON:
+//
+//     auto p = synapse::from_json<synapse::pipeline_service::pipeline_progress>(j);
+//     double done = p->overall_progress();  // mean of the actions' progress, 0..1
+//
+// Field names are the wire keys. Timestamps stay strings as the service sends them (naive UTC
+// ISO-8601, "2026-11-22T01:40:43.915228"; synapse-sdk 2026.2 also posts "+00:00" offsets), so
+// nothing is lost in a round trip. Reading is lenient where the service is (absent optional
+// fields, absent defaults) and strict on types and enum strings, naming each failing field.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace synapse::pipeline_service {
+
+/// A pipeline run's status. Terminal: completed, failed, cancelled.
+enum class run_status { pending, running, completed, failed, cancelled };
+
+/// One action's status within a run.
+enum class action_status { pending, running, completed, failed, skipped };
+
+/// The service's log levels (synapse-sdk's success/danger/critical are refused with 422).
+enum class log_level { debug, info, warning, error };
+
+constexpr bool is_terminal(run_status s) noexcept {
+    return s == run_status::completed || s == run_status::failed || s == run_status::cancelled;
+}
+
+/// One action of a pipeline definition.
+struct action_definition {
+    std::string name{};
+    std::string entrypoint{};  ///< "module.Class"
+    std::optional<std::string> description{};
+};
+
+/// The body of POST /pipelines/.
+struct pipeline_create {
+    std::string name{};  ///< 1 to 255 characters
+    std::optional<std::string> description{};
+    std::vector<action_definition> actions{};
+
+    static auto constraints() {
+        using namespace synapse::rules;
+        return synapse::constraints(synapse::rule(&pipeline_create::name, non_empty),
+                                    synapse::rule(&pipeline_create::actions, defaulted));
+    }
+};
+
+/// The body of PUT /pipelines/{id}: only the fields that are set are sent.
+struct pipeline_update {
+    std::optional<std::string> name{};
+    std::optional<std::string> description{};
+    std::optional<std::vector<action_definition>> actions{};
+};
+
+/// A pipeline as the service returns it.
+struct pipeline {
+    std::string name{};
+    std::optional<std::string> description{};
+    std::vector<action_definition> actions{};
+    std::string id{};  ///< a UUID4
+    std::string created_at{};
+    std::string updated_at{};
+
+    static auto constraints() {
+        using namespace synapse::rules;
+        return synapse::constraints(synapse::rule(&pipeline::actions, defaulted));
+    }
+};
+
+/// Progress of one action of a run. `progress` is a fraction, 0.0 to 1.0 (the service answers
+/// 422 otherwise; this struct's validation says so first). `progress_step` is the step within
+/// the action (synapse-sdk 2026.2 and dev-api; older copies called it `progress_category`, which
+/// the service client reads as `progress_step` when it is the only one present).
+struct action_progress {
+    std::string name{};
+    action_status status = action_status::pending;
+    double progress = 0.0;
+    std::optional<std::string> progress_step{};
+    std::optional<std::string> message{};
+    json metrics = json::object();
+    std::optional<std::string> started_at{};
+    std::optional<std::string> completed_at{};
+    std::optional<std::string> error{};
+
+    static auto constraints() {
+        using namespace synapse::rules;
+        return synapse::constraints(
+            synapse::rule(&action_progress::status, defaulted),
+            synapse::rule(&action_progress::progress, defaulted, in_range(0.0, 1.0)),
+            synapse::rule(&action_progress::metrics, defaulted));
+    }
+};
+
+/// Where a run stands: GET /runs/{id}/progress and each SSE event of the progress stream
+/// (the stream adds `pipeline_id`, the GET has none). `progress` is the wire key of the
+/// per-action list, null before a run has one.
+struct pipeline_progress {
+    std::string run_id{};
+    std::optional<std::string> pipeline_id{};
+    run_status status = run_status::pending;
+    std::optional<std::string> current_action{};
+    int current_action_index = 0;
+    std::optional<std::vector<action_progress>> progress{};
+    std::optional<std::string> error{};
+    std::optional<std::string> started_at{};
+    std::optional<std::string> completed_at{};
+
+    /// The per-action entries (empty when the service sent null).
+    const std::vector<action_progress>& actions() const noexcept {
+        static const std::vector<action_progress> none;
+        return progress ? *progress : none;
+    }
+    /// The mean of the actions' progress, 0.0 to 1.0 (0.0 without actions), as synapse-sdk's
+    /// `PipelineProgress.overall_progress`.
+    double overall_progress() const noexcept {
+        const auto& a = actions();
+        if (a.empty()) return 0.0;
+        double sum = 0.0;
+        for (const auto& entry : a) sum += entry.progress;
+        return sum / static_cast<double>(a.size());
+    }
+    /// How many actions have completed (skipped ones do not count, as in synapse-sdk).
+    std::size_t completed_actions() const noexcept {
+        std::size_t n = 0;
+        for (const auto& entry : actions()) n += entry.status == action_status::completed;
+        return n;
+    }
+    std::size_t total_actions() const noexcept { return actions().size(); }
+    bool is_terminal() const noexcept { return pipeline_service::is_terminal(status); }
+
+    static auto constraints() {
+        using namespace synapse::rules;
+        return synapse::constraints(
+            synapse::rule(&pipeline_progress::status, defaulted),
+            synapse::rule(&pipeline_progress::current_action_index, defaulted));
+    }
+};
+
+/// The body of POST /pipelines/{id}/runs/.
+struct run_create {
+    std::optional<json> params{};  ///< a JSON object
+    std::optional<std::string> work_dir{};
+};
+
+/// The body of PATCH /runs/{id}: only the fields that are set are sent, and the service
+/// applies them verbatim (dev-api stamps no timestamp on a PATCH).
+struct run_update {
+    std::optional<run_status> status{};
+    std::optional<std::string> current_action{};
+    std::optional<int> current_action_index{};
+    std::optional<std::vector<action_progress>> progress{};
+    std::optional<json> result{};  ///< a JSON object
+    std::optional<std::string> error{};
+    std::optional<std::string> started_at{};
+    std::optional<std::string> completed_at{};
+};
+
+/// A run as the service returns it.
+struct run {
+    std::string id{};
+    std::string pipeline_id{};
+    run_status status = run_status::pending;
+    std::optional<json> params{};
+    std::optional<std::string> current_action{};
+    int current_action_index = 0;
+    std::optional<std::vector<action_progress>> progress{};
+    std::optional<json> result{};
+    std::optional<std::string> error{};
+    std::optional<std::string> work_dir{};
+    std::optional<std::string> started_at{};
+    std::optional<std::string> completed_at{};
+    std::string created_at{};
+
+    static auto constraints() {
+        using namespace synapse::rules;
+        return synapse::constraints(synapse::rule(&run::current_action_index, defaulted));
+    }
+};
+
+/// The body of POST /runs/{id}/progress: only the fields that are set are sent. Setting
+/// `status` to running stamps `started_at` (once); a terminal status stamps `completed_at`.
+/// `action_progress` replaces the entry at `current_action_index` (or the run's stored index).
+struct progress_update {
+    std::optional<std::string> current_action{};
+    std::optional<int> current_action_index{};
+    std::optional<pipeline_service::action_progress> action_progress{};
+    std::optional<run_status> status{};
+    std::optional<std::string> error{};
+};
+
+/// The body of POST /runs/{id}/checkpoints/.
+struct checkpoint_create {
+    std::string action_name{};
+    int action_index = 0;
+    action_status status = action_status::completed;
+    std::optional<json> params_snapshot{};  ///< a JSON object: the accumulated params
+    std::optional<json> result{};           ///< a JSON object
+    std::optional<std::string> artifacts_path{};
+
+    static auto constraints() {
+        using namespace synapse::rules;
+        return synapse::constraints(synapse::rule(&checkpoint_create::status, defaulted));
+    }
+};
+
+/// A checkpoint as the service returns it.
+struct checkpoint {
+    std::string id{};
+    std::string run_id{};
+    std::string action_name{};
+    int action_index = 0;
+    action_status status = action_status::completed;
+    std::optional<json> params_snapshot{};
+    std::optional<json> result{};
+    std::optional<std::string> artifacts_path{};
+    std::string created_at{};
+};
+
+/// One entry of the body of POST /runs/{id}/logs/ (sent as `{"entries": [...]}`). Without a
+/// timestamp the service stamps the time it received the entry.
+struct log_entry_create {
+    std::optional<std::string> action_name{};
+    log_level level = log_level::info;
+    std::string message{};
+    std::optional<std::string> timestamp{};
+
+    static auto constraints() {
+        using namespace synapse::rules;
+        return synapse::constraints(synapse::rule(&log_entry_create::level, defaulted));
+    }
+};
+
+/// A log entry as the service returns it.
+struct log_entry {
+    std::string id{};
+    std::string run_id{};
+    std::optional<std::string> action_name{};
+    log_level level = log_level::info;
+    std::string message{};
+    std::string timestamp{};
+};
+
+/// GET /health: `{"status": "healthy", "service": "Synapse Pipeline Service"}`.
+struct health {
+    std::string status{};
+    std::string service{};
+};
+
+}  // namespace synapse::pipeline_service
+
+SYNAPSE_REFLECT_ENUM(synapse::pipeline_service::run_status, pending, running, completed, failed,
+                     cancelled)
+SYNAPSE_REFLECT_ENUM(synapse::pipeline_service::action_status, pending, running, completed, failed,
+                     skipped)
+SYNAPSE_REFLECT_ENUM(synapse::pipeline_service::log_level, debug, info, warning, error)
+
+SYNAPSE_REFLECT(synapse::pipeline_service::action_definition, name, entrypoint, description)
+SYNAPSE_REFLECT(synapse::pipeline_service::pipeline_create, name, description, actions)
+SYNAPSE_REFLECT(synapse::pipeline_service::pipeline_update, name, description, actions)
+SYNAPSE_REFLECT(synapse::pipeline_service::pipeline, name, description, actions, id, created_at,
+                updated_at)
+SYNAPSE_REFLECT(synapse::pipeline_service::action_progress, name, status, progress, progress_step,
+                message, metrics, started_at, completed_at, error)
+SYNAPSE_REFLECT(synapse::pipeline_service::pipeline_progress, run_id, pipeline_id, status,
+                current_action, current_action_index, progress, error, started_at, completed_at)
+SYNAPSE_REFLECT(synapse::pipeline_service::run_create, params, work_dir)
+SYNAPSE_REFLECT(synapse::pipeline_service::run_update, status, current_action, current_action_index,
+                progress, result, error, started_at, completed_at)
+SYNAPSE_REFLECT(synapse::pipeline_service::run, id, pipeline_id, status, params, current_action,
+                current_action_index, progress, result, error, work_dir, started_at, completed_at,
+                created_at)
+SYNAPSE_REFLECT(synapse::pipeline_service::progress_update, current_action, current_action_index,
+                action_progress, status, error)
+SYNAPSE_REFLECT(synapse::pipeline_service::checkpoint_create, action_name, action_index, status,
+                params_snapshot, result, artifacts_path)
+SYNAPSE_REFLECT(synapse::pipeline_service::checkpoint, id, run_id, action_name, action_index,
+                status, params_snapshot, result, artifacts_path, created_at)
+SYNAPSE_REFLECT(synapse::pipeline_service::log_entry_create, action_name, level, message, timestamp)
+SYNAPSE_REFLECT(synapse::pipeline_service::log_entry, id, run_id, action_name, level, message,
+                timestamp)
+SYNAPSE_REFLECT(synapse::pipeline_service::health, status, service)
+
+namespace synapse::pipeline_service {
+
+/// The wire name of a status or level, e.g. "cancelled".
+constexpr std::string_view to_string(run_status s) noexcept {
+    return enum_name(s);
+}
+constexpr std::string_view to_string(action_status s) noexcept {
+    return enum_name(s);
+}
+constexpr std::string_view to_string(log_level l) noexcept {
+    return enum_name(l);
+}
+
+/// Writes a request body: like `to_json`, but top-level fields that are not set are left out
+/// (dev-api applies a PATCH's fields "as given", so a null would clear a field).
+template <Reflectable T>
+json to_request_json(const T& value) {
+    json j = to_json(value);
+    for (auto it = j.begin(); it != j.end();) {
+        if (it->is_null())
+            it = j.erase(it);
+        else
+            ++it;
+    }
+    return j;
+}
+
+}  // namespace synapse::pipeline_service
+// ---- synapse/pipeline/service_client.hpp ----
+// A typed client for the pipeline service (synapse-sdk's dev-api, or `synapse service`):
+// every endpoint of ../docs/synapse-sdk-reference.md §2.3, over any Transport, plus the SSE
+// progress stream with reconnects.
+//
+//     auto client = synapse::pipeline_service_client::create(synapse::pipeline_service_options(
+//         "http://127.0.0.1:8100"));
+//     auto p = client->create_pipeline({.name = "train", .actions = {{"download", "m.Download"}}});
+//     auto r = client->create_run(p->id, {.params = synapse::json{{"dataset", 7}}});
+//     client->stream_progress(r->id, [](const synapse::pipeline_service::pipeline_progress& s) {
+//         std::cout << s.overall_progress() * 100 << "%\n";
+//         return true;  // false stops
+//     });
+//
+// Errors: the service's `{"detail": "..."}` answers become errors with the HTTP status and the
+// detail text: 404 -> not_found ("Run not found", ...), 422 -> validation_failed with each of
+// FastAPI's failing fields, 401/403 -> unauthorized, others -> http_error. An answer that is
+// not the expected JSON is malformed_response, naming the failing fields. Request bodies are
+// checked before they are sent (e.g. an action's progress outside 0..1 is validation_failed
+// naming `action_progress.progress`, without a request).
+
+#include <algorithm>
+#include <chrono>
+#include <concepts>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- synapse/pipeline/detail/service_http.hpp ----
+// Internals of the pipeline service client: paths and queries, the service's `{"detail": ...}`
+// error bodies, reading typed answers and progress stream events.
+
+#include <cctype>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- synapse/pipeline/sse.hpp ----
+// An incremental parser for Server-Sent Events (text/event-stream, as the WHATWG HTML standard
+// specifies it): feed it the body in chunks split anywhere, get whole events back.
+//
+//     synapse::sse_parser parser;
+//     auto ok = parser.feed(chunk, [](const synapse::sse_event& e) {
+//         std::cout << e.event << ": " << e.data << '\n';
+//         return true;  // false stops
+//     });
+//
+// - Lines end with "\r\n", "\n" or "\r" (also when a chunk ends between "\r" and "\n").
+// - `event:` names the event ("message" when absent), `data:` lines are joined with "\n",
+//   `id:` sets the event id, which becomes the last event id when its event ends (kept for
+//   later events and for reconnecting with `Last-Event-ID`, so an event cut off by a broken
+//   connection is asked for again; an id containing NUL is ignored), `retry:` with only digits sets
+//   the reconnection delay. One space after the colon is dropped. Lines starting with ":" are
+//   comments; unknown fields are ignored; a leading byte order mark is skipped.
+// - A blank line dispatches the event; an event without data is not dispatched. An unfinished
+//   event at the end of a stream is dropped (`reset` starts the next connection cleanly).
+// - Memory is bounded: the unfinished line plus the pending event data may not exceed
+//   `max_event_size` bytes; beyond it `feed` fails with errc::too_large.
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+
+namespace synapse {
+
+/// One dispatched event.
+struct sse_event {
+    std::string event = "message";  ///< the `event:` field, "message" by default
+    std::string data{};             ///< the `data:` lines joined with "\n"
+    std::string id{};               ///< the last event id when it was dispatched ("" if none)
+};
+
+/// Limits of an `sse_parser`.
+struct sse_limits {
+    /// The unfinished line plus the data of the event being read, in bytes.
+    std::size_t max_event_size = 8u << 20;
+};
+
+/// Parses one event stream after another (see the top of this header). Not thread-safe.
+class sse_parser {
+  public:
+    explicit sse_parser(sse_limits limits = {}) : limits_(limits) {}
+
+    /// Parses `chunk` and calls `on_event(const sse_event&)` for each event it completes.
+    /// Returns true, or false as soon as `on_event` returned false (the rest of the chunk is
+    /// not parsed); errc::too_large when the limit is exceeded. After an error or a stop, call
+    /// `reset` before feeding the next stream.
+    template <class F>
+    expected<bool> feed(std::string_view chunk, F&& on_event) {
+        static_assert(std::is_invocable_r_v<bool, F&, const sse_event&>,
+                      "sse_parser::feed: on_event must be callable as bool(const sse_event&)");
+        while (!chunk.empty()) {
+            if (skip_lf_) {
+                skip_lf_ = false;
+                if (chunk.front() == '\n') {
+                    chunk.remove_prefix(1);
+                    continue;
+                }
+            }
+            const auto end = chunk.find_first_of("\r\n");
+            if (end == std::string_view::npos) {
+                if (line_.size() + chunk.size() + pending_.data.size() > limits_.max_event_size)
+                    return too_large();
+                line_.append(chunk);
+                break;
+            }
+            skip_lf_ = chunk[end] == '\r';
+            std::string_view line = chunk.substr(0, end);
+            chunk.remove_prefix(end + 1);
+            bool keep_going = true;
+            if (line_.empty()) {
+                auto r = process_line(line, on_event);
+                if (!r) return r;
+                keep_going = *r;
+            } else {
+                if (line_.size() + line.size() + pending_.data.size() > limits_.max_event_size)
+                    return too_large();
+                line_.append(line);
+                std::string whole = std::move(line_);
+                line_.clear();
+                auto r = process_line(whole, on_event);
+                if (!r) return r;
+                keep_going = *r;
+            }
+            if (!keep_going) return false;
+        }
+        return true;
+    }
+
+    /// Forgets the unfinished line and event (a stream ended or broke), with an id it set;
+    /// keeps the last event id and the reconnection delay, which outlive a connection.
+    void reset() {
+        id_buffer_ = last_id_;
+        line_.clear();
+        pending_.data.clear();
+        pending_.event.clear();
+        has_data_ = false;
+        skip_lf_ = false;
+        at_start_ = true;
+    }
+
+    /// The id as of the last complete event: send it as `Last-Event-ID` when reconnecting
+    /// ("" if none).
+    const std::string& last_event_id() const noexcept { return last_id_; }
+
+    /// The reconnection delay from the last valid `retry:` field, if any.
+    std::optional<std::chrono::milliseconds> retry() const noexcept { return retry_; }
+
+    /// Bytes held for the unfinished line and event.
+    std::size_t buffered() const noexcept { return line_.size() + pending_.data.size(); }
+
+  private:
+    unexpected_type<error> too_large() {
+        return fail(errc::too_large, "a server-sent event is larger than " +
+                                         std::to_string(limits_.max_event_size) + " bytes");
+    }
+
+    template <class F>
+    expected<bool> process_line(std::string_view line, F& on_event) {
+        if (at_start_) {
+            at_start_ = false;
+            if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
+        }
+        if (line.empty()) return dispatch(on_event);
+        if (line.front() == ':') return true;  // a comment
+        std::string_view field = line, value;
+        if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+            field = line.substr(0, colon);
+            value = line.substr(colon + 1);
+            if (value.starts_with(' ')) value.remove_prefix(1);
+        }
+        if (field == "event") {
+            pending_.event.assign(value);
+        } else if (field == "data") {
+            if (pending_.data.size() + value.size() + 1 > limits_.max_event_size)
+                return too_large();
+            if (has_data_) pending_.data += '\n';
+            pending_.data.append(value);
+            has_data_ = true;
+        } else if (field == "id") {
+            if (value.find('\0') == std::string_view::npos) id_buffer_.assign(value);
+        } else if (field == "retry") {
+            if (!value.empty() && value.size() <= 9 &&
+                value.find_first_not_of("0123456789") == std::string_view::npos) {
+                long long ms = 0;
+                for (char c : value) ms = ms * 10 + (c - '0');
+                retry_ = std::chrono::milliseconds(ms);
+            }
+        }
+        return true;
+    }
+
+    template <class F>
+    expected<bool> dispatch(F& on_event) {
+        last_id_ = id_buffer_;
+        if (!has_data_) {  // nothing to dispatch: forget the event name too
+            pending_.event.clear();
+            return true;
+        }
+        sse_event out;
+        out.event = pending_.event.empty() ? std::string("message") : std::move(pending_.event);
+        out.data = std::move(pending_.data);
+        out.id = last_id_;
+        pending_.event.clear();
+        pending_.data.clear();
+        has_data_ = false;
+        return static_cast<bool>(on_event(static_cast<const sse_event&>(out)));
+    }
+
+    sse_limits limits_{};
+    std::string line_;               // the unfinished line
+    sse_event pending_{"", {}, {}};  // the event being read (an empty name means "message")
+    bool has_data_ = false;
+    bool skip_lf_ = false;  // the last line ended with "\r": a "\n" next belongs to it
+    bool at_start_ = true;
+    std::string id_buffer_;  // the id of the event being read
+    std::string last_id_;    // the id as of the last blank line
+    std::optional<std::chrono::milliseconds> retry_{};
+};
+
+}  // namespace synapse
+
+namespace synapse::pipeline_service::detail {
+
+/// Percent-encodes a path segment or a query value (RFC 3986 unreserved characters kept).
+inline std::string url_encode(std::string_view s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(s.size());
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+/// Appends "?key=value" or "&key=value" to `target`.
+inline void add_query(std::string& target, std::string_view key, std::string_view value) {
+    target += target.find('?') == std::string::npos ? '?' : '&';
+    target += key;
+    target += '=';
+    target += url_encode(value);
+}
+
+inline std::string trimmed(std::string_view s, std::size_t limit = 500) {
+    constexpr std::string_view space = " \t\r\n\v\f";
+    const auto first = s.find_first_not_of(space);
+    if (first == std::string_view::npos) return {};
+    s = s.substr(first, s.find_last_not_of(space) - first + 1);
+    if (s.size() <= limit) return std::string(s);
+    return std::string(s.substr(0, limit)) + "...";
+}
+
+/// FastAPI's location of a validation error, e.g. ["body", "action_progress", "progress"] ->
+/// "action_progress.progress" (the leading "body"/"query"/"path"/"header" is dropped).
+inline std::string fastapi_path(const json& loc) {
+    std::string out;
+    if (!loc.is_array()) return out;
+    std::size_t i = 0;
+    if (!loc.empty() && loc[0].is_string()) {
+        const auto& first = loc[0].get_ref<const std::string&>();
+        if (first == "body" || first == "query" || first == "path" || first == "header") i = 1;
+    }
+    for (; i < loc.size(); ++i) {
+        if (loc[i].is_number_integer()) {
+            out += '[' + std::to_string(loc[i].get<long long>()) + ']';
+        } else {
+            if (!out.empty()) out += '.';
+            out += loc[i].is_string() ? loc[i].get<std::string>() : loc[i].dump();
+        }
+    }
+    return out;
+}
+
+/// The error for an answer with status >= 400 (or below 100). The message reads
+/// "<what>: HTTP <status>: <detail>"; the detail is the service's `detail` text, or the
+/// fields of a 422 validation error ("<path>: <msg>; ..."), or the body itself when it is not
+/// a `{"detail": ...}` object. 401/403 -> unauthorized, 404 -> not_found, 413 -> too_large,
+/// 422 -> validation_failed (with `fields`), anything else -> http_error.
+inline error service_error(const http_response& r, std::string_view what) {
+    std::string message(what);
+    if (!message.empty()) message += ": ";
+    if (r.status < 100) {
+        message +=
+            "the service's answer has no valid HTTP status (" + std::to_string(r.status) + ")";
+        return error{errc::malformed_response, std::move(message)};
+    }
+    message += "HTTP " + std::to_string(r.status);
+    std::vector<field_error> fields;
+    std::string detail;
+    json body = json::parse(r.body, nullptr, false);
+    if (!body.is_discarded() && body.is_object() && body.contains("detail")) {
+        const json& d = body["detail"];
+        if (d.is_string()) {
+            detail = d.get<std::string>();
+        } else if (d.is_array()) {
+            for (const auto& item : d) {
+                field_error f;
+                f.path = fastapi_path(item.value("loc", json::array()));
+                f.message = item.contains("msg") && item["msg"].is_string()
+                                ? item["msg"].get<std::string>()
+                                : item.dump();
+                f.expected = item.contains("type") && item["type"].is_string()
+                                 ? item["type"].get<std::string>()
+                                 : std::string();
+                if (item.contains("input")) f.actual = trimmed(item["input"].dump(), 80);
+                if (!detail.empty()) detail += "; ";
+                detail += (f.path.empty() ? std::string("(body)") : f.path) + ": " + f.message;
+                fields.push_back(std::move(f));
+            }
+        } else {
+            detail = d.dump();
+        }
+    } else {
+        detail = trimmed(r.body);
+    }
+    if (!detail.empty()) message += ": " + trimmed(detail, 1000);
+    errc code = errc::http_error;
+    if (r.status == 401 || r.status == 403)
+        code = errc::unauthorized;
+    else if (r.status == 404)
+        code = errc::not_found;
+    else if (r.status == 413)
+        code = errc::too_large;
+    else if (r.status == 422)
+        code = errc::validation_failed;
+    error e{code, std::move(message)};
+    e.http_status = r.status;
+    e.fields = std::move(fields);
+    if (e.fields.size() == 1) e.where = e.fields.front().path;
+    return e;
+}
+
+/// The service's `detail` text of an error answer ("" when there is none).
+inline std::string detail_text(const http_response& r) {
+    json body = json::parse(r.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) return {};
+    auto it = body.find("detail");
+    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+/// Passes answers with status 100..399 through; turns the others into `service_error`s.
+inline expected<http_response> checked(expected<http_response> result, std::string_view what) {
+    if (!result) {
+        error e = std::move(result).error();
+        e.prefix(what);
+        return fail(std::move(e));
+    }
+    if (result->status >= 100 && result->status < 400) return result;
+    return fail(service_error(*result, what));
+}
+
+/// Older services call an action's step `progress_category`: read it as `progress_step`.
+inline void normalize_action_progress(json& entry) {
+    if (!entry.is_object() || entry.contains("progress_step")) return;
+    auto it = entry.find("progress_category");
+    if (it == entry.end()) return;
+    json value = std::move(*it);
+    entry.erase(it);
+    entry["progress_step"] = std::move(value);
+}
+
+/// Applies `normalize_action_progress` to the `progress` list of a run or progress object
+/// (or of each one in an array) and to a progress update's `action_progress`.
+inline void normalize_progress_lists(json& j) {
+    if (j.is_array()) {
+        for (auto& item : j) normalize_progress_lists(item);
+        return;
+    }
+    if (!j.is_object()) return;
+    if (auto it = j.find("progress"); it != j.end() && it->is_array())
+        for (auto& entry : *it) normalize_action_progress(entry);
+    if (auto it = j.find("action_progress"); it != j.end()) normalize_action_progress(*it);
+}
+
+/// Reads a `T` from the JSON body of `r`; errc::malformed_response naming `what` (with every
+/// failing field) when the body is not JSON or does not match `T`.
+template <class T>
+expected<T> read_body(const http_response& r, std::string_view what) {
+    json j = json::parse(r.body, nullptr, false);
+    if (j.is_discarded()) {
+        auto parsed = parse_json(r.body, "the answer");
+        error e{errc::malformed_response,
+                std::string(what) + ": " +
+                    (parsed ? std::string("invalid JSON") : parsed.error().message)};
+        e.http_status = r.status;
+        return fail(std::move(e));
+    }
+    normalize_progress_lists(j);
+    auto value = from_json<T>(j);
+    if (!value) {
+        error e = std::move(value).error();
+        e.code = errc::malformed_response;
+        e.message = std::string(what) + ": unexpected answer: " + e.message;
+        e.http_status = r.status;
+        return fail(std::move(e));
+    }
+    return value;
+}
+
+/// `completed`, `failed` or `cancelled`: the events after which a progress stream ends.
+inline bool is_terminal_event(std::string_view name) noexcept {
+    return name == "completed" || name == "failed" || name == "cancelled";
+}
+
+/// What one event of a progress stream says: a progress state; nullopt for an event to ignore
+/// (a name this client does not know, whose data is not a progress state); or the error that
+/// ends the stream: an `error` event (not_found for "Run not found", else http_error) or a
+/// `progress`/`message`/terminal event whose data is not a progress state (malformed_response).
+inline expected<std::optional<pipeline_progress>> read_progress_event(const sse_event& e,
+                                                                      std::string_view what) {
+    if (e.event == "error") {
+        json j = json::parse(e.data, nullptr, false);
+        std::string text =
+            !j.is_discarded() && j.is_object() && j.contains("error") && j["error"].is_string()
+                ? j["error"].get<std::string>()
+                : trimmed(e.data);
+        return fail(text == "Run not found" ? errc::not_found : errc::http_error,
+                    std::string(what) + ": the service reported: " + text);
+    }
+    http_response as_body;
+    as_body.status = 200;
+    as_body.body = e.data;
+    auto state =
+        read_body<pipeline_progress>(as_body, std::string(what) + ": event \"" + e.event + "\"");
+    if (state) return std::optional(std::move(*state));
+    const bool known = e.event == "progress" || e.event == "message" || is_terminal_event(e.event);
+    if (!known) return std::optional<pipeline_progress>();
+    error err = std::move(state).error();
+    err.http_status.reset();
+    return fail(std::move(err));
+}
+
+/// Checks a request body against its own rules (e.g. progress within 0..1) before it is sent,
+/// so that a bad value is reported with its field path instead of a 422 round trip.
+template <class T>
+expected<json> request_body(json body, std::string_view what) {
+    auto check = from_json<T>(body);
+    if (!check) {
+        error e = std::move(check).error();
+        e.message = std::string(what) + ": " + e.message;
+        return fail(std::move(e));
+    }
+    return body;
+}
+
+}  // namespace synapse::pipeline_service::detail
+
+namespace synapse {
+
+/// Transport options for a pipeline service at `base_url`: no bearer token (the Ray token is
+/// not sent to another service; set `token` for a service started with `--token`).
+inline transport_options pipeline_service_options(std::string base_url = "http://127.0.0.1:8100") {
+    transport_options o;
+    o.base_url = std::move(base_url);
+    o.token.reset();
+    return o;
+}
+
+/// Paging of the list calls (the service's `skip` and `limit`).
+struct page {
+    int skip = 0;
+    int limit = 100;
+};
+
+/// Filters of `get_logs`. `since` is an ISO-8601 timestamp; entries strictly after it match.
+struct log_query {
+    std::optional<std::string> action_name{};
+    std::optional<pipeline_service::log_level> level{};
+    std::optional<std::string> since{};
+    int limit = 1000;  ///< 1 to 10000
+};
+
+/// How `stream_progress` follows the stream.
+struct progress_stream_options {
+    /// Reconnections in a row that may fail (or end) without an event.
+    int max_reconnects = 5;
+    /// The wait before reconnecting, unless the server sent a `retry:` field.
+    std::chrono::milliseconds reconnect_delay{1000};
+    sse_limits limits{};
+};
+
+/// The pipeline service's API over a Transport `T`. Paths have the service's trailing
+/// slashes. Move-only when `T` is.
+template <class T>
+class basic_pipeline_service_client {
+    static_assert(check_transport<T>());
+
+  public:
+    explicit basic_pipeline_service_client(T transport) : transport_(std::move(transport)) {}
+
+    /// A client over cpp-httplib; errc::invalid_argument for a bad base URL. Use
+    /// `pipeline_service_options(url)` for the options.
+    static expected<basic_pipeline_service_client> create(
+        transport_options options) requires std::same_as<T, httplib_transport> {
+        auto t = httplib_transport::create(std::move(options));
+        if (!t) return fail(std::move(t).error());
+        return basic_pipeline_service_client(std::move(*t));
+    }
+
+    T& transport() noexcept { return transport_; }
+
+    /// GET /health; the service is healthy when this succeeds.
+    expected<pipeline_service::health> health() {
+        return get<pipeline_service::health>("/health", "checking the pipeline service's health");
+    }
+
+    // Pipelines -------------------------------------------------------------------------------
+
+    /// POST /pipelines/ (201).
+    expected<pipeline_service::pipeline> create_pipeline(
+        const pipeline_service::pipeline_create& p) {
+        return send_body<pipeline_service::pipeline>("POST", api + "/pipelines/", p,
+                                                     "creating pipeline \"" + p.name + "\"");
+    }
+    /// GET /pipelines/?skip&limit
+    expected<std::vector<pipeline_service::pipeline>> list_pipelines(page pg = {}) {
+        return get<std::vector<pipeline_service::pipeline>>(paged(api + "/pipelines/", pg),
+                                                            "listing pipelines");
+    }
+    /// GET /pipelines/{id}
+    expected<pipeline_service::pipeline> get_pipeline(std::string_view id) {
+        return get<pipeline_service::pipeline>(pipeline_path(id),
+                                               "reading pipeline " + std::string(id));
+    }
+    /// PUT /pipelines/{id} with the fields that are set.
+    expected<pipeline_service::pipeline> update_pipeline(
+        std::string_view id, const pipeline_service::pipeline_update& u) {
+        return send_body<pipeline_service::pipeline>("PUT", pipeline_path(id), u,
+                                                     "updating pipeline " + std::string(id));
+    }
+    /// DELETE /pipelines/{id} (204); its runs, checkpoints and logs go with it.
+    expected<void> delete_pipeline(std::string_view id) {
+        return remove(pipeline_path(id), "deleting pipeline " + std::string(id));
+    }
+
+    // Runs ------------------------------------------------------------------------------------
+
+    /// POST /pipelines/{id}/runs/ (201): a pending run with one pending entry per action.
+    expected<pipeline_service::run> create_run(std::string_view pipeline_id,
+                                               const pipeline_service::run_create& r = {}) {
+        return send_body<pipeline_service::run>(
+            "POST", pipeline_path(pipeline_id) + "/runs/", r,
+            "creating a run of pipeline " + std::string(pipeline_id));
+    }
+    /// GET /pipelines/{id}/runs/?skip&limit
+    expected<std::vector<pipeline_service::run>> list_pipeline_runs(std::string_view pipeline_id,
+                                                                    page pg = {}) {
+        return get<std::vector<pipeline_service::run>>(
+            paged(pipeline_path(pipeline_id) + "/runs/", pg),
+            "listing the runs of pipeline " + std::string(pipeline_id));
+    }
+    /// GET /runs/?status_filter&skip&limit, newest first.
+    expected<std::vector<pipeline_service::run>> list_runs(
+        std::optional<pipeline_service::run_status> status = std::nullopt, page pg = {}) {
+        std::string target = api + "/runs/";
+        if (status)
+            pipeline_service::detail::add_query(target, "status_filter", to_string(*status));
+        return get<std::vector<pipeline_service::run>>(paged(std::move(target), pg),
+                                                       "listing runs");
+    }
+    /// GET /runs/{id}
+    expected<pipeline_service::run> get_run(std::string_view id) {
+        return get<pipeline_service::run>(run_path(id), "reading run " + std::string(id));
+    }
+    /// PATCH /runs/{id} with the fields that are set (applied verbatim by the service).
+    expected<pipeline_service::run> update_run(std::string_view id,
+                                               const pipeline_service::run_update& u) {
+        return send_body<pipeline_service::run>("PATCH", run_path(id), u,
+                                                "updating run " + std::string(id));
+    }
+    /// DELETE /runs/{id} (204).
+    expected<void> delete_run(std::string_view id) {
+        return remove(run_path(id), "deleting run " + std::string(id));
+    }
+
+    // Progress --------------------------------------------------------------------------------
+
+    /// POST /runs/{id}/progress; returns the updated run.
+    expected<pipeline_service::run> report_progress(std::string_view run_id,
+                                                    const pipeline_service::progress_update& u) {
+        return send_body<pipeline_service::run>(
+            "POST", run_path(run_id) + "/progress", u,
+            "reporting the progress of run " + std::string(run_id));
+    }
+    /// GET /runs/{id}/progress
+    expected<pipeline_service::pipeline_progress> get_progress(std::string_view run_id) {
+        return get<pipeline_service::pipeline_progress>(
+            run_path(run_id) + "/progress", "reading the progress of run " + std::string(run_id));
+    }
+
+    /// Follows GET /runs/{id}/progress/stream and hands each state to `on_progress` until a
+    /// terminal event (`completed`, `failed`, `cancelled`, or a state with a terminal status):
+    /// that state is handed out too, then the call succeeds. The run's own failure is a state,
+    /// not an error.
+    ///
+    /// - When the stream ends or breaks before that, it is reopened (after the server's
+    ///   `retry:` or `options.reconnect_delay`) with `Last-Event-ID` when the server sent ids;
+    ///   a server without ids (dev-api) starts again from the current state, which is not
+    ///   handed out again when it is the state handed out last. More than
+    ///   `options.max_reconnects` attempts in a row without an event give the last
+    ///   transport error (or errc::transport_error). A success answer that is not
+    ///   `text/event-stream` is malformed_response.
+    /// - An `error` event (dev-api: the run was deleted) ends with not_found for "Run not
+    ///   found", http_error otherwise. A `progress` or terminal event whose data is not a
+    ///   progress state is malformed_response. Events with other names are ignored unless
+    ///   their data is a progress state; comments (heartbeats) are ignored.
+    /// - Error statuses: 404 (unknown run) and other 4xx end the call at once; 5xx answers
+    ///   count as failed attempts.
+    /// - `on_progress` returning false, or `stop` being requested, ends the call without an
+    ///   error. `stop` is seen when data arrives or the transport's read timeout runs out.
+    expected<void> stream_progress(
+        std::string_view run_id,
+        const std::function<bool(const pipeline_service::pipeline_progress&)>& on_progress,
+        std::stop_token stop = {}, const progress_stream_options& options = {}) {
+        const std::string id(run_id);
+        const std::string what = "streaming the progress of run " + id;
+        sse_parser parser(options.limits);
+        std::optional<error> outcome;
+        bool done = false;
+        int failures = 0;
+        std::optional<error> last_failure;
+        std::size_t events = 0;  // dispatched on the current connection
+
+        std::string last_data;  // the data of the last state handed out
+        bool reconnected = false;
+        auto on_event = [&](const sse_event& e) -> bool {
+            // A server without ids starts a new connection with the current state: skip it when
+            // it is the one handed out last.
+            if (++events == 1 && reconnected && e.data == last_data) return true;
+            auto state = pipeline_service::detail::read_progress_event(e, what);
+            if (!state) {
+                outcome = std::move(state).error();
+                done = true;
+                return false;
+            }
+            if (!*state) return true;  // not a progress state: ignored
+            last_data = e.data;
+            const bool terminal =
+                pipeline_service::detail::is_terminal_event(e.event) || (*state)->is_terminal();
+            if (!on_progress(**state) || terminal) {
+                done = true;
+                return false;
+            }
+            return true;
+        };
+
+        for (;;) {
+            if (stop.stop_requested()) return {};
+            http_request request{"GET",
+                                 run_path(run_id) + "/progress/stream",
+                                 {{"Accept", "text/event-stream"}, {"Cache-Control", "no-cache"}},
+                                 {},
+                                 {}};
+            if (!parser.last_event_id().empty())
+                request.headers.emplace_back("Last-Event-ID", parser.last_event_id());
+            parser.reset();
+            events = 0;
+            auto result = transport_.stream(request, [&](std::string_view chunk) {
+                if (stop.stop_requested()) {
+                    done = true;
+                    return false;
+                }
+                auto fed = parser.feed(chunk, on_event);
+                if (!fed) {
+                    outcome = std::move(fed).error();
+                    outcome->prefix(what);
+                    done = true;
+                    return false;
+                }
+                return *fed && !done;
+            });
+            if (done) {
+                if (outcome) return fail(std::move(*outcome));
+                return {};
+            }
+            if (!result) {
+                error e = std::move(result).error();
+                if (e.code != errc::transport_error && e.code != errc::timeout)
+                    return fail(std::move(e.prefix(what)));
+                last_failure = std::move(e);
+            } else if (result->status >= 400 || result->status < 100) {
+                error e = pipeline_service::detail::service_error(*result, what);
+                if (result->status < 500) return fail(std::move(e));
+                last_failure = std::move(e);
+            } else if (const auto type = result->header("Content-Type");
+                       events == 0 && !type.empty() && !type.starts_with("text/event-stream")) {
+                return fail(errc::malformed_response,
+                            what + ": the answer is " + type + ", not an event stream");
+            } else {
+                last_failure =
+                    error{errc::transport_error, what + ": the stream ended before the run did"};
+            }
+            if (events > 0) {
+                failures = 0;
+            } else if (++failures > std::max(options.max_reconnects, 0)) {
+                error e = std::move(*last_failure);
+                e.message +=
+                    " (" + std::to_string(failures) + " attempts in a row without an event)";
+                return fail(std::move(e));
+            }
+            if (!wait(parser.retry().value_or(options.reconnect_delay), stop)) return {};
+            reconnected = true;
+        }
+    }
+
+    // Checkpoints -----------------------------------------------------------------------------
+
+    /// POST /runs/{id}/checkpoints/ (201).
+    expected<pipeline_service::checkpoint> create_checkpoint(
+        std::string_view run_id, const pipeline_service::checkpoint_create& c) {
+        return send_body<pipeline_service::checkpoint>(
+            "POST", run_path(run_id) + "/checkpoints/", c,
+            "creating a checkpoint of run " + std::string(run_id));
+    }
+    /// GET /runs/{id}/checkpoints/, by action index.
+    expected<std::vector<pipeline_service::checkpoint>> list_checkpoints(std::string_view run_id) {
+        return get<std::vector<pipeline_service::checkpoint>>(
+            run_path(run_id) + "/checkpoints/",
+            "listing the checkpoints of run " + std::string(run_id));
+    }
+    /// GET /runs/{id}/checkpoints/latest: the checkpoint with the highest action index, or
+    /// nullopt when the run has none. An unknown run is not_found (synapse-sdk treats it as
+    /// "no checkpoint" and silently starts fresh).
+    expected<std::optional<pipeline_service::checkpoint>> latest_checkpoint(
+        std::string_view run_id) {
+        return maybe_checkpoint(run_path(run_id) + "/checkpoints/latest",
+                                "reading the latest checkpoint of run " + std::string(run_id));
+    }
+    /// GET /runs/{id}/checkpoints/{action_name}: the action's checkpoint, or nullopt when it
+    /// has none; an unknown run is not_found. An action named "latest" (which that path cannot
+    /// reach on dev-api) is looked up in the list instead.
+    expected<std::optional<pipeline_service::checkpoint>> checkpoint_for(
+        std::string_view run_id, std::string_view action_name) {
+        if (action_name == "latest") {
+            auto all = list_checkpoints(run_id);
+            if (!all) return fail(std::move(all).error());
+            for (auto& c : *all)
+                if (c.action_name == action_name) return std::optional(std::move(c));
+            return std::optional<pipeline_service::checkpoint>();
+        }
+        return maybe_checkpoint(
+            run_path(run_id) + "/checkpoints/" + pipeline_service::detail::url_encode(action_name),
+            "reading the checkpoint of action \"" + std::string(action_name) + "\" of run " +
+                std::string(run_id));
+    }
+
+    // Logs ------------------------------------------------------------------------------------
+
+    /// POST /runs/{id}/logs/ with `{"entries": [...]}` (201); returns the stored entries.
+    expected<std::vector<pipeline_service::log_entry>> append_logs(
+        std::string_view run_id, const std::vector<pipeline_service::log_entry_create>& entries) {
+        const std::string what = "appending logs to run " + std::string(run_id);
+        json list = json::array();
+        for (const auto& entry : entries) {
+            auto body = pipeline_service::detail::request_body<pipeline_service::log_entry_create>(
+                pipeline_service::to_request_json(entry), what);
+            if (!body) return fail(std::move(body).error());
+            list.push_back(std::move(*body));
+        }
+        json body = json::object();
+        body["entries"] = std::move(list);
+        return exchange<std::vector<pipeline_service::log_entry>>(
+            "POST", run_path(run_id) + "/logs/", body.dump(), what);
+    }
+    /// GET /runs/{id}/logs/?action_name&level&since&limit, oldest first.
+    expected<std::vector<pipeline_service::log_entry>> get_logs(std::string_view run_id,
+                                                                const log_query& q = {}) {
+        std::string target = run_path(run_id) + "/logs/";
+        if (q.action_name)
+            pipeline_service::detail::add_query(target, "action_name", *q.action_name);
+        if (q.level) pipeline_service::detail::add_query(target, "level", to_string(*q.level));
+        if (q.since) pipeline_service::detail::add_query(target, "since", *q.since);
+        pipeline_service::detail::add_query(target, "limit", std::to_string(q.limit));
+        return get<std::vector<pipeline_service::log_entry>>(
+            target, "reading the logs of run " + std::string(run_id));
+    }
+
+  private:
+    inline static const std::string api = "/api/v1";
+
+    static std::string pipeline_path(std::string_view id) {
+        return api + "/pipelines/" + pipeline_service::detail::url_encode(id);
+    }
+    static std::string run_path(std::string_view id) {
+        return api + "/runs/" + pipeline_service::detail::url_encode(id);
+    }
+    static std::string paged(std::string target, page pg) {
+        pipeline_service::detail::add_query(target, "skip", std::to_string(pg.skip));
+        pipeline_service::detail::add_query(target, "limit", std::to_string(pg.limit));
+        return target;
+    }
+
+    template <class R>
+    expected<R> exchange(const char* method, std::string target, std::string body,
+                         const std::string& what) {
+        http_request request{method, std::move(target), {}, std::move(body), {}};
+        if (!request.body.empty()) request.content_type = "application/json";
+        auto answer = pipeline_service::detail::checked(transport_.send(request), what);
+        if (!answer) return fail(std::move(answer).error());
+        return pipeline_service::detail::read_body<R>(*answer, what);
+    }
+
+    template <class R>
+    expected<R> get(std::string target, const std::string& what) {
+        return exchange<R>("GET", std::move(target), {}, what);
+    }
+
+    template <class R, class B>
+    expected<R> send_body(const char* method, std::string target, const B& value,
+                          const std::string& what) {
+        auto body = pipeline_service::detail::request_body<B>(
+            pipeline_service::to_request_json(value), what);
+        if (!body) return fail(std::move(body).error());
+        return exchange<R>(method, std::move(target), body->dump(), what);
+    }
+
+    expected<void> remove(std::string target, const std::string& what) {
+        auto answer = pipeline_service::detail::checked(
+            transport_.send({"DELETE", std::move(target), {}, {}, {}}), what);
+        if (!answer) return fail(std::move(answer).error());
+        return {};
+    }
+
+    expected<std::optional<pipeline_service::checkpoint>> maybe_checkpoint(
+        std::string target, const std::string& what) {
+        auto sent = transport_.send({"GET", std::move(target), {}, {}, {}});
+        if (sent && sent->status == 404) {
+            const auto detail = pipeline_service::detail::detail_text(*sent);
+            if (detail == "No checkpoints found" || detail == "Checkpoint not found")
+                return std::optional<pipeline_service::checkpoint>();
+        }
+        auto answer = pipeline_service::detail::checked(std::move(sent), what);
+        if (!answer) return fail(std::move(answer).error());
+        auto c = pipeline_service::detail::read_body<pipeline_service::checkpoint>(*answer, what);
+        if (!c) return fail(std::move(c).error());
+        return std::optional(std::move(*c));
+    }
+
+    /// Waits `d`, or less when `stop` is requested; false when it was.
+    static bool wait(std::chrono::milliseconds d, const std::stop_token& stop) {
+        std::mutex m;
+        std::condition_variable_any cv;
+        std::unique_lock lock(m);
+        cv.wait_for(lock, stop, d, [] { return false; });
+        return !stop.stop_requested();
+    }
+
+    T transport_;
+};
+
+/// The pipeline service client over cpp-httplib (`create(pipeline_service_options(url))`).
+using pipeline_service_client = basic_pipeline_service_client<httplib_transport>;
 
 }  // namespace synapse
 // ---- synapse/plugin/environment_file.hpp ----
@@ -5617,502 +8084,6 @@ int plugin_main(int argc, char** argv) {
 }
 
 }  // namespace synapse
-// ---- synapse/ray/log_tail.hpp ----
-// Following a Ray job's driver log line by line over the log tail WebSocket
-// (`GET /api/jobs/{id}/logs/tail`), with reconnects that neither lose nor repeat a line.
-// Includes synapse/transport/websocket.hpp (Boost.Beast): link with -pthread and cpp-httplib.
-//
-//     synapse::basic_jobs_api api(std::move(*transport));
-//     auto done = synapse::tail_job_logs(api, options, id, [](std::string_view line) {
-//         std::cout << line << '\n';
-//         return true;  // false stops the tail
-//     });
-
-#include <algorithm>
-#include <chrono>
-#include <cstdint>
-#include <functional>
-#include <stop_token>
-#include <string>
-#include <string_view>
-#include <thread>
-#include <utility>
-
-// ---- synapse/transport/websocket.hpp ----
-// A small synchronous WebSocket client over Boost.Beast, for Ray's log tail
-// (`GET /api/jobs/{id}/logs/tail`). Plain ws:// only. Heavy (Boost.Asio + Beast): no other
-// header of the library includes this one; include it where you need it and link with -pthread.
-// Uses `transport_options` from httplib_transport.hpp (so cpp-httplib must be available too).
-//
-//     auto ws = synapse::websocket_client::connect(options, "/api/jobs/raysubmit_1/logs/tail");
-//     while (auto frame = ws->read(std::chrono::seconds(1))) {   // expected<optional<string>>
-//         if (!*frame) break;                                   // normal close
-//         std::cout << **frame;
-//     }
-
-#include <algorithm>
-#include <chrono>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/websocket.hpp>
-
-
-namespace synapse {
-
-/// One client WebSocket connection, used synchronously. Move-only; the destructor closes it.
-///
-/// - `connect` resolves and connects within `options.connect_timeout` and completes the
-///   handshake within `options.read_timeout`. The handshake carries `User-Agent` and, when
-///   `options.token` is set, `Authorization: Bearer <token>` (the token never appears in an
-///   error). The target is put after the base URL's path prefix.
-/// - `read(timeout)` returns the next message. A timeout leaves the read pending, so the
-///   connection stays usable: the next `read` continues waiting for the same message.
-/// - Every operation is driven by a private io_context on the calling thread; no threads.
-class websocket_client {
-  public:
-    /// Connects to `options.base_url` + `target` (path and query) and completes the WebSocket
-    /// handshake. Errors: errc::invalid_argument for a bad URL or https ("wss is not supported
-    /// yet"); errc::timeout when connecting or the handshake ran out of time;
-    /// errc::transport_error when the server cannot be reached; a handshake answered with an
-    /// HTTP status instead of an upgrade → errc::not_found (404), errc::unauthorized (401/403)
-    /// or errc::http_error, with `http_status` set and the body quoted.
-    static expected<websocket_client> connect(const transport_options& options,
-                                              std::string_view target) {
-        auto url = parse_base_url(options.base_url);
-        if (!url) return fail(std::move(url).error());
-        if (url->scheme != "http") {
-            return fail(errc::invalid_argument, "cannot open a WebSocket to \"" + options.base_url +
-                                                    "\": wss is not supported yet");
-        }
-        const std::string host_in_url =
-            url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
-        const std::string endpoint = host_in_url + ":" + std::to_string(url->port);
-        std::string path = url->path_prefix + std::string(target.empty() ? "/" : target);
-        const std::string call = "WebSocket " + path;
-
-        auto st = std::make_unique<state>();
-        st->endpoint = endpoint;
-        st->options = options;
-        st->options.token.reset();  // the token is only needed for the handshake below
-
-        namespace asio = boost::asio;
-        namespace beast = boost::beast;
-        namespace websocket = boost::beast::websocket;
-        using tcp = asio::ip::tcp;
-        beast::error_code ec;
-
-        tcp::resolver resolver(st->ioc);
-        auto endpoints = resolver.resolve(url->host, std::to_string(url->port), ec);
-        if (ec) {
-            return fail(errc::transport_error,
-                        call + ": cannot resolve " + endpoint + " (" + ec.message() + ")");
-        }
-
-        auto& tcp_layer = beast::get_lowest_layer(st->ws);
-        bool done = false;
-        tcp_layer.expires_after(options.connect_timeout);
-        tcp_layer.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) {
-            ec = e;
-            done = true;
-        });
-        st->run(done);
-        if (ec == beast::error::timeout) {
-            return fail(errc::timeout, call + ": could not connect to " + endpoint + " within " +
-                                           std::to_string(options.connect_timeout.count()) + " ms");
-        }
-        if (ec) {
-            return fail(errc::transport_error,
-                        call + ": cannot connect to " + endpoint + " (" + ec.message() + ")");
-        }
-
-        const std::string user_agent = options.user_agent;
-        const std::optional<std::string> token = options.token;
-        st->ws.set_option(
-            websocket::stream_base::decorator([user_agent, token](websocket::request_type& req) {
-                req.set(beast::http::field::user_agent, user_agent);
-                if (token) req.set(beast::http::field::authorization, "Bearer " + *token);
-            }));
-        st->ws.read_message_max(64u * 1024u * 1024u);
-
-        websocket::response_type response;
-        done = false;
-        tcp_layer.expires_after(options.read_timeout);
-        st->ws.async_handshake(response, endpoint, path, [&](beast::error_code e) {
-            ec = e;
-            done = true;
-        });
-        st->run(done);
-        tcp_layer.expires_never();
-        if (ec == websocket::error::upgrade_declined ||
-            (ec && response.result_int() >= 300 && response.result_int() != 101)) {
-            http_response r;
-            r.status = static_cast<int>(response.result_int());
-            r.body = response.body();
-            if (r.status < 400) {
-                error e{errc::http_error, call + ": the server declined the upgrade with HTTP " +
-                                              std::to_string(r.status)};
-                e.http_status = r.status;
-                return fail(std::move(e));
-            }
-            auto checked = check_status(std::move(r), call);
-            return fail(std::move(checked).error());
-        }
-        if (ec == beast::error::timeout) {
-            return fail(errc::timeout, call + ": no handshake answer from " + endpoint +
-                                           " within " +
-                                           std::to_string(options.read_timeout.count()) + " ms");
-        }
-        if (ec) {
-            return fail(errc::transport_error, call + ": the WebSocket handshake with " + endpoint +
-                                                   " failed (" + ec.message() + ")");
-        }
-        st->open = true;
-        return websocket_client(std::move(st));
-    }
-
-    websocket_client(websocket_client&&) noexcept = default;
-    websocket_client& operator=(websocket_client&& other) noexcept {
-        if (this != &other) {
-            close();
-            state_ = std::move(other.state_);
-        }
-        return *this;
-    }
-    websocket_client(const websocket_client&) = delete;
-    websocket_client& operator=(const websocket_client&) = delete;
-    ~websocket_client() { close(); }
-
-    /// The next message (text, or binary passed through as bytes), or std::nullopt when the
-    /// server closed the connection cleanly (close frame with code 1000, 1001 or no code).
-    /// errc::timeout when nothing arrived within `timeout`: the read stays pending and the
-    /// connection usable. errc::transport_error when the connection failed or was closed with
-    /// another code (or was already closed). Partial messages are never returned.
-    expected<std::optional<std::string>> read(std::chrono::milliseconds timeout) {
-        namespace beast = boost::beast;
-        namespace websocket = boost::beast::websocket;
-        if (!state_ || !state_->open) {
-            return fail(errc::transport_error, "the WebSocket connection is closed");
-        }
-        state& st = *state_;
-        if (!st.reading) {
-            st.reading = true;
-            st.read_done = false;
-            state* self = &st;
-            st.ws.async_read(st.buffer, [self](beast::error_code e, std::size_t) {
-                self->read_ec = e;
-                self->read_done = true;
-            });
-        }
-        st.run_until(st.read_done, std::chrono::steady_clock::now() + timeout);
-        if (!st.read_done) {
-            return fail(errc::timeout, "no WebSocket message from " + st.endpoint + " within " +
-                                           std::to_string(timeout.count()) + " ms");
-        }
-        st.reading = false;
-        const beast::error_code ec = st.read_ec;
-        if (!ec) {
-            std::string text = beast::buffers_to_string(st.buffer.data());
-            st.buffer.consume(st.buffer.size());
-            return std::optional<std::string>(std::move(text));
-        }
-        st.open = false;
-        beast::error_code ignored;
-        beast::get_lowest_layer(st.ws).socket().close(ignored);
-        if (ec == websocket::error::closed) {
-            const auto code = st.ws.reason().code;
-            if (code == websocket::close_code::normal || code == websocket::close_code::none ||
-                code == websocket::close_code::going_away) {
-                return std::optional<std::string>();
-            }
-            std::string message = "the WebSocket connection to " + st.endpoint +
-                                  " was closed with code " + std::to_string(code);
-            if (!st.ws.reason().reason.empty()) {
-                message += " (" + std::string(st.ws.reason().reason.c_str()) + ")";
-            }
-            return fail(errc::transport_error, std::move(message));
-        }
-        return fail(errc::transport_error, "the WebSocket connection to " + st.endpoint +
-                                               " closed unexpectedly (" + ec.message() + ")");
-    }
-
-    /// Closes the connection: a close frame (code 1000) when no read is pending, waiting at most
-    /// one second for the server's answer; otherwise the socket is just closed. Idempotent.
-    void close() noexcept {
-        if (!state_) return;
-        namespace beast = boost::beast;
-        namespace websocket = boost::beast::websocket;
-        state& st = *state_;
-        try {
-            auto& tcp_layer = beast::get_lowest_layer(st.ws);
-            if (st.open && !st.reading) {
-                bool done = false;
-                tcp_layer.expires_after(std::min<std::chrono::milliseconds>(
-                    st.options.read_timeout, std::chrono::milliseconds(1000)));
-                st.ws.async_close(websocket::close_code::normal,
-                                  [&done](beast::error_code) { done = true; });
-                st.run(done);
-            }
-            st.open = false;
-            beast::error_code ignored;
-            tcp_layer.socket().close(ignored);
-            if (st.reading) {
-                st.ioc.restart();
-                st.ioc.run();  // completes the aborted read
-                st.reading = false;
-            }
-        } catch (...) {
-        }
-        st.open = false;
-    }
-
-    /// True until the connection was closed (by either side) or failed.
-    bool is_open() const noexcept { return state_ && state_->open; }
-
-  private:
-    struct state {
-        boost::asio::io_context ioc;
-        boost::beast::websocket::stream<boost::beast::tcp_stream> ws{ioc};
-        boost::beast::flat_buffer buffer;
-        std::string endpoint;
-        transport_options options;
-        bool open = false;
-        bool reading = false;
-        bool read_done = false;
-        boost::beast::error_code read_ec;
-
-        /// Runs the io_context until `done` (the operation's completion handler sets it).
-        void run(const bool& done) {
-            ioc.restart();
-            while (!done && ioc.run_one() > 0) {
-            }
-        }
-        void run_until(const bool& done, std::chrono::steady_clock::time_point deadline) {
-            ioc.restart();
-            while (!done && ioc.run_one_until(deadline) > 0) {
-            }
-        }
-    };
-
-    explicit websocket_client(std::unique_ptr<state> st) : state_(std::move(st)) {}
-
-    std::unique_ptr<state> state_;
-};
-
-}  // namespace synapse
-
-namespace synapse {
-
-/// Splits a stream of chunks into lines. A chunk may hold several lines or end mid-line; the
-/// unfinished tail is kept until the rest arrives. Lines are passed without their "\n" (and
-/// without a "\r" before it). Only the unfinished line is kept in memory.
-class line_splitter {
-  public:
-    /// `on_line` gets each complete line; returning false stops the splitter (every later
-    /// `feed` or `finish` returns false without calling it again).
-    explicit line_splitter(std::function<bool(std::string_view line)> on_line)
-        : on_line_(std::move(on_line)) {}
-
-    /// Passes every line that `chunk` completes to the callback; false once it returned false.
-    bool feed(std::string_view chunk) {
-        if (stopped_) return false;
-        while (!chunk.empty()) {
-            const auto newline = chunk.find('\n');
-            if (newline == std::string_view::npos) {
-                partial_.append(chunk);
-                return true;
-            }
-            std::string_view line = chunk.substr(0, newline);
-            chunk.remove_prefix(newline + 1);
-            bool keep_going;
-            if (partial_.empty()) {
-                keep_going = deliver(line);
-            } else {
-                partial_.append(line);
-                std::string whole = std::move(partial_);
-                partial_.clear();
-                keep_going = deliver(whole);
-            }
-            if (!keep_going) return false;
-        }
-        return true;
-    }
-
-    /// Passes the unfinished last line, if any, to the callback (a log that does not end with
-    /// a newline); false when the callback returned false, now or before.
-    bool finish() {
-        if (stopped_) return false;
-        if (partial_.empty()) return true;
-        std::string last = std::move(partial_);
-        partial_.clear();
-        return deliver(last);
-    }
-
-    /// The unfinished line so far.
-    const std::string& partial() const noexcept { return partial_; }
-
-  private:
-    bool deliver(std::string_view line) {
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (!on_line_(line)) stopped_ = true;
-        return !stopped_;
-    }
-
-    std::function<bool(std::string_view)> on_line_;
-    std::string partial_;
-    bool stopped_ = false;
-};
-
-namespace detail {
-
-/// Sleeps for `d`, waking early when `stop` is requested.
-inline void sleep_unless_stopped(std::chrono::milliseconds d, const std::stop_token& stop) {
-    const auto deadline = std::chrono::steady_clock::now() + d;
-    while (!stop.stop_requested()) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now >= deadline) return;
-        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-            deadline - now, std::chrono::milliseconds(20)));
-    }
-}
-
-}  // namespace detail
-
-/// Follows the driver log of `job_id` and calls `on_line` for every line, exactly once and in
-/// order, until the job has ended and its log is drained. `api` is anything with
-/// `expected<job_details> get_job(std::string_view)` (e.g. `basic_jobs_api<T>`); `options`
-/// says where the dashboard is (the same as for the HTTP transport).
-///
-/// - The end is decided by the job's status, never by the stream alone: after the server
-///   closes the stream (code 1000), `api.get_job` must say the job is terminal; otherwise the
-///   tail reconnects. Ray closes with 1000 only after the job ended and the file was drained,
-///   so a normal close plus a terminal status means every line was sent.
-/// - Ray restarts the tail at the top of the log on every connection, so after a reconnect the
-///   first N complete lines (N = lines delivered so far) are skipped. Only that count and the
-///   unfinished line are kept, never the log.
-/// - The stream is read in slices of `poll`; between them the stop token is checked and, when
-///   the stream is idle, the job status is polled (one GET per `poll` while idle). A connection
-///   that failed, closed with another code, or stayed idle for `options.read_timeout` is
-///   replaced by a new one; once the job is terminal this drains the remaining lines.
-/// - A final line without a newline is delivered after the last, normally closed, stream.
-/// - `on_line` returning false, or `stop` being requested, returns early without an error.
-/// - Errors (with `job_id` set): the not_found/unauthorized/http_error of the handshake or of
-///   `api.get_job` (e.g. an unknown job); the transport_error/timeout of the connection when
-///   more than `options.max_retries` attempts in a row failed to connect or broke without a new
-///   line (waiting `poll` between them); errc::timeout when, after the job ended, more than
-///   `options.max_retries + 1` streams in a row did not close normally.
-template <class JobsApi>
-expected<void> tail_job_logs(JobsApi& api, const transport_options& options,
-                             std::string_view job_id,
-                             const std::function<bool(std::string_view line)>& on_line,
-                             std::stop_token stop = {},
-                             std::chrono::milliseconds poll = std::chrono::milliseconds(500)) {
-    if (poll <= std::chrono::milliseconds(0)) poll = std::chrono::milliseconds(1);
-    const std::string id(job_id);
-    const std::string target = "/api/jobs/" + detail::url_segment(job_id) + "/logs/tail";
-    auto with_job = [&](error e) {
-        if (e.job_id.empty()) e.job_id = id;
-        return fail(std::move(e));
-    };
-
-    std::uint64_t delivered = 0;  // lines handed to on_line so far
-    bool stopped_by_caller = false;
-    int failed_attempts = 0;  // connection attempts in a row that gave nothing
-    int drain_attempts = 0;   // connections opened after the job was seen terminal
-
-    for (;;) {
-        if (stop.stop_requested()) return {};
-        auto ws = websocket_client::connect(options, target);
-        if (!ws) {
-            error e = std::move(ws).error();
-            if (e.code != errc::transport_error && e.code != errc::timeout) {
-                return with_job(std::move(e));
-            }
-            if (++failed_attempts > std::max(options.max_retries, 0)) {
-                e.prefix("following the log of job " + id);
-                return with_job(std::move(e));
-            }
-            auto job = api.get_job(job_id);
-            if (!job) return with_job(std::move(job).error());
-            detail::sleep_unless_stopped(poll, stop);
-            continue;
-        }
-
-        // Lines of this connection: the first `delivered` ones were seen on an earlier one.
-        std::uint64_t seen = 0;
-        line_splitter splitter([&](std::string_view line) {
-            if (seen++ < delivered) return true;
-            ++delivered;
-            if (!on_line(line)) stopped_by_caller = true;
-            return !stopped_by_caller;
-        });
-
-        bool closed_normally = false;
-        bool failed = false;  // the stream broke (not: replaced after an idle read_timeout)
-        const std::uint64_t delivered_before = delivered;
-        auto last_data = std::chrono::steady_clock::now();
-        for (;;) {
-            if (stop.stop_requested()) return {};
-            auto frame = ws->read(poll);
-            if (frame && *frame) {
-                last_data = std::chrono::steady_clock::now();
-                if (!splitter.feed(**frame)) return {};
-                continue;
-            }
-            if (frame) {
-                closed_normally = true;
-                break;
-            }
-            if (frame.error().code != errc::timeout) {  // broken: reconnect
-                failed = true;
-                break;
-            }
-            // Idle: a quiet job is normal; poll its status, and replace a stream that stayed
-            // idle for too long (a half-dead connection would never close).
-            auto job = api.get_job(job_id);
-            if (!job) return with_job(std::move(job).error());
-            if (std::chrono::steady_clock::now() - last_data >= options.read_timeout) break;
-        }
-        ws->close();
-        if (stopped_by_caller) return {};
-
-        auto job = api.get_job(job_id);
-        if (!job) return with_job(std::move(job).error());
-        const bool terminal = is_terminal(job->status);
-        if (terminal && closed_normally) {
-            splitter.finish();
-            return {};
-        }
-        const int limit = std::max(options.max_retries, 0);
-        if (!failed || delivered > delivered_before) {
-            failed_attempts = 0;
-        } else if (++failed_attempts > limit) {
-            error e{errc::transport_error, "following the log of job " + id +
-                                               ": the log stream failed " +
-                                               std::to_string(failed_attempts) + " times in a row"};
-            return with_job(std::move(e));
-        }
-        if (terminal && ++drain_attempts > limit + 1) {
-            error e{errc::timeout, "following the log of job " + id +
-                                       ": the job has ended but its log stream does not close"};
-            return with_job(std::move(e));
-        }
-        // Not terminal yet (or terminal but not drained): reconnect. Right away when the job
-        // has ended (the new stream drains it), after `poll` otherwise.
-        if (!terminal) detail::sleep_unless_stopped(poll, stop);
-    }
-}
-
-}  // namespace synapse
 // ---- synapse/testing/fail_nth.hpp ----
 // A Transport wrapper for tests: makes the Nth operation fail, to exercise error paths of code
 // that talks to a server (a failure in the middle of an upload, of a poll loop, ...).
@@ -6163,6 +8134,169 @@ class fail_nth {
     std::size_t count_ = 0;
     error failure_;
 };
+
+}  // namespace synapse::testing
+// ---- synapse/testing/fake_jobs_transport.hpp ----
+// A Transport for tests that plays a Ray dashboard's Jobs API in memory: jobs are created by
+// POST /api/jobs/, run for a set number of status reads, then end with a set status and log.
+// Code built on the Jobs API (executors, batch tools) can be tested without a cluster, and with
+// fail_nth around it, at every failure point.
+//
+//     synapse::testing::fake_jobs_transport ray;
+//     ray.state().running_reads = 2;                       // RUNNING twice, then SUCCEEDED
+//     ray.state().log = "hello\n__SYNAPSE_RESULT_START__\n{\"x\":1}\n__SYNAPSE_RESULT_END__\n";
+//     synapse::basic_ray_jobs_executor exec(ray, options);  // copies share the state
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+
+namespace synapse::testing {
+
+class fake_jobs_transport {
+  public:
+    using transport_concept = transport_tag;
+
+    struct job {
+        json submission;              ///< the POST body as received
+        std::string status;           ///< the current status
+        int reads = 0;                ///< GET /api/jobs/{id} answered so far
+        std::int64_t start_time = 0;  ///< unix ms
+    };
+
+    /// What the fake cluster does, and what it saw. Shared by copies of the transport.
+    struct cluster_state {
+        int running_reads = 1;  ///< status reads answered RUNNING before the end
+        int pending_reads = 0;  ///< ... answered PENDING before those
+        std::string final_status = "SUCCEEDED";
+        std::optional<int> exit_code;          ///< driver_exit_code at the end
+        std::string error_type;                ///< error_type at the end (empty: null)
+        std::string log;                       ///< the whole driver log
+        std::size_t chunk_size = 7;            ///< streamed bodies come in pieces this big
+        std::int64_t start_time = 0;           ///< start_time of new jobs (0: now)
+        bool lose_next_submit_answer = false;  ///< create the job, then fail the answer
+        std::map<std::string, job, std::less<>> jobs;
+        int submissions = 0;  ///< POST /api/jobs/ received
+        int stops = 0;        ///< POST .../stop received
+    };
+
+    fake_jobs_transport() : state_(std::make_shared<cluster_state>()) {}
+
+    cluster_state& state() noexcept { return *state_; }
+
+    expected<http_response> send(const http_request& request) { return answer(request); }
+
+    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
+        auto r = answer(request);
+        if (!r || r->status >= 400) return r;
+        const std::string body = std::move(r->body);
+        r->body.clear();
+        const std::size_t step = std::max<std::size_t>(state_->chunk_size, 1);
+        for (std::size_t at = 0; at < body.size(); at += step)
+            if (!on_chunk(std::string_view(body).substr(at, step))) break;
+        return r;
+    }
+
+  private:
+    static http_response reply(int status, std::string body) {
+        http_response r;
+        r.status = status;
+        r.headers.emplace_back("Content-Type",
+                               status < 400 ? "application/json" : "text/plain; charset=utf-8");
+        r.body = std::move(body);
+        return r;
+    }
+
+    json describe(const std::string& id, const job& j) const {
+        json d = {{"type", "SUBMISSION"},
+                  {"job_id", nullptr},
+                  {"submission_id", id},
+                  {"status", j.status},
+                  {"entrypoint", j.submission.value("entrypoint", "")},
+                  {"message", "Job " + j.status},
+                  {"error_type", nullptr},
+                  {"start_time", j.start_time},
+                  {"end_time", nullptr},
+                  {"metadata", j.submission.value("metadata", json::object())},
+                  {"driver_exit_code", nullptr}};
+        if (j.status == "SUCCEEDED" || j.status == "FAILED" || j.status == "STOPPED") {
+            d["end_time"] = j.start_time + 1000;
+            if (state_->exit_code) d["driver_exit_code"] = *state_->exit_code;
+            if (!state_->error_type.empty()) d["error_type"] = state_->error_type;
+        }
+        return d;
+    }
+
+    expected<http_response> answer(const http_request& request) {
+        cluster_state& s = *state_;
+        const std::string_view target = request.target;
+        if (request.method == "POST" && target == "/api/jobs/") {
+            ++s.submissions;
+            json body = json::parse(request.body, nullptr, false);
+            const std::string id = body.value("submission_id", "raysubmit_fake");
+            if (s.jobs.contains(id))
+                return reply(500, "Job with submission_id " + id +
+                                      " already exists. Please use a different submission_id.");
+            job j{body, s.pending_reads > 0 ? "PENDING" : "RUNNING", 0, s.start_time};
+            if (j.start_time == 0)
+                j.start_time = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+            s.jobs.emplace(id, std::move(j));
+            if (s.lose_next_submit_answer) {
+                s.lose_next_submit_answer = false;
+                return fail(errc::transport_error, "the connection was reset (answer lost)");
+            }
+            return reply(200, json{{"submission_id", id}}.dump());
+        }
+        if (target.starts_with("/api/packages/gcs/"))
+            return request.method == "PUT" ? reply(200, "") : reply(404, "not found");
+        if (!target.starts_with("/api/jobs/")) return reply(404, "no such route");
+        std::string_view rest = target.substr(10);
+        const std::string_view id = rest.substr(0, rest.find('/'));
+        const std::string_view tail = rest.substr(id.size());
+        auto it = s.jobs.find(id);
+        if (it == s.jobs.end()) return reply(404, "Job " + std::string(id) + " does not exist");
+        job& j = it->second;
+        if (request.method == "GET" && tail.empty()) {
+            const bool terminal =
+                j.status == "SUCCEEDED" || j.status == "FAILED" || j.status == "STOPPED";
+            if (!terminal) {
+                ++j.reads;
+                if (j.reads > s.pending_reads + s.running_reads)
+                    j.status = s.final_status;
+                else if (j.reads > s.pending_reads)
+                    j.status = "RUNNING";
+            }
+            return reply(200, describe(std::string(id), j).dump());
+        }
+        if (request.method == "GET" && tail == "/logs")
+            return reply(200, json{{"logs", s.log}}.dump());
+        if (request.method == "POST" && tail == "/stop") {
+            ++s.stops;
+            const bool was_running = j.status == "PENDING" || j.status == "RUNNING";
+            if (was_running) j.status = "STOPPED";
+            return reply(200, json{{"stopped", was_running}}.dump());
+        }
+        if (request.method == "DELETE" && tail.empty()) {
+            s.jobs.erase(it);
+            return reply(200, json{{"deleted", true}}.dump());
+        }
+        return reply(404, "no such route");
+    }
+
+    std::shared_ptr<cluster_state> state_;
+};
+
+static_assert(check_transport<fake_jobs_transport>());
 
 }  // namespace synapse::testing
 // ---- synapse/testing/recording_logger.hpp ----
