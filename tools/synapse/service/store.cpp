@@ -633,7 +633,8 @@ store::result<json> store::post_progress(const std::string& id, const progress_u
             db::transaction tx(w);
             auto r = find_run(w, id);
             if (!r) return synapse::fail(run_not_found());
-            const json before = r->read;
+            // Only the stream object can change here: compare that, not the whole run.
+            const json before = stream_object(r->read);
             json& run = r->read;
             if (in.current_action) run["current_action"] = *in.current_action;
             if (in.current_action_index) run["current_action_index"] = *in.current_action_index;
@@ -663,12 +664,27 @@ store::result<json> store::post_progress(const std::string& id, const progress_u
                     slot = progress_entry_json(entry);
                 }
             }
-            std::uint64_t revision = r->revision;
-            const bool changed = write_run(w, before, run, revision);
+            json after = stream_object(run);
+            if (after == before) return run;  // nothing changed: nothing to write or send
+            const auto revision = r->revision + 1;
+            auto& s = w.prepare(
+                "UPDATE runs SET status = ?, current_action = ?, current_action_index = ?, "
+                "progress = ?, error = ?, started_at = ?, completed_at = ?, revision = ? "
+                "WHERE id = ?");
+            s.bind(1, run["status"].get<std::string>())
+                .bind(2, optional_string(run["current_action"]))
+                .bind(3, run["current_action_index"].get<std::int64_t>())
+                .bind(4, dump_or_null(run["progress"]))
+                .bind(5, optional_string(run["error"]))
+                .bind(6, optional_string(run["started_at"]))
+                .bind(7, optional_string(run["completed_at"]))
+                .bind(8, static_cast<std::int64_t>(revision))
+                .bind(9, id);
+            s.run();
             tx.commit();
-            if (changed && listener_.changed)
-                listener_.changed(id, run_snapshot{revision, run["status"].get<std::string>(),
-                                                   stream_object(run)});
+            if (listener_.changed)
+                listener_.changed(
+                    id, run_snapshot{revision, run["status"].get<std::string>(), std::move(after)});
             return run;
         },
         &writer_broken_);
