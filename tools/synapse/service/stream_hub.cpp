@@ -49,6 +49,13 @@ stream_event stream_hub::make_event(const run_snapshot& s) {
 std::shared_ptr<stream_hub::channel> stream_hub::get(const std::string& run_id, bool subscribe) {
     std::lock_guard lock(m_);
     auto it = channels_.find(run_id);
+    if (it == channels_.end() && deleted_.count(run_id)) {
+        // Deleted after the caller read it from the store: a detached channel that says so.
+        auto gone = std::make_shared<channel>();
+        gone->deleted = true;
+        gone->subscribers = subscribe ? 1 : 0;
+        return gone;
+    }
     if (it == channels_.end()) {
         it = channels_.emplace(run_id, std::make_shared<channel>()).first;
         evict_locked(run_id);
@@ -95,6 +102,13 @@ void stream_hub::run_deleted(const std::string& run_id) {
     std::shared_ptr<channel> ch;
     {
         std::lock_guard lock(m_);
+        if (deleted_.insert(run_id).second) {
+            deleted_order_.push_back(run_id);
+            if (deleted_order_.size() > 4096) {
+                deleted_.erase(deleted_order_.front());
+                deleted_order_.pop_front();
+            }
+        }
         auto it = channels_.find(run_id);
         if (it == channels_.end()) return;
         ch = it->second;

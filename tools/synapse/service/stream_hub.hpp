@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,8 @@ class stream_hub {
     hub_options options_;
     std::mutex m_;
     std::map<std::string, std::shared_ptr<channel>> channels_;
+    std::set<std::string> deleted_;  // the last 4096 deleted runs (ids are never reused)
+    std::deque<std::string> deleted_order_;
     std::uint64_t clock_ = 0;
     std::atomic<bool> stopping_{false};
     std::size_t streams_ = 0;
