@@ -515,10 +515,15 @@ TEST_CASE("a full disk gives a 5xx with a clear message and no half-written run"
     CHECK(a.post("/api/v1/runs/" + run + "/progress", {{"status", "running"}}).status == 200);
 }
 
-TEST_CASE("SIGTERM stops the service cleanly", "[service][api]") {
+TEST_CASE("SIGTERM and SIGINT stop the service cleanly", "[service][api]") {
     temp_dir dir;
     service_process svc(dir / "p.db");
-    CHECK(svc.stop() == 0);
+    CHECK(svc.stop(SIGTERM) == 0);
+    CHECK(svc.log().find("SIGTERM, shutting down") != std::string::npos);
+    svc.start();
+    CHECK(api(svc.port()).get("/health").status == 200);
+    CHECK(svc.stop(SIGINT) == 0);
+    CHECK(svc.log().find("SIGINT, shutting down") != std::string::npos);
 }
 
 TEST_CASE("every read sees the writes answered before it", "[service][api]") {

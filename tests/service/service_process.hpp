@@ -103,10 +103,10 @@ class service_process {
             throw std::runtime_error("/health did not answer: " + log());
     }
 
-    /// SIGTERM, and the exit status (SIGKILL after 10 s without exit: then -1).
-    int stop() {
+    /// SIGTERM (or `sig`), and the exit status (SIGKILL after 10 s without exit: then -1).
+    int stop(int sig = SIGTERM) {
         if (pid_ <= 0) return 0;
-        ::kill(pid_, SIGTERM);
+        ::kill(pid_, sig);
         int status = 0;
         const bool exited = eventually([&] { return waitpid(pid_, &status, WNOHANG) == pid_; },
                                        std::chrono::seconds(10));
