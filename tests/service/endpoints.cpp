@@ -502,7 +502,7 @@ TEST_CASE("a database locked by another process gives 503 and writes nothing", "
 TEST_CASE("a full disk gives a 5xx with a clear message and no half-written run",
           "[service][api]") {
     temp_dir dir;
-    // ulimit -f: the database and its WAL may not grow past 2 MiB (the shell counts KiB).
+    // ulimit -f 2048: no file may grow past 1 or 2 MiB (blocks of 512 bytes or 1 KiB, by shell).
     service_process svc(dir / "p.db", {}, "ulimit -f 2048;");
     api a(svc.port());
     const auto pid = make_pipeline(a);
