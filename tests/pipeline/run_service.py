@@ -103,6 +103,8 @@ def main() -> int:
     ap.add_argument("program", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     args.python = os.path.abspath(args.python)  # not resolved: the venv's symlink matters
+    if args.synapse:
+        args.synapse = os.path.abspath(args.synapse)  # the service runs in a temporary directory
     program = args.program[1:] if args.program[:1] == ["--"] else args.program
     if not program:
         ap.error("no program to run")
