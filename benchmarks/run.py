@@ -19,6 +19,12 @@ as JSON to BUILD/benchmarks.json.
    result, client peak RSS, log tail), run by this script again with --ray-only under
    `scripts/ray-cluster run` (a local Ray 2.60 head on loopback, stopped afterwards); their rows
    join the same table. --ray-only alone runs just those against $RAY_DASHBOARD_URL.
+5. With --service: the pipeline service, `synapse service` vs synapse-sdk's dev-api (FastAPI,
+   uvicorn from the venv), each started on a free loopback port by
+   tests/pipeline/run_service.py with a temporary database and loaded by bench_service_load:
+   progress posts per second from 8 clients posting to 8 runs, and the time from a progress
+   POST to the matching SSE event at a subscriber (300 samples for ours; 20 for dev-api, whose
+   stream polls once a second).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -244,6 +251,8 @@ def fmt(value: float | None, unit: str) -> str:
         return f'{value / 1024:.1f} MiB'
     if unit == 'lines/s':
         return f'{value:,.0f} lines/s'
+    if unit == 'posts/s':
+        return f'{value:,.0f} posts/s'
     return f'{value:.2f} s'
 
 
@@ -285,6 +294,9 @@ def main() -> int:
     parser.add_argument('--ray-tail-rounds', type=int, default=3, help='log tail rounds per side')
     parser.add_argument('--ray-calls', type=int, default=300, help='get_status calls per block')
     parser.add_argument('--ray-json', type=Path, help=argparse.SUPPRESS)  # --ray-only's output
+    parser.add_argument('--service', action='store_true',
+                        help='also run the pipeline service benchmarks (needs synapse and '
+                             'bench_service_load built)')
     args = parser.parse_args()
 
     build_dir = args.build_dir.resolve()
@@ -311,6 +323,7 @@ def main() -> int:
         bench_compile(build_dir, args.cxx, args.compile_runs),
     ]
     ray_results = run_ray(args, build_dir, python) if args.ray else []
+    ray_results += bench_service(build_dir, python) if args.service else []
     table = markdown(results + ray_results)
     d = results[0]['details']
     notes = [
@@ -398,7 +411,10 @@ def ray_notes(results: list[dict]) -> list[str]:
                          '(a new HTTP connection per call, as JobSubmissionClient does); CPU per call of '
                          f'the raw keep-alive GET loop: {d["raw_cpu_s_per_call"] * 1e6:.0f} µs; the job\'s '
                          f'details are {d["job_details_body_bytes"]} bytes of JSON.')
-        if 'round_ratios' in d and r['unit'] == 's':
+        if 'round_ratios' in d and 'ray_floor_true_job_s' not in d:
+            notes.append(f'{r["name"]}: per-round C++/Python ratios '
+                         + ', '.join(f'{x:.2f}' for x in d['round_ratios']) + '.')
+        elif 'round_ratios' in d and r['unit'] == 's':
             notes.append('Ray submit → result per-round C++/Python ratios: '
                          + ', '.join(f'{x:.2f}' for x in d['round_ratios'])
                          + f'; C++ {", ".join(f"{x:.2f}" for x in d["cpp_total_s"])} s, Python '
@@ -423,6 +439,58 @@ def ray_notes(results: list[dict]) -> list[str]:
             notes.append(f'Ray get_result of the log-tail job: C++ {c["wall_s"]:.2f} s wall, {c["cpu_s"]:.2f} s '
                          f'CPU; Python {p["wall_s"]:.2f} s wall, {p["cpu_s"]:.2f} s CPU.')
     return notes
+
+
+# ---- 5. pipeline service (service/load.cpp) --------------------------------------------------
+
+
+def bench_service(build_dir: Path, python: str) -> list[dict]:
+    load = build_dir / 'benchmarks' / 'bench_service_load'
+    synapse = build_dir / 'tools' / 'synapse'
+    for exe in (load, synapse):
+        if not exe.exists():
+            sys.exit(f'error: {exe} not found; build it first')
+    measured = {}
+    for server, samples in (('synapse', 300), ('dev-api', 20)):
+        log(f'service: {server}, 8 runs posting for 3 s, then {samples} POST -> SSE samples')
+        proc = run_checked([sys.executable, str(ROOT / 'tests' / 'pipeline' / 'run_service.py'),
+                            '--server', server, '--python', python, '--cache',
+                            str(build_dir / 'dev-api'), '--synapse', str(synapse), '--',
+                            str(load), '0', str(samples)])
+        posts = re.search(r'per second with 8 concurrent runs: (\d+)', proc.stdout)
+        lat = re.search(r'p50 ([\d.]+) ms, p90 ([\d.]+) ms, p99 ([\d.]+) ms', proc.stdout)
+        if not posts or not lat:
+            sys.exit(f'error: unexpected output of {load.name} against {server}:\n{proc.stdout}')
+        measured[server] = {'posts_per_s': float(posts.group(1)),
+                            'p50_ms': float(lat.group(1)), 'p90_ms': float(lat.group(2)),
+                            'p99_ms': float(lat.group(3)), 'samples': samples}
+    ours, theirs = measured['synapse'], measured['dev-api']
+    return [
+        {
+            'name': 'pipeline service: progress posts per second, 8 concurrent runs',
+            'description': 'synapse service vs dev-api, 8 keep-alive clients posting for 3 s',
+            'unit': 'posts/s',
+            'cpp': ours['posts_per_s'],
+            'python': theirs['posts_per_s'],
+            'ratio': ours['posts_per_s'] / theirs['posts_per_s'],
+            'ratio_text': f'{ours["posts_per_s"] / theirs["posts_per_s"]:.0f}× more',
+            'target_text': '≥ 5,000/s',
+            'met': ours['posts_per_s'] >= 5000,
+            'details': measured,
+        },
+        {
+            'name': 'pipeline service: progress POST -> SSE event at a subscriber, p50',
+            'description': 'synapse service vs dev-api',
+            'unit': 'ms',
+            'cpp': ours['p50_ms'],
+            'python': theirs['p50_ms'],
+            'ratio': theirs['p50_ms'] / ours['p50_ms'],
+            'ratio_text': f'{theirs["p50_ms"] / ours["p50_ms"]:,.0f}× sooner',
+            'target_text': '< 5 ms',
+            'met': ours['p50_ms'] < 5,
+            'details': measured,
+        },
+    ]
 
 
 if __name__ == '__main__':

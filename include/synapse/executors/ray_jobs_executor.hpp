@@ -207,7 +207,8 @@ class basic_ray_jobs_executor {
                               std::chrono::milliseconds timeout = std::chrono::hours(1)) {
         auto job = wait(id, timeout);
         if (!job) return fail(std::move(job).error());
-        detail::job_log_reader reader;
+        // The last lines are kept only for a failure report.
+        detail::job_log_reader reader(job->status == job_status::succeeded ? 0 : 20);
         auto read = api_.stream_logs(id, [&](std::string_view text) { return reader.feed(text); });
         if (!read) return fail(std::move(read).error());
         reader.finish();

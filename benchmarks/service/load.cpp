@@ -1,10 +1,10 @@
 // Load generator for a pipeline service (ours or dev-api): progress posts per second with 8
 // concurrent runs, and the latency from a progress POST to the matching SSE event.
 //
-//     service_load PORT [LATENCY_SAMPLES]     (PORT 0: from $SYNAPSE_PIPELINE_SERVICE_URL)
+//     bench_service_load PORT [LATENCY_SAMPLES]   (PORT 0: from $SYNAPSE_PIPELINE_SERVICE_URL)
 //
-// tests/pipeline/run_service.py starts either service and sets that variable:
-//     run_service.py --server synapse --synapse build/tools/synapse -- build/.../service_load 0
+// benchmarks/run.py --service runs it under tests/pipeline/run_service.py, which starts either
+// service on a free loopback port and sets that variable.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
