@@ -4089,10 +4089,9 @@ inline expected<json> json_body(const http_response& r, std::string_view what) {
     return j;
 }
 
-inline expected<job_details> parse_job_details(const json& j, std::string_view what) {
+inline expected<job_details> parse_job_details(json j, std::string_view what) {
     if (!j.is_object()) return malformed(what, "expected a JSON object for a job");
     job_details d;
-    d.raw = j;
     auto status = optional_string(j, "status");
     if (!status) return malformed(what, "the job has no status");
     auto parsed = parse_job_status(*status);
@@ -4108,6 +4107,7 @@ inline expected<job_details> parse_job_details(const json& j, std::string_view w
     d.end_time = optional_integer<std::int64_t>(j, "end_time");
     d.driver_exit_code = optional_integer<int>(j, "driver_exit_code");
     if (auto it = j.find("metadata"); it != j.end() && it->is_object()) d.metadata = *it;
+    d.raw = std::move(j);
     return d;
 }
 
@@ -4172,7 +4172,7 @@ class basic_jobs_api {
     expected<job_details> get_job(std::string_view id) {
         auto j = get_json(job_path(id), "reading job " + std::string(id), id);
         if (!j) return fail(std::move(j).error());
-        return detail::parse_job_details(*j, "reading job " + std::string(id));
+        return detail::parse_job_details(std::move(*j), "reading job " + std::string(id));
     }
 
     /// GET /api/jobs/
@@ -4181,8 +4181,8 @@ class basic_jobs_api {
         if (!j) return fail(std::move(j).error());
         if (!j->is_array()) return detail::malformed("listing jobs", "expected a JSON array");
         std::vector<job_details> out;
-        for (const auto& item : *j) {
-            auto d = detail::parse_job_details(item, "listing jobs");
+        for (auto& item : *j) {
+            auto d = detail::parse_job_details(std::move(item), "listing jobs");
             if (!d) return fail(std::move(d).error());
             out.push_back(std::move(*d));
         }
@@ -6263,7 +6263,8 @@ class basic_ray_jobs_executor {
                               std::chrono::milliseconds timeout = std::chrono::hours(1)) {
         auto job = wait(id, timeout);
         if (!job) return fail(std::move(job).error());
-        detail::job_log_reader reader;
+        // The last lines are kept only for a failure report.
+        detail::job_log_reader reader(job->status == job_status::succeeded ? 0 : 20);
         auto read = api_.stream_logs(id, [&](std::string_view text) { return reader.feed(text); });
         if (!read) return fail(std::move(read).error());
         reader.finish();
