@@ -3527,7 +3527,6 @@ using local_executor = basic_local_executor<plugin<As...>, console_logger>;
 // Ray's plain-text error bodies become errors with the HTTP status and Ray's message: 404 →
 // not_found, 401/403 → unauthorized, a duplicate submission id → already_exists.
 
-#include <cctype>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -3864,6 +3863,23 @@ inline bool http_iequals(std::string_view a, std::string_view b) noexcept {
            });
 }
 
+/// Percent-encodes a URL path segment or query value (RFC 3986 unreserved characters kept).
+inline std::string url_segment(std::string_view s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(s.size());
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
 }  // namespace detail
 
 /// One HTTP response. Any status is a response; turning error statuses into `synapse::error`s
@@ -4049,22 +4065,6 @@ struct job_details {
 };
 
 namespace detail {
-
-/// Percent-encodes a path segment (ids are usually [A-Za-z0-9_-] already).
-inline std::string url_segment(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
 
 inline std::optional<std::string> optional_string(const json& j, const char* key) {
     auto it = j.find(key);
@@ -6904,7 +6904,6 @@ json to_request_json(const T& value) {
 // Internals of the pipeline service client: paths and queries, the service's `{"detail": ...}`
 // error bodies, reading typed answers and progress stream events.
 
-#include <cctype>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -7104,29 +7103,12 @@ class sse_parser {
 
 namespace synapse::pipeline_service::detail {
 
-/// Percent-encodes a path segment or a query value (RFC 3986 unreserved characters kept).
-inline std::string url_encode(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size());
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
 /// Appends "?key=value" or "&key=value" to `target`.
 inline void add_query(std::string& target, std::string_view key, std::string_view value) {
     target += target.find('?') == std::string::npos ? '?' : '&';
     target += key;
     target += '=';
-    target += url_encode(value);
+    target += synapse::detail::url_segment(value);
 }
 
 inline std::string trimmed(std::string_view s, std::size_t limit = 500) {
@@ -7627,7 +7609,7 @@ class basic_pipeline_service_client {
             return std::optional<pipeline_service::checkpoint>();
         }
         return maybe_checkpoint(
-            run_path(run_id) + "/checkpoints/" + pipeline_service::detail::url_encode(action_name),
+            run_path(run_id) + "/checkpoints/" + synapse::detail::url_segment(action_name),
             "reading the checkpoint of action \"" + std::string(action_name) + "\" of run " +
                 std::string(run_id));
     }
@@ -7667,10 +7649,10 @@ class basic_pipeline_service_client {
     inline static const std::string api = "/api/v1";
 
     static std::string pipeline_path(std::string_view id) {
-        return api + "/pipelines/" + pipeline_service::detail::url_encode(id);
+        return api + "/pipelines/" + synapse::detail::url_segment(id);
     }
     static std::string run_path(std::string_view id) {
-        return api + "/runs/" + pipeline_service::detail::url_encode(id);
+        return api + "/runs/" + synapse::detail::url_segment(id);
     }
     static std::string paged(std::string target, page pg) {
         pipeline_service::detail::add_query(target, "skip", std::to_string(pg.skip));

@@ -335,7 +335,7 @@ class basic_pipeline_service_client {
             return std::optional<pipeline_service::checkpoint>();
         }
         return maybe_checkpoint(
-            run_path(run_id) + "/checkpoints/" + pipeline_service::detail::url_encode(action_name),
+            run_path(run_id) + "/checkpoints/" + synapse::detail::url_segment(action_name),
             "reading the checkpoint of action \"" + std::string(action_name) + "\" of run " +
                 std::string(run_id));
     }
@@ -375,10 +375,10 @@ class basic_pipeline_service_client {
     inline static const std::string api = "/api/v1";
 
     static std::string pipeline_path(std::string_view id) {
-        return api + "/pipelines/" + pipeline_service::detail::url_encode(id);
+        return api + "/pipelines/" + synapse::detail::url_segment(id);
     }
     static std::string run_path(std::string_view id) {
-        return api + "/runs/" + pipeline_service::detail::url_encode(id);
+        return api + "/runs/" + synapse::detail::url_segment(id);
     }
     static std::string paged(std::string target, page pg) {
         pipeline_service::detail::add_query(target, "skip", std::to_string(pg.skip));

@@ -10,7 +10,6 @@
 // not_found, 401/403 → unauthorized, a duplicate submission id → already_exists.
 #pragma once
 
-#include <cctype>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -90,22 +89,6 @@ struct job_details {
 };
 
 namespace detail {
-
-/// Percent-encodes a path segment (ids are usually [A-Za-z0-9_-] already).
-inline std::string url_segment(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
 
 inline std::optional<std::string> optional_string(const json& j, const char* key) {
     auto it = j.find(key);

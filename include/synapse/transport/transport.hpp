@@ -37,6 +37,23 @@ inline bool http_iequals(std::string_view a, std::string_view b) noexcept {
            });
 }
 
+/// Percent-encodes a URL path segment or query value (RFC 3986 unreserved characters kept).
+inline std::string url_segment(std::string_view s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(s.size());
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
 }  // namespace detail
 
 /// One HTTP response. Any status is a response; turning error statuses into `synapse::error`s

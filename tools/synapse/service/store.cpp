@@ -130,32 +130,26 @@ store::result<std::unique_ptr<store>> store::open(const store_options& options) 
 // Pipelines -----------------------------------------------------------------------------------
 
 store::result<json> store::create_pipeline(const pipeline_create& in) {
-    return guarded(
-        [&]() -> result<json> {
-            const auto now = now_timestamp();
-            json row{{"id", new_uuid4()},
-                     {"name", in.name},
-                     {"description", text_or_null(in.description)},
-                     {"actions", actions_json(in.actions)},
-                     {"created_at", now},
-                     {"updated_at", now}};
-            std::lock_guard lock(write_mutex_);
-            auto& w = writable();
-            set_synchronous(w, true);
-            db::transaction tx(w);
-            auto& s = w.prepare("INSERT INTO pipelines (" + pipeline_columns +
-                                ") VALUES (?, ?, ?, ?, ?, ?)");
-            s.bind(1, row["id"].get<std::string>())
-                .bind(2, in.name)
-                .bind(3, in.description)
-                .bind(4, row["actions"].dump())
-                .bind(5, now)
-                .bind(6, now);
-            s.run();
-            tx.commit();
-            return row;
-        },
-        &writer_broken_);
+    const auto now = now_timestamp();
+    json row{{"id", new_uuid4()},
+             {"name", in.name},
+             {"description", text_or_null(in.description)},
+             {"actions", actions_json(in.actions)},
+             {"created_at", now},
+             {"updated_at", now}};
+    return write(true, [&](db::connection& w, db::transaction& tx) -> result<json> {
+        auto& s =
+            w.prepare("INSERT INTO pipelines (" + pipeline_columns + ") VALUES (?, ?, ?, ?, ?, ?)");
+        s.bind(1, row["id"].get<std::string>())
+            .bind(2, in.name)
+            .bind(3, in.description)
+            .bind(4, row["actions"].dump())
+            .bind(5, now)
+            .bind(6, now);
+        s.run();
+        tx.commit();
+        return row;
+    });
 }
 
 store::result<json> store::list_pipelines(std::int64_t skip, std::int64_t limit) {
@@ -181,55 +175,43 @@ store::result<json> store::get_pipeline(const std::string& id) {
 
 store::result<json> store::update_pipeline(const std::string& id, const pipeline_update& in,
                                            const json& body) {
-    return guarded(
-        [&]() -> result<json> {
-            std::lock_guard lock(write_mutex_);
-            auto& w = writable();
-            set_synchronous(w, true);
-            db::transaction tx(w);
-            auto p = find_pipeline(w, id);
-            if (!p) return synapse::fail(pipeline_not_found());
-            json& row = *p;
-            if (body.contains("name") && in.name) row["name"] = *in.name;
-            if (body.contains("description")) row["description"] = text_or_null(in.description);
-            if (body.contains("actions") && in.actions) row["actions"] = actions_json(*in.actions);
-            row["updated_at"] = now_timestamp();
-            auto& s = w.prepare(
-                "UPDATE pipelines SET name = ?, description = ?, actions = ?, updated_at = ? "
-                "WHERE id = ?");
-            s.bind(1, row["name"].get<std::string>())
-                .bind(2, optional_string(row["description"]))
-                .bind(3, row["actions"].dump())
-                .bind(4, row["updated_at"].get<std::string>())
-                .bind(5, id);
-            s.run();
-            tx.commit();
-            return row;
-        },
-        &writer_broken_);
+    return write(true, [&](db::connection& w, db::transaction& tx) -> result<json> {
+        auto p = find_pipeline(w, id);
+        if (!p) return synapse::fail(pipeline_not_found());
+        json& row = *p;
+        if (body.contains("name") && in.name) row["name"] = *in.name;
+        if (body.contains("description")) row["description"] = text_or_null(in.description);
+        if (body.contains("actions") && in.actions) row["actions"] = actions_json(*in.actions);
+        row["updated_at"] = now_timestamp();
+        auto& s = w.prepare(
+            "UPDATE pipelines SET name = ?, description = ?, actions = ?, updated_at = ? "
+            "WHERE id = ?");
+        s.bind(1, row["name"].get<std::string>())
+            .bind(2, optional_string(row["description"]))
+            .bind(3, row["actions"].dump())
+            .bind(4, row["updated_at"].get<std::string>())
+            .bind(5, id);
+        s.run();
+        tx.commit();
+        return row;
+    });
 }
 
 store::result<void> store::delete_pipeline(const std::string& id) {
-    return guarded(
-        [&]() -> result<void> {
-            std::lock_guard lock(write_mutex_);
-            auto& w = writable();
-            set_synchronous(w, true);
-            db::transaction tx(w);
-            std::vector<std::string> runs;
-            auto& q = w.prepare("SELECT id FROM runs WHERE pipeline_id = ?");
-            q.bind(1, id);
-            while (q.step()) runs.push_back(q.text(0));
-            auto& s = w.prepare("DELETE FROM pipelines WHERE id = ?");
-            s.bind(1, id);
-            s.run();
-            if (w.changes() == 0) return synapse::fail(pipeline_not_found());
-            tx.commit();
-            if (listener_.deleted)
-                for (const auto& r : runs) listener_.deleted(r);
-            return {};
-        },
-        &writer_broken_);
+    return write(true, [&](db::connection& w, db::transaction& tx) -> result<void> {
+        std::vector<std::string> runs;
+        auto& q = w.prepare("SELECT id FROM runs WHERE pipeline_id = ?");
+        q.bind(1, id);
+        while (q.step()) runs.push_back(q.text(0));
+        auto& s = w.prepare("DELETE FROM pipelines WHERE id = ?");
+        s.bind(1, id);
+        s.run();
+        if (w.changes() == 0) return synapse::fail(pipeline_not_found());
+        tx.commit();
+        if (listener_.deleted)
+            for (const auto& r : runs) listener_.deleted(r);
+        return {};
+    });
 }
 
 }  // namespace synapse_service

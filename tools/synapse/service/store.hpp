@@ -104,6 +104,11 @@ class store {
     store_options options_;
     std::mutex write_mutex_;
     db::connection& writable();  // the writer, reopened after an I/O failure
+    /// Runs `body(writer, transaction)` as one write: serialised in this process, in one SQLite
+    /// transaction (the body commits), with synchronous=FULL when `durable`; a database error
+    /// becomes an HTTP answer (store_rows.hpp).
+    template <class F>
+    auto write(bool durable, F&& body);
     std::unique_ptr<db::connection> writer_;
     std::atomic<bool> writer_broken_{false};
     std::mutex readers_mutex_;

@@ -11,41 +11,34 @@ using namespace store_detail;
 
 store::result<json> store::create_checkpoint(const std::string& run_id,
                                              const checkpoint_create& in) {
-    return guarded(
-        [&]() -> result<json> {
-            const auto id = new_uuid4();
-            const auto now = now_timestamp();
-            std::lock_guard lock(write_mutex_);
-            auto& w = writable();
-            // A checkpoint is what a pipeline resumes from: synced to disk before the 201.
-            set_synchronous(w, true);
-            db::transaction tx(w);
-            if (!run_exists(w, run_id)) return synapse::fail(run_not_found());
-            auto& s = w.prepare("INSERT INTO checkpoints (" + checkpoint_columns +
-                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            s.bind(1, id)
-                .bind(2, run_id)
-                .bind(3, in.action_name)
-                .bind(4, in.action_index)
-                .bind(5, std::string(synapse::enum_name(in.status)))
-                .bind(6, dump_or_null(in.params_snapshot))
-                .bind(7, dump_or_null(in.result))
-                .bind(8, in.artifacts_path)
-                .bind(9, now);
-            s.run();
-            tx.commit();
-            return json{
-                {"id", id},
-                {"run_id", run_id},
-                {"action_name", in.action_name},
-                {"action_index", in.action_index},
-                {"status", std::string(synapse::enum_name(in.status))},
-                {"params_snapshot", in.params_snapshot ? *in.params_snapshot : json(nullptr)},
-                {"result", in.result ? *in.result : json(nullptr)},
-                {"artifacts_path", text_or_null(in.artifacts_path)},
-                {"created_at", now}};
-        },
-        &writer_broken_);
+    const auto id = new_uuid4();
+    const auto now = now_timestamp();
+    // A checkpoint is what a pipeline resumes from: synced to disk before the 201.
+    return write(true, [&](db::connection& w, db::transaction& tx) -> result<json> {
+        if (!run_exists(w, run_id)) return synapse::fail(run_not_found());
+        auto& s = w.prepare("INSERT INTO checkpoints (" + checkpoint_columns +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        s.bind(1, id)
+            .bind(2, run_id)
+            .bind(3, in.action_name)
+            .bind(4, in.action_index)
+            .bind(5, std::string(synapse::enum_name(in.status)))
+            .bind(6, dump_or_null(in.params_snapshot))
+            .bind(7, dump_or_null(in.result))
+            .bind(8, in.artifacts_path)
+            .bind(9, now);
+        s.run();
+        tx.commit();
+        return json{{"id", id},
+                    {"run_id", run_id},
+                    {"action_name", in.action_name},
+                    {"action_index", in.action_index},
+                    {"status", std::string(synapse::enum_name(in.status))},
+                    {"params_snapshot", in.params_snapshot ? *in.params_snapshot : json(nullptr)},
+                    {"result", in.result ? *in.result : json(nullptr)},
+                    {"artifacts_path", text_or_null(in.artifacts_path)},
+                    {"created_at", now}};
+    });
 }
 
 store::result<json> store::list_checkpoints(const std::string& run_id,
@@ -93,40 +86,34 @@ store::result<json> store::checkpoint_by_name(const std::string& run_id,
 // Logs ----------------------------------------------------------------------------------------
 
 store::result<json> store::append_logs(const std::string& run_id, const log_batch& in) {
-    return guarded(
-        [&]() -> result<json> {
-            std::lock_guard lock(write_mutex_);
-            auto& w = writable();
-            set_synchronous(w, false);
-            db::transaction tx(w);
-            if (!run_exists(w, run_id)) return synapse::fail(run_not_found());
-            json out = json::array();
-            auto& s = w.prepare(
-                "INSERT INTO logs (id, run_id, action_name, level, message, timestamp) "
-                "VALUES (?, ?, ?, ?, ?, ?)");
-            for (const auto& e : in.entries) {
-                const auto id = new_uuid4();
-                const auto ts = e.timestamp ? *normalized(e.timestamp) : now_timestamp();
-                const std::string level(synapse::enum_name(e.level));
-                s.reset()
-                    .bind(1, id)
-                    .bind(2, run_id)
-                    .bind(3, e.action_name)
-                    .bind(4, level)
-                    .bind(5, e.message)
-                    .bind(6, ts);
-                s.run();
-                out.push_back(json{{"id", id},
-                                   {"run_id", run_id},
-                                   {"action_name", text_or_null(e.action_name)},
-                                   {"level", level},
-                                   {"message", e.message},
-                                   {"timestamp", ts}});
-            }
-            tx.commit();
-            return out;
-        },
-        &writer_broken_);
+    return write(false, [&](db::connection& w, db::transaction& tx) -> result<json> {
+        if (!run_exists(w, run_id)) return synapse::fail(run_not_found());
+        json out = json::array();
+        auto& s = w.prepare(
+            "INSERT INTO logs (id, run_id, action_name, level, message, timestamp) "
+            "VALUES (?, ?, ?, ?, ?, ?)");
+        for (const auto& e : in.entries) {
+            const auto id = new_uuid4();
+            const auto ts = e.timestamp ? *normalized(e.timestamp) : now_timestamp();
+            const std::string level(synapse::enum_name(e.level));
+            s.reset()
+                .bind(1, id)
+                .bind(2, run_id)
+                .bind(3, e.action_name)
+                .bind(4, level)
+                .bind(5, e.message)
+                .bind(6, ts);
+            s.run();
+            out.push_back(json{{"id", id},
+                               {"run_id", run_id},
+                               {"action_name", text_or_null(e.action_name)},
+                               {"level", level},
+                               {"message", e.message},
+                               {"timestamp", ts}});
+        }
+        tx.commit();
+        return out;
+    });
 }
 
 store::result<json> store::list_logs(const std::string& run_id,

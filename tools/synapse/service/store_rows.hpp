@@ -263,4 +263,18 @@ class store::reader_lease {
     std::unique_ptr<db::connection> c_;
 };
 
+/// See the declaration in store.hpp.
+template <class F>
+auto store::write(bool durable, F&& body) {
+    return store_detail::guarded(
+        [&] {
+            std::lock_guard lock(write_mutex_);
+            auto& w = writable();
+            store_detail::set_synchronous(w, durable);
+            db::transaction tx(w);
+            return body(w, tx);
+        },
+        &writer_broken_);
+}
+
 }  // namespace synapse_service

@@ -10,47 +10,40 @@ using namespace store_detail;
 // Runs ----------------------------------------------------------------------------------------
 
 store::result<json> store::create_run(const std::string& pipeline_id, const run_create& in) {
-    return guarded(
-        [&]() -> result<json> {
-            std::lock_guard lock(write_mutex_);
-            auto& w = writable();
-            set_synchronous(w, true);
-            db::transaction tx(w);
-            auto p = find_pipeline(w, pipeline_id);
-            if (!p) return synapse::fail(pipeline_not_found());
-            json progress = json::array();
-            std::size_t i = 0;
-            for (const auto& a : (*p)["actions"]) {
-                std::string name;
-                if (a.is_object() && a.contains("name") && a["name"].is_string())
-                    name = a["name"].get<std::string>();
-                if (name.empty()) name = "action_" + std::to_string(i);
-                action_progress_entry entry;
-                entry.name = name;
-                progress.push_back(progress_entry_json(entry));
-                ++i;
-            }
-            const auto id = new_uuid4();
-            const auto now = now_timestamp();
-            auto& s = w.prepare(
-                "INSERT INTO runs (id, pipeline_id, status, params, current_action_index, "
-                "progress, "
-                "work_dir, created_at, revision) VALUES (?, ?, 'pending', ?, 0, ?, ?, ?, 1)");
-            s.bind(1, id)
-                .bind(2, pipeline_id)
-                .bind(3, dump_or_null(in.params))
-                .bind(4, progress.dump())
-                .bind(5, in.work_dir)
-                .bind(6, now);
-            s.run();
-            auto row = find_run(w, id);
-            tx.commit();
-            if (listener_.changed)
-                listener_.changed(id,
-                                  run_snapshot{row->revision, "pending", stream_object(row->read)});
-            return row->read;
-        },
-        &writer_broken_);
+    return write(true, [&](db::connection& w, db::transaction& tx) -> result<json> {
+        auto p = find_pipeline(w, pipeline_id);
+        if (!p) return synapse::fail(pipeline_not_found());
+        json progress = json::array();
+        std::size_t i = 0;
+        for (const auto& a : (*p)["actions"]) {
+            std::string name;
+            if (a.is_object() && a.contains("name") && a["name"].is_string())
+                name = a["name"].get<std::string>();
+            if (name.empty()) name = "action_" + std::to_string(i);
+            action_progress_entry entry;
+            entry.name = name;
+            progress.push_back(progress_entry_json(entry));
+            ++i;
+        }
+        const auto id = new_uuid4();
+        const auto now = now_timestamp();
+        auto& s = w.prepare(
+            "INSERT INTO runs (id, pipeline_id, status, params, current_action_index, "
+            "progress, "
+            "work_dir, created_at, revision) VALUES (?, ?, 'pending', ?, 0, ?, ?, ?, 1)");
+        s.bind(1, id)
+            .bind(2, pipeline_id)
+            .bind(3, dump_or_null(in.params))
+            .bind(4, progress.dump())
+            .bind(5, in.work_dir)
+            .bind(6, now);
+        s.run();
+        auto row = find_run(w, id);
+        tx.commit();
+        if (listener_.changed)
+            listener_.changed(id, run_snapshot{row->revision, "pending", stream_object(row->read)});
+        return row->read;
+    });
 }
 
 store::result<json> store::list_runs(const std::optional<std::string>& pipeline_id,
@@ -84,142 +77,120 @@ store::result<json> store::get_run(const std::string& id) {
 
 store::result<json> store::update_run(const std::string& id, const run_update& in,
                                       const json& body) {
-    return guarded(
-        [&]() -> result<json> {
-            std::lock_guard lock(write_mutex_);
-            auto& w = writable();
-            set_synchronous(w, true);
-            db::transaction tx(w);
-            auto r = find_run(w, id);
-            if (!r) return synapse::fail(run_not_found());
-            const json before = r->read;
-            json& run = r->read;
-            auto has = [&](const char* k) { return body.contains(k); };
-            if (has("status") && in.status)
-                run["status"] = std::string(synapse::enum_name(*in.status));
-            if (has("current_action")) run["current_action"] = text_or_null(in.current_action);
-            if (has("current_action_index") && in.current_action_index)
-                run["current_action_index"] = *in.current_action_index;
-            if (has("progress")) {
-                if (in.progress) {
-                    json list = json::array();
-                    for (auto entry : *in.progress) {
-                        entry.started_at = normalized(entry.started_at);
-                        entry.completed_at = normalized(entry.completed_at);
-                        list.push_back(progress_entry_json(entry));
-                    }
-                    run["progress"] = std::move(list);
-                } else {
-                    run["progress"] = nullptr;
+    return write(true, [&](db::connection& w, db::transaction& tx) -> result<json> {
+        auto r = find_run(w, id);
+        if (!r) return synapse::fail(run_not_found());
+        const json before = r->read;
+        json& run = r->read;
+        auto has = [&](const char* k) { return body.contains(k); };
+        if (has("status") && in.status) run["status"] = std::string(synapse::enum_name(*in.status));
+        if (has("current_action")) run["current_action"] = text_or_null(in.current_action);
+        if (has("current_action_index") && in.current_action_index)
+            run["current_action_index"] = *in.current_action_index;
+        if (has("progress")) {
+            if (in.progress) {
+                json list = json::array();
+                for (auto entry : *in.progress) {
+                    entry.started_at = normalized(entry.started_at);
+                    entry.completed_at = normalized(entry.completed_at);
+                    list.push_back(progress_entry_json(entry));
                 }
+                run["progress"] = std::move(list);
+            } else {
+                run["progress"] = nullptr;
             }
-            if (has("result")) run["result"] = in.result ? *in.result : json(nullptr);
-            if (has("error")) run["error"] = text_or_null(in.error);
-            if (has("started_at")) run["started_at"] = text_or_null(normalized(in.started_at));
-            if (has("completed_at"))
-                run["completed_at"] = text_or_null(normalized(in.completed_at));
-            // Better than dev-api: a status set by PATCH stamps its timestamps like a progress post
-            // does, unless the body sets them itself.
-            if (has("status") && in.status) {
-                const auto status = run["status"].get<std::string>();
-                if (is_terminal(status) && !has("completed_at"))
-                    run["completed_at"] = now_timestamp();
-                if (status == "running" && !has("started_at") && run["started_at"].is_null())
-                    run["started_at"] = now_timestamp();
-            }
-            std::uint64_t revision = r->revision;
-            const bool changed = write_run(w, before, run, revision);
-            tx.commit();
-            if (changed && listener_.changed)
-                listener_.changed(id, run_snapshot{revision, run["status"].get<std::string>(),
-                                                   stream_object(run)});
-            return run;
-        },
-        &writer_broken_);
+        }
+        if (has("result")) run["result"] = in.result ? *in.result : json(nullptr);
+        if (has("error")) run["error"] = text_or_null(in.error);
+        if (has("started_at")) run["started_at"] = text_or_null(normalized(in.started_at));
+        if (has("completed_at")) run["completed_at"] = text_or_null(normalized(in.completed_at));
+        // Better than dev-api: a status set by PATCH stamps its timestamps like a progress post
+        // does, unless the body sets them itself.
+        if (has("status") && in.status) {
+            const auto status = run["status"].get<std::string>();
+            if (is_terminal(status) && !has("completed_at")) run["completed_at"] = now_timestamp();
+            if (status == "running" && !has("started_at") && run["started_at"].is_null())
+                run["started_at"] = now_timestamp();
+        }
+        std::uint64_t revision = r->revision;
+        const bool changed = write_run(w, before, run, revision);
+        tx.commit();
+        if (changed && listener_.changed)
+            listener_.changed(
+                id, run_snapshot{revision, run["status"].get<std::string>(), stream_object(run)});
+        return run;
+    });
 }
 
 store::result<void> store::delete_run(const std::string& id) {
-    return guarded(
-        [&]() -> result<void> {
-            std::lock_guard lock(write_mutex_);
-            auto& w = writable();
-            set_synchronous(w, true);
-            db::transaction tx(w);
-            auto& s = w.prepare("DELETE FROM runs WHERE id = ?");
-            s.bind(1, id);
-            s.run();
-            if (w.changes() == 0) return synapse::fail(run_not_found());
-            tx.commit();
-            if (listener_.deleted) listener_.deleted(id);
-            return {};
-        },
-        &writer_broken_);
+    return write(true, [&](db::connection& w, db::transaction& tx) -> result<void> {
+        auto& s = w.prepare("DELETE FROM runs WHERE id = ?");
+        s.bind(1, id);
+        s.run();
+        if (w.changes() == 0) return synapse::fail(run_not_found());
+        tx.commit();
+        if (listener_.deleted) listener_.deleted(id);
+        return {};
+    });
 }
 
 store::result<json> store::post_progress(const std::string& id, const progress_update& in) {
-    return guarded(
-        [&]() -> result<json> {
-            std::lock_guard lock(write_mutex_);
-            auto& w = writable();
-            set_synchronous(w, false);
-            db::transaction tx(w);
-            auto r = find_run(w, id);
-            if (!r) return synapse::fail(run_not_found());
-            // Only the stream object can change here: compare that, not the whole run.
-            const json before = stream_object(r->read);
-            json& run = r->read;
-            if (in.current_action) run["current_action"] = *in.current_action;
-            if (in.current_action_index) run["current_action_index"] = *in.current_action_index;
-            if (in.status) {
-                const std::string status(synapse::enum_name(*in.status));
-                run["status"] = status;
-                if (status == "running" && run["started_at"].is_null())
-                    run["started_at"] = now_timestamp();
-                if (is_terminal(status)) run["completed_at"] = now_timestamp();
+    return write(false, [&](db::connection& w, db::transaction& tx) -> result<json> {
+        auto r = find_run(w, id);
+        if (!r) return synapse::fail(run_not_found());
+        // Only the stream object can change here: compare that, not the whole run.
+        const json before = stream_object(r->read);
+        json& run = r->read;
+        if (in.current_action) run["current_action"] = *in.current_action;
+        if (in.current_action_index) run["current_action_index"] = *in.current_action_index;
+        if (in.status) {
+            const std::string status(synapse::enum_name(*in.status));
+            run["status"] = status;
+            if (status == "running" && run["started_at"].is_null())
+                run["started_at"] = now_timestamp();
+            if (is_terminal(status)) run["completed_at"] = now_timestamp();
+        }
+        if (in.error) run["error"] = *in.error;
+        if (in.action_progress) {
+            const std::int64_t index = in.current_action_index
+                                           ? *in.current_action_index
+                                           : run["current_action_index"].get<std::int64_t>();
+            json& list = run["progress"];
+            if (list.is_array() && index >= 0 && static_cast<std::size_t>(index) < list.size()) {
+                auto entry = *in.action_progress;
+                entry.started_at = normalized(entry.started_at);
+                entry.completed_at = normalized(entry.completed_at);
+                json& slot = list[static_cast<std::size_t>(index)];
+                // Better than dev-api: replacing an entry keeps the started_at it had.
+                if (!entry.started_at && slot.is_object() && slot.contains("started_at") &&
+                    slot["started_at"].is_string())
+                    entry.started_at = slot["started_at"].get<std::string>();
+                slot = progress_entry_json(entry);
             }
-            if (in.error) run["error"] = *in.error;
-            if (in.action_progress) {
-                const std::int64_t index = in.current_action_index
-                                               ? *in.current_action_index
-                                               : run["current_action_index"].get<std::int64_t>();
-                json& list = run["progress"];
-                if (list.is_array() && index >= 0 &&
-                    static_cast<std::size_t>(index) < list.size()) {
-                    auto entry = *in.action_progress;
-                    entry.started_at = normalized(entry.started_at);
-                    entry.completed_at = normalized(entry.completed_at);
-                    json& slot = list[static_cast<std::size_t>(index)];
-                    // Better than dev-api: replacing an entry keeps the started_at it had.
-                    if (!entry.started_at && slot.is_object() && slot.contains("started_at") &&
-                        slot["started_at"].is_string())
-                        entry.started_at = slot["started_at"].get<std::string>();
-                    slot = progress_entry_json(entry);
-                }
-            }
-            json after = stream_object(run);
-            if (after == before) return run;  // nothing changed: nothing to write or send
-            const auto revision = r->revision + 1;
-            auto& s = w.prepare(
-                "UPDATE runs SET status = ?, current_action = ?, current_action_index = ?, "
-                "progress = ?, error = ?, started_at = ?, completed_at = ?, revision = ? "
-                "WHERE id = ?");
-            s.bind(1, run["status"].get<std::string>())
-                .bind(2, optional_string(run["current_action"]))
-                .bind(3, run["current_action_index"].get<std::int64_t>())
-                .bind(4, dump_or_null(run["progress"]))
-                .bind(5, optional_string(run["error"]))
-                .bind(6, optional_string(run["started_at"]))
-                .bind(7, optional_string(run["completed_at"]))
-                .bind(8, static_cast<std::int64_t>(revision))
-                .bind(9, id);
-            s.run();
-            tx.commit();
-            if (listener_.changed)
-                listener_.changed(
-                    id, run_snapshot{revision, run["status"].get<std::string>(), std::move(after)});
-            return run;
-        },
-        &writer_broken_);
+        }
+        json after = stream_object(run);
+        if (after == before) return run;  // nothing changed: nothing to write or send
+        const auto revision = r->revision + 1;
+        auto& s = w.prepare(
+            "UPDATE runs SET status = ?, current_action = ?, current_action_index = ?, "
+            "progress = ?, error = ?, started_at = ?, completed_at = ?, revision = ? "
+            "WHERE id = ?");
+        s.bind(1, run["status"].get<std::string>())
+            .bind(2, optional_string(run["current_action"]))
+            .bind(3, run["current_action_index"].get<std::int64_t>())
+            .bind(4, dump_or_null(run["progress"]))
+            .bind(5, optional_string(run["error"]))
+            .bind(6, optional_string(run["started_at"]))
+            .bind(7, optional_string(run["completed_at"]))
+            .bind(8, static_cast<std::int64_t>(revision))
+            .bind(9, id);
+        s.run();
+        tx.commit();
+        if (listener_.changed)
+            listener_.changed(
+                id, run_snapshot{revision, run["status"].get<std::string>(), std::move(after)});
+        return run;
+    });
 }
 
 store::result<json> store::get_progress(const std::string& id) {

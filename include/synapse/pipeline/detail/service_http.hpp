@@ -2,7 +2,6 @@
 // error bodies, reading typed answers and progress stream events.
 #pragma once
 
-#include <cctype>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -19,29 +18,12 @@
 
 namespace synapse::pipeline_service::detail {
 
-/// Percent-encodes a path segment or a query value (RFC 3986 unreserved characters kept).
-inline std::string url_encode(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size());
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
 /// Appends "?key=value" or "&key=value" to `target`.
 inline void add_query(std::string& target, std::string_view key, std::string_view value) {
     target += target.find('?') == std::string::npos ? '?' : '&';
     target += key;
     target += '=';
-    target += url_encode(value);
+    target += synapse::detail::url_segment(value);
 }
 
 inline std::string trimmed(std::string_view s, std::size_t limit = 500) {
