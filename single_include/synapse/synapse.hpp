@@ -875,9 +875,7 @@ template <class E>
 struct enum_traits;
 
 template <class E>
-concept ReflectedEnum = std::is_enum_v<E> && requires {
-    enum_traits<E>::values;
-};
+concept ReflectedEnum = std::is_enum_v<E> && requires { enum_traits<E>::values; };
 
 /// The JSON name of an enumerator, or "" for a value that was not reflected.
 template <ReflectedEnum E>
@@ -1276,7 +1274,7 @@ json json_schema() {
 
 #include <unistd.h>
 
-// ---- synapse/detail/subprocess.hpp ----
+// ---- synapse/executors/detail/subprocess.hpp ----
 // A child process with its stdout and stderr read line by line (POSIX fork/exec and poll).
 
 #include <cerrno>
@@ -1456,13 +1454,11 @@ namespace synapse {
 struct sync_executor_tag {};
 
 template <class E>
-concept ExecutorProtocol = requires {
-    typename E::executor_concept;
-}
-&&std::derived_from<typename E::executor_concept, sync_executor_tag>&& requires(
-    E& e, std::string_view action, const json& params) {
-    { e.execute(action, params) } -> std::same_as<expected<json>>;
-};
+concept ExecutorProtocol = requires { typename E::executor_concept; } &&
+                           std::derived_from<typename E::executor_concept, sync_executor_tag> &&
+                           requires(E& e, std::string_view action, const json& params) {
+                               { e.execute(action, params) } -> std::same_as<expected<json>>;
+                           };
 
 /// States why `E` is not an ExecutorProtocol, one sentence per requirement.
 template <class E>
@@ -1473,7 +1469,7 @@ constexpr bool check_executor() {
         "not an ExecutorProtocol: declare `using executor_concept = "
         "synapse::sync_executor_tag;` in the executor");
     static_assert(
-        requires(E & e, std::string_view action, const json& params) {
+        requires(E& e, std::string_view action, const json& params) {
             { e.execute(action, params) } -> std::same_as<expected<json>>;
         },
         "not an ExecutorProtocol: needs `expected<json> execute(std::string_view action, const "
@@ -1486,17 +1482,15 @@ constexpr bool check_executor() {
 struct async_executor_tag {};
 
 template <class E>
-concept AsyncExecutor = requires {
-    typename E::executor_concept;
-}
-&&std::derived_from<typename E::executor_concept, async_executor_tag>&& requires(
-    E& e, std::string_view name, std::string_view id, const json& params,
-    std::chrono::milliseconds timeout) {
-    { e.submit(name, params) } -> std::same_as<expected<std::string>>;
-    requires is_expected_v<decltype(e.get_status(id))>;
-    requires is_expected_v<decltype(e.wait(id, timeout))>;
-    { e.get_result(id) } -> std::same_as<expected<json>>;
-};
+concept AsyncExecutor = requires { typename E::executor_concept; } &&
+                        std::derived_from<typename E::executor_concept, async_executor_tag> &&
+                        requires(E& e, std::string_view name, std::string_view id,
+                                 const json& params, std::chrono::milliseconds timeout) {
+                            { e.submit(name, params) } -> std::same_as<expected<std::string>>;
+                            requires is_expected_v<decltype(e.get_status(id))>;
+                            requires is_expected_v<decltype(e.wait(id, timeout))>;
+                            { e.get_result(id) } -> std::same_as<expected<json>>;
+                        };
 
 /// States why `E` is not an AsyncExecutor, one sentence per requirement.
 template <class E>
@@ -1507,27 +1501,24 @@ constexpr bool check_async_executor() {
         "not an AsyncExecutor: declare `using executor_concept = synapse::async_executor_tag;` in "
         "the executor");
     static_assert(
-        requires(E & e, std::string_view name, const json& params) {
+        requires(E& e, std::string_view name, const json& params) {
             { e.submit(name, params) } -> std::same_as<expected<std::string>>;
         },
         "not an AsyncExecutor: needs `expected<std::string> submit(std::string_view action, const "
         "json& params)` returning the job id");
     static_assert(
-        requires(E & e, std::string_view id) {
-            requires is_expected_v<decltype(e.get_status(id))>;
-        },
+        requires(E& e, std::string_view id) { requires is_expected_v<decltype(e.get_status(id))>; },
         "not an AsyncExecutor: needs `expected<Status> get_status(std::string_view id)`");
     static_assert(
-        requires(E & e, std::string_view id, std::chrono::milliseconds timeout) {
+        requires(E& e, std::string_view id, std::chrono::milliseconds timeout) {
             requires is_expected_v<decltype(e.wait(id, timeout))>;
         },
         "not an AsyncExecutor: needs `expected<...> wait(std::string_view id, "
         "std::chrono::milliseconds timeout)`");
     static_assert(
-        requires(E & e, std::string_view id) {
+        requires(E& e, std::string_view id) {
             { e.get_result(id) } -> std::same_as<expected<json>>;
-        },
-        "not an AsyncExecutor: needs `expected<json> get_result(std::string_view id)`");
+        }, "not an AsyncExecutor: needs `expected<json> get_result(std::string_view id)`");
 #endif
     return AsyncExecutor<E>;
 }
@@ -1871,7 +1862,7 @@ class process_executor {
 #include <utility>
 #include <vector>
 
-// ---- synapse/detail/config_yaml.hpp ----
+// ---- synapse/plugin/detail/config_yaml.hpp ----
 // Internals of config.hpp: config.yaml nodes to synapse::plugin_config, with file:line errors.
 
 #include <array>
@@ -2794,19 +2785,19 @@ struct metrics_record {
 
 /// A logger policy: receives every record an action emits.
 template <class L>
-concept Logger = requires(L& logger, const log_record& l, const progress_record& p,
-                          const metrics_record& m) {
-    logger.on_log(l);
-    logger.on_progress(p);
-    logger.on_metrics(m);
-};
+concept Logger =
+    requires(L& logger, const log_record& l, const progress_record& p, const metrics_record& m) {
+        logger.on_log(l);
+        logger.on_progress(p);
+        logger.on_metrics(m);
+    };
 
 /// A non-owning, type-erased reference to any Logger (two pointers; cheap to copy).
 class logger_ref {
   public:
     template <Logger L>
-    requires(!std::same_as<std::remove_cvref_t<L>, logger_ref>) logger_ref(L& logger)
-    noexcept  // NOLINT: implicit by design
+        requires(!std::same_as<std::remove_cvref_t<L>, logger_ref>)
+    logger_ref(L& logger) noexcept  // NOLINT: implicit by design
         : self_(&logger),
           on_log_([](void* s, const log_record& r) { static_cast<L*>(s)->on_log(r); }),
           on_progress_(
@@ -2949,28 +2940,21 @@ namespace detail {
 template <class A>
 concept has_action_name = requires {
     { A::name } -> std::convertible_to<std::string_view>;
-    requires std::string_view(A::name)
-    .size() > 0;
+    requires std::string_view(A::name).size() > 0;
 };
 template <class A>
-concept has_params_type = requires {
-    typename A::params_type;
-};
+concept has_params_type = requires { typename A::params_type; };
 template <class A>
-concept has_result_type = requires {
-    typename A::result_type;
-};
+concept has_result_type = requires { typename A::result_type; };
 
 template <class A>
-concept has_execute = has_params_type<A> &&
-    requires(A& a, const typename A::params_type& p, context& ctx) {
-    a.execute(p, ctx);
-};
+concept has_execute = has_params_type<A> && requires(A& a, const typename A::params_type& p,
+                                                     context& ctx) { a.execute(p, ctx); };
 
 template <class A>
 struct execute_returns_result : std::false_type {};
 template <class A>
-requires has_execute<A> && has_result_type<A>
+    requires has_execute<A> && has_result_type<A>
 struct execute_returns_result<A> {
     using R = std::remove_cvref_t<decltype(std::declval<A&>().execute(
         std::declval<const typename A::params_type&>(), std::declval<context&>()))>;
@@ -3260,7 +3244,7 @@ class directory_executor {
 #include <ostream>
 #include <string>
 
-// ---- synapse/detail/text.hpp ----
+// ---- synapse/plugin/detail/text.hpp ----
 // Small text helpers shared by the loggers: Python-style repr of JSON values (the console
 // logger prints data as synapse-sdk does) and UTC timestamps.
 
@@ -3506,7 +3490,7 @@ using local_executor = basic_local_executor<plugin<As...>, console_logger>;
 #include <thread>
 #include <utility>
 
-// ---- synapse/detail/job_report.hpp ----
+// ---- synapse/ray/detail/job_report.hpp ----
 // Reading a finished job's log with bounded memory: the result lines and the last few lines for
 // a failure report, never the whole log.
 
@@ -3535,7 +3519,7 @@ using local_executor = basic_local_executor<plugin<As...>, console_logger>;
 #include <utility>
 #include <vector>
 
-// ---- synapse/detail/json_field_stream.hpp ----
+// ---- synapse/ray/detail/json_field_stream.hpp ----
 // Decodes one string field of a JSON object that arrives in chunks, without holding the document:
 // `{"logs": "<megabytes>"}` is handed on as decoded text pieces while it streams in. Memory stays
 // at a few bytes (a pending escape, the current key) however long the string is.
@@ -3912,14 +3896,12 @@ struct transport_tag {};
 ///   body is returned in the response instead, so that it can be quoted in the error.
 /// Both fail only when no response arrived (connection failure, timeout).
 template <class T>
-concept Transport = requires {
-    typename T::transport_concept;
-}
-&&std::derived_from<typename T::transport_concept, transport_tag>&& requires(
-    T& t, const http_request& request, const chunk_handler& on_chunk) {
-    { t.send(request) } -> std::same_as<expected<http_response>>;
-    { t.stream(request, on_chunk) } -> std::same_as<expected<http_response>>;
-};
+concept Transport = requires { typename T::transport_concept; } &&
+                    std::derived_from<typename T::transport_concept, transport_tag> &&
+                    requires(T& t, const http_request& request, const chunk_handler& on_chunk) {
+                        { t.send(request) } -> std::same_as<expected<http_response>>;
+                        { t.stream(request, on_chunk) } -> std::same_as<expected<http_response>>;
+                    };
 
 /// States why `T` is not a Transport, one sentence per requirement.
 template <class T>
@@ -3930,12 +3912,11 @@ constexpr bool check_transport() {
         "not a Transport: declare `using transport_concept = synapse::transport_tag;` in the "
         "transport");
     static_assert(
-        requires(T & t, const http_request& request) {
+        requires(T& t, const http_request& request) {
             { t.send(request) } -> std::same_as<expected<http_response>>;
-        },
-        "not a Transport: needs `expected<http_response> send(const http_request& request)`");
+        }, "not a Transport: needs `expected<http_response> send(const http_request& request)`");
     static_assert(
-        requires(T & t, const http_request& request, const chunk_handler& on_chunk) {
+        requires(T& t, const http_request& request, const chunk_handler& on_chunk) {
             { t.stream(request, on_chunk) } -> std::same_as<expected<http_response>>;
         },
         "not a Transport: needs `expected<http_response> stream(const http_request& request, "
@@ -7360,8 +7341,9 @@ class basic_pipeline_service_client {
 
     /// A client over cpp-httplib; errc::invalid_argument for a bad base URL. Use
     /// `pipeline_service_options(url)` for the options.
-    static expected<basic_pipeline_service_client> create(
-        transport_options options) requires std::same_as<T, httplib_transport> {
+    static expected<basic_pipeline_service_client> create(transport_options options)
+        requires std::same_as<T, httplib_transport>
+    {
         auto t = httplib_transport::create(std::move(options));
         if (!t) return fail(std::move(t).error());
         return basic_pipeline_service_client(std::move(*t));

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <synapse/detail/subprocess.hpp>
+#include <synapse/executors/detail/subprocess.hpp>
 
 namespace test_support {
 

@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include <synapse/detail/subprocess.hpp>
+#include <synapse/executors/detail/subprocess.hpp>
 #include <synapse/executors/directory_executor.hpp>
 #include <synapse/plugin/plugin_main.hpp>
 

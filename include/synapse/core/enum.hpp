@@ -24,9 +24,7 @@ template <class E>
 struct enum_traits;
 
 template <class E>
-concept ReflectedEnum = std::is_enum_v<E> && requires {
-    enum_traits<E>::values;
-};
+concept ReflectedEnum = std::is_enum_v<E> && requires { enum_traits<E>::values; };
 
 /// The JSON name of an enumerator, or "" for a value that was not reflected.
 template <ReflectedEnum E>

@@ -24,7 +24,7 @@
 
 #include <unistd.h>
 
-#include "synapse/detail/subprocess.hpp"
+#include "synapse/executors/detail/subprocess.hpp"
 #include "synapse/executors/protocol.hpp"
 #include "synapse/plugin/job_protocol.hpp"
 

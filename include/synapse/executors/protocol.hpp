@@ -19,13 +19,11 @@ namespace synapse {
 struct sync_executor_tag {};
 
 template <class E>
-concept ExecutorProtocol = requires {
-    typename E::executor_concept;
-}
-&&std::derived_from<typename E::executor_concept, sync_executor_tag>&& requires(
-    E& e, std::string_view action, const json& params) {
-    { e.execute(action, params) } -> std::same_as<expected<json>>;
-};
+concept ExecutorProtocol = requires { typename E::executor_concept; } &&
+                           std::derived_from<typename E::executor_concept, sync_executor_tag> &&
+                           requires(E& e, std::string_view action, const json& params) {
+                               { e.execute(action, params) } -> std::same_as<expected<json>>;
+                           };
 
 /// States why `E` is not an ExecutorProtocol, one sentence per requirement.
 template <class E>
@@ -36,7 +34,7 @@ constexpr bool check_executor() {
         "not an ExecutorProtocol: declare `using executor_concept = "
         "synapse::sync_executor_tag;` in the executor");
     static_assert(
-        requires(E & e, std::string_view action, const json& params) {
+        requires(E& e, std::string_view action, const json& params) {
             { e.execute(action, params) } -> std::same_as<expected<json>>;
         },
         "not an ExecutorProtocol: needs `expected<json> execute(std::string_view action, const "
@@ -49,17 +47,15 @@ constexpr bool check_executor() {
 struct async_executor_tag {};
 
 template <class E>
-concept AsyncExecutor = requires {
-    typename E::executor_concept;
-}
-&&std::derived_from<typename E::executor_concept, async_executor_tag>&& requires(
-    E& e, std::string_view name, std::string_view id, const json& params,
-    std::chrono::milliseconds timeout) {
-    { e.submit(name, params) } -> std::same_as<expected<std::string>>;
-    requires is_expected_v<decltype(e.get_status(id))>;
-    requires is_expected_v<decltype(e.wait(id, timeout))>;
-    { e.get_result(id) } -> std::same_as<expected<json>>;
-};
+concept AsyncExecutor = requires { typename E::executor_concept; } &&
+                        std::derived_from<typename E::executor_concept, async_executor_tag> &&
+                        requires(E& e, std::string_view name, std::string_view id,
+                                 const json& params, std::chrono::milliseconds timeout) {
+                            { e.submit(name, params) } -> std::same_as<expected<std::string>>;
+                            requires is_expected_v<decltype(e.get_status(id))>;
+                            requires is_expected_v<decltype(e.wait(id, timeout))>;
+                            { e.get_result(id) } -> std::same_as<expected<json>>;
+                        };
 
 /// States why `E` is not an AsyncExecutor, one sentence per requirement.
 template <class E>
@@ -70,27 +66,24 @@ constexpr bool check_async_executor() {
         "not an AsyncExecutor: declare `using executor_concept = synapse::async_executor_tag;` in "
         "the executor");
     static_assert(
-        requires(E & e, std::string_view name, const json& params) {
+        requires(E& e, std::string_view name, const json& params) {
             { e.submit(name, params) } -> std::same_as<expected<std::string>>;
         },
         "not an AsyncExecutor: needs `expected<std::string> submit(std::string_view action, const "
         "json& params)` returning the job id");
     static_assert(
-        requires(E & e, std::string_view id) {
-            requires is_expected_v<decltype(e.get_status(id))>;
-        },
+        requires(E& e, std::string_view id) { requires is_expected_v<decltype(e.get_status(id))>; },
         "not an AsyncExecutor: needs `expected<Status> get_status(std::string_view id)`");
     static_assert(
-        requires(E & e, std::string_view id, std::chrono::milliseconds timeout) {
+        requires(E& e, std::string_view id, std::chrono::milliseconds timeout) {
             requires is_expected_v<decltype(e.wait(id, timeout))>;
         },
         "not an AsyncExecutor: needs `expected<...> wait(std::string_view id, "
         "std::chrono::milliseconds timeout)`");
     static_assert(
-        requires(E & e, std::string_view id) {
+        requires(E& e, std::string_view id) {
             { e.get_result(id) } -> std::same_as<expected<json>>;
-        },
-        "not an AsyncExecutor: needs `expected<json> get_result(std::string_view id)`");
+        }, "not an AsyncExecutor: needs `expected<json> get_result(std::string_view id)`");
 #endif
     return AsyncExecutor<E>;
 }

@@ -33,7 +33,7 @@
 #include <utility>
 
 #include "synapse/core/reflect.hpp"
-#include "synapse/detail/job_report.hpp"
+#include "synapse/ray/detail/job_report.hpp"
 #include "synapse/executors/protocol.hpp"
 #include "synapse/plugin/action.hpp"
 #include "synapse/plugin/environment.hpp"

@@ -86,8 +86,9 @@ class basic_pipeline_service_client {
 
     /// A client over cpp-httplib; errc::invalid_argument for a bad base URL. Use
     /// `pipeline_service_options(url)` for the options.
-    static expected<basic_pipeline_service_client> create(
-        transport_options options) requires std::same_as<T, httplib_transport> {
+    static expected<basic_pipeline_service_client> create(transport_options options)
+        requires std::same_as<T, httplib_transport>
+    {
         auto t = httplib_transport::create(std::move(options));
         if (!t) return fail(std::move(t).error());
         return basic_pipeline_service_client(std::move(*t));

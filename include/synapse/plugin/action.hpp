@@ -30,28 +30,21 @@ namespace detail {
 template <class A>
 concept has_action_name = requires {
     { A::name } -> std::convertible_to<std::string_view>;
-    requires std::string_view(A::name)
-    .size() > 0;
+    requires std::string_view(A::name).size() > 0;
 };
 template <class A>
-concept has_params_type = requires {
-    typename A::params_type;
-};
+concept has_params_type = requires { typename A::params_type; };
 template <class A>
-concept has_result_type = requires {
-    typename A::result_type;
-};
+concept has_result_type = requires { typename A::result_type; };
 
 template <class A>
-concept has_execute = has_params_type<A> &&
-    requires(A& a, const typename A::params_type& p, context& ctx) {
-    a.execute(p, ctx);
-};
+concept has_execute = has_params_type<A> && requires(A& a, const typename A::params_type& p,
+                                                     context& ctx) { a.execute(p, ctx); };
 
 template <class A>
 struct execute_returns_result : std::false_type {};
 template <class A>
-requires has_execute<A> && has_result_type<A>
+    requires has_execute<A> && has_result_type<A>
 struct execute_returns_result<A> {
     using R = std::remove_cvref_t<decltype(std::declval<A&>().execute(
         std::declval<const typename A::params_type&>(), std::declval<context&>()))>;

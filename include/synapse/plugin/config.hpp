@@ -35,7 +35,7 @@
 #include <utility>
 #include <vector>
 
-#include "synapse/detail/config_yaml.hpp"
+#include "synapse/plugin/detail/config_yaml.hpp"
 #include "synapse/plugin/plugin_config.hpp"
 
 namespace synapse {

@@ -57,19 +57,19 @@ struct metrics_record {
 
 /// A logger policy: receives every record an action emits.
 template <class L>
-concept Logger = requires(L& logger, const log_record& l, const progress_record& p,
-                          const metrics_record& m) {
-    logger.on_log(l);
-    logger.on_progress(p);
-    logger.on_metrics(m);
-};
+concept Logger =
+    requires(L& logger, const log_record& l, const progress_record& p, const metrics_record& m) {
+        logger.on_log(l);
+        logger.on_progress(p);
+        logger.on_metrics(m);
+    };
 
 /// A non-owning, type-erased reference to any Logger (two pointers; cheap to copy).
 class logger_ref {
   public:
     template <Logger L>
-    requires(!std::same_as<std::remove_cvref_t<L>, logger_ref>) logger_ref(L& logger)
-    noexcept  // NOLINT: implicit by design
+        requires(!std::same_as<std::remove_cvref_t<L>, logger_ref>)
+    logger_ref(L& logger) noexcept  // NOLINT: implicit by design
         : self_(&logger),
           on_log_([](void* s, const log_record& r) { static_cast<L*>(s)->on_log(r); }),
           on_progress_(

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "synapse/core/json.hpp"
-#include "synapse/detail/json_field_stream.hpp"
+#include "synapse/ray/detail/json_field_stream.hpp"
 #include "synapse/transport/transport.hpp"
 
 namespace synapse {

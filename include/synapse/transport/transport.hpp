@@ -86,14 +86,12 @@ struct transport_tag {};
 ///   body is returned in the response instead, so that it can be quoted in the error.
 /// Both fail only when no response arrived (connection failure, timeout).
 template <class T>
-concept Transport = requires {
-    typename T::transport_concept;
-}
-&&std::derived_from<typename T::transport_concept, transport_tag>&& requires(
-    T& t, const http_request& request, const chunk_handler& on_chunk) {
-    { t.send(request) } -> std::same_as<expected<http_response>>;
-    { t.stream(request, on_chunk) } -> std::same_as<expected<http_response>>;
-};
+concept Transport = requires { typename T::transport_concept; } &&
+                    std::derived_from<typename T::transport_concept, transport_tag> &&
+                    requires(T& t, const http_request& request, const chunk_handler& on_chunk) {
+                        { t.send(request) } -> std::same_as<expected<http_response>>;
+                        { t.stream(request, on_chunk) } -> std::same_as<expected<http_response>>;
+                    };
 
 /// States why `T` is not a Transport, one sentence per requirement.
 template <class T>
@@ -104,12 +102,11 @@ constexpr bool check_transport() {
         "not a Transport: declare `using transport_concept = synapse::transport_tag;` in the "
         "transport");
     static_assert(
-        requires(T & t, const http_request& request) {
+        requires(T& t, const http_request& request) {
             { t.send(request) } -> std::same_as<expected<http_response>>;
-        },
-        "not a Transport: needs `expected<http_response> send(const http_request& request)`");
+        }, "not a Transport: needs `expected<http_response> send(const http_request& request)`");
     static_assert(
-        requires(T & t, const http_request& request, const chunk_handler& on_chunk) {
+        requires(T& t, const http_request& request, const chunk_handler& on_chunk) {
             { t.stream(request, on_chunk) } -> std::same_as<expected<http_response>>;
         },
         "not a Transport: needs `expected<http_response> stream(const http_request& request, "

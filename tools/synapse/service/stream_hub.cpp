@@ -129,7 +129,9 @@ void stream_hub::shutdown() {
         for (auto& [id, ch] : channels_) all.push_back(ch);
     }
     for (auto& ch : all) {
-        { std::lock_guard lock(ch->m); }
+        {
+            std::lock_guard lock(ch->m);
+        }
         ch->cv.notify_all();
     }
 }

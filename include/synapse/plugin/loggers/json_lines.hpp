@@ -14,7 +14,7 @@
 #include <ostream>
 #include <string>
 
-#include "synapse/detail/text.hpp"
+#include "synapse/plugin/detail/text.hpp"
 #include "synapse/plugin/log_events.hpp"
 
 namespace synapse {

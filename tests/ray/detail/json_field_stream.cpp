@@ -1,5 +1,5 @@
 // json_field_stream: one string field of a JSON object, decoded while the object streams in.
-#include <synapse/detail/json_field_stream.hpp>
+#include <synapse/ray/detail/json_field_stream.hpp>
 
 #include <catch2/catch.hpp>
 #include <string>

@@ -1,5 +1,5 @@
 // job_log_reader and failure_report: a finished job's log read with bounded memory.
-#include <synapse/detail/job_report.hpp>
+#include <synapse/ray/detail/job_report.hpp>
 
 #include <catch2/catch.hpp>
 #include <string>
