@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include <synapse/ray/dashboard.hpp>
 #include <synapse/transport/httplib_transport.hpp>
 
 namespace bench_ray {
@@ -19,14 +20,13 @@ namespace bench_ray {
 /// The dashboard named by RAY_DASHBOARD_URL (scripts/ray-cluster run exports it); the token
 /// comes from RAY_AUTH_TOKEN(_PATH) or ~/.ray/auth_token as usual.
 inline synapse::transport_options dashboard() {
-    synapse::transport_options o;
     const char* url = std::getenv("RAY_DASHBOARD_URL");
     if (url == nullptr || *url == '\0') {
         std::fprintf(stderr,
                      "error: RAY_DASHBOARD_URL is not set (run under scripts/ray-cluster run)\n");
         std::exit(2);
     }
-    o.base_url = url;
+    synapse::transport_options o = synapse::dashboard_transport_options(url);
     o.read_timeout = std::chrono::minutes(5);
     return o;
 }

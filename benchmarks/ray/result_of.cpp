@@ -8,7 +8,7 @@
 #include <string>
 
 #include <synapse/core/json.hpp>
-#include <synapse/executors/ray_jobs_executor.hpp>
+#include <synapse/executors/ray_jobs_api_executor.hpp>
 
 #include "common.hpp"
 

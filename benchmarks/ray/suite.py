@@ -12,6 +12,10 @@ head at $RAY_DASHBOARD_URL. run.py calls `run_all` (under scripts/ray-cluster ru
 3. Peak RSS (ru_maxrss from wait4) of those same client processes.
 4. Log tail of a finished job that printed 0..999999: tail_job_logs vs
    JobSubmissionClient.tail_job_logs, lines/s, every line checked exactly once and in order.
+5. The command line, `synapse plugin run add --mode job` of the same synapse-sdk action
+   (tests/fixtures/python_plugin) through our CLI and through synapse-sdk's own CLI: wall time
+   from the command's start to its exit, and how long after the job's end (Ray's end_time) each
+   command exits.
 
 Sides alternate round by round, so a change of machine speed hits both alike.
 """
@@ -367,6 +371,84 @@ def bench_tail(build_dir: Path, python: str, rounds: int, lines: int) -> list[di
     ]
 
 
+# ---- 5. the command line: synapse plugin run --mode job --------------------------------------
+
+
+def _cli_run(cmd: list[str], marker: str) -> dict:
+    """Runs one CLI invocation; its wall time, the job id it printed after `marker`, and how long
+    after the job's end (Ray's clock) it exited."""
+    env = {**os.environ, 'PYTHONDONTWRITEBYTECODE': '1', 'NO_COLOR': '1', 'TERM': 'dumb',
+           'COLUMNS': '200'}
+    start = time.time()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    done = time.time()
+    out = proc.stdout + proc.stderr
+    if proc.returncode != 0 or '42' not in out:
+        sys.exit(f'error: {" ".join(cmd)} exited with {proc.returncode}\n{out[-4000:]}')
+    at = out.find(marker)
+    if at < 0:
+        sys.exit(f'error: no job id after {marker!r} in the output of {" ".join(cmd)}\n{out[-2000:]}')
+    sid = out[at + len(marker):].split()[0].strip()
+    job = _request('GET', f'/api/jobs/{sid}')
+    return {'wall_s': done - start, 'after_end_s': done - job['end_time'] / 1e3,
+            'ray_job_s': (job['end_time'] - job['start_time']) / 1e3, 'submission_id': sid}
+
+
+def bench_cli_job(build_dir: Path, python: str, rounds: int) -> list[dict]:
+    params = json.dumps({'a': 20, 'b': 22})
+    ours = [str(build_dir / 'tools' / 'synapse'), 'plugin', 'run', 'add', '--path', str(PLUGIN),
+            '--mode', 'job', '--dashboard', os.environ['RAY_DASHBOARD_URL'], '--params', params]
+    # synapse-sdk's CLI derives the dashboard (port 8265) from an explicit ray:// address; with
+    # the default `auto` it asks for a Synapse agent.
+    host = os.environ['RAY_DASHBOARD_URL'].split('//')[1].split(':')[0]
+    theirs = [str(Path(python).parent / 'synapse'), 'plugin', 'run', 'add', '--path',
+              str(PLUGIN), '--mode', 'job', '--ray-address', f'ray://{host}:10001',
+              '--params', params]
+    sides = {'cpp': (ours, 'submitted job '), 'py': (theirs, 'Job submitted: ')}
+    log('cli: warm-up, one run per side')
+    runs = {side: [] for side in sides}
+    ids = [_cli_run(cmd, marker)['submission_id'] for cmd, marker in sides.values()]
+    for r in range(rounds):
+        order = ['cpp', 'py'] if r % 2 == 0 else ['py', 'cpp']
+        log(f'cli: round {r + 1}/{rounds}: ' + ', then '.join(order))
+        for side in order:
+            report = _cli_run(*sides[side])
+            ids.append(report['submission_id'])
+            runs[side].append(report)
+    for sid in ids:
+        delete_job(sid)
+    med = {side: {k: statistics.median(x[k] for x in runs[side])
+                  for k in ('wall_s', 'after_end_s', 'ray_job_s')} for side in runs}
+    ratio = med['cpp']['wall_s'] / med['py']['wall_s']
+    after = med['cpp']['after_end_s']
+    return [
+        {
+            'name': '`synapse plugin run --mode job`, the same synapse-sdk action through each CLI',
+            'description': 'our CLI vs synapse-sdk\'s CLI, AddAction as a Ray job, command start to exit',
+            'unit': 's',
+            'cpp': med['cpp']['wall_s'],
+            'python': med['py']['wall_s'],
+            'ratio': ratio,
+            'ratio_text': f'{ratio:.2f}× of Python',
+            'target_text': '≤ 0.7× of Python',
+            'met': ratio <= 0.7,
+            'details': {'cpp_runs': runs['cpp'], 'python_runs': runs['py'], 'medians': med},
+        },
+        {
+            'name': '`synapse plugin run --mode job`: exit after the job\'s end (Ray\'s end_time)',
+            'description': 'how long each CLI still runs once Ray has recorded the job\'s end',
+            'unit': 'ms',
+            'cpp': after * 1e3,
+            'python': med['py']['after_end_s'] * 1e3,
+            'ratio': after / med['py']['after_end_s'],
+            'ratio_text': f'{after / med["py"]["after_end_s"]:.2f}× of Python',
+            'target_text': '≤ 300 ms',
+            'met': after <= 0.3,
+            'details': {},
+        },
+    ]
+
+
 def run_all(build_dir: Path, python: str, rounds: int, tail_rounds: int, calls: int) -> list[dict]:
     if not os.environ.get('RAY_DASHBOARD_URL'):
         sys.exit('error: RAY_DASHBOARD_URL is not set; run under scripts/ray-cluster run')
@@ -375,4 +457,5 @@ def run_all(build_dir: Path, python: str, rounds: int, tail_rounds: int, calls: 
     results = bench_get_status(build_dir, python, rounds, calls)
     results += bench_submit(build_dir, python, rounds)
     results += bench_tail(build_dir, python, tail_rounds, TAIL_LINES)
+    results += bench_cli_job(build_dir, python, rounds)
     return results

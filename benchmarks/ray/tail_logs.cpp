@@ -18,6 +18,7 @@
 #include <synapse/ray/jobs_api.hpp>
 #include <synapse/ray/log_tail.hpp>
 #include <synapse/transport/httplib_transport.hpp>
+#include <synapse/transport/websocket_client.hpp>
 
 #include "common.hpp"
 
@@ -33,7 +34,8 @@ int main(int argc, char** argv) {
 
     std::int64_t lines = 0, numeric = 0, other = 0, out_of_order = 0;
     const double cpu0 = bench_ray::cpu_seconds(), wall0 = bench_ray::wall_seconds();
-    auto tailed = synapse::tail_job_logs(api, options, id, [&](std::string_view line) {
+    synapse::beast_websocket ws(synapse::websocket_options_for(options));
+    auto tailed = synapse::tail_job_logs(api, ws, id, [&](std::string_view line) {
         ++lines;
         std::int64_t value = -1;
         auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), value);

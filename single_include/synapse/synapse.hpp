@@ -2,8 +2,72 @@
 // Do not edit: change the headers and run `python3 tools/amalgamate.py`.
 #pragma once
 // ---- synapse/synapse.hpp ----
-// synapse-cpp: the whole library in one include.
+// synapse-cpp: the whole library in one include (the test doubles are in synapse/testing.hpp).
 
+// ---- synapse/core/clock.hpp ----
+// Where the library's waits read the time and sleep. Executors take a `clock` in their options,
+// so tests can substitute synapse::testing::manual_clock: deadlines, timeouts and backoff are
+// then exercised without wall time.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <stop_token>
+#include <thread>
+
+namespace synapse {
+
+/// A source of time for waits: a monotonic clock for timeouts, the wall clock for times that
+/// servers report (Ray's job start times are unix milliseconds), and a sleep that a stop token
+/// interrupts.
+class clock {
+  public:
+    virtual ~clock() = default;
+
+    /// Monotonic time, for timeouts and intervals.
+    virtual std::chrono::steady_clock::time_point now() const noexcept = 0;
+
+    /// The wall clock, in unix milliseconds.
+    virtual std::int64_t unix_ms() const noexcept = 0;
+
+    /// Waits `d`, or less when `stop` is requested first; false when it was (the wait is over
+    /// early and the caller should give up).
+    virtual bool sleep_for(std::chrono::milliseconds d, const std::stop_token& stop) const = 0;
+};
+
+/// The machine's clocks; sleeps in slices of at most 20 ms so a stop request is seen promptly.
+class system_clock final : public clock {
+  public:
+    std::chrono::steady_clock::time_point now() const noexcept override {
+        return std::chrono::steady_clock::now();
+    }
+
+    std::int64_t unix_ms() const noexcept override {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    }
+
+    bool sleep_for(std::chrono::milliseconds d, const std::stop_token& stop) const override {
+        const auto deadline = std::chrono::steady_clock::now() + d;
+        while (!stop.stop_requested()) {
+            const auto left = deadline - std::chrono::steady_clock::now();
+            if (left <= std::chrono::steady_clock::duration::zero()) return true;
+            std::this_thread::sleep_for(
+                std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(20)));
+        }
+        return false;
+    }
+};
+
+/// The shared system clock, as the default of every `clock` option.
+inline std::shared_ptr<const clock> system_clock_ptr() {
+    static const system_clock instance;
+    // Aliasing constructor: shares nothing, never deletes the static instance.
+    return std::shared_ptr<const clock>(std::shared_ptr<const clock>(), &instance);
+}
+
+}  // namespace synapse
 // ---- synapse/core/codec.hpp ----
 // synapse::codec<T>: how a params or result type is read from JSON (with validation that
 // collects every failing field), written to JSON, and described as JSON Schema.
@@ -100,6 +164,7 @@ enum class errc {
     too_large,           ///< a payload exceeds a limit (e.g. Ray's 100 MiB package limit)
     already_exists,      ///< a server already has a resource with that id (a submission id)
     job_failed,          ///< a Ray job ended FAILED or STOPPED; the message has Ray's reason
+    cancelled,           ///< the caller asked to stop (a stop token) before the work was done
 };
 
 /// The stable snake_case name of a code, e.g. "validation_failed".
@@ -124,6 +189,7 @@ constexpr std::string_view to_string(errc code) noexcept {
         case errc::too_large: return "too_large";
         case errc::already_exists: return "already_exists";
         case errc::job_failed: return "job_failed";
+        case errc::cancelled: return "cancelled";
     }
     return "unknown_error";
 }
@@ -282,6 +348,11 @@ inline std::string_view json_type_name(const json& j) noexcept {
         case json::value_t::object: return "object";
         default: return "binary";
     }
+}
+
+/// `j` as JSON text; invalid UTF-8 in strings is replaced (U+FFFD), never thrown.
+[[nodiscard]] inline std::string dump(const json& j, int indent = -1) {
+    return j.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
 /// Parses `text` as JSON. On failure the error names `source` (e.g. "--params", a file path),
@@ -1236,595 +1307,315 @@ json json_schema() {
 }
 
 }  // namespace synapse
-// ---- synapse/executors/directory_executor.hpp ----
-// directory_executor: runs the actions of a plugin directory (one with a config.yaml) in child
-// processes: a C++ plugin's binary (`runtime: cpp`, `binary: ...`) or a Python synapse-sdk
-// plugin's `module.Class` entrypoints. The child's environment gets config.yaml's `env` and
-// then the explicit `env` of the options (later wins).
+// ---- synapse/executors/basic_ray_batch_executor.hpp ----
+// basic_ray_batch_executor: batch work on Ray. Many submissions at once, their statuses, and one
+// wait for all of them, over the same Jobs API client as basic_ray_jobs_api_executor.
+// `ray_job_executor` (synapse-sdk's name) is the one over cpp-httplib and Boost.Beast.
+//
+//     auto exec = synapse::ray_job_executor::create(options);
+//     auto ids = exec->submit_all({{"train", p1}, {"train", p2}, {"train", p3}});
+//     auto done = exec->wait_all(exec->ids(), std::chrono::minutes(30));
+//
+// It knows the jobs it submitted in this process (as synapse-sdk's RayJobExecutor does): asked
+// about any other id it answers not_found, without asking Ray.
 
-#include <cstdlib>
-#include <filesystem>
+#include <chrono>
+#include <set>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- synapse/executors/basic_ray_jobs_api_executor.hpp ----
+// basic_ray_jobs_api_executor: runs actions as Ray jobs through the dashboard's Jobs API, one job
+// per submission. `ray_jobs_api_executor` (ray_jobs_api_executor.hpp) is the one over
+// cpp-httplib and Boost.Beast.
+//
+//     basic_ray_jobs_api_executor<Transport, Serializer = json_serializer,
+//                                 PackageManager = pip, WebSocketConnector = beast_websocket>
+//
+// The working directory is zipped (content-addressed name, synapse-sdk's excludes), uploaded
+// once per content, and the job runs the plugin binary with the job protocol: the action in
+// SYNAPSE_ACTION_ENTRYPOINT, params in SYNAPSE_ACTION_PARAMS, or, from 32,000 characters on, in
+// a params file added inside the package (never written into the user's directory). Only the
+// plugin environment is forwarded (config.yaml `env` + explicit values), never the whole local
+// environment. Without `binary` the job runs a Python synapse-sdk action
+// (`python -m synapse_sdk.plugins.entrypoint`, action = `module.Class`).
+
+#include <chrono>
+#include <concepts>
+#include <memory>
+#include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
 
-// ---- synapse/executors/process_executor.hpp ----
-// process_executor: runs an action in a child process through the job protocol: a C++ plugin
-// binary, or a Python synapse-sdk action (`python -m synapse_sdk.plugins.entrypoint` with a
-// `module.Class` entrypoint). Returns the parsed result.
-//
-//     auto exec = synapse::process_executor::for_binary("build/plugins/regression/regression");
-//     auto result = exec.execute("train", params);   // expected<json>
-//
-// Params of 32,000 characters or more go through a temporary params file, removed afterwards.
-// The child's output lines (other than the result) go to `on_output`, stderr by default.
+// ---- synapse/core/detail/poll.hpp ----
+// Waiting for a condition by looking again and again: the one polling loop of the library, with
+// growing intervals, a timeout and a stop token, on an injectable clock.
 
+#include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <deque>
-#include <filesystem>
-#include <fstream>
-#include <functional>
-#include <iostream>
-#include <map>
-#include <string>
-#include <string_view>
-#include <vector>
+#include <stop_token>
 
-#include <unistd.h>
-
-// ---- synapse/executors/detail/subprocess.hpp ----
-// A child process with its stdout and stderr read line by line (POSIX fork/exec and poll).
-
-#include <cerrno>
-#include <chrono>
-#include <cstring>
-#include <filesystem>
-#include <functional>
-#include <map>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-
-extern "C" char** environ;
 
 namespace synapse::detail {
 
-struct subprocess_spec {
-    std::vector<std::string> argv;               ///< argv[0] is looked up in PATH
-    std::filesystem::path working_dir;           ///< empty: inherit
-    std::map<std::string, std::string> set_env;  ///< added or overridden
-    std::vector<std::string> unset_env;          ///< removed from the inherited environment
-    std::chrono::milliseconds timeout{0};        ///< 0: none
+/// Intervals that start short and grow by half each time up to a ceiling: with 20 ms and 200 ms,
+/// 20, 30, 45, 67, 100, 150, 200, 200, ... ms. A short job's end is seen within milliseconds and
+/// a long one costs a request per ceiling.
+class backoff {
+  public:
+    constexpr backoff(std::chrono::milliseconds first, std::chrono::milliseconds ceiling) noexcept
+        : next_(std::max(std::min(first, ceiling), std::chrono::milliseconds(1))),
+          ceiling_(std::max(ceiling, std::chrono::milliseconds(1))) {}
+
+    /// The next interval.
+    constexpr std::chrono::milliseconds next() noexcept {
+        const auto d = next_;
+        next_ = std::min(ceiling_, std::max(next_ + std::chrono::milliseconds(1), next_ * 3 / 2));
+        return d;
+    }
+
+  private:
+    std::chrono::milliseconds next_;
+    std::chrono::milliseconds ceiling_;
 };
 
-struct subprocess_outcome {
-    int exit_code = -1;  ///< exit status, or 128 + signal
-    bool timed_out = false;
-};
+/// How a poll ended.
+enum class poll_end { done, timed_out, stopped };
 
-/// Runs the child to completion, calling `on_line(is_stderr, line)` for every output line
-/// (without the newline). A last line without a newline is delivered too.
-inline expected<subprocess_outcome> run_subprocess(
-    const subprocess_spec& spec, const std::function<void(bool, std::string_view)>& on_line) {
-    if (spec.argv.empty()) return fail(errc::invalid_argument, "no program to run");
-
-    std::map<std::string, std::string> env;
-    for (char** e = environ; e && *e; ++e) {
-        std::string_view entry(*e);
-        auto eq = entry.find('=');
-        if (eq != std::string_view::npos)
-            env[std::string(entry.substr(0, eq))] = std::string(entry.substr(eq + 1));
+/// Calls `done()` until it returns true: at once, then after each interval of `intervals`, until
+/// `timeout` has passed on `clock` (the last look is at the deadline) or `stop` is requested.
+template <class F>
+poll_end poll_until(const clock& clock, const std::stop_token& stop,
+                    std::chrono::milliseconds timeout, backoff intervals, F&& done) {
+    const auto deadline = clock.now() + timeout;
+    for (;;) {
+        if (done()) return poll_end::done;
+        if (stop.stop_requested()) return poll_end::stopped;
+        const auto now = clock.now();
+        if (now >= deadline) return poll_end::timed_out;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
+        if (!clock.sleep_for(std::min(intervals.next(), left), stop)) return poll_end::stopped;
     }
-    for (const auto& name : spec.unset_env) env.erase(name);
-    for (const auto& [k, v] : spec.set_env) env[k] = v;
-    std::vector<std::string> env_strings;
-    env_strings.reserve(env.size());
-    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-    std::vector<char*> envp, argv;
-    for (auto& s : env_strings) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> args = spec.argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-
-    int out_pipe[2], err_pipe[2], exec_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 ||
-        pipe2(exec_pipe, O_CLOEXEC) != 0)
-        return fail(errc::process_failed,
-                    std::string("cannot create pipes: ") + std::strerror(errno));
-
-    pid_t pid = fork();
-    if (pid < 0)
-        return fail(errc::process_failed, std::string("fork failed: ") + std::strerror(errno));
-    if (pid == 0) {
-        dup2(out_pipe[1], STDOUT_FILENO);
-        dup2(err_pipe[1], STDERR_FILENO);
-        int code = 0;
-        if (!spec.working_dir.empty() && chdir(spec.working_dir.c_str()) != 0) {
-            code = errno;
-        } else {
-            execvpe(argv[0], argv.data(), envp.data());
-            code = errno;
-        }
-        // Tell the parent why the child could not start, through the close-on-exec pipe.
-        (void)!write(exec_pipe[1], &code, sizeof code);
-        _exit(127);
-    }
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-    close(exec_pipe[1]);
-
-    int exec_errno = 0;
-    bool chdir_failed = false;
-    if (read(exec_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno)
-        chdir_failed =
-            !spec.working_dir.empty() && !std::filesystem::is_directory(spec.working_dir);
-    close(exec_pipe[0]);
-
-    std::string buffers[2];
-    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-    int open_count = 2;
-    auto deadline = std::chrono::steady_clock::now() + spec.timeout;
-    bool timed_out = false;
-    char chunk[65536];
-    while (open_count > 0) {
-        int wait_ms = -1;
-        if (spec.timeout.count() > 0) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0) {
-                timed_out = true;
-                kill(pid, SIGKILL);
-                break;
-            }
-            wait_ms = static_cast<int>(left.count());
-        }
-        int ready = poll(fds, 2, wait_ms);
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready < 0) break;
-        for (int i = 0; i < 2; ++i) {
-            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            ssize_t n = read(fds[i].fd, chunk, sizeof chunk);
-            if (n <= 0) {
-                if (n < 0 && errno == EINTR) continue;
-                if (!buffers[i].empty()) on_line(i == 1, buffers[i]);
-                buffers[i].clear();
-                close(fds[i].fd);
-                fds[i].fd = -1;
-                --open_count;
-                continue;
-            }
-            buffers[i].append(chunk, static_cast<std::size_t>(n));
-            std::size_t start = 0;
-            for (auto nl = buffers[i].find('\n'); nl != std::string::npos;
-                 nl = buffers[i].find('\n', start)) {
-                on_line(i == 1, std::string_view(buffers[i]).substr(start, nl - start));
-                start = nl + 1;
-            }
-            buffers[i].erase(0, start);
-        }
-    }
-    for (auto& f : fds)
-        if (f.fd >= 0) close(f.fd);
-
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (exec_errno != 0) {
-        std::string what =
-            chdir_failed ? "cannot enter working directory '" + spec.working_dir.string() + "'"
-                         : "cannot start '" + spec.argv[0] + "'";
-        error e(errc::process_failed, what + ": " + std::strerror(exec_errno));
-        e.where = chdir_failed ? spec.working_dir.string() : spec.argv[0];
-        return fail(std::move(e));
-    }
-    subprocess_outcome outcome;
-    outcome.timed_out = timed_out;
-    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return outcome;
 }
 
 }  // namespace synapse::detail
-// ---- synapse/executors/protocol.hpp ----
-// The executor concepts. A synchronous executor runs an action by name with JSON params and
-// returns its JSON result; it opts in by declaring `using executor_concept =
-// synapse::sync_executor_tag;` so that unrelated types with an `execute` member do not match.
-// An asynchronous executor (Ray jobs) submits and is asked later: `submit` gives an id, then
-// `get_status`, `wait` and `get_result` take it; it declares `synapse::async_executor_tag`.
+// ---- synapse/executors/detail/ray_deadline_stop.hpp ----
+// What a client does when a job passed a deadline of its metadata: tell Ray to stop it, say why,
+// and give Ray a moment to record the end.
 
 #include <chrono>
-#include <concepts>
 #include <string>
 #include <string_view>
 
+// ---- synapse/ray/job_details.hpp ----
+// The Jobs API's data (Ray 2.60, ../docs/ray-http-api.md §2-3): job statuses, a job's details as
+// GET /api/jobs/{id} reports them, and the body of a submission.
 
-namespace synapse {
-
-/// Declared by synchronous executors: `using executor_concept = synapse::sync_executor_tag;`
-struct sync_executor_tag {};
-
-template <class E>
-concept ExecutorProtocol = requires { typename E::executor_concept; } &&
-                           std::derived_from<typename E::executor_concept, sync_executor_tag> &&
-                           requires(E& e, std::string_view action, const json& params) {
-                               { e.execute(action, params) } -> std::same_as<expected<json>>;
-                           };
-
-/// States why `E` is not an ExecutorProtocol, one sentence per requirement.
-template <class E>
-constexpr bool check_executor() {
-#if !defined(SYNAPSE_DISABLE_CONCEPT_CHECKS)
-    static_assert(
-        requires { typename E::executor_concept; },
-        "not an ExecutorProtocol: declare `using executor_concept = "
-        "synapse::sync_executor_tag;` in the executor");
-    static_assert(
-        requires(E& e, std::string_view action, const json& params) {
-            { e.execute(action, params) } -> std::same_as<expected<json>>;
-        },
-        "not an ExecutorProtocol: needs `expected<json> execute(std::string_view action, const "
-        "json& params)`");
-#endif
-    return ExecutorProtocol<E>;
-}
-
-/// Declared by asynchronous executors: `using executor_concept = synapse::async_executor_tag;`
-struct async_executor_tag {};
-
-template <class E>
-concept AsyncExecutor = requires { typename E::executor_concept; } &&
-                        std::derived_from<typename E::executor_concept, async_executor_tag> &&
-                        requires(E& e, std::string_view name, std::string_view id,
-                                 const json& params, std::chrono::milliseconds timeout) {
-                            { e.submit(name, params) } -> std::same_as<expected<std::string>>;
-                            requires is_expected_v<decltype(e.get_status(id))>;
-                            requires is_expected_v<decltype(e.wait(id, timeout))>;
-                            { e.get_result(id) } -> std::same_as<expected<json>>;
-                        };
-
-/// States why `E` is not an AsyncExecutor, one sentence per requirement.
-template <class E>
-constexpr bool check_async_executor() {
-#if !defined(SYNAPSE_DISABLE_CONCEPT_CHECKS)
-    static_assert(
-        requires { typename E::executor_concept; },
-        "not an AsyncExecutor: declare `using executor_concept = synapse::async_executor_tag;` in "
-        "the executor");
-    static_assert(
-        requires(E& e, std::string_view name, const json& params) {
-            { e.submit(name, params) } -> std::same_as<expected<std::string>>;
-        },
-        "not an AsyncExecutor: needs `expected<std::string> submit(std::string_view action, const "
-        "json& params)` returning the job id");
-    static_assert(
-        requires(E& e, std::string_view id) { requires is_expected_v<decltype(e.get_status(id))>; },
-        "not an AsyncExecutor: needs `expected<Status> get_status(std::string_view id)`");
-    static_assert(
-        requires(E& e, std::string_view id, std::chrono::milliseconds timeout) {
-            requires is_expected_v<decltype(e.wait(id, timeout))>;
-        },
-        "not an AsyncExecutor: needs `expected<...> wait(std::string_view id, "
-        "std::chrono::milliseconds timeout)`");
-    static_assert(
-        requires(E& e, std::string_view id) {
-            { e.get_result(id) } -> std::same_as<expected<json>>;
-        }, "not an AsyncExecutor: needs `expected<json> get_result(std::string_view id)`");
-#endif
-    return AsyncExecutor<E>;
-}
-
-}  // namespace synapse
-// ---- synapse/plugin/job_protocol.hpp ----
-// The job protocol shared with synapse-sdk (DESIGN.md, "Wire contracts"):
-//
-//   SYNAPSE_ACTION_ENTRYPOINT   the action (a C++ action name, or a Python `module.Class`)
-//   SYNAPSE_ACTION_PARAMS       params as JSON text, when shorter than 32,000 characters
-//   SYNAPSE_ACTION_PARAMS_FILE  else the path of a file holding them
-//   SYNAPSE_JOB_ID / RAY_JOB_ID the job id
-//
-// and the result, printed as three stdout lines at the end of the run:
-//
-//   __SYNAPSE_RESULT_START__
-//   {"model_path": "..."}        (one line; a non-object result is wrapped as {"result": v})
-//   __SYNAPSE_RESULT_END__
-
-#include <cstddef>
-#include <cstdlib>
-#include <fstream>
-#include <functional>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 
-
-namespace synapse::job_protocol {
-
-inline constexpr std::string_view entrypoint_var = "SYNAPSE_ACTION_ENTRYPOINT";
-inline constexpr std::string_view params_var = "SYNAPSE_ACTION_PARAMS";
-inline constexpr std::string_view params_file_var = "SYNAPSE_ACTION_PARAMS_FILE";
-inline constexpr std::string_view job_id_var = "SYNAPSE_JOB_ID";
-inline constexpr std::string_view ray_job_id_var = "RAY_JOB_ID";
-inline constexpr std::string_view result_start = "__SYNAPSE_RESULT_START__";
-inline constexpr std::string_view result_end = "__SYNAPSE_RESULT_END__";
-
-/// Params of this many characters or more travel in a file instead of an environment variable.
-inline constexpr std::size_t params_inline_limit = 32000;
-
-/// The text of a params file; an error names the file.
-inline expected<std::string> read_params_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error e(errc::io_error, "cannot read params file '" + path + "'");
-        e.where = path;
-        return fail(std::move(e));
-    }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
-
-/// Reads an environment variable; empty values count as absent.
-using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
-
-inline std::optional<std::string> process_env(std::string_view name) {
-    const char* v = std::getenv(std::string(name).c_str());
-    if (!v || !*v) return std::nullopt;
-    return std::string(v);
-}
-
-/// The params of this job: SYNAPSE_ACTION_PARAMS, else the file SYNAPSE_ACTION_PARAMS_FILE
-/// (relative to the working directory), else an error naming both.
-inline expected<json> read_params(const env_lookup& env = process_env) {
-    if (auto text = env(params_var)) return parse_json(*text, params_var);
-    if (auto file = env(params_file_var)) {
-        auto text = read_params_file(*file);
-        if (!text) {
-            error e = std::move(text).error();
-            e.message += " named by " + std::string(params_file_var);
-            return fail(std::move(e));
-        }
-        return parse_json(*text, *file);
-    }
-    return fail(errc::protocol_error, "no params provided via " + std::string(params_var) + " or " +
-                                          std::string(params_file_var));
-}
-
-/// The job id: SYNAPSE_JOB_ID, else RAY_JOB_ID.
-inline std::optional<std::string> job_id(const env_lookup& env = process_env) {
-    if (auto id = env(job_id_var)) return id;
-    return env(ray_job_id_var);
-}
-
-/// The three result lines (with the final newline).
-inline std::string format_result(const json& result) {
-    json line = result.is_object() ? result : json{{"result", result}};
-    std::string out;
-    out.reserve(64);
-    out += result_start;
-    out += '\n';
-    out += line.dump(-1, ' ', false, json::error_handler_t::replace);
-    out += '\n';
-    out += result_end;
-    out += '\n';
-    return out;
-}
-
-/// Finds the result in a job's output, fed one line at a time, in bounded memory. A result is
-/// a line that is exactly the start marker, one line of JSON, then a line that is exactly the
-/// end marker; the last complete one wins, so marker-like text printed by the action earlier
-/// (or inside other lines) does not confuse it.
-class result_scanner {
-  public:
-    /// Feeds one line (without its newline; a trailing '\r' is ignored).
-    void feed(std::string_view line) {
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        switch (state_) {
-            case state::idle:
-                if (line == result_start) state_ = state::after_start;
-                break;
-            case state::after_start:
-                if (line == result_start) break;  // stay: a new start supersedes
-                pending_.assign(line);
-                state_ = state::after_value;
-                break;
-            case state::after_value:
-                if (line == result_end) {
-                    result_text_ = std::move(pending_);
-                    found_ = true;
-                    state_ = state::idle;
-                } else {
-                    state_ = line == result_start ? state::after_start : state::idle;
-                }
-                pending_.clear();
-                break;
-        }
-    }
-
-    /// Feeds a whole text, split at newlines.
-    void feed_text(std::string_view text) {
-        std::size_t start = 0;
-        while (start < text.size()) {
-            auto nl = text.find('\n', start);
-            if (nl == std::string_view::npos) nl = text.size();
-            feed(text.substr(start, nl - start));
-            start = nl + 1;
-        }
-    }
-
-    bool found() const noexcept { return found_; }
-
-    /// The parsed result, or a protocol_error saying what was missing or malformed.
-    expected<json> result() const {
-        if (!found_)
-            return fail(errc::protocol_error,
-                        "result markers not found in the output (expected a line " +
-                            std::string(result_start) + ", one JSON line, and a line " +
-                            std::string(result_end) + ")");
-        auto parsed = parse_json(result_text_, "the result line");
-        if (!parsed) {
-            error e = std::move(parsed).error();
-            e.code = errc::protocol_error;
-            return fail(std::move(e));
-        }
-        return parsed;
-    }
-
-  private:
-    enum class state { idle, after_start, after_value };
-    state state_ = state::idle;
-    std::string pending_;
-    std::string result_text_;
-    bool found_ = false;
-};
-
-/// Tells which output lines to show a person: everything but the three result lines.
-class output_filter {
-  public:
-    bool visible(std::string_view line) {
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        bool hidden = line == result_start || line == result_end || after_start_;
-        after_start_ = line == result_start;
-        return !hidden;
-    }
-
-  private:
-    bool after_start_ = false;
-};
-
-/// Parses the result out of a whole output text.
-inline expected<json> parse_result(std::string_view output) {
-    result_scanner scanner;
-    scanner.feed_text(output);
-    return scanner.result();
-}
-
-}  // namespace synapse::job_protocol
 
 namespace synapse {
 
-struct process_options {
-    std::filesystem::path working_dir;       ///< the child's working directory (empty: ours)
-    std::map<std::string, std::string> env;  ///< set in the child's environment
-    std::optional<std::string> job_id;       ///< passed as SYNAPSE_JOB_ID
-    std::chrono::milliseconds timeout{0};    ///< kill the child after this long (0: never)
-    /// Each output line that is not part of the result; `is_stderr` tells the stream.
-    std::function<void(bool is_stderr, std::string_view line)> on_output;
+/// A Ray job's status, as Ray reports it. Terminal: stopped, succeeded, failed.
+enum class job_status { pending, running, stopped, succeeded, failed };
+
+constexpr std::string_view to_string(job_status s) noexcept {
+    switch (s) {
+        case job_status::pending: return "PENDING";
+        case job_status::running: return "RUNNING";
+        case job_status::stopped: return "STOPPED";
+        case job_status::succeeded: return "SUCCEEDED";
+        case job_status::failed: return "FAILED";
+    }
+    return "INVALID_JOB_STATUS";
+}
+
+constexpr bool is_terminal(job_status s) noexcept {
+    return s == job_status::stopped || s == job_status::succeeded || s == job_status::failed;
+}
+
+/// The status Ray names `text` (e.g. "RUNNING"), or nothing.
+[[nodiscard]] inline std::optional<job_status> parse_job_status(std::string_view text) noexcept {
+    for (auto s : {job_status::pending, job_status::running, job_status::stopped,
+                   job_status::succeeded, job_status::failed})
+        if (to_string(s) == text) return s;
+    return std::nullopt;
+}
+
+/// GET /api/version
+struct ray_version_info {
+    std::string version;      ///< Jobs API version, "4" for Ray 2.x
+    std::string ray_version;  ///< e.g. "2.60.0"
+    std::string ray_commit;
+    std::string session_name;
 };
 
-class process_executor {
-  public:
-    using executor_concept = sync_executor_tag;
-
-    /// Runs actions of a plugin binary (the action name is the entrypoint).
-    static process_executor for_binary(std::filesystem::path binary, process_options options = {}) {
-        return process_executor({std::filesystem::absolute(binary).string()}, std::move(options));
-    }
-
-    /// Runs synapse-sdk actions with `python` (e.g. a virtualenv's bin/python); the action is a
-    /// `module.Class` entrypoint importable from the working directory.
-    static process_executor for_python(std::filesystem::path python, process_options options = {}) {
-        return process_executor({python.string(), "-m", "synapse_sdk.plugins.entrypoint"},
-                                std::move(options));
-    }
-
-    process_executor(std::vector<std::string> command, process_options options)
-        : command_(std::move(command)), options_(std::move(options)) {}
-
-    expected<json> execute(std::string_view action, const json& params) {
-        detail::subprocess_spec spec;
-        spec.argv = command_;
-        spec.working_dir = options_.working_dir;
-        spec.timeout = options_.timeout;
-        spec.set_env = options_.env;
-        spec.set_env[std::string(job_protocol::entrypoint_var)] = std::string(action);
-        if (options_.job_id) spec.set_env[std::string(job_protocol::job_id_var)] = *options_.job_id;
-
-        std::string text = params.dump(-1, ' ', false, json::error_handler_t::replace);
-        std::filesystem::path params_file;
-        if (text.size() < job_protocol::params_inline_limit) {
-            spec.set_env[std::string(job_protocol::params_var)] = text;
-            spec.unset_env.push_back(std::string(job_protocol::params_file_var));
-        } else {
-            auto written = write_params_file(text);
-            if (!written) return fail(std::move(written).error());
-            params_file = *written;
-            spec.set_env[std::string(job_protocol::params_file_var)] = params_file.string();
-            spec.unset_env.push_back(std::string(job_protocol::params_var));
-        }
-
-        job_protocol::result_scanner scanner;
-        std::deque<std::string> tail;  // last stderr lines, for the error report
-        job_protocol::output_filter filter;
-        auto outcome = detail::run_subprocess(spec, [&](bool is_stderr, std::string_view line) {
-            if (!is_stderr) {
-                scanner.feed(line);
-                if (!filter.visible(line)) return;
-            } else {
-                tail.emplace_back(line);
-                if (tail.size() > 20) tail.pop_front();
-            }
-            if (options_.on_output)
-                options_.on_output(is_stderr, line);
-            else
-                std::cerr << line << '\n';
-        });
-        if (!params_file.empty()) {
-            std::error_code ec;
-            std::filesystem::remove(params_file, ec);
-        }
-        if (!outcome) return fail(std::move(outcome).error());
-        if (outcome->timed_out) {
-            error e(errc::timeout, "action '" + std::string(action) + "' did not finish within " +
-                                       std::to_string(options_.timeout.count()) + " ms");
-            return fail(std::move(e));
-        }
-        if (outcome->exit_code != 0) {
-            std::string last;
-            for (auto it = tail.rbegin(); it != tail.rend() && last.empty(); ++it)
-                if (it->find_first_not_of(" \t\r") != std::string::npos) last = *it;
-            error e(errc::process_failed,
-                    "action '" + std::string(action) + "' exited with status " +
-                        std::to_string(outcome->exit_code) + (last.empty() ? "" : ": " + last));
-            e.exit_code = outcome->exit_code;
-            if (options_.job_id) e.job_id = *options_.job_id;
-            return fail(std::move(e));
-        }
-        return scanner.result();
-    }
-
-  private:
-    static expected<std::filesystem::path> write_params_file(const std::string& text) {
-        std::error_code ec;
-        auto dir = std::filesystem::temp_directory_path(ec);
-        if (ec) return fail(errc::io_error, "no temporary directory for the params file");
-        std::string pattern = (dir / "synapse-params-XXXXXX").string();
-        int fd = mkstemp(pattern.data());
-        if (fd < 0) return fail(errc::io_error, "cannot create a temporary params file");
-        bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-        ok = (::close(fd) == 0) && ok;
-        if (!ok) {
-            std::filesystem::remove(pattern, ec);
-            return fail(errc::io_error, "cannot write the temporary params file " + pattern);
-        }
-        return std::filesystem::path(pattern);
-    }
-
-    std::vector<std::string> command_;
-    process_options options_;
+/// The body of POST /api/jobs/. Unset optional fields are not sent.
+struct job_submission {
+    std::string entrypoint;
+    std::optional<std::string> submission_id;
+    json runtime_env = json::object();
+    std::map<std::string, std::string> metadata;
+    std::optional<double> entrypoint_num_cpus;
+    std::optional<double> entrypoint_num_gpus;
+    std::optional<std::int64_t> entrypoint_memory;  ///< bytes
+    json entrypoint_resources = json::object();     ///< custom resource name -> amount
 };
+
+/// A job as GET /api/jobs/{id} describes it (unknown keys are kept in `raw`).
+struct job_details {
+    std::string type;  ///< "SUBMISSION" or "DRIVER"
+    std::optional<std::string> job_id;
+    std::optional<std::string> submission_id;
+    job_status status = job_status::pending;
+    std::string entrypoint;
+    std::string message;
+    std::optional<std::string> error_type;
+    std::optional<std::int64_t> start_time;  ///< unix milliseconds
+    std::optional<std::int64_t> end_time;    ///< unix milliseconds
+    std::optional<int> driver_exit_code;
+    json metadata = json::object();
+    json raw;
+};
+
+namespace detail {
+
+inline std::optional<std::string> optional_string(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+}
+
+/// The integer at `key`: an integer, or a float with an integral value, that fits `I`.
+template <class I>
+std::optional<I> optional_integer(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end()) return std::nullopt;
+    if (it->is_number_integer()) {
+        const auto v = it->template get<std::int64_t>();
+        if (v < std::numeric_limits<I>::min() || v > std::numeric_limits<I>::max())
+            return std::nullopt;
+        return static_cast<I>(v);
+    }
+    if (it->is_number_unsigned()) {
+        const auto v = it->template get<std::uint64_t>();
+        if (v > static_cast<std::uint64_t>(std::numeric_limits<I>::max())) return std::nullopt;
+        return static_cast<I>(v);
+    }
+    if (it->is_number_float()) {
+        const double v = it->template get<double>();
+        // Within I's range (the bounds are powers of two, exact as doubles) and whole.
+        if (!(v >= -std::ldexp(1.0, std::numeric_limits<I>::digits) &&
+              v < std::ldexp(1.0, std::numeric_limits<I>::digits)) ||
+            v != std::trunc(v))
+            return std::nullopt;
+        return static_cast<I>(v);
+    }
+    return std::nullopt;
+}
+
+inline unexpected_type<error> malformed(std::string_view what, std::string why) {
+    return fail(errc::malformed_response, std::string(what) + ": " + why);
+}
+
+inline expected<job_details> parse_job_details(json j, std::string_view what) {
+    if (!j.is_object()) return malformed(what, "expected a JSON object for a job");
+    job_details d;
+    auto status = optional_string(j, "status");
+    if (!status) return malformed(what, "the job has no status");
+    auto parsed = parse_job_status(*status);
+    if (!parsed) return malformed(what, "unknown job status \"" + *status + "\"");
+    d.status = *parsed;
+    d.type = optional_string(j, "type").value_or("");
+    d.job_id = optional_string(j, "job_id");
+    d.submission_id = optional_string(j, "submission_id");
+    d.entrypoint = optional_string(j, "entrypoint").value_or("");
+    d.message = optional_string(j, "message").value_or("");
+    d.error_type = optional_string(j, "error_type");
+    d.start_time = optional_integer<std::int64_t>(j, "start_time");
+    d.end_time = optional_integer<std::int64_t>(j, "end_time");
+    d.driver_exit_code = optional_integer<int>(j, "driver_exit_code");
+    if (auto it = j.find("metadata"); it != j.end() && it->is_object()) d.metadata = *it;
+    d.raw = std::move(j);
+    return d;
+}
+
+}  // namespace detail
 
 }  // namespace synapse
+
+namespace synapse::detail {
+
+/// Tells a job that passed a deadline to stop, and says why. Ray 2.60 cannot stop a job that is
+/// still PENDING (its supervisor is not scheduled): the stop is queued and takes effect once it
+/// is, or Ray fails the job at its own start timeout; the error says so.
+template <class JobsApi>
+error stop_for_deadline(JobsApi& api, std::string_view id, const job_details& job,
+                        const std::string& why) {
+    std::string message = "job " + std::string(id) + " was stopped by the client: " + why;
+    auto stopped = api.stop(id);
+    if (!stopped)
+        message += " (stopping it failed: " + stopped.error().message + ")";
+    else if (job.status == job_status::pending)
+        message +=
+            " (Ray applies the stop once the job is scheduled; until then it stays PENDING or "
+            "ends at Ray's start timeout, RAY_JOB_START_TIMEOUT_SECONDS)";
+    error e(errc::timeout, std::move(message));
+    e.job_id = std::string(id);
+    return e;
+}
+
+/// After a deadline stop: waits up to 30 s for Ray to record the job's end (not for a job
+/// still PENDING, which Ray cannot stop yet).
+template <class JobsApi>
+void await_stopped_job(JobsApi& api, const clock& clock, backoff intervals, std::string_view id) {
+    (void)poll_until(clock, {}, std::chrono::seconds(30), intervals, [&] {
+        auto now = api.get_job(id);
+        return !now || is_terminal(now->status) || now->status == job_status::pending;
+    });
+}
+
+}  // namespace synapse::detail
+// ---- synapse/executors/detail/ray_submission.hpp ----
+// Building a Ray job submission for an action: the job protocol's env vars, the params inline or
+// as a file inside the package, the runtime_env, and the entrypoint.
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+#include <utility>
+
+// ---- synapse/executors/ray_executor_options.hpp ----
+// What the Ray executors need to know: where the dashboard is, what to package, how the job
+// runs, and per submission its resources and deadlines. `ray_plugin_options` builds them from a
+// plugin directory's config.yaml, as directory_executor::open does for local runs.
+//
+//     auto plugin = synapse::ray_plugin_options("build/examples/plugins/regression");
+//     auto exec = synapse::ray_jobs_api_executor::create(plugin->options);
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
 // ---- synapse/plugin/config.hpp ----
 // Plugin discovery: reads a plugin's `config.yaml` (the synapse-sdk PluginConfig format) into a
 // `synapse::plugin_config`, validating every field and reporting problems as
@@ -2683,15 +2474,2542 @@ class plugin_environment {
 };
 
 }  // namespace synapse
-// ---- synapse/plugin/plugin.hpp ----
-// synapse::plugin<A, B, C>: a compile-time set of actions (two actions with the same name do
-// not compile) that can be looked up by name at run time, with JSON params in and JSON out.
+// ---- synapse/ray/dashboard.hpp ----
+// Where a Ray dashboard is and how to authenticate to it: the default address, the environment
+// variables that name another, and HTTP options carrying Ray's auth token.
+//
+//     auto t = synapse::httplib_transport::create(synapse::dashboard_transport_options());
 
-#include <array>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+// ---- synapse/ray/auth.hpp ----
+// Where the Ray auth token comes from, with the same rules as Ray's own loaders: the env var
+// RAY_AUTH_TOKEN, else the file named by RAY_AUTH_TOKEN_PATH, else ~/.ray/auth_token.
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// ---- synapse/core/detail/text.hpp ----
+// Text helpers every layer uses.
+
+#include <string_view>
+
+namespace synapse::detail {
+
+/// `s` without leading and trailing ASCII whitespace (space, \t, \n, \v, \f, \r).
+constexpr std::string_view trim(std::string_view s) noexcept {
+    constexpr std::string_view space = " \t\n\v\f\r";
+    const auto first = s.find_first_not_of(space);
+    if (first == std::string_view::npos) return {};
+    return s.substr(first, s.find_last_not_of(space) - first + 1);
+}
+
+}  // namespace synapse::detail
+
+namespace synapse {
+
+namespace detail {
+
+inline std::optional<std::string> nonempty_token(std::string_view raw) {
+    const auto t = trim(raw);
+    if (t.empty()) return std::nullopt;
+    return std::string(t);
+}
+
+inline std::optional<std::string> read_token_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return nonempty_token(text);
+}
+
+inline std::string auth_home_directory() {
+    if (const char* home = std::getenv("HOME"); home && *home) return home;
+    if (const char* profile = std::getenv("USERPROFILE"); profile && *profile) return profile;
+    return {};
+}
+
+}  // namespace detail
+
+/// The Ray auth token, trimmed of surrounding whitespace, or nullopt when there is none:
+/// 1. the env var RAY_AUTH_TOKEN, when set and not blank;
+/// 2. else, when RAY_AUTH_TOKEN_PATH is set, the contents of that file (a leading "~/" means the
+///    home directory), and nothing else;
+/// 3. else the contents of ~/.ray/auth_token.
+/// A missing, unreadable or blank file means no token. The token is never logged.
+[[nodiscard]] inline std::optional<std::string> ray_auth_token() {
+    if (const char* env = std::getenv("RAY_AUTH_TOKEN"); env) {
+        if (auto token = detail::nonempty_token(env)) return token;
+    }
+    if (const char* path = std::getenv("RAY_AUTH_TOKEN_PATH"); path && *path) {
+        std::string p = path;
+        if (p.starts_with("~/")) {
+            const std::string home = detail::auth_home_directory();
+            if (home.empty()) return std::nullopt;
+            p = home + p.substr(1);
+        }
+        return detail::read_token_file(p);
+    }
+    const std::string home = detail::auth_home_directory();
+    if (home.empty()) return std::nullopt;
+    return detail::read_token_file(home + "/.ray/auth_token");
+}
+
+}  // namespace synapse
+// ---- synapse/transport/transport_options.hpp ----
+// How an HTTP client transport connects. Plain data: constructing it does no I/O (Ray's token
+// and dashboard address are looked up by the Ray layer, see synapse/ray/dashboard.hpp).
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+
+namespace synapse {
+
+struct transport_options {
+    /// scheme://host[:port][/path-prefix], e.g. "http://127.0.0.1:8265". Required.
+    std::string base_url;
+    std::chrono::milliseconds connect_timeout{3000};
+    std::chrono::milliseconds read_timeout{30000};
+    /// Sent as `Authorization: Bearer <token>` when set. Never logged or put in an error.
+    std::optional<std::string> token{};
+    /// Extra attempts for idempotent requests after a connection failure or a 502/503/504.
+    int max_retries = 3;
+    /// The wait before the first retry; it doubles for each further one.
+    std::chrono::milliseconds retry_backoff{200};
+    /// Must not look like a browser: some servers (Ray's dashboard) refuse POST/PUT from
+    /// "Mozilla..." agents.
+    std::string user_agent = std::string("synapse-cpp/") + SYNAPSE_VERSION_STRING;
+};
+
+}  // namespace synapse
+
+namespace synapse {
+
+/// A local Ray head's dashboard.
+inline constexpr std::string_view default_dashboard_url = "http://127.0.0.1:8265";
+
+/// The dashboard to talk to when none is given: $RAY_DASHBOARD_ADDRESS, else
+/// $RAY_DASHBOARD_URL, else default_dashboard_url.
+[[nodiscard]] inline std::string dashboard_url_from_environment() {
+    for (const char* name : {"RAY_DASHBOARD_ADDRESS", "RAY_DASHBOARD_URL"})
+        if (const char* v = std::getenv(name); v && *v) return v;
+    return std::string(default_dashboard_url);
+}
+
+/// HTTP options for the dashboard at `url` (default: dashboard_url_from_environment()), with
+/// Ray's auth token when there is one (see ray_auth_token). Reads the environment and the token
+/// file: call it when you mean to.
+[[nodiscard]] inline transport_options dashboard_transport_options(std::string url = {}) {
+    transport_options o;
+    o.base_url = url.empty() ? dashboard_url_from_environment() : std::move(url);
+    o.token = ray_auth_token();
+    return o;
+}
+
+namespace detail {
+
+/// Adds where Ray's token comes from to an errc::unauthorized error of the dashboard.
+inline error with_ray_token_hint(error e) {
+    if (e.code == errc::unauthorized)
+        e.message +=
+            " (check the Ray auth token: RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH or "
+            "~/.ray/auth_token)";
+    return e;
+}
+
+}  // namespace detail
+
+}  // namespace synapse
+// ---- synapse/ray/job_deadlines.hpp ----
+// Deadlines beyond Ray's own for a job: how long it may stay PENDING, and how long it may take in
+// all. They travel in the job's metadata, so any client that waits on the job (another process,
+// a later session) enforces them: it stops the job once one has passed and says which.
+//
+//     synapse::ray_job_options o;
+//     o.deadlines.pending = std::chrono::minutes(5);  // no GPU free after 5 min: give up
+//     o.deadlines.run = std::chrono::hours(2);        // from submission, pending time included
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// ---- synapse/ray/jobs_api.hpp ----
+// The Ray Jobs API of the dashboard (Ray 2.60, ../docs/ray-http-api.md §2–3, §6), typed, over
+// any Transport:
+//
+//     auto t = synapse::httplib_transport::create({.base_url = "http://127.0.0.1:8265"});
+//     synapse::basic_jobs_api api(std::move(*t));
+//     auto id = api.submit({.entrypoint = "echo hello"});            // expected<std::string>
+//     auto job = api.get_job(*id);                                   // expected<job_details>
+//
+// Ray's plain-text error bodies become errors with the HTTP status and Ray's message: 404 →
+// not_found, 401/403 → unauthorized, a duplicate submission id → already_exists.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- synapse/ray/detail/json_field_stream.hpp ----
+// Decodes one string field of a JSON object that arrives in chunks, without holding the document:
+// `{"logs": "<megabytes>"}` is handed on as decoded text pieces while it streams in. Memory stays
+// at a few bytes (a pending escape, the current key) however long the string is.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+
+namespace synapse::detail {
+
+/// Feeds the chunks of a JSON object; the decoded value of the top-level string field `key` goes
+/// to `on_text` in pieces (escapes decoded, UTF-8 kept). Other fields, of any type, are skipped.
+/// `finish` says whether the document was a complete object containing the field.
+class json_field_stream {
+  public:
+    json_field_stream(std::string key, std::function<bool(std::string_view)> on_text)
+        : key_(std::move(key)), on_text_(std::move(on_text)) {}
+
+    /// Consumes a chunk; false when the document is malformed (see `error_message`) or `on_text`
+    /// returned false.
+    bool feed(std::string_view chunk) {
+        for (std::size_t i = 0; i < chunk.size() && ok_; ++i) {
+            const char c = chunk[i];
+            if (state_ == state::value_string && !in_escape_ && c != '\\' && c != '"') {
+                // Hand on the run of plain characters in one piece.
+                std::size_t end = i;
+                while (end < chunk.size() && chunk[end] != '\\' && chunk[end] != '"') ++end;
+                offset_ += end - i;
+                if (!emit(chunk.substr(i, end - i))) return false;
+                i = end - 1;
+                continue;
+            }
+            step(c);
+        }
+        return ok_ && !stopped_;
+    }
+
+    /// Ends the document: ok when it was complete and held the field as a string.
+    expected<void> finish() const {
+        if (!ok_) return fail(errc::malformed_response, error_);
+        if (state_ != state::done)
+            return fail(errc::malformed_response, "the JSON answer ended early");
+        if (!found_) return fail(errc::malformed_response, "no \"" + key_ + "\" in the answer");
+        return {};
+    }
+
+    /// Why `feed` returned false, when the document was malformed.
+    const std::string& error_message() const noexcept { return error_; }
+    /// Bytes consumed so far (for error positions).
+    std::size_t offset() const noexcept { return offset_; }
+
+  private:
+    enum class state {
+        start,         // before '{'
+        key_or_end,    // after '{' or ','
+        key,           // inside a key string
+        colon,         // after a key
+        value,         // before a value
+        value_string,  // inside the wanted string value
+        skip_string,   // inside another string value
+        skip_scalar,   // inside a number, true, false, null
+        skip_nested,   // inside a nested object or array
+        comma_or_end,  // after a value
+        done,
+    };
+
+    void step(char c) {
+        ++offset_;
+        const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        switch (state_) {
+            case state::start:
+                if (space) return;
+                if (c != '{') return bad("expected a JSON object");
+                state_ = state::key_or_end;
+                return;
+            case state::key_or_end:
+                if (space) return;
+                if (c == '}' && !after_comma_) {
+                    state_ = state::done;
+                    return;
+                }
+                if (c != '"') return bad("expected a key");
+                after_comma_ = false;
+                current_key_.clear();
+                state_ = state::key;
+                return;
+            case state::key:
+                if (in_escape_) {
+                    in_escape_ = false;
+                    current_key_ += '\\';
+                    current_key_ += c;
+                } else if (c == '\\') {
+                    in_escape_ = true;
+                } else if (c == '"') {
+                    state_ = state::colon;
+                } else if (current_key_.size() < 1024) {
+                    current_key_ += c;
+                }
+                return;
+            case state::colon:
+                if (space) return;
+                if (c != ':') return bad("expected ':' after a key");
+                state_ = state::value;
+                return;
+            case state::value:
+                if (space) return;
+                if (c == '"') {
+                    if (current_key_ == key_ && !found_) {
+                        found_ = true;
+                        state_ = state::value_string;
+                    } else {
+                        state_ = state::skip_string;
+                    }
+                } else if (c == '{' || c == '[') {
+                    depth_ = 1;
+                    state_ = state::skip_nested;
+                } else if (c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n') {
+                    state_ = state::skip_scalar;
+                } else {
+                    return bad("expected a value");
+                }
+                return;
+            case state::value_string: return string_char(c);
+            case state::skip_string:
+                if (in_escape_)
+                    in_escape_ = false;
+                else if (c == '\\')
+                    in_escape_ = true;
+                else if (c == '"')
+                    state_ = state::comma_or_end;
+                return;
+            case state::skip_scalar:
+                if (c == ',' || c == '}' || space) {
+                    state_ = state::comma_or_end;
+                    --offset_;
+                    step(c);
+                }
+                return;
+            case state::skip_nested:
+                if (nested_string_) {
+                    if (in_escape_)
+                        in_escape_ = false;
+                    else if (c == '\\')
+                        in_escape_ = true;
+                    else if (c == '"')
+                        nested_string_ = false;
+                } else if (c == '"') {
+                    nested_string_ = true;
+                } else if (c == '{' || c == '[') {
+                    ++depth_;
+                } else if ((c == '}' || c == ']') && --depth_ == 0) {
+                    state_ = state::comma_or_end;
+                }
+                return;
+            case state::comma_or_end:
+                if (space) return;
+                if (c == ',') {
+                    after_comma_ = true;
+                    state_ = state::key_or_end;
+                    return;
+                }
+                if (c != '}') return bad("expected ',' or '}'");
+                state_ = state::done;
+                return;
+            case state::done:
+                if (!space) bad("text after the JSON object");
+                return;
+        }
+    }
+
+    void string_char(char c) {
+        if (!in_escape_) {
+            if (c == '\\') {
+                in_escape_ = true;
+                escape_.clear();
+            } else if (c == '"') {
+                if (high_surrogate_) return bad("an unpaired surrogate in a \\u escape");
+                state_ = state::comma_or_end;
+            }
+            return;  // plain characters are handed on by `feed`
+        }
+        escape_ += c;
+        if (escape_.size() == 1 && escape_[0] != 'u') {
+            in_escape_ = false;
+            char out;
+            switch (c) {
+                case 'n': out = '\n'; break;
+                case 't': out = '\t'; break;
+                case 'r': out = '\r'; break;
+                case 'b': out = '\b'; break;
+                case 'f': out = '\f'; break;
+                case '"': out = '"'; break;
+                case '\\': out = '\\'; break;
+                case '/': out = '/'; break;
+                default: return bad(std::string("an unknown escape \\") + c);
+            }
+            if (high_surrogate_) return bad("an unpaired surrogate in a \\u escape");
+            emit(std::string_view(&out, 1));
+            return;
+        }
+        if (escape_.size() < 5) return;  // \uXXXX not complete yet
+        in_escape_ = false;
+        std::uint32_t code = 0;
+        for (std::size_t k = 1; k < 5; ++k) {
+            const char h = escape_[k];
+            code <<= 4;
+            if (h >= '0' && h <= '9')
+                code |= static_cast<std::uint32_t>(h - '0');
+            else if (h >= 'a' && h <= 'f')
+                code |= static_cast<std::uint32_t>(h - 'a' + 10);
+            else if (h >= 'A' && h <= 'F')
+                code |= static_cast<std::uint32_t>(h - 'A' + 10);
+            else
+                return bad("a bad \\u escape");
+        }
+        if (code >= 0xD800 && code <= 0xDBFF) {
+            if (high_surrogate_) return bad("an unpaired surrogate in a \\u escape");
+            high_surrogate_ = code;
+            return;
+        }
+        if (code >= 0xDC00 && code <= 0xDFFF) {
+            if (!high_surrogate_) return bad("an unpaired surrogate in a \\u escape");
+            code = 0x10000 + ((high_surrogate_ - 0xD800) << 10) + (code - 0xDC00);
+            high_surrogate_ = 0;
+        } else if (high_surrogate_) {
+            return bad("an unpaired surrogate in a \\u escape");
+        }
+        char utf8[4];
+        std::size_t n;
+        if (code < 0x80) {
+            utf8[0] = static_cast<char>(code);
+            n = 1;
+        } else if (code < 0x800) {
+            utf8[0] = static_cast<char>(0xC0 | (code >> 6));
+            utf8[1] = static_cast<char>(0x80 | (code & 0x3F));
+            n = 2;
+        } else if (code < 0x10000) {
+            utf8[0] = static_cast<char>(0xE0 | (code >> 12));
+            utf8[1] = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+            utf8[2] = static_cast<char>(0x80 | (code & 0x3F));
+            n = 3;
+        } else {
+            utf8[0] = static_cast<char>(0xF0 | (code >> 18));
+            utf8[1] = static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+            utf8[2] = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+            utf8[3] = static_cast<char>(0x80 | (code & 0x3F));
+            n = 4;
+        }
+        emit(std::string_view(utf8, n));
+    }
+
+    bool emit(std::string_view text) {
+        if (text.empty() || stopped_) return !stopped_;
+        if (high_surrogate_) {
+            bad("an unpaired surrogate in a \\u escape");
+            return false;
+        }
+        if (!on_text_(text)) stopped_ = true;
+        return !stopped_;
+    }
+
+    void bad(std::string why) {
+        if (!ok_) return;
+        ok_ = false;
+        error_ = why + " at byte " + std::to_string(offset_);
+    }
+
+    std::string key_;
+    std::function<bool(std::string_view)> on_text_;
+    state state_ = state::start;
+    std::string current_key_;
+    std::string escape_;
+    std::uint32_t high_surrogate_ = 0;
+    std::size_t depth_ = 0;
+    std::size_t offset_ = 0;
+    std::string error_;
+    bool in_escape_ = false;
+    bool nested_string_ = false;
+    bool after_comma_ = false;
+    bool found_ = false;
+    bool ok_ = true;
+    bool stopped_ = false;
+};
+
+}  // namespace synapse::detail
+// ---- synapse/transport/transport.hpp ----
+// The HTTP transport concept: send one request and get its response, or stream a response body
+// in chunks. Clients of the Ray dashboard take any `Transport`, so tests can script the server's
+// answers (see synapse/testing/scripted_transport.hpp). A transport opts in by declaring
+// `using transport_concept = synapse::transport_tag;`. This header does not include any HTTP
+// library.
+
+#include <algorithm>
+#include <cctype>
+#include <concepts>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- synapse/transport/url.hpp ----
+// Base URLs of HTTP servers: `scheme://host[:port][/path-prefix]`, split into their parts, and
+// percent-encoding of one path segment or query value.
+
+#include <cctype>
+#include <string>
+#include <string_view>
+
+
+namespace synapse {
+
+/// The parts of a base URL, as `parse_base_url` understands it.
+struct parsed_base_url {
+    std::string scheme;       ///< "http" or "https"
+    std::string host;         ///< without brackets for IPv6
+    int port = 0;             ///< explicit, or 80/443 from the scheme
+    std::string path_prefix;  ///< "" or "/prefix" (no trailing slash), put before every target
+
+    /// "host:port", with brackets around an IPv6 host: what errors name.
+    std::string endpoint() const {
+        const std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+        return h + ":" + std::to_string(port);
+    }
+};
+
+/// Splits `url` into scheme, host, port and path prefix; errc::invalid_argument naming the URL
+/// when it is not `http[s]://host[:port][/prefix]`.
+[[nodiscard]] inline expected<parsed_base_url> parse_base_url(std::string_view url) {
+    auto bad = [&](std::string_view why) {
+        return fail(errc::invalid_argument,
+                    "invalid base URL \"" + std::string(url) + "\": " + std::string(why));
+    };
+    parsed_base_url out;
+    std::string_view rest;
+    if (url.starts_with("http://")) {
+        out.scheme = "http";
+        out.port = 80;
+        rest = url.substr(7);
+    } else if (url.starts_with("https://")) {
+        out.scheme = "https";
+        out.port = 443;
+        rest = url.substr(8);
+    } else {
+        return bad("expected http://host:port or https://host:port");
+    }
+    if (rest.find_first_of("?# \t\r\n@") != std::string_view::npos) {
+        return bad("no query, fragment, credentials or spaces allowed");
+    }
+    const auto slash = rest.find('/');
+    std::string_view authority = rest.substr(0, slash);
+    if (slash != std::string_view::npos) {
+        std::string_view prefix = rest.substr(slash);
+        while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+        out.path_prefix = std::string(prefix);
+    }
+    std::string_view port_text;
+    if (authority.starts_with('[')) {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return bad("unterminated IPv6 address");
+        out.host = std::string(authority.substr(1, close - 1));
+        std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') return bad("unexpected text after the IPv6 address");
+            port_text = after.substr(1);
+            if (port_text.empty()) return bad("empty port");
+        }
+    } else {
+        const auto colon = authority.find(':');
+        out.host = std::string(authority.substr(0, colon));
+        if (colon != std::string_view::npos) {
+            port_text = authority.substr(colon + 1);
+            if (port_text.empty()) return bad("empty port");
+        }
+    }
+    if (out.host.empty()) return bad("no host");
+    if (!port_text.empty()) {
+        int port = 0;
+        for (char c : port_text) {
+            if (c < '0' || c > '9' || port > 65535) return bad("the port is not a number");
+            port = port * 10 + (c - '0');
+        }
+        if (port < 1 || port > 65535) return bad("the port is outside 1..65535");
+        out.port = port;
+    }
+    return out;
+}
+
+namespace detail {
+
+/// Percent-encodes a URL path segment or query value (RFC 3986 unreserved characters kept).
+inline std::string url_segment(std::string_view s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(s.size());
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+}  // namespace detail
+
+}  // namespace synapse
+
+namespace synapse {
+
+/// One HTTP request, relative to the transport's base URL.
+struct http_request {
+    std::string method;  ///< "GET", "POST", "PUT", "DELETE", ...
+    std::string target;  ///< path and query, e.g. "/api/jobs/" or "/api/v0/nodes?limit=10"
+    std::vector<std::pair<std::string, std::string>> headers;  ///< extra headers
+    std::string body;
+    std::string content_type;  ///< sent as Content-Type when not empty
+};
+
+namespace detail {
+
+inline bool http_iequals(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+}  // namespace detail
+
+/// One HTTP response. Any status is a response; turning error statuses into `synapse::error`s
+/// is the caller's job (see `check_status` below).
+struct http_response {
+    int status = 0;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+
+    /// The value of the first header called `name` (compared case-insensitively), or "".
+    std::string header(std::string_view name) const {
+        for (const auto& [key, value] : headers) {
+            if (detail::http_iequals(key, name)) return value;
+        }
+        return {};
+    }
+};
+
+/// Receives one piece of a streamed body; returning false stops the transfer.
+using chunk_handler = std::function<bool(std::string_view chunk)>;
+
+/// Declared by transports: `using transport_concept = synapse::transport_tag;`
+struct transport_tag {};
+
+/// Something that sends HTTP requests:
+/// - `send(request)` returns the whole response, whatever its status;
+/// - `stream(request, on_chunk)` hands a success body (status < 400) to `on_chunk` piece by
+///   piece and returns the status and headers with an empty body; returning false from
+///   `on_chunk` ends the transfer early, which is not an error. For an error status (>= 400) the
+///   body is returned in the response instead, so that it can be quoted in the error.
+/// Both fail only when no response arrived (connection failure, timeout).
+template <class T>
+concept Transport = requires { typename T::transport_concept; } &&
+                    std::derived_from<typename T::transport_concept, transport_tag> &&
+                    requires(T& t, const http_request& request, const chunk_handler& on_chunk) {
+                        { t.send(request) } -> std::same_as<expected<http_response>>;
+                        { t.stream(request, on_chunk) } -> std::same_as<expected<http_response>>;
+                    };
+
+/// States why `T` is not a Transport, one sentence per requirement.
+template <class T>
+constexpr bool check_transport() {
+#if !defined(SYNAPSE_DISABLE_CONCEPT_CHECKS)
+    static_assert(
+        requires { typename T::transport_concept; },
+        "not a Transport: declare `using transport_concept = synapse::transport_tag;` in the "
+        "transport");
+    static_assert(
+        requires(T& t, const http_request& request) {
+            { t.send(request) } -> std::same_as<expected<http_response>>;
+        }, "not a Transport: needs `expected<http_response> send(const http_request& request)`");
+    static_assert(
+        requires(T& t, const http_request& request, const chunk_handler& on_chunk) {
+            { t.stream(request, on_chunk) } -> std::same_as<expected<http_response>>;
+        },
+        "not a Transport: needs `expected<http_response> stream(const http_request& request, "
+        "const std::function<bool(std::string_view chunk)>& on_chunk)`");
+#endif
+    return Transport<T>;
+}
+
+/// True for the methods that may be repeated safely: GET, HEAD, PUT, DELETE, OPTIONS
+/// (compared case-insensitively). POST and PATCH are not.
+inline bool is_idempotent(std::string_view method) noexcept {
+    for (std::string_view m : {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}) {
+        if (detail::http_iequals(method, m)) return true;
+    }
+    return false;
+}
+
+/// The kind of error an HTTP error status means: 401 and 403 are errc::unauthorized, 404 is
+/// errc::not_found, any other status >= 400 is errc::http_error. The one mapping every client
+/// of the library starts from (a client that knows its server better refines it, e.g. FastAPI's
+/// 422 as errc::validation_failed).
+constexpr errc errc_for_http_status(int status) noexcept {
+    switch (status) {
+        case 401:
+        case 403: return errc::unauthorized;
+        case 404: return errc::not_found;
+        default: return errc::http_error;
+    }
+}
+
+/// Turns an error status into a `synapse::error`, and passes everything else through: the code
+/// from `errc_for_http_status`, a status below 100 → errc::malformed_response. The error has
+/// `http_status` set and quotes the server's body (trimmed, at most 500 characters); `what`
+/// names the call, e.g. "submitting job". Transport errors pass through unchanged.
+[[nodiscard]] inline expected<http_response> check_status(expected<http_response> result,
+                                                          std::string_view what) {
+    if (!result) return result;
+    const int status = result->status;
+    if (status >= 100 && status < 400) return result;
+
+    std::string message(what);
+    if (!message.empty()) message += ": ";
+    if (status < 100) {
+        message += "the server's answer has no valid HTTP status (" + std::to_string(status) + ")";
+        return fail(errc::malformed_response, std::move(message));
+    }
+    message += "HTTP " + std::to_string(status);
+    const std::string_view body = detail::trim(result->body);
+    if (!body.empty()) {
+        constexpr std::size_t limit = 500;
+        message += ": ";
+        message += body.substr(0, limit);
+        if (body.size() > limit) message += "...";
+    }
+    error e{errc_for_http_status(status), std::move(message)};
+    e.http_status = status;
+    return fail(std::move(e));
+}
+
+}  // namespace synapse
+
+namespace synapse {
+
+namespace detail {
+
+inline expected<json> json_body(const http_response& r, std::string_view what) {
+    auto j = parse_json(r.body, std::string(what) + " response");
+    if (!j) return malformed(what, std::move(j).error().message);
+    return j;
+}
+
+}  // namespace detail
+
+/// The Jobs API over the transport `T`. Every call makes one request (no retries beyond the
+/// transport's own) and answers a typed value or an error naming the call and, for a job, its id.
+template <class T>
+class basic_jobs_api {
+    static_assert(check_transport<T>());
+
+  public:
+    explicit basic_jobs_api(T transport) : transport_(std::move(transport)) {}
+
+    T& transport() noexcept { return transport_; }
+
+    /// GET /api/version
+    [[nodiscard]] expected<ray_version_info> version() {
+        auto j = get_json("/api/version", "reading the Ray version");
+        if (!j) return fail(std::move(j).error());
+        ray_version_info v;
+        v.version = detail::optional_string(*j, "version").value_or("");
+        v.ray_version = detail::optional_string(*j, "ray_version").value_or("");
+        v.ray_commit = detail::optional_string(*j, "ray_commit").value_or("");
+        v.session_name = detail::optional_string(*j, "session_name").value_or("");
+        if (v.ray_version.empty())
+            return detail::malformed("reading the Ray version", "no ray_version in the answer");
+        return v;
+    }
+
+    /// POST /api/jobs/; returns the submission id. A submission id that is taken gives
+    /// errc::already_exists.
+    [[nodiscard]] expected<std::string> submit(const job_submission& s) {
+        json body = {{"entrypoint", s.entrypoint}};
+        if (s.submission_id) body["submission_id"] = *s.submission_id;
+        if (!s.runtime_env.empty()) body["runtime_env"] = s.runtime_env;
+        if (!s.metadata.empty()) body["metadata"] = s.metadata;
+        if (s.entrypoint_num_cpus) body["entrypoint_num_cpus"] = *s.entrypoint_num_cpus;
+        if (s.entrypoint_num_gpus) body["entrypoint_num_gpus"] = *s.entrypoint_num_gpus;
+        if (s.entrypoint_memory) body["entrypoint_memory"] = *s.entrypoint_memory;
+        if (!s.entrypoint_resources.empty()) body["entrypoint_resources"] = s.entrypoint_resources;
+        http_request r{"POST",
+                       "/api/jobs/",
+                       {},
+                       body.dump(-1, ' ', false, json::error_handler_t::replace),
+                       "application/json"};
+        const std::string what = "submitting a job";
+        auto sent = transport_.send(r);
+        if (sent && (sent->status == 400 || sent->status == 500) &&
+            sent->body.find("Please use a different submission_id") != std::string::npos) {
+            error e(errc::already_exists,
+                    what + ": submission id '" + s.submission_id.value_or("") + "' is taken");
+            e.http_status = sent->status;
+            e.job_id = s.submission_id.value_or("");
+            return fail(std::move(e));
+        }
+        auto checked = check_status(std::move(sent), what);
+        if (!checked) return fail(detail::with_ray_token_hint(std::move(checked).error()));
+        auto j = detail::json_body(*checked, what);
+        if (!j) return fail(std::move(j).error());
+        auto id = detail::optional_string(*j, "submission_id");
+        if (!id) id = detail::optional_string(*j, "job_id");
+        if (!id) return detail::malformed(what, "no submission_id in the answer");
+        return *id;
+    }
+
+    /// GET /api/jobs/{id}
+    [[nodiscard]] expected<job_details> get_job(std::string_view id) {
+        auto j = get_json(job_path(id), "reading job " + std::string(id), id);
+        if (!j) return fail(std::move(j).error());
+        return detail::parse_job_details(std::move(*j), "reading job " + std::string(id));
+    }
+
+    /// GET /api/jobs/
+    [[nodiscard]] expected<std::vector<job_details>> list_jobs() {
+        auto j = get_json("/api/jobs/", "listing jobs");
+        if (!j) return fail(std::move(j).error());
+        if (!j->is_array()) return detail::malformed("listing jobs", "expected a JSON array");
+        std::vector<job_details> out;
+        for (auto& item : *j) {
+            auto d = detail::parse_job_details(std::move(item), "listing jobs");
+            if (!d) return fail(std::move(d).error());
+            out.push_back(std::move(*d));
+        }
+        return out;
+    }
+
+    /// GET /api/jobs/{id}/logs: the whole driver log so far.
+    [[nodiscard]] expected<std::string> logs(std::string_view id) {
+        auto j = get_json(job_path(id) + "/logs", "reading the logs of job " + std::string(id), id);
+        if (!j) return fail(std::move(j).error());
+        auto text = detail::optional_string(*j, "logs");
+        if (!text) return detail::malformed("reading logs", "no logs in the answer");
+        return *text;
+    }
+
+    /// GET /api/jobs/{id}/logs, streamed: the driver log so far goes to `on_text` in decoded
+    /// pieces as the answer arrives, so memory stays bounded however long the log is. `on_text`
+    /// returning false ends the call early, without an error.
+    [[nodiscard]] expected<void> stream_logs(std::string_view id, const chunk_handler& on_text) {
+        const std::string what = "reading the logs of job " + std::string(id);
+        bool stopped = false;
+        detail::json_field_stream decoder("logs", [&](std::string_view text) {
+            if (!on_text(text)) stopped = true;
+            return !stopped;
+        });
+        bool broken = false;
+        auto sent = transport_.stream({"GET", job_path(id) + "/logs", {}, {}, {}},
+                                      [&](std::string_view chunk) {
+                                          if (decoder.feed(chunk)) return true;
+                                          broken = !stopped;
+                                          return false;
+                                      });
+        auto checked = check_status(std::move(sent), what);
+        if (!checked) {
+            error e = detail::with_ray_token_hint(std::move(checked).error());
+            e.job_id = std::string(id);
+            return fail(std::move(e));
+        }
+        if (stopped) return {};
+        if (broken) return detail::malformed(what, decoder.error_message());
+        auto done = decoder.finish();
+        if (!done) return detail::malformed(what, std::move(done).error().message);
+        return {};
+    }
+
+    /// POST /api/jobs/{id}/stop; true when a running job was told to stop.
+    [[nodiscard]] expected<bool> stop(std::string_view id) {
+        return bool_call("POST", job_path(id) + "/stop", "stopped", "stopping job", id);
+    }
+
+    /// DELETE /api/jobs/{id} (terminal jobs only; Ray answers 500 otherwise).
+    [[nodiscard]] expected<bool> remove(std::string_view id) {
+        return bool_call("DELETE", job_path(id), "deleted", "deleting job", id);
+    }
+
+    /// GET /api/packages/gcs/{name}: whether the package is there (and pins it for a while).
+    [[nodiscard]] expected<bool> package_exists(std::string_view name) {
+        http_request r{"GET", "/api/packages/gcs/" + detail::url_segment(name), {}, {}, {}};
+        auto sent = transport_.send(r);
+        if (sent && sent->status == 404) return false;
+        auto checked = check_status(std::move(sent), "checking package " + std::string(name));
+        if (!checked) return fail(detail::with_ray_token_hint(std::move(checked).error()));
+        return true;
+    }
+
+    /// PUT /api/packages/gcs/{name} with the zip bytes.
+    [[nodiscard]] expected<void> upload_package(std::string_view name, std::string bytes) {
+        http_request r{"PUT",
+                       "/api/packages/gcs/" + detail::url_segment(name),
+                       {},
+                       std::move(bytes),
+                       "application/octet-stream"};
+        auto checked = check_status(transport_.send(r), "uploading package " + std::string(name));
+        if (!checked) return fail(detail::with_ray_token_hint(std::move(checked).error()));
+        return {};
+    }
+
+  private:
+    static std::string job_path(std::string_view id) {
+        return "/api/jobs/" + detail::url_segment(id);
+    }
+
+    expected<json> get_json(const std::string& target, const std::string& what,
+                            std::string_view job_id = {}) {
+        auto checked = check_status(transport_.send({"GET", target, {}, {}, {}}), what);
+        if (!checked) {
+            error e = detail::with_ray_token_hint(std::move(checked).error());
+            e.job_id = std::string(job_id);
+            return fail(std::move(e));
+        }
+        return detail::json_body(*checked, what);
+    }
+
+    expected<bool> bool_call(const char* method, const std::string& target, const char* key,
+                             const std::string& what, std::string_view id) {
+        std::string call = what + " " + std::string(id);
+        auto checked = check_status(transport_.send({method, target, {}, {}, {}}), call);
+        if (!checked) {
+            error e = detail::with_ray_token_hint(std::move(checked).error());
+            e.job_id = std::string(id);
+            return fail(std::move(e));
+        }
+        auto j = detail::json_body(*checked, call);
+        if (!j) return fail(std::move(j).error());
+        auto it = j->find(key);
+        if (it == j->end() || !it->is_boolean())
+            return detail::malformed(call, std::string("no boolean \"") + key + "\" in the answer");
+        return it->template get<bool>();
+    }
+
+    T transport_;
+};
+
+}  // namespace synapse
+
+namespace synapse {
+
+/// Both deadlines count from the job's submission (Ray's `start_time`, in the cluster's clock).
+struct job_deadlines {
+    std::optional<std::chrono::milliseconds> pending;  ///< longest time in PENDING
+    std::optional<std::chrono::milliseconds> run;      ///< longest time until a terminal status
+};
+
+/// The metadata keys (values are decimal milliseconds).
+inline constexpr std::string_view pending_deadline_key = "synapse_pending_deadline_ms";
+inline constexpr std::string_view run_deadline_key = "synapse_run_deadline_ms";
+
+/// Adds the set deadlines to a job's metadata.
+inline void write_deadlines(const job_deadlines& d, std::map<std::string, std::string>& metadata) {
+    if (d.pending) metadata[std::string(pending_deadline_key)] = std::to_string(d.pending->count());
+    if (d.run) metadata[std::string(run_deadline_key)] = std::to_string(d.run->count());
+}
+
+/// The deadlines in a job's metadata; a missing or unreadable value means none.
+inline job_deadlines read_deadlines(const json& metadata) {
+    auto read = [&](std::string_view key) -> std::optional<std::chrono::milliseconds> {
+        if (!metadata.is_object()) return std::nullopt;
+        auto it = metadata.find(std::string(key));
+        if (it == metadata.end() || !it->is_string()) return std::nullopt;
+        const std::string& text = it->get_ref<const std::string&>();
+        std::int64_t ms = 0;
+        if (text.empty() || text.size() > 15) return std::nullopt;
+        for (char c : text) {
+            if (c < '0' || c > '9') return std::nullopt;
+            ms = ms * 10 + (c - '0');
+        }
+        return std::chrono::milliseconds(ms);
+    };
+    return {read(pending_deadline_key), read(run_deadline_key)};
+}
+
+/// Why `job` is over one of its deadlines at `now_ms` (unix milliseconds), or nothing when it is
+/// terminal, within them, or has none.
+[[nodiscard]] inline std::optional<std::string> deadline_passed(const job_details& job,
+                                                                std::int64_t now_ms) {
+    if (is_terminal(job.status) || !job.start_time) return std::nullopt;
+    const job_deadlines d = read_deadlines(job.metadata);
+    const std::int64_t age = now_ms - *job.start_time;
+    if (d.pending && job.status == job_status::pending && age > d.pending->count())
+        return "still PENDING after its pending deadline of " + std::to_string(d.pending->count()) +
+               " ms";
+    if (d.run && age > d.run->count())
+        return std::string(to_string(job.status)) + " past its run deadline of " +
+               std::to_string(d.run->count()) + " ms";
+    return std::nullopt;
+}
+
+}  // namespace synapse
+// ---- synapse/ray/runtime_env.hpp ----
+// The Ray runtime_env a plugin job runs with, built as synapse-sdk's BaseRayExecutor does
+// (docs/synapse-sdk-reference.md §1.2, steps 2-11): working_dir URI, pip / uv packages from
+// requirements.txt and wheels, install options, env_vars and Synapse credentials.
+//
+// Differences from synapse-sdk, on purpose:
+// * env_vars hold the plugin environment only (config.yaml `env` + explicit values); the whole
+//   local process environment is never forwarded;
+// * inline comments (` # ...`) in requirements.txt are removed, as pip does;
+// * env_vars values are always strings (Ray rejects others);
+// * wheels are listed in file-name order (synapse-sdk uses glob order);
+// * a package already listed is not repeated.
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+// ---- synapse/ray/package_manager.hpp ----
+// The PackageManager policy: how a job's runtime_env installs Python packages. `pip` and `uv`
+// write the runtime_env section of that name as synapse-sdk does (packages from
+// requirements.txt, then wheels; install options split from requirements option lines, then the
+// manager's default, `--upgrade` or `--no-cache`, then the user's options, each once); when there
+// is nothing to install they write nothing, so Ray builds no virtualenv on the worker.
+// `no_packages` never installs anything and refuses a package list.
+//
+//     synapse::basic_ray_jobs_api_executor<synapse::httplib_transport, synapse::json_serializer,
+//                                          synapse::uv> exec(...);
+//     synapse::with_package_manager(config.package_manager, [&]<class PM>(PM) { ... });
+
+#include <algorithm>
+#include <concepts>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+
+namespace synapse {
+
+/// What a job needs installed.
+struct package_request {
+    /// Packages then wheels (`${RAY_RUNTIME_ENV_CREATE_WORKING_DIR}/wheels/x.whl`), in order.
+    std::vector<std::string> packages;
+    /// Tokens of requirements.txt option lines (`--extra-index-url`, `https://...`).
+    std::vector<std::string> install_options;
+    /// config.yaml `package_manager_options`, after the manager's default.
+    std::vector<std::string> user_options;
+};
+
+/// Declared by package managers: `using package_manager_concept = synapse::package_manager_tag;`
+struct package_manager_tag {};
+
+template <class P>
+concept PackageManager =
+    requires { typename P::package_manager_concept; } &&
+    std::derived_from<typename P::package_manager_concept, package_manager_tag> &&
+    requires(const P& p, json& runtime_env, const package_request& request) {
+        { P::name } -> std::convertible_to<std::string_view>;
+        { p.apply(runtime_env, request) } -> std::same_as<expected<void>>;
+    };
+
+/// States why `P` is not a PackageManager, one sentence per requirement.
+template <class P>
+constexpr bool check_package_manager() {
+#if !defined(SYNAPSE_DISABLE_CONCEPT_CHECKS)
+    static_assert(
+        requires { typename P::package_manager_concept; },
+        "not a PackageManager: declare `using package_manager_concept = "
+        "synapse::package_manager_tag;` in the package manager");
+    static_assert(
+        requires {
+            { P::name } -> std::convertible_to<std::string_view>;
+        }, "not a PackageManager: needs `static constexpr std::string_view name` (e.g. \"pip\")");
+    static_assert(
+        requires(const P& p, json& runtime_env, const package_request& request) {
+            { p.apply(runtime_env, request) } -> std::same_as<expected<void>>;
+        },
+        "not a PackageManager: needs `expected<void> apply(json& runtime_env, const "
+        "package_request& request) const` (writes the runtime_env's package section)");
+#endif
+    return PackageManager<P>;
+}
+
+namespace detail {
+
+inline unexpected_type<error> bad_runtime_env(std::string what) {
+    error e(errc::config_invalid, "runtime_env: " + what);
+    e.where = "runtime_env";
+    return fail(std::move(e));
+}
+
+inline void append_once(json& list, std::string value) {
+    if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(std::move(value));
+}
+
+/// synapse-sdk's steps 6-9 for a pip-like section `key` with options under `options_key`.
+inline expected<void> apply_pip_section(json& env, const package_request& r, const std::string& key,
+                                        const char* options_key, const char* default_option) {
+    if (!env.is_object()) return bad_runtime_env("must be a mapping");
+    auto found = env.find(key);
+    const bool present = found != env.end() && !found->is_null() &&
+                         !(found->is_object() && found->empty()) &&
+                         !(found->is_array() && found->empty());
+    if (!present && r.packages.empty()) {
+        if (found != env.end()) env.erase(found);  // an empty section: nothing to install
+        return {};
+    }
+    json& section = env[key];
+    if (section.is_null() || (section.is_object() && section.empty()))
+        section = json::object();
+    else if (section.is_array())
+        section = json{{"packages", std::move(section)}};
+    else if (!section.is_object())
+        return bad_runtime_env("'" + key +
+                               "' must be a list of packages or a mapping (a requirements file "
+                               "path cannot be sent)");
+    if (!r.packages.empty()) {
+        json& list = section["packages"];
+        if (list.is_null()) list = json::array();
+        if (!list.is_array()) return bad_runtime_env("'" + key + ".packages' must be a list");
+        for (const auto& p : r.packages) append_once(list, p);
+    }
+    json& opts = section[options_key];
+    if (opts.is_null()) opts = json::array();
+    if (!opts.is_array())
+        return bad_runtime_env("'" + key + "." + options_key + "' must be a list");
+    for (const auto& t : r.install_options) opts.push_back(t);
+    append_once(opts, default_option);
+    for (const auto& o : r.user_options) append_once(opts, o);
+    return {};
+}
+
+}  // namespace detail
+
+/// pip: the `pip` section, `pip_install_options` starting with `--upgrade`.
+struct pip {
+    using package_manager_concept = package_manager_tag;
+    static constexpr std::string_view name = "pip";
+
+    [[nodiscard]] expected<void> apply(json& runtime_env, const package_request& r) const {
+        return detail::apply_pip_section(runtime_env, r, "pip", "pip_install_options", "--upgrade");
+    }
+};
+
+/// uv: the `uv` section, `uv_pip_install_options` starting with `--no-cache`.
+struct uv {
+    using package_manager_concept = package_manager_tag;
+    static constexpr std::string_view name = "uv";
+
+    [[nodiscard]] expected<void> apply(json& runtime_env, const package_request& r) const {
+        return detail::apply_pip_section(runtime_env, r, "uv", "uv_pip_install_options",
+                                         "--no-cache");
+    }
+};
+
+/// Nothing is installed on the worker; a package list (requirements.txt, wheels, a `pip`,
+/// `uv` or `conda` section of the runtime_env) is an error naming it, never silently dropped.
+struct no_packages {
+    using package_manager_concept = package_manager_tag;
+    static constexpr std::string_view name = "none";
+
+    [[nodiscard]] expected<void> apply(json& runtime_env, const package_request& r) const {
+        if (!r.packages.empty()) {
+            std::string names;
+            for (std::size_t i = 0; i < r.packages.size() && i < 3; ++i)
+                names += (i ? ", " : "") + r.packages[i];
+            if (r.packages.size() > 3) names += ", ...";
+            return fail(errc::invalid_argument, "package manager 'none' installs nothing, but " +
+                                                    std::to_string(r.packages.size()) +
+                                                    " package(s) were asked for (" + names +
+                                                    ") by requirements.txt or wheels");
+        }
+        if (runtime_env.is_object())
+            for (const char* key : {"pip", "uv", "conda"})
+                if (auto it = runtime_env.find(key); it != runtime_env.end() && !it->empty())
+                    return detail::bad_runtime_env(std::string("'") + key +
+                                                   "' is set, but the package manager is 'none'");
+        return {};
+    }
+};
+
+static_assert(check_package_manager<pip>());
+static_assert(check_package_manager<uv>());
+static_assert(check_package_manager<no_packages>());
+
+/// Runs `f` with the package manager that `name` names ("pip", "uv" or "none"; config.yaml's
+/// `package_manager` is pip or uv): the one place where a choice made at run time becomes a
+/// compile-time policy. Returns what `f` returns, as an `expected` (as is when it already is
+/// one); an unknown name is errc::invalid_argument listing the known ones.
+template <class F>
+[[nodiscard]] auto with_package_manager(std::string_view name, F&& f) {
+    using R = std::invoke_result_t<F&, pip>;
+    using out = std::conditional_t<is_expected_v<R>, R, expected<R>>;
+    auto call = [&](auto manager) -> out {
+        if constexpr (std::is_void_v<R>) {
+            f(manager);
+            return {};
+        } else {
+            return f(manager);
+        }
+    };
+    if (name == pip::name) return call(pip{});
+    if (name == uv::name) return call(uv{});
+    if (name == no_packages::name) return call(no_packages{});
+    return out(fail(errc::invalid_argument, "unknown package manager '" + std::string(name) +
+                                                "' (expected pip, uv or none)"));
+}
+
+}  // namespace synapse
+
+namespace synapse {
+
+struct runtime_env_options {
+    /// The uploaded working_dir, `gcs://_ray_pkg_<hash>.zip`.
+    std::optional<std::string> working_dir_uri;
+    /// config.yaml `package_manager_options`, appended after the manager's default without
+    /// duplicates.
+    std::vector<std::string> manager_options;
+    /// Wins over `<working_dir>/requirements.txt`.
+    std::optional<std::filesystem::path> requirements_file;
+    /// The local plugin directory: requirements.txt and wheels are looked up here.
+    std::optional<std::filesystem::path> working_dir;
+    std::string wheels_dir = "wheels";
+    /// config.yaml `env` merged with explicit values (already). Non-strings are stringified.
+    json env_vars = json::object();
+    std::optional<std::string> synapse_host, synapse_access_token;
+    /// The user's runtime_env from config.yaml; its keys are kept.
+    json base = json::object();
+};
+
+namespace detail::runtime_env {
+
+/// POSIX shell-style splitting (Python's shlex.split): whitespace separates, '...' is literal,
+/// "..." and a backslash escape. An unterminated quote is invalid_argument.
+[[nodiscard]] inline expected<std::vector<std::string>> shell_split(std::string_view s) {
+    std::vector<std::string> out;
+    std::string cur;
+    bool in_token = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (in_token) {
+                out.push_back(std::move(cur));
+                cur.clear();
+                in_token = false;
+            }
+        } else if (c == '\'') {
+            in_token = true;
+            auto end = s.find('\'', i + 1);
+            if (end == std::string_view::npos)
+                return fail(errc::invalid_argument, "unterminated quote in: " + std::string(s));
+            cur.append(s.substr(i + 1, end - i - 1));
+            i = end;
+        } else if (c == '"') {
+            in_token = true;
+            std::size_t j = i + 1;
+            for (; j < s.size() && s[j] != '"'; ++j) {
+                if (s[j] == '\\' && j + 1 < s.size() &&
+                    std::string_view("\\\"$`\n").find(s[j + 1]) != std::string_view::npos)
+                    ++j;
+                cur += s[j];
+            }
+            if (j >= s.size())
+                return fail(errc::invalid_argument, "unterminated quote in: " + std::string(s));
+            i = j;
+        } else if (c == '\\') {
+            in_token = true;
+            if (i + 1 < s.size()) cur += s[++i];
+        } else {
+            in_token = true;
+            cur += c;
+        }
+    }
+    if (in_token) out.push_back(std::move(cur));
+    return out;
+}
+
+/// requirements.txt lines: stripped, blank and `#` lines dropped. Unlike synapse-sdk (which
+/// keeps them), inline comments (whitespace then `#`) are removed as pip does.
+inline expected<std::vector<std::string>> read_requirements(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    if (!in) return fail(errc::io_error, "cannot read requirements file " + file.string());
+    std::vector<std::string> lines;
+    std::string line;
+    while (std::getline(in, line)) {
+        for (std::size_t i = 1; i < line.size(); ++i) {
+            if (line[i] == '#' && (line[i - 1] == ' ' || line[i - 1] == '\t')) {
+                line.erase(i);
+                break;
+            }
+        }
+        const auto t = synapse::detail::trim(line);
+        if (t.empty() || t[0] == '#') continue;
+        lines.emplace_back(t);
+    }
+    if (in.bad()) return fail(errc::io_error, "cannot read requirements file " + file.string());
+    return lines;
+}
+
+}  // namespace detail::runtime_env
+
+/// The runtime_env JSON for a job (synapse-sdk's `_build_runtime_env`):
+/// 1. start from `base`; 2. `working_dir` = the URI unless `base` has one; 3.-5. requirements
+/// (`requirements_file`, else `<working_dir>/requirements.txt`, missing means none) split into
+/// option lines and packages, plus `<working_dir>/<wheels_dir>/*.whl` as
+/// `${RAY_RUNTIME_ENV_CREATE_WORKING_DIR}/<wheels_dir>/<file>`; 6.-9. the package section, as the
+/// package manager `P` writes it (see package_manager.hpp); 10. `env_vars` updated with
+/// `env_vars` (values as strings); 11. `SYNAPSE_HOST` / `SYNAPSE_ACCESS_TOKEN` added when known
+/// and not already set.
+/// Errors: config_invalid for a `base` of the wrong shape, io_error for an unreadable
+/// requirements file, invalid_argument for an option line with an unterminated quote.
+template <PackageManager P = pip>
+[[nodiscard]] expected<json> build_runtime_env(const runtime_env_options& options,
+                                               const P& packages = {}) {
+    namespace fs = std::filesystem;
+    namespace dr = detail::runtime_env;
+
+    // 1.
+    if (!options.base.is_object() && !options.base.is_null())
+        return detail::bad_runtime_env("must be a mapping, got " +
+                                       std::string(json_type_name(options.base)));
+    json env = options.base.is_object() ? options.base : json::object();
+
+    // 2.
+    if (options.working_dir_uri && !env.contains("working_dir"))
+        env["working_dir"] = *options.working_dir_uri;
+
+    // 3.
+    std::optional<fs::path> req;
+    std::error_code ec;
+    if (options.requirements_file)
+        req = options.requirements_file;
+    else if (options.working_dir)
+        req = *options.working_dir / "requirements.txt";
+    std::vector<std::string> lines;
+    if (req && fs::is_regular_file(*req, ec)) {
+        auto r = dr::read_requirements(*req);
+        if (!r) return fail(std::move(r).error());
+        lines = std::move(*r);
+    }
+
+    // 4.
+    package_request request;
+    request.user_options = options.manager_options;
+    std::vector<std::string> option_lines;
+    for (auto& l : lines)
+        (l.starts_with("-") ? option_lines : request.packages).push_back(std::move(l));
+    for (const auto& a : option_lines) {
+        auto split = dr::shell_split(a);
+        if (!split) return fail(std::move(split).error().prefix("requirements option line"));
+        request.install_options.insert(request.install_options.end(), split->begin(), split->end());
+    }
+
+    // 5.
+    if (options.working_dir) {
+        fs::path wheels = *options.working_dir / options.wheels_dir;
+        std::vector<std::string> names;
+        if (fs::is_directory(wheels, ec)) {
+            for (fs::directory_iterator it(wheels, ec), end; !ec && it != end; it.increment(ec)) {
+                std::error_code fec;
+                if (it->path().extension() == ".whl" && it->is_regular_file(fec))
+                    names.push_back(it->path().filename().string());
+            }
+        }
+        std::sort(names.begin(), names.end());
+        std::string prefix = "${RAY_RUNTIME_ENV_CREATE_WORKING_DIR}/";
+        if (!options.wheels_dir.empty() && options.wheels_dir != ".") {
+            prefix += options.wheels_dir;
+            while (prefix.back() == '/') prefix.pop_back();
+            prefix += '/';
+        }
+        for (const auto& n : names) request.packages.push_back(prefix + n);
+    }
+
+    // 6.-9.
+    if (auto applied = packages.apply(env, request); !applied)
+        return fail(std::move(applied).error());
+
+    // 10.
+    json& vars = env["env_vars"];
+    if (vars.is_null()) vars = json::object();
+    if (!vars.is_object()) return detail::bad_runtime_env("'env_vars' must be a mapping");
+    if (options.env_vars.is_object()) {
+        for (auto it = options.env_vars.begin(); it != options.env_vars.end(); ++it)
+            if (!it->is_null()) vars[it.key()] = *it;
+    } else if (!options.env_vars.is_null()) {
+        return fail(errc::invalid_argument, "env_vars must be a JSON object");
+    }
+    json strings = json::object();  // Ray accepts string values only; a null means unset
+    for (auto it = vars.begin(); it != vars.end(); ++it)
+        if (!it->is_null())
+            strings[it.key()] =
+                it->is_string() ? *it
+                                : json(it->dump(-1, ' ', false, json::error_handler_t::replace));
+    vars = std::move(strings);
+
+    // 11.
+    if (options.synapse_host && !options.synapse_host->empty() && !vars.contains("SYNAPSE_HOST"))
+        vars["SYNAPSE_HOST"] = *options.synapse_host;
+    if (options.synapse_access_token && !options.synapse_access_token->empty() &&
+        !vars.contains("SYNAPSE_ACCESS_TOKEN"))
+        vars["SYNAPSE_ACCESS_TOKEN"] = *options.synapse_access_token;
+
+    return env;
+}
+
+}  // namespace synapse
+
+namespace synapse {
+
+struct ray_executor_options {
+    /// The dashboard: URL, timeouts, token. The URL defaults to the local head's.
+    transport_options transport{.base_url = std::string(default_dashboard_url)};
+    /// When `transport.token` is unset, `create` looks Ray's token up (RAY_AUTH_TOKEN,
+    /// RAY_AUTH_TOKEN_PATH, ~/.ray/auth_token).
+    bool look_up_ray_token = true;
+    std::filesystem::path working_dir;          ///< the plugin directory to package (optional)
+    std::optional<std::string> binary;          ///< the C++ plugin binary, relative to it
+    std::vector<std::string> package_excludes;  ///< added to synapse-sdk's exclude list
+    runtime_env_options runtime_env;            ///< requirements, wheels, options, base env
+    plugin_environment env;                     ///< forwarded as env_vars (and nothing else)
+    std::string python_entrypoint = "python -m synapse_sdk.plugins.entrypoint";
+    /// Resources of every job's entrypoint, unless its ray_job_options say otherwise (as
+    /// synapse-sdk's executors take them in their constructor).
+    std::optional<double> num_cpus;
+    std::optional<double> num_gpus;
+    std::optional<std::int64_t> memory;  ///< bytes
+    /// Waiting reads the job's status 20 ms after it starts, then up to this far apart.
+    std::chrono::milliseconds status_interval{200};
+    /// Where waits read the time and sleep (testing::manual_clock in tests).
+    std::shared_ptr<const synapse::clock> clock = system_clock_ptr();
+};
+
+/// Per-submission settings.
+struct ray_job_options {
+    std::optional<std::string> submission_id;  ///< made by the client when not given
+    std::optional<double> num_cpus;
+    std::optional<double> num_gpus;
+    std::optional<std::int64_t> memory;  ///< bytes
+    std::map<std::string, std::string> metadata;
+    job_deadlines deadlines;  ///< kept in the metadata; enforced by whoever waits on the job
+};
+
+/// A plugin directory made ready for Ray: the executor options, the package manager its
+/// config.yaml names (a compile-time policy: see with_package_manager), and the config.
+struct ray_plugin {
+    ray_executor_options options;
+    std::string package_manager;
+    plugin_config config;
+};
+
+/// Reads `<dir>/config.yaml` and fills in `base`: the working_dir to package, the binary of a
+/// C++ plugin (build by-products `*.o`, `*.a`, `*.p` left out of the package), the plugin
+/// environment (config.yaml `env`, then `base.env` on top), the package manager's options, the
+/// wheels directory and the base runtime_env.
+[[nodiscard]] inline expected<ray_plugin> ray_plugin_options(const std::filesystem::path& dir,
+                                                             ray_executor_options base = {}) {
+    auto config = load_plugin_config(dir);
+    if (!config) return fail(std::move(config).error());
+    ray_plugin out;
+    out.options = std::move(base);
+    ray_executor_options& o = out.options;
+    o.working_dir = config->directory;
+    if (config->runtime == "cpp" && config->binary) {
+        o.binary = config->binary->string();
+        for (const char* pattern : {"*.o", "*.a", "*.p"}) o.package_excludes.emplace_back(pattern);
+    }
+    plugin_environment env(config->env);
+    env.update(o.env);
+    o.env = std::move(env);
+    o.runtime_env.manager_options = config->package_manager_options;
+    o.runtime_env.wheels_dir = config->wheels_dir;
+    o.runtime_env.base = config->runtime_env;
+    out.package_manager = config->package_manager;
+    out.config = std::move(*config);
+    return out;
+}
+
+}  // namespace synapse
+// ---- synapse/plugin/job_protocol.hpp ----
+// The job protocol shared with synapse-sdk (DESIGN.md, "Wire contracts"):
+//
+//   SYNAPSE_ACTION_ENTRYPOINT   the action (a C++ action name, or a Python `module.Class`)
+//   SYNAPSE_ACTION_PARAMS       params as JSON text, when shorter than 32,000 characters
+//   SYNAPSE_ACTION_PARAMS_FILE  else the path of a file holding them
+//   SYNAPSE_JOB_ID / RAY_JOB_ID the job id
+//
+// and the result, printed as three stdout lines at the end of the run:
+//
+//   __SYNAPSE_RESULT_START__
+//   {"model_path": "..."}        (one line; a non-object result is wrapped as {"result": v})
+//   __SYNAPSE_RESULT_END__
+
+#include <cstddef>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+// ---- synapse/plugin/serializer.hpp ----
+// The Serializer policy: how params and results are written as the job protocol's wire text.
+// A client writes an action's params as the text that travels in SYNAPSE_ACTION_PARAMS (or the
+// params file), and reads the result from the line the action printed between
+// __SYNAPSE_RESULT_START__ and __SYNAPSE_RESULT_END__. `json_serializer` is the protocol's own
+// format (what synapse-sdk writes and reads); an executor takes another one as a template
+// argument, e.g. to record or transform what goes over the wire.
+//
+//     struct my_serializer {
+//         using serializer_concept = synapse::serializer_tag;
+//         synapse::expected<std::string> write_params(const synapse::json& params) const;
+//         synapse::expected<synapse::json> read_result(std::string_view line) const;
+//     };
+
+#include <concepts>
+#include <string>
+#include <string_view>
+
+
+namespace synapse {
+
+/// Declared by serializers: `using serializer_concept = synapse::serializer_tag;`
+struct serializer_tag {};
+
+template <class S>
+concept Serializer = requires { typename S::serializer_concept; } &&
+                     std::derived_from<typename S::serializer_concept, serializer_tag> &&
+                     requires(const S& s, const json& params, std::string_view line) {
+                         { s.write_params(params) } -> std::same_as<expected<std::string>>;
+                         { s.read_result(line) } -> std::same_as<expected<json>>;
+                     };
+
+/// States why `S` is not a Serializer, one sentence per requirement.
+template <class S>
+constexpr bool check_serializer() {
+#if !defined(SYNAPSE_DISABLE_CONCEPT_CHECKS)
+    static_assert(
+        requires { typename S::serializer_concept; },
+        "not a Serializer: declare `using serializer_concept = synapse::serializer_tag;` "
+        "in the serializer");
+    static_assert(
+        requires(const S& s, const json& params) {
+            { s.write_params(params) } -> std::same_as<expected<std::string>>;
+        },
+        "not a Serializer: needs `expected<std::string> write_params(const json& params) const` "
+        "(the params' wire text)");
+    static_assert(
+        requires(const S& s, std::string_view line) {
+            { s.read_result(line) } -> std::same_as<expected<json>>;
+        },
+        "not a Serializer: needs `expected<json> read_result(std::string_view line) const` (the "
+        "result line between the markers)");
+#endif
+    return Serializer<S>;
+}
+
+/// The job protocol's JSON: params as one line of compact JSON (invalid UTF-8 replaced, never
+/// thrown), the result line parsed as JSON (a protocol_error naming the position otherwise).
+struct json_serializer {
+    using serializer_concept = serializer_tag;
+
+    [[nodiscard]] expected<std::string> write_params(const json& params) const {
+        return params.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+
+    [[nodiscard]] expected<json> read_result(std::string_view line) const {
+        auto parsed = parse_json(line, "the result line");
+        if (!parsed) {
+            error e = std::move(parsed).error();
+            e.code = errc::protocol_error;
+            return fail(std::move(e));
+        }
+        return parsed;
+    }
+};
+
+static_assert(check_serializer<json_serializer>());
+
+}  // namespace synapse
+
+namespace synapse::job_protocol {
+
+inline constexpr std::string_view entrypoint_var = "SYNAPSE_ACTION_ENTRYPOINT";
+inline constexpr std::string_view params_var = "SYNAPSE_ACTION_PARAMS";
+inline constexpr std::string_view params_file_var = "SYNAPSE_ACTION_PARAMS_FILE";
+inline constexpr std::string_view job_id_var = "SYNAPSE_JOB_ID";
+inline constexpr std::string_view ray_job_id_var = "RAY_JOB_ID";
+inline constexpr std::string_view result_start = "__SYNAPSE_RESULT_START__";
+inline constexpr std::string_view result_end = "__SYNAPSE_RESULT_END__";
+
+/// Params of this many characters or more travel in a file instead of an environment variable.
+inline constexpr std::size_t params_inline_limit = 32000;
+
+/// The text of a params file; an error names the file.
+[[nodiscard]] inline expected<std::string> read_params_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error e(errc::io_error, "cannot read params file '" + path + "'");
+        e.where = path;
+        return fail(std::move(e));
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+/// Reads an environment variable; empty values count as absent.
+using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
+
+inline std::optional<std::string> process_env(std::string_view name) {
+    const char* v = std::getenv(std::string(name).c_str());
+    if (!v || !*v) return std::nullopt;
+    return std::string(v);
+}
+
+/// The params of this job: SYNAPSE_ACTION_PARAMS, else the file SYNAPSE_ACTION_PARAMS_FILE
+/// (relative to the working directory), else an error naming both.
+[[nodiscard]] inline expected<json> read_params(const env_lookup& env = process_env) {
+    if (auto text = env(params_var)) return parse_json(*text, params_var);
+    if (auto file = env(params_file_var)) {
+        auto text = read_params_file(*file);
+        if (!text) {
+            error e = std::move(text).error();
+            e.message += " named by " + std::string(params_file_var);
+            return fail(std::move(e));
+        }
+        return parse_json(*text, *file);
+    }
+    return fail(errc::protocol_error, "no params provided via " + std::string(params_var) + " or " +
+                                          std::string(params_file_var));
+}
+
+/// The job id: SYNAPSE_JOB_ID, else RAY_JOB_ID.
+inline std::optional<std::string> job_id(const env_lookup& env = process_env) {
+    if (auto id = env(job_id_var)) return id;
+    return env(ray_job_id_var);
+}
+
+/// The three result lines (with the final newline).
+inline std::string format_result(const json& result) {
+    json line = result.is_object() ? result : json{{"result", result}};
+    std::string out;
+    out.reserve(64);
+    out += result_start;
+    out += '\n';
+    out += line.dump(-1, ' ', false, json::error_handler_t::replace);
+    out += '\n';
+    out += result_end;
+    out += '\n';
+    return out;
+}
+
+/// Finds the result in a job's output, fed one line at a time, in bounded memory. A result is
+/// a line that is exactly the start marker, one line of JSON, then a line that is exactly the
+/// end marker; the last complete one wins, so marker-like text printed by the action earlier
+/// (or inside other lines) does not confuse it.
+class result_scanner {
+  public:
+    /// Feeds one line (without its newline; a trailing '\r' is ignored).
+    void feed(std::string_view line) {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        switch (state_) {
+            case state::idle:
+                if (line == result_start) state_ = state::after_start;
+                break;
+            case state::after_start:
+                if (line == result_start) break;  // stay: a new start supersedes
+                pending_.assign(line);
+                state_ = state::after_value;
+                break;
+            case state::after_value:
+                if (line == result_end) {
+                    result_text_ = std::move(pending_);
+                    found_ = true;
+                    state_ = state::idle;
+                } else {
+                    state_ = line == result_start ? state::after_start : state::idle;
+                }
+                pending_.clear();
+                break;
+        }
+    }
+
+    /// Feeds a whole text, split at newlines.
+    void feed_text(std::string_view text) {
+        std::size_t start = 0;
+        while (start < text.size()) {
+            auto nl = text.find('\n', start);
+            if (nl == std::string_view::npos) nl = text.size();
+            feed(text.substr(start, nl - start));
+            start = nl + 1;
+        }
+    }
+
+    bool found() const noexcept { return found_; }
+
+    /// The result line as printed (between the markers), or a protocol_error saying the
+    /// markers were not found.
+    [[nodiscard]] expected<std::string_view> result_line() const {
+        if (!found_)
+            return fail(errc::protocol_error,
+                        "result markers not found in the output (expected a line " +
+                            std::string(result_start) + ", one JSON line, and a line " +
+                            std::string(result_end) + ")");
+        return std::string_view(result_text_);
+    }
+
+    /// The result read by `serializer` (JSON by default), or a protocol_error saying what was
+    /// missing or malformed.
+    template <Serializer S = json_serializer>
+    [[nodiscard]] expected<json> result(const S& serializer = {}) const {
+        auto line = result_line();
+        if (!line) return fail(std::move(line).error());
+        return serializer.read_result(*line);
+    }
+
+  private:
+    enum class state { idle, after_start, after_value };
+    state state_ = state::idle;
+    std::string pending_;
+    std::string result_text_;
+    bool found_ = false;
+};
+
+/// Tells which output lines to show a person: everything but the three result lines.
+class output_filter {
+  public:
+    bool visible(std::string_view line) {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        bool hidden = line == result_start || line == result_end || after_start_;
+        after_start_ = line == result_start;
+        return !hidden;
+    }
+
+  private:
+    bool after_start_ = false;
+};
+
+/// The error a job reported on its last stderr line, `error: <kind>: <message>` (what
+/// plugin_main and the CLI print), with its own kind; nothing when the line is not one.
+/// A ` (at <where>)` at the end of the message goes back into `where`.
+[[nodiscard]] inline std::optional<error> read_error_line(std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    constexpr std::string_view prefix = "error: ";
+    if (!line.starts_with(prefix)) return std::nullopt;
+    line.remove_prefix(prefix.size());
+    const auto colon = line.find(": ");
+    if (colon == std::string_view::npos) return std::nullopt;
+    const std::string_view kind = line.substr(0, colon);
+    for (int c = 1; c <= static_cast<int>(errc::cancelled); ++c) {
+        if (to_string(static_cast<errc>(c)) != kind) continue;
+        error e(static_cast<errc>(c), std::string(line.substr(colon + 2)));
+        if (e.message.ends_with(")")) {
+            if (const auto at = e.message.rfind(" (at "); at != std::string::npos) {
+                e.where = e.message.substr(at + 5, e.message.size() - at - 6);
+                e.message.erase(at);
+            }
+        }
+        return e;
+    }
+    return std::nullopt;
+}
+
+/// Parses the result out of a whole output text.
+[[nodiscard]] inline expected<json> parse_result(std::string_view output) {
+    result_scanner scanner;
+    scanner.feed_text(output);
+    return scanner.result();
+}
+
+}  // namespace synapse::job_protocol
+// ---- synapse/ray/package_cache.hpp ----
+// Which working_dir packages this process has uploaded already.
+
+#include <mutex>
+#include <set>
+#include <string>
+
+namespace synapse {
+
+/// Which packages this process already uploaded (by name, i.e. by content hash), so an
+/// unchanged plugin is not uploaded twice. Thread-safe.
+class package_cache {
+  public:
+    bool uploaded(const std::string& name) const {
+        std::lock_guard lock(mutex_);
+        return names_.contains(name);
+    }
+    void mark_uploaded(std::string name) {
+        std::lock_guard lock(mutex_);
+        names_.insert(std::move(name));
+    }
+    /// Forgets a package, e.g. after the server lost it (a 404 on the pinning GET).
+    void forget(const std::string& name) {
+        std::lock_guard lock(mutex_);
+        names_.erase(name);
+    }
+
+  private:
+    mutable std::mutex mutex_;
+    std::set<std::string> names_;
+};
+
+}  // namespace synapse
+// ---- synapse/ray/packaging.hpp ----
+// working_dir packaging for Ray: a plugin directory becomes a zip named `_ray_pkg_<hash>.zip`
+// (docs/ray-http-api.md §6), ready to upload to `PUT /api/packages/gcs/<name>`.
+//
+// Differences from synapse-sdk (docs/synapse-sdk-reference.md §1.3), on purpose:
+// * the name depends on relative paths and file contents only, never on mtimes, so the same
+//   plugin checked out twice gives the same package (synapse-sdk hashes the zip bytes, whose
+//   entries carry mtimes);
+// * the top-level `.gitignore` is honoured besides synapse-sdk's default exclude list;
+// * `keep` paths (the plugin binary) are never excluded, even inside an excluded directory;
+// * entries store the file's unix mode; since Ray's unzip may drop it anyway, start the binary
+//   with `executable_launcher`;
+// * a package over the limit (Ray's 100 MiB HTTP body cap) is refused before the zip is built.
+//
+// Needs libzip (pkg-config libzip) and OpenSSL's libcrypto (pkg-config libcrypto).
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+// ---- synapse/ray/detail/package_files.hpp ----
+// Which files of a plugin directory go into its working_dir package: synapse-sdk's default
+// excludes, extra patterns, the top-level .gitignore, and paths kept whatever the rules say.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <fnmatch.h>
+
+
+namespace synapse::detail::packaging {
+
+namespace fs = std::filesystem;
+
+inline bool fnmatches(const std::string& pattern, const std::string& text, int flags = 0) {
+    return ::fnmatch(pattern.c_str(), text.c_str(), flags) == 0;
+}
+
+/// One simple .gitignore rule.
+struct ignore_rule {
+    std::string pattern;
+    bool dir_only = false;  ///< written with a trailing '/'
+    bool anchored = false;  ///< leading '/' or a '/' inside: matched against the relative path
+};
+
+/// Reads `<dir>/.gitignore`. Supported: blank and `#` lines skipped, trailing `/` (directories
+/// only), leading `/` or an inner `/` (anchored at the top), a leading `**/` (anywhere), and the
+/// fnmatch wildcards `*`, `?`, `[...]`. Negation (`!pattern`) is ignored: a negated line
+/// re-includes nothing. Nested .gitignore files are not read.
+inline std::vector<ignore_rule> read_gitignore(const fs::path& dir) {
+    std::vector<ignore_rule> rules;
+    std::ifstream in(dir / ".gitignore");
+    if (!in) return rules;
+    std::string line;
+    while (std::getline(in, line)) {
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+            line.pop_back();
+        if (line.empty() || line[0] == '#' || line[0] == '!') continue;
+        ignore_rule r;
+        if (line.back() == '/') {
+            r.dir_only = true;
+            line.pop_back();
+        }
+        if (line.starts_with("**/")) {
+            line.erase(0, 3);
+        } else if (line.starts_with("/")) {
+            r.anchored = true;
+            line.erase(0, 1);
+        } else if (line.find('/') != std::string::npos) {
+            r.anchored = true;
+        }
+        if (line.empty()) continue;
+        r.pattern = std::move(line);
+        rules.push_back(std::move(r));
+    }
+    return rules;
+}
+
+/// The walk's view of a path: its relative form and its components.
+struct entry_path {
+    std::string rel;                      ///< "a/b/c" (POSIX separators)
+    std::vector<std::string> components;  ///< {"a", "b", "c"}
+};
+
+/// True when a default / extra exclude pattern matches the path itself or its name. Ancestors
+/// were checked when the walk reached them.
+inline bool matches_exclude(const std::vector<std::string>& patterns, const entry_path& p) {
+    for (const auto& pat : patterns)
+        if (fnmatches(pat, p.rel) || fnmatches(pat, p.components.back())) return true;
+    return false;
+}
+
+inline bool matches_gitignore(const std::vector<ignore_rule>& rules, const entry_path& p,
+                              bool is_dir) {
+    for (const auto& r : rules) {
+        if (r.dir_only && !is_dir) continue;
+        if (r.anchored ? fnmatches(r.pattern, p.rel, FNM_PATHNAME)
+                       : fnmatches(r.pattern, p.components.back()))
+            return true;
+    }
+    return false;
+}
+
+/// True when `rel` is a kept path or lies inside a kept directory.
+inline bool is_kept(const std::vector<std::string>& keep, const std::string& rel) {
+    for (const auto& k : keep)
+        if (rel == k || (rel.size() > k.size() && rel.starts_with(k) && rel[k.size()] == '/'))
+            return true;
+    return false;
+}
+
+/// True when some kept path lies inside the directory `rel`.
+inline bool holds_kept(const std::vector<std::string>& keep, const std::string& rel) {
+    for (const auto& k : keep)
+        if (k.size() > rel.size() && k.starts_with(rel) && k[rel.size()] == '/') return true;
+    return false;
+}
+
+struct file_item {
+    std::string rel;
+    fs::path source;  ///< empty for an extra file
+    const std::string* extra = nullptr;
+    std::uintmax_t size = 0;
+    std::uint32_t mode = 0644;
+};
+
+struct walker {
+    const std::vector<std::string>& excludes;
+    const std::vector<ignore_rule>& ignore;
+    const std::vector<std::string>& keep;
+    std::vector<file_item>& out;
+
+    /// Collects the files under `dir`; `excluded` says an ancestor was excluded (then only kept
+    /// paths survive).
+    expected<void> walk(const fs::path& dir, const entry_path& base, bool excluded) {
+        std::error_code ec;
+        fs::directory_iterator it(dir, ec), end;
+        if (ec)
+            return fail(errc::io_error,
+                        "cannot read directory " + dir.string() + ": " + ec.message());
+        for (; it != end; it.increment(ec)) {
+            if (ec) break;
+            const auto& de = *it;
+            entry_path p = base;
+            p.components.push_back(de.path().filename().string());
+            p.rel = p.rel.empty() ? p.components.back() : p.rel + "/" + p.components.back();
+            std::error_code sec;
+            bool is_symlink = de.is_symlink(sec);
+            bool is_dir = de.is_directory(sec);
+            bool is_file = de.is_regular_file(sec);
+            if (is_dir) {
+                if (is_symlink) continue;  // as os.walk: symlinked directories are not followed
+                bool ex =
+                    excluded || matches_exclude(excludes, p) || matches_gitignore(ignore, p, true);
+                if (ex && !is_kept(keep, p.rel) && !holds_kept(keep, p.rel)) continue;
+                if (auto r = walk(de.path(), p, ex && !is_kept(keep, p.rel)); !r) return r;
+            } else if (is_file) {
+                bool ex =
+                    excluded || matches_exclude(excludes, p) || matches_gitignore(ignore, p, false);
+                if (ex && !is_kept(keep, p.rel)) continue;
+                file_item f;
+                f.rel = p.rel;
+                f.source = de.path();
+                f.size = fs::file_size(de.path(), sec);
+                if (sec)
+                    return fail(errc::io_error,
+                                "cannot read file " + de.path().string() + ": " + sec.message());
+                auto perms = fs::status(de.path(), sec).permissions();
+                bool exec = (perms & (fs::perms::owner_exec | fs::perms::group_exec |
+                                      fs::perms::others_exec)) != fs::perms::none;
+                f.mode = exec ? 0755 : 0644;
+                out.push_back(std::move(f));
+            }
+        }
+        if (ec)
+            return fail(errc::io_error,
+                        "cannot read directory " + dir.string() + ": " + ec.message());
+        return {};
+    }
+};
+
+inline std::string human_size(std::uintmax_t n) {
+    std::ostringstream os;
+    os.precision(1);
+    os << std::fixed;
+    if (n >= 1024 * 1024)
+        os << static_cast<double>(n) / (1024.0 * 1024.0) << " MiB";
+    else if (n >= 1024)
+        os << static_cast<double>(n) / 1024.0 << " KiB";
+    else
+        os << n << " B";
+    return os.str();
+}
+
+inline expected<std::string> read_all(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(errc::io_error, "cannot open " + path.string());
+    std::ostringstream os;
+    os << in.rdbuf();
+    if (in.bad()) return fail(errc::io_error, "cannot read " + path.string());
+    return std::move(os).str();
+}
+
+}  // namespace synapse::detail::packaging
+// ---- synapse/ray/detail/sha1.hpp ----
+// SHA-1 over OpenSSL's EVP interface, for content-addressed package names.
+
 #include <cstddef>
 #include <string>
 #include <string_view>
 
+#include <openssl/evp.h>
+
+namespace synapse::detail::packaging {
+
+/// SHA-1 that frees its context.
+class sha1 {
+  public:
+    sha1() : ctx_(EVP_MD_CTX_new()) {
+        if (ctx_ && EVP_DigestInit_ex(ctx_, EVP_sha1(), nullptr) != 1) reset();
+    }
+    sha1(const sha1&) = delete;
+    sha1& operator=(const sha1&) = delete;
+    ~sha1() { reset(); }
+    bool ok() const { return ctx_ != nullptr; }
+    void update(const void* data, std::size_t n) {
+        if (ctx_ && EVP_DigestUpdate(ctx_, data, n) != 1) reset();
+    }
+    void update(std::string_view s) { update(s.data(), s.size()); }
+    /// Lowercase hex of the digest, or an empty string on failure.
+    std::string hex() {
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int len = 0;
+        if (!ctx_ || EVP_DigestFinal_ex(ctx_, md, &len) != 1) return {};
+        static constexpr char digits[] = "0123456789abcdef";
+        std::string out;
+        for (unsigned int i = 0; i < len; ++i) {
+            out += digits[md[i] >> 4];
+            out += digits[md[i] & 0xf];
+        }
+        return out;
+    }
+
+  private:
+    void reset() {
+        if (ctx_) EVP_MD_CTX_free(ctx_);
+        ctx_ = nullptr;
+    }
+    EVP_MD_CTX* ctx_;
+};
+
+}  // namespace synapse::detail::packaging
+// ---- synapse/ray/detail/zip_writer.hpp ----
+// Writing a zip archive in memory with libzip.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <zip.h>
+
+
+namespace synapse::detail::packaging {
+
+/// Closes (discarding) an archive that was not finished.
+struct zip_guard {
+    zip_t* za = nullptr;
+    ~zip_guard() {
+        if (za) zip_discard(za);
+    }
+};
+
+struct source_guard {
+    zip_source_t* src = nullptr;
+    ~source_guard() {
+        if (src) zip_source_free(src);
+    }
+};
+
+inline unexpected_type<error> zip_failure(std::string_view what, zip_error_t* ze) {
+    std::string msg = "cannot build the package zip: " + std::string(what);
+    if (ze) msg += ": " + std::string(zip_error_strerror(ze));
+    return fail(errc::io_error, std::move(msg));
+}
+
+/// The zip of `files` (paths in the archive) with `contents`, in memory: deflate level 6, unix
+/// modes kept, every entry dated 1980-01-01 so the bytes depend on names and contents only.
+inline expected<std::vector<std::uint8_t>> write_zip(const std::vector<std::string>& paths,
+                                                     const std::vector<std::uint32_t>& modes,
+                                                     const std::vector<std::string>& contents) {
+    if (paths.empty()) {
+        // libzip writes nothing for an empty archive; Ray still needs a zip: the bare end record.
+        std::vector<std::uint8_t> empty = {'P', 'K', 5, 6};
+        empty.resize(22, 0);
+        return empty;
+    }
+    zip_error_t ze;
+    zip_error_init(&ze);
+    source_guard buffer{zip_source_buffer_create(nullptr, 0, 0, &ze)};
+    if (!buffer.src) {
+        auto e = zip_failure("buffer", &ze);
+        zip_error_fini(&ze);
+        return e;
+    }
+    zip_guard archive{zip_open_from_source(buffer.src, ZIP_TRUNCATE, &ze)};
+    if (!archive.za) {
+        auto e = zip_failure("open", &ze);
+        zip_error_fini(&ze);
+        return e;
+    }
+    zip_error_fini(&ze);
+    zip_source_keep(buffer.src);  // the archive owns a reference; keep ours to read the bytes
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        const auto& c = contents[i];
+        zip_source_t* s = zip_source_buffer(archive.za, c.data(), c.size(), 0);
+        if (!s) return zip_failure(paths[i], zip_get_error(archive.za));
+        zip_int64_t idx = zip_file_add(archive.za, paths[i].c_str(), s, ZIP_FL_ENC_UTF_8);
+        if (idx < 0) {
+            zip_source_free(s);
+            return zip_failure(paths[i], zip_get_error(archive.za));
+        }
+        auto u = static_cast<zip_uint64_t>(idx);
+        // 1980-01-01 00:00:00 (DOS date: day 1 | month 1 << 5 | (1980 - 1980) << 9).
+        if (zip_file_set_dostime(archive.za, u, 0, (1 << 5) | 1, 0) < 0 ||
+            zip_file_set_external_attributes(archive.za, u, 0, ZIP_OPSYS_UNIX,
+                                             static_cast<zip_uint32_t>(0100000u | modes[i]) << 16) <
+                0 ||
+            zip_set_file_compression(archive.za, u, ZIP_CM_DEFLATE, 6) < 0)
+            return zip_failure(paths[i], zip_get_error(archive.za));
+    }
+    if (zip_close(archive.za) < 0) return zip_failure("close", zip_get_error(archive.za));
+    archive.za = nullptr;
+
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_source_stat(buffer.src, &st) < 0 || zip_source_open(buffer.src) < 0)
+        return zip_failure("read", zip_source_error(buffer.src));
+    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(st.size));
+    zip_int64_t got = zip_source_read(buffer.src, bytes.data(), st.size);
+    zip_source_close(buffer.src);
+    if (got < 0 || static_cast<zip_uint64_t>(got) != st.size)
+        return zip_failure("read", zip_source_error(buffer.src));
+    return bytes;
+}
+
+}  // namespace synapse::detail::packaging
+
+namespace synapse {
+
+/// A built working_dir package.
+struct package {
+    std::string name;                 ///< `_ray_pkg_<16 hex>.zip`
+    std::string uri;                  ///< `gcs://<name>`
+    std::vector<std::uint8_t> bytes;  ///< the zip
+    std::size_t file_count = 0;       ///< entries in the zip
+};
+
+struct package_options {
+    /// More fnmatch patterns, applied like the default excludes.
+    std::vector<std::string> extra_excludes;
+    /// Relative paths never excluded, e.g. the plugin binary. A directory keeps all it holds.
+    std::vector<std::filesystem::path> keep;
+    /// Relative path -> content, added only inside the zip (e.g. a params file). Replaces a file
+    /// of the directory with the same path.
+    std::vector<std::pair<std::string, std::string>> extra_files;
+    /// Largest total uncompressed size accepted (Ray's HTTP body limit is 100 MiB).
+    std::size_t max_bytes = 100 * 1024 * 1024;
+};
+
+/// synapse-sdk's default exclude list, matched with fnmatch against the relative path, the file
+/// name and every path component. Note that any directory named `env`, `build` or `dist` goes.
+inline const std::vector<std::string>& default_package_excludes() {
+    static const std::vector<std::string> list = {
+        "__pycache__", "*.pyc",         "*.pyo",       "*.pyd",          ".python-version",
+        "*.egg-info",  "*.egg",         ".venv",       "venv",           ".env",
+        "env",         ".git",          ".gitignore",  ".gitattributes", ".svn",
+        ".hg",         ".idea",         ".vscode",     "*.swp",          "*.swo",
+        ".DS_Store",   "Thumbs.db",     "dist",        "build",          "node_modules",
+        ".mypy_cache", ".pytest_cache", ".ruff_cache", ".cache",         ".tox",
+        ".coverage",   "htmlcov",       "*.log",
+    };
+    return list;
+}
+
+/// Builds the working_dir package of `dir`: its files (sorted by relative path) minus the
+/// default excludes, `extra_excludes` and the top-level `.gitignore`, plus `extra_files`.
+/// Errors: io_error when `dir` or a file cannot be read, too_large when the total size of the
+/// files exceeds `max_bytes` (the message names the five largest files).
+[[nodiscard]] inline expected<package> make_package(const std::filesystem::path& dir,
+                                                    const package_options& options = {}) {
+    namespace fs = std::filesystem;
+    namespace dp = detail::packaging;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        return fail(errc::io_error, "working directory not found: " + dir.string());
+
+    std::vector<std::string> excludes = default_package_excludes();
+    excludes.insert(excludes.end(), options.extra_excludes.begin(), options.extra_excludes.end());
+    auto ignore = dp::read_gitignore(dir);
+    std::vector<std::string> keep;
+    for (const auto& k : options.keep) {
+        auto s = k.lexically_normal().generic_string();
+        while (s.starts_with("./")) s.erase(0, 2);
+        while (!s.empty() && s.back() == '/') s.pop_back();
+        if (!s.empty() && s != ".") keep.push_back(std::move(s));
+    }
+
+    std::vector<dp::file_item> files;
+    dp::walker w{excludes, ignore, keep, files};
+    if (auto r = w.walk(dir, {}, false); !r) return fail(std::move(r).error());
+
+    for (const auto& [rel, content] : options.extra_files) {
+        auto norm = fs::path(rel).lexically_normal().generic_string();
+        if (norm.empty() || norm.starts_with("/") || norm.starts_with("..") || norm.back() == '/')
+            return fail(errc::invalid_argument,
+                        "extra file path must be a relative file path: " + rel);
+        std::erase_if(files, [&](const dp::file_item& f) { return f.rel == norm; });
+        dp::file_item f;
+        f.rel = norm;
+        f.extra = &content;
+        f.size = content.size();
+        files.push_back(std::move(f));
+    }
+    std::sort(files.begin(), files.end(),
+              [](const dp::file_item& a, const dp::file_item& b) { return a.rel < b.rel; });
+
+    std::uintmax_t total = 0;
+    for (const auto& f : files) total += f.size;
+    if (total > options.max_bytes) {
+        std::vector<const dp::file_item*> largest;
+        for (const auto& f : files) largest.push_back(&f);
+        std::stable_sort(largest.begin(), largest.end(),
+                         [](auto* a, auto* b) { return a->size > b->size; });
+        if (largest.size() > 5) largest.resize(5);
+        std::string msg = "package of " + dir.string() + " is too large: " + std::to_string(total) +
+                          " bytes (" + dp::human_size(total) + ") exceed the limit of " +
+                          std::to_string(options.max_bytes) + " bytes (" +
+                          dp::human_size(options.max_bytes) + "); largest files: ";
+        for (std::size_t i = 0; i < largest.size(); ++i) {
+            if (i) msg += ", ";
+            msg += largest[i]->rel + " (" + std::to_string(largest[i]->size) + " bytes)";
+        }
+        return fail(errc::too_large, std::move(msg));
+    }
+
+    // Contents, and the hash over (path, NUL, size, NUL, content) of each file in order; the
+    // size makes the framing unambiguous. Paths and contents only, so mtimes do not matter.
+    std::vector<std::string> contents;
+    contents.reserve(files.size());
+    dp::sha1 hash;
+    for (const auto& f : files) {
+        if (f.extra) {
+            contents.push_back(*f.extra);
+        } else {
+            auto data = dp::read_all(f.source);
+            if (!data) return fail(std::move(data).error());
+            contents.push_back(std::move(*data));
+        }
+        const auto& c = contents.back();
+        hash.update(f.rel);
+        hash.update(std::string_view("\0", 1));
+        hash.update(std::to_string(c.size()));
+        hash.update(std::string_view("\0", 1));
+        hash.update(c);
+    }
+    std::string hex = hash.hex();
+    if (hex.size() < 16) return fail(errc::io_error, "cannot compute the package hash (OpenSSL)");
+
+    package out;
+    out.name = "_ray_pkg_" + hex.substr(0, 16) + ".zip";  // 16 hex chars, as Ray's own names
+    out.uri = "gcs://" + out.name;
+    out.file_count = files.size();
+    std::vector<std::string> paths;
+    std::vector<std::uint32_t> modes;
+    for (const auto& f : files) {
+        paths.push_back(f.rel);
+        modes.push_back(static_cast<std::uint32_t>(f.mode));
+    }
+    auto bytes = dp::write_zip(paths, modes, contents);
+    if (!bytes) return fail(std::move(bytes).error());
+    out.bytes = std::move(*bytes);
+    return out;
+}
+
+/// A shell command that starts the plugin binary from the unpacked working_dir, restoring its
+/// executable bit first (Python's zipfile, which Ray unzips with, drops file modes):
+/// `chmod +x './bin/plugin' 2>/dev/null; exec './bin/plugin'`.
+inline std::string executable_launcher(std::string_view binary_relative_path) {
+    std::string path(binary_relative_path);
+    if (!path.starts_with("/") && !path.starts_with("./")) path = "./" + path;
+    std::string quoted = "'";
+    for (char c : path) {
+        if (c == '\'')
+            quoted += "'\\''";
+        else
+            quoted += c;
+    }
+    quoted += "'";
+    return "chmod +x " + quoted + " 2>/dev/null; exec " + quoted;
+}
+
+}  // namespace synapse
+
+namespace synapse::detail {
+
+/// A fresh submission id: "synapse_" and 16 hex digits.
+inline std::string new_submission_id() {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string id = "synapse_";
+    auto bits = rng();
+    for (int i = 0; i < 16; ++i, bits >>= 4) id += hex[bits & 15];
+    return id;
+}
+
+/// Where the params file travels inside the package.
+inline constexpr std::string_view params_file_in_package = ".synapse_params.json";
+
+/// The job protocol's env vars for `action` (the plugin environment first) and what the package
+/// must hold besides the plugin directory (a params file, the kept binary). Params of 32,000
+/// characters or more need a working_dir to travel in: invalid_argument otherwise.
+inline expected<json> job_env_vars(const ray_executor_options& options, std::string_view action,
+                                   const std::string& id, std::string params_text,
+                                   package_options& package) {
+    json env_vars = options.env.values();
+    env_vars[std::string(job_protocol::entrypoint_var)] = std::string(action);
+    env_vars[std::string(job_protocol::job_id_var)] = id;
+    package.extra_excludes = options.package_excludes;
+    if (options.binary) package.keep.emplace_back(*options.binary);
+    if (params_text.size() < job_protocol::params_inline_limit) {
+        env_vars[std::string(job_protocol::params_var)] = std::move(params_text);
+        return env_vars;
+    }
+    if (options.working_dir.empty())
+        return fail(errc::invalid_argument,
+                    "params of 32,000 characters or more need a working_dir to travel in");
+    package.extra_files.emplace_back(std::string(params_file_in_package), std::move(params_text));
+    env_vars[std::string(job_protocol::params_file_var)] = std::string(params_file_in_package);
+    return env_vars;
+}
+
+/// The submission, once the runtime_env is built.
+inline job_submission make_submission(const ray_executor_options& options, std::string_view action,
+                                      const std::string& id, json runtime_env,
+                                      const ray_job_options& job) {
+    job_submission s;
+    s.entrypoint =
+        options.binary ? executable_launcher(*options.binary) : options.python_entrypoint;
+    s.submission_id = id;
+    s.runtime_env = std::move(runtime_env);
+    s.metadata = job.metadata;
+    s.metadata["synapse_action"] = std::string(action);
+    write_deadlines(job.deadlines, s.metadata);
+    s.entrypoint_num_cpus = job.num_cpus ? job.num_cpus : options.num_cpus;
+    s.entrypoint_num_gpus = job.num_gpus ? job.num_gpus : options.num_gpus;
+    s.entrypoint_memory = job.memory ? job.memory : options.memory;
+    return s;
+}
+
+/// Packages `dir` and uploads it unless Ray has it already (GET, then PUT only when missing;
+/// once per content and process); the package's URI.
+template <class JobsApi>
+expected<std::string> upload_package(JobsApi& api, package_cache& uploaded,
+                                     const std::filesystem::path& dir, const package_options& po) {
+    auto pkg = make_package(dir, po);
+    if (!pkg) return fail(std::move(pkg).error());
+    if (!uploaded.uploaded(pkg->name)) {
+        auto exists = api.package_exists(pkg->name);
+        if (!exists) return fail(std::move(exists).error());
+        if (!*exists) {
+            auto put =
+                api.upload_package(pkg->name, std::string(pkg->bytes.begin(), pkg->bytes.end()));
+            if (!put) return fail(std::move(put).error());
+        }
+        uploaded.mark_uploaded(pkg->name);
+    }
+    return pkg->uri;
+}
+
+}  // namespace synapse::detail
+// ---- synapse/executors/protocol.hpp ----
+// The executor concepts: one family with shared, named requirements.
+//
+// Every executor opts in with a tag, so that unrelated types with similar members do not match:
+//
+//     using executor_concept = synapse::sync_executor_tag;   // runs an action and answers
+//     using executor_concept = synapse::async_executor_tag;  // submits, is asked later
+//
+// - `ExecutorProtocol` (synchronous): `execute(action, params) -> expected<json>`.
+// - `AsyncExecutor`: `submit(action, params) -> expected<std::string>` (an id), then
+//   `get_status(id) -> expected<status_type>`, `wait(id, timeout) -> expected<details_type>` and
+//   `get_result(id) -> expected<json>`, where the executor declares `status_type` (one look at
+//   the work) and `details_type` (what waiting ends with).
+// - `synapse::sync_adapter` (sync_adapter.hpp) makes any AsyncExecutor an ExecutorProtocol.
+//
+// `check_executor<E>()` and `check_async_executor<E>()` state, one sentence per requirement,
+// what a type is missing.
+
+#include <chrono>
+#include <concepts>
+#include <string>
+#include <string_view>
+
+
+namespace synapse {
+
+/// The base of the executor tags.
+struct executor_tag {};
+/// Declared by synchronous executors: `using executor_concept = synapse::sync_executor_tag;`
+struct sync_executor_tag : executor_tag {};
+/// Declared by asynchronous executors: `using executor_concept = synapse::async_executor_tag;`
+struct async_executor_tag : executor_tag {};
+
+/// The named requirements the executor concepts are made of.
+namespace executor_requirements {
+
+/// `E::executor_concept` is `Tag` or derives from it.
+template <class E, class Tag>
+concept declares_tag = requires { typename E::executor_concept; } &&
+                       std::derived_from<typename E::executor_concept, Tag>;
+
+/// `execute(action, params) -> expected<json>`: runs an action by name and answers.
+template <class E>
+concept runs_by_name = requires(E& e, std::string_view action, const json& params) {
+    { e.execute(action, params) } -> std::same_as<expected<json>>;
+};
+
+/// `submit(action, params) -> expected<std::string>`: starts an action, answers its id.
+template <class E>
+concept submits_by_name = requires(E& e, std::string_view action, const json& params) {
+    { e.submit(action, params) } -> std::same_as<expected<std::string>>;
+};
+
+/// `status_type`, and `get_status(id) -> expected<status_type>`: one look, never a long wait.
+template <class E>
+concept reports_status =
+    requires { typename E::status_type; } && requires(E& e, std::string_view id) {
+        { e.get_status(id) } -> std::same_as<expected<typename E::status_type>>;
+    };
+
+/// `details_type`, and `wait(id, timeout) -> expected<details_type>`: until the work ended.
+template <class E>
+concept waits = requires { typename E::details_type; } &&
+                requires(E& e, std::string_view id, std::chrono::milliseconds timeout) {
+                    { e.wait(id, timeout) } -> std::same_as<expected<typename E::details_type>>;
+                };
+
+/// `get_result(id) -> expected<json>`: the result, once there is one.
+template <class E>
+concept returns_results = requires(E& e, std::string_view id) {
+    { e.get_result(id) } -> std::same_as<expected<json>>;
+};
+
+}  // namespace executor_requirements
+
+/// Any executor: it declares an executor tag.
+template <class E>
+concept Executor = executor_requirements::declares_tag<E, executor_tag>;
+
+/// A synchronous executor: runs an action by name with JSON params and returns its JSON result.
+template <class E>
+concept ExecutorProtocol = executor_requirements::declares_tag<E, sync_executor_tag> &&
+                           executor_requirements::runs_by_name<E>;
+
+/// An asynchronous executor: submit, then status, wait and result by id.
+template <class E>
+concept AsyncExecutor =
+    executor_requirements::declares_tag<E, async_executor_tag> &&
+    executor_requirements::submits_by_name<E> && executor_requirements::reports_status<E> &&
+    executor_requirements::waits<E> && executor_requirements::returns_results<E>;
+
+/// States why `E` is not an ExecutorProtocol, one sentence per requirement.
+template <class E>
+constexpr bool check_executor() {
+#if !defined(SYNAPSE_DISABLE_CONCEPT_CHECKS)
+    static_assert(executor_requirements::declares_tag<E, sync_executor_tag>,
+                  "not an ExecutorProtocol: declare `using executor_concept = "
+                  "synapse::sync_executor_tag;` in the executor");
+    static_assert(executor_requirements::runs_by_name<E>,
+                  "not an ExecutorProtocol: needs `expected<json> execute(std::string_view "
+                  "action, const json& params)`");
+#endif
+    return ExecutorProtocol<E>;
+}
+
+/// States why `E` is not an AsyncExecutor, one sentence per requirement.
+template <class E>
+constexpr bool check_async_executor() {
+#if !defined(SYNAPSE_DISABLE_CONCEPT_CHECKS)
+    static_assert(executor_requirements::declares_tag<E, async_executor_tag>,
+                  "not an AsyncExecutor: declare `using executor_concept = "
+                  "synapse::async_executor_tag;` in the executor");
+    static_assert(executor_requirements::submits_by_name<E>,
+                  "not an AsyncExecutor: needs `expected<std::string> submit(std::string_view "
+                  "action, const json& params)` returning the id");
+    static_assert(executor_requirements::reports_status<E>,
+                  "not an AsyncExecutor: needs `using status_type = ...;` and "
+                  "`expected<status_type> get_status(std::string_view id)`");
+    static_assert(executor_requirements::waits<E>,
+                  "not an AsyncExecutor: needs `using details_type = ...;` and "
+                  "`expected<details_type> wait(std::string_view id, std::chrono::milliseconds "
+                  "timeout)`");
+    static_assert(executor_requirements::returns_results<E>,
+                  "not an AsyncExecutor: needs `expected<json> get_result(std::string_view id)`");
+#endif
+    return AsyncExecutor<E>;
+}
+
+}  // namespace synapse
 // ---- synapse/plugin/action.hpp ----
 // The Action concept. An action is a default-constructible type with a name, a params type, a
 // result type, and an `execute` member:
@@ -3037,6 +5355,1440 @@ expected<typename A::result_type> invoke_action(A& action, const typename A::par
 }
 
 }  // namespace synapse
+// ---- synapse/ray/detail/job_report.hpp ----
+// Reading a finished job's log with bounded memory: the result lines and the last few lines for
+// a failure report, never the whole log.
+
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <string_view>
+
+// ---- synapse/ray/line_splitter.hpp ----
+// Splitting a stream of text chunks into whole lines, keeping only the unfinished line.
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace synapse {
+
+/// Splits a stream of chunks into lines. A chunk may hold several lines or end mid-line; the
+/// unfinished tail is kept until the rest arrives. Lines are passed without their "\n" (and
+/// without a "\r" before it). Only the unfinished line is kept in memory.
+class line_splitter {
+  public:
+    /// `on_line` gets each complete line; returning false stops the splitter (every later
+    /// `feed` or `finish` returns false without calling it again).
+    explicit line_splitter(std::function<bool(std::string_view line)> on_line)
+        : on_line_(std::move(on_line)) {}
+
+    /// Passes every line that `chunk` completes to the callback; false once it returned false.
+    bool feed(std::string_view chunk) {
+        if (stopped_) return false;
+        while (!chunk.empty()) {
+            const auto newline = chunk.find('\n');
+            if (newline == std::string_view::npos) {
+                partial_.append(chunk);
+                return true;
+            }
+            std::string_view line = chunk.substr(0, newline);
+            chunk.remove_prefix(newline + 1);
+            bool keep_going;
+            if (partial_.empty()) {
+                keep_going = deliver(line);
+            } else {
+                partial_.append(line);
+                std::string whole = std::move(partial_);
+                partial_.clear();
+                keep_going = deliver(whole);
+            }
+            if (!keep_going) return false;
+        }
+        return true;
+    }
+
+    /// Passes the unfinished last line, if any, to the callback (a log that does not end with
+    /// a newline); false when the callback returned false, now or before.
+    bool finish() {
+        if (stopped_) return false;
+        if (partial_.empty()) return true;
+        std::string last = std::move(partial_);
+        partial_.clear();
+        return deliver(last);
+    }
+
+    /// The unfinished line so far.
+    const std::string& partial() const noexcept { return partial_; }
+
+  private:
+    bool deliver(std::string_view line) {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (!on_line_(line)) stopped_ = true;
+        return !stopped_;
+    }
+
+    std::function<bool(std::string_view)> on_line_;
+    std::string partial_;
+    bool stopped_ = false;
+};
+
+}  // namespace synapse
+
+namespace synapse::detail {
+
+/// Takes a log in pieces; keeps the result triple (job_protocol::result_scanner) and the last
+/// `keep` lines (each cut to 2,000 characters). Memory: those lines and the longest line.
+class job_log_reader {
+  public:
+    explicit job_log_reader(std::size_t keep = 20) : keep_(keep) {}
+    job_log_reader(const job_log_reader&) = delete;
+    job_log_reader& operator=(const job_log_reader&) = delete;
+
+    /// Takes a piece of the log (any number of lines, maybe ending mid-line).
+    bool feed(std::string_view text) { return splitter_.feed(text); }
+    /// Takes the unfinished last line, if any.
+    void finish() { splitter_.finish(); }
+
+    /// Takes one whole line (when the caller splits the log itself).
+    bool add_line(std::string_view line) {
+        scanner_.feed(line);
+        if (keep_ == 0) return true;
+        if (last_.size() == keep_) last_.pop_front();
+        last_.emplace_back(line.substr(0, 2000));
+        return true;
+    }
+
+    const job_protocol::result_scanner& scanner() const noexcept { return scanner_; }
+
+    /// The last lines, joined with newlines.
+    std::string tail() const {
+        std::string out;
+        for (const auto& line : last_) out.append(line).push_back('\n');
+        return out;
+    }
+
+  private:
+    std::size_t keep_;
+    job_protocol::result_scanner scanner_;
+    std::deque<std::string> last_;
+    line_splitter splitter_{[this](std::string_view line) { return add_line(line); }};
+};
+
+/// The stage at which a job that did not succeed stopped: "runtime_env setup", "job start" (Ray
+/// could not start the job's supervisor), "entrypoint start" (the command could not be run:
+/// exit code 126 or 127), "stopped", or "action" (the entrypoint ran and failed).
+inline std::string failure_stage(const job_details& job) {
+    if (job.status == job_status::stopped) return "stopped";
+    const std::string type = job.error_type.value_or("");
+    if (type.starts_with("RUNTIME_ENV_SETUP")) return "runtime_env setup";
+    if (type.starts_with("JOB_SUPERVISOR")) return "job start";
+    if (job.driver_exit_code == 126 || job.driver_exit_code == 127) return "entrypoint start";
+    return "action";
+}
+
+/// The error for a job that did not succeed: its status, the stage, Ray's error type
+/// and message, the exit code, and the last log lines.
+inline error failure_report(const job_details& job, const std::string& tail) {
+    const std::string id = job.submission_id.value_or(job.job_id.value_or(""));
+    const std::string stage = failure_stage(job);
+    std::string message = "job " + id + " ended " + std::string(to_string(job.status)) +
+                          " at the " + stage + " stage";
+    if (job.error_type) message += " (" + *job.error_type + ")";
+    if (!job.message.empty()) message += ": " + job.message.substr(0, 2000);
+    if (!tail.empty()) message += "\nlast log lines:\n" + tail;
+    error e(errc::job_failed, std::move(message));
+    e.job_id = id;
+    e.exit_code = job.driver_exit_code;
+    return e;
+}
+
+/// The result of a terminal job read from its log by `serializer`, or its failure report; an
+/// error names the job.
+template <class Serializer>
+expected<json> job_result(std::string_view id, const job_details& job, const job_log_reader& reader,
+                          const Serializer& serializer) {
+    if (job.status != job_status::succeeded) return fail(failure_report(job, reader.tail()));
+    auto result = reader.scanner().result(serializer);
+    if (!result) {
+        error e = std::move(result).error();
+        e.job_id = std::string(id);
+        e.message = "job " + std::string(id) + ": " + e.message;
+        return fail(std::move(e));
+    }
+    return result;
+}
+
+}  // namespace synapse::detail
+// ---- synapse/ray/log_tail.hpp ----
+// Following a Ray job's driver log line by line: the dashboard's log tail WebSocket
+// (`GET /api/jobs/{id}/logs/tail`) while the job runs, and the job's finished log
+// (`GET /api/jobs/{id}/logs`, streamed) for whatever remains once it has ended. Every line is
+// delivered exactly once and in order, and the follower returns as soon as the job has ended,
+// without waiting for Ray to close the stream (it does so seconds later).
+//
+//     synapse::basic_jobs_api api(std::move(*transport));
+//     synapse::beast_websocket ws(synapse::websocket_options_for(transport_options));
+//     auto job = synapse::tail_job_logs(api, ws, id, [](std::string_view line) {
+//         std::cout << line << '\n';
+//         return true;  // false stops following
+//     });  // expected<job_details>: the job as it ended
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <utility>
+
+// ---- synapse/transport/websocket.hpp ----
+// The WebSocket policy: something that opens a WebSocket to a target of a server and reads its
+// messages. Clients that follow a stream (Ray's log tail) take any `WebSocketConnector`, so
+// tests can script the frames (synapse/testing/scripted_websocket.hpp) and no socket is opened.
+// The Boost.Beast implementation is in websocket_client.hpp. This header includes no network
+// library.
+//
+//     struct my_connector {
+//         using websocket_concept = synapse::websocket_tag;
+//         synapse::expected<my_socket> connect(std::string_view target);
+//     };
+//     // my_socket: expected<std::optional<std::string>> read(std::chrono::milliseconds);
+//     //            void close();
+
+#include <chrono>
+#include <concepts>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+
+namespace synapse {
+
+/// How a WebSocket client connects. Plain data, no I/O.
+struct websocket_options {
+    /// The server: http://host[:port][/path-prefix] (a WebSocket upgrade of plain HTTP).
+    std::string base_url;
+    std::chrono::milliseconds connect_timeout{3000};
+    /// The handshake's limit, and how long a stream may stay idle before a follower replaces it.
+    std::chrono::milliseconds read_timeout{30000};
+    /// Sent as `Authorization: Bearer <token>` on the handshake. Never logged or in an error.
+    std::optional<std::string> token;
+    std::string user_agent = std::string("synapse-cpp/") + SYNAPSE_VERSION_STRING;
+    /// The largest message accepted.
+    std::size_t max_message_size = 64u * 1024u * 1024u;
+};
+
+/// The WebSocket options that go with an HTTP client's options (same server, timeouts, token and
+/// User-Agent).
+inline websocket_options websocket_options_for(const transport_options& http) {
+    websocket_options o;
+    o.base_url = http.base_url;
+    o.connect_timeout = http.connect_timeout;
+    o.read_timeout = http.read_timeout;
+    o.token = http.token;
+    o.user_agent = http.user_agent;
+    return o;
+}
+
+/// Declared by WebSocket connectors: `using websocket_concept = synapse::websocket_tag;`
+struct websocket_tag {};
+
+/// An open WebSocket, read synchronously:
+/// - `read(timeout)`: the next message; std::nullopt when the server closed normally;
+///   errc::timeout when nothing arrived in time (the connection stays usable); another error
+///   when the connection broke or was closed with an error code;
+/// - `close()`: closes it (idempotent, never throws).
+template <class S>
+concept WebSocketConnection = requires(S& s, std::chrono::milliseconds timeout) {
+    { s.read(timeout) } -> std::same_as<expected<std::optional<std::string>>>;
+    { s.close() } noexcept;
+};
+
+namespace detail {
+template <class C>
+using websocket_of = typename std::remove_cvref_t<decltype(std::declval<C&>().connect(
+    std::string_view{}))>::value_type;
+}  // namespace detail
+
+/// Opens WebSockets to targets (path and query) of one server: `connect(target)` returns
+/// `expected<S>` for some WebSocketConnection `S`.
+template <class C>
+concept WebSocketConnector = requires { typename C::websocket_concept; } &&
+                             std::derived_from<typename C::websocket_concept, websocket_tag> &&
+                             requires(C& c, std::string_view target) {
+                                 requires is_expected_v<decltype(c.connect(target))>;
+                             } && WebSocketConnection<detail::websocket_of<C>>;
+
+/// States why `C` is not a WebSocketConnector, one sentence per requirement.
+template <class C>
+constexpr bool check_websocket_connector() {
+#if !defined(SYNAPSE_DISABLE_CONCEPT_CHECKS)
+    static_assert(
+        requires { typename C::websocket_concept; },
+        "not a WebSocketConnector: declare `using websocket_concept = "
+        "synapse::websocket_tag;` in the connector");
+    static_assert(
+        requires(C& c, std::string_view target) {
+            requires is_expected_v<decltype(c.connect(target))>;
+        }, "not a WebSocketConnector: needs `expected<Socket> connect(std::string_view target)`");
+    if constexpr (requires(C& c, std::string_view target) {
+                      requires is_expected_v<decltype(c.connect(target))>;
+                  }) {
+        static_assert(WebSocketConnection<detail::websocket_of<C>>,
+                      "not a WebSocketConnector: the socket `connect` returns needs "
+                      "`expected<std::optional<std::string>> read(std::chrono::milliseconds)` and "
+                      "`void close() noexcept`");
+    }
+#endif
+    return WebSocketConnector<C>;
+}
+
+}  // namespace synapse
+
+namespace synapse {
+
+/// Receives one log line (without its newline); returning false stops following.
+using line_handler = std::function<bool(std::string_view line)>;
+
+struct log_tail_options {
+    /// How long one read of the stream waits; when it waited in vain, the job's status is read.
+    std::chrono::milliseconds poll{100};
+    /// While lines keep coming, the job's status is still read this often, so a job that ended
+    /// while its log was being replayed is finished from the log file instead.
+    std::chrono::milliseconds status_interval{250};
+    /// A stream that stays silent this long while the job runs is replaced by a new one (a
+    /// half-dead connection never closes by itself).
+    std::chrono::milliseconds idle_timeout{30000};
+    /// Connection attempts in a row that may fail (or break without a new line) before the
+    /// tail gives up.
+    int max_retries = 3;
+    std::shared_ptr<const synapse::clock> clock = system_clock_ptr();
+};
+
+namespace detail {
+
+/// Lines of one pass over a log, of which the first `skip` were delivered by an earlier pass.
+class resuming_lines {
+  public:
+    resuming_lines(std::uint64_t& delivered, const line_handler& on_line)
+        : delivered_(delivered),
+          skip_(delivered),
+          splitter_([this, &on_line](std::string_view line) {
+              if (seen_++ < skip_) return true;
+              ++delivered_;
+              if (!on_line(line)) stopped_ = true;
+              return !stopped_;
+          }) {}
+
+    bool feed(std::string_view text) { return splitter_.feed(text); }
+    bool finish() { return splitter_.finish(); }
+    bool stopped() const noexcept { return stopped_; }
+
+  private:
+    std::uint64_t& delivered_;
+    std::uint64_t skip_;
+    std::uint64_t seen_ = 0;
+    bool stopped_ = false;
+    line_splitter splitter_;
+};
+
+inline error stopped_following(std::string_view id) {
+    error e(errc::cancelled, "stopped following the log of job " + std::string(id));
+    e.job_id = std::string(id);
+    return e;
+}
+
+}  // namespace detail
+
+/// Follows the driver log of `job_id` and calls `on_line` for every line, exactly once and in
+/// order, until the job has ended and every line was delivered; returns the job as it ended.
+/// `api` is anything with `expected<job_details> get_job(std::string_view)` and
+/// `expected<void> stream_logs(std::string_view, const chunk_handler&)` (e.g.
+/// `basic_jobs_api<T>`); `websocket` opens streams to the same dashboard.
+///
+/// - A job that has already ended is read from its log in one streamed request.
+/// - While it runs, the WebSocket tail is read in slices of `poll`; the job's status is read
+///   after every silent slice and at least every `status_interval`. Once it is terminal, the
+///   stream is dropped and the rest comes from the finished log: the lines already delivered
+///   are skipped (Ray's tail and log both start at the top), the others delivered, including a
+///   last line without a newline.
+/// - A stream that broke, was closed while the job runs, or stayed silent for `idle_timeout`
+///   is replaced by a new one, skipping the lines already delivered. Only a count and the
+///   unfinished line are kept, never the log.
+/// - `on_line` returning false, or `stop` being requested, ends it with errc::cancelled.
+/// - Errors (with `job_id` set): the not_found/unauthorized/http_error of a handshake or of a
+///   request (e.g. an unknown job); the transport_error/timeout of the connection when more
+///   than `max_retries` attempts in a row failed to connect or broke without a new line.
+template <class JobsApi, WebSocketConnector W>
+[[nodiscard]] expected<job_details> tail_job_logs(JobsApi& api, W& websocket,
+                                                  std::string_view job_id,
+                                                  const line_handler& on_line,
+                                                  std::stop_token stop = {},
+                                                  const log_tail_options& options = {}) {
+    const clock& clk = *options.clock;
+    const auto poll = std::max(options.poll, std::chrono::milliseconds(1));
+    const int max_retries = std::max(options.max_retries, 0);
+    const std::string id(job_id);
+    const std::string target = "/api/jobs/" + detail::url_segment(job_id) + "/logs/tail";
+    auto failed = [&](error e) -> expected<job_details> {
+        e = detail::with_ray_token_hint(std::move(e));
+        if (e.job_id.empty()) e.job_id = id;
+        return fail(std::move(e));
+    };
+
+    std::uint64_t delivered = 0;  // lines handed to on_line so far
+    // The rest of the log, from the finished log file.
+    auto finish_from_log = [&](job_details job) -> expected<job_details> {
+        detail::resuming_lines lines(delivered, on_line);
+        auto read = api.stream_logs(job_id, [&](std::string_view text) {
+            return !stop.stop_requested() && lines.feed(text);
+        });
+        if (!read) return failed(std::move(read).error());
+        if (lines.stopped() || stop.stop_requested() || !lines.finish())
+            return fail(detail::stopped_following(id));
+        return job;
+    };
+
+    auto first = api.get_job(job_id);
+    if (!first) return failed(std::move(first).error());
+    if (is_terminal(first->status)) return finish_from_log(std::move(*first));
+
+    int failed_attempts = 0;  // connection attempts in a row that gave nothing
+    for (;;) {
+        if (stop.stop_requested()) return fail(detail::stopped_following(id));
+        auto ws = websocket.connect(target);
+        if (!ws) {
+            error e = std::move(ws).error();
+            if (e.code != errc::transport_error && e.code != errc::timeout)
+                return failed(std::move(e));
+            if (++failed_attempts > max_retries) {
+                e.prefix("following the log of job " + id);
+                return failed(std::move(e));
+            }
+            auto job = api.get_job(job_id);
+            if (!job) return failed(std::move(job).error());
+            if (is_terminal(job->status)) return finish_from_log(std::move(*job));
+            if (!clk.sleep_for(poll, stop)) return fail(detail::stopped_following(id));
+            continue;
+        }
+
+        detail::resuming_lines lines(delivered, on_line);
+        const std::uint64_t delivered_before = delivered;
+        bool closed_normally = false;
+        bool broke = false;
+        auto last_data = clk.now();
+        auto last_status = clk.now();
+        std::optional<job_details> ended;  // set when the job was seen terminal
+        for (;;) {
+            if (stop.stop_requested()) {
+                ws->close();
+                return fail(detail::stopped_following(id));
+            }
+            auto frame = ws->read(poll);
+            const bool data = frame && *frame;
+            if (data) {
+                last_data = clk.now();
+                if (!lines.feed(**frame)) {
+                    ws->close();
+                    return fail(detail::stopped_following(id));
+                }
+                if (clk.now() - last_status < options.status_interval) continue;
+            } else if (frame) {
+                closed_normally = true;
+                break;
+            } else if (frame.error().code != errc::timeout) {
+                broke = true;
+                break;
+            }
+            // Silent for a slice, or lines for a while: has the job ended?
+            auto job = api.get_job(job_id);
+            if (!job) {
+                ws->close();
+                return failed(std::move(job).error());
+            }
+            last_status = clk.now();
+            if (is_terminal(job->status)) {
+                ended = std::move(*job);
+                break;
+            }
+            if (!data && clk.now() - last_data >= options.idle_timeout) break;
+        }
+        ws->close();
+        if (ended) return finish_from_log(std::move(*ended));
+
+        auto job = api.get_job(job_id);
+        if (!job) return failed(std::move(job).error());
+        if (is_terminal(job->status)) {
+            if (!closed_normally) return finish_from_log(std::move(*job));
+            // Ray closes normally only once the job ended and its log was sent in full.
+            if (!lines.finish()) return fail(detail::stopped_following(id));
+            return job;
+        }
+        if (!broke || delivered > delivered_before) {
+            failed_attempts = 0;
+        } else if (++failed_attempts > max_retries) {
+            error e{errc::transport_error, "following the log of job " + id +
+                                               ": the log stream failed " +
+                                               std::to_string(failed_attempts) + " times in a row"};
+            return failed(std::move(e));
+        }
+        if (!clk.sleep_for(poll, stop)) return fail(detail::stopped_following(id));
+    }
+}
+
+}  // namespace synapse
+
+namespace synapse {
+
+class beast_websocket;  // synapse/transport/websocket_client.hpp: the default log-tail policy
+
+/// Chosen only when a policy does not fit: says which, one sentence each.
+template <class T, class S = json_serializer, class P = pip, class W = beast_websocket>
+class basic_ray_jobs_api_executor {
+    static_assert(check_transport<T>());
+    static_assert(check_serializer<S>());
+    static_assert(check_package_manager<P>());
+    static_assert(check_websocket_connector<W>(),
+                  "(the default, synapse::beast_websocket, is declared in "
+                  "synapse/transport/websocket_client.hpp: include it)");
+};
+
+template <Transport T, Serializer S, PackageManager P, WebSocketConnector W>
+class basic_ray_jobs_api_executor<T, S, P, W> {
+  public:
+    using executor_concept = async_executor_tag;
+    using status_type = job_status;
+    using details_type = job_details;
+    using transport_type = T;
+    using serializer_type = S;
+    using package_manager_type = P;
+    using websocket_type = W;
+
+    basic_ray_jobs_api_executor(T transport, W websocket, ray_executor_options options)
+        : api_(std::move(transport)),
+          websocket_(std::move(websocket)),
+          options_(std::move(options)) {}
+
+    /// An executor whose transport is `T::create(options.transport)` and whose log tail
+    /// connects with the same URL, timeouts and token. When `options.transport.token` is unset
+    /// and `options.look_up_ray_token`, Ray's token is looked up first (ray_auth_token).
+    [[nodiscard]] static expected<basic_ray_jobs_api_executor> create(ray_executor_options options)
+        requires requires(transport_options t) {
+            { T::create(t) } -> std::same_as<expected<T>>;
+        } && std::constructible_from<W, websocket_options>
+    {
+        if (options.look_up_ray_token && !options.transport.token)
+            options.transport.token = ray_auth_token();
+        auto t = T::create(options.transport);
+        if (!t) return fail(std::move(t).error());
+        W websocket(websocket_options_for(options.transport));
+        return basic_ray_jobs_api_executor(std::move(*t), std::move(websocket), std::move(options));
+    }
+
+    basic_jobs_api<T>& api() noexcept { return api_; }
+    const ray_executor_options& options() const noexcept { return options_; }
+    const S& serializer() const noexcept { return serializer_; }
+
+    /// Submits `action` (a C++ action name, or a Python `module.Class` when no binary is set)
+    /// with JSON params; returns the submission id. Resubmitting an id that already exists
+    /// returns that job instead of an error (idempotent after a lost answer).
+    [[nodiscard]] expected<std::string> submit(std::string_view action, const json& params,
+                                               const ray_job_options& job = {}) {
+        const std::string id = job.submission_id.value_or(detail::new_submission_id());
+        auto text = serializer_.write_params(params);
+        if (!text) return fail(std::move(text).error());
+        package_options package;
+        auto env_vars = detail::job_env_vars(options_, action, id, std::move(*text), package);
+        if (!env_vars) return fail(std::move(env_vars).error());
+        runtime_env_options re = options_.runtime_env;
+        re.env_vars = std::move(*env_vars);
+        if (!options_.working_dir.empty()) {
+            auto uri = upload(package);
+            if (!uri) return fail(std::move(uri).error().prefix("package upload"));
+            re.working_dir_uri = *uri;
+            re.working_dir = options_.working_dir;
+        }
+        auto runtime_env = build_runtime_env(re, packages_);
+        if (!runtime_env) return fail(std::move(runtime_env).error());
+        const job_submission s =
+            detail::make_submission(options_, action, id, std::move(*runtime_env), job);
+
+        auto submitted = api_.submit(s);
+        if (!submitted && submitted.error().code == errc::transport_error) {
+            // The answer may have been lost after Ray created the job: ask again with the same id.
+            submitted = api_.submit(s);
+        }
+        if (!submitted && submitted.error().code == errc::already_exists) {
+            if (auto existing = api_.get_job(id)) return id;
+        }
+        return submitted;
+    }
+
+    /// Submits the C++ action `A` with typed params: a wrong action or params type does not
+    /// compile.
+    template <Action A>
+    [[nodiscard]] expected<std::string> submit(const typename A::params_type& params,
+                                               const ray_job_options& job = {}) {
+        return submit(A::name, to_json(params), job);
+    }
+
+    /// PENDING, RUNNING, STOPPED, SUCCEEDED or FAILED; not_found for a job Ray does not know.
+    [[nodiscard]] expected<job_status> get_status(std::string_view id) {
+        auto job = api_.get_job(id);
+        if (!job) return fail(std::move(job).error());
+        return job->status;
+    }
+
+    /// One look at the job (one request, no waiting). A job past a deadline of its metadata
+    /// (job_deadlines) is told to stop, and the answer is errc::timeout saying which deadline
+    /// passed.
+    [[nodiscard]] expected<job_details> poll(std::string_view id) {
+        bool past_deadline = false;
+        return look(id, past_deadline);
+    }
+
+    /// Waits until the job is terminal, up to `timeout`; `stop` ends the wait early
+    /// (errc::cancelled). The status is read 20 ms after the call, then 1.5x less often up to
+    /// `options.status_interval`, so a short job's end is seen within milliseconds. Deadlines
+    /// are enforced as by `poll`; then the job's end is awaited (up to 30 s) before answering.
+    [[nodiscard]] expected<job_details> wait(
+        std::string_view id, std::chrono::milliseconds timeout = std::chrono::hours(1),
+        std::stop_token stop = {}) {
+        expected<job_details> job = fail(errc::timeout, "not read yet");
+        bool past_deadline = false;
+        const auto end = detail::poll_until(*options_.clock, stop, timeout, intervals(), [&] {
+            job = look(id, past_deadline);
+            return !job || is_terminal(job->status);
+        });
+        if (end == detail::poll_end::stopped) return fail(cancelled(id, "waiting for"));
+        if (past_deadline) await_end(id);  // let Ray record the stop
+        if (job && end == detail::poll_end::timed_out) {
+            error e(errc::timeout, "job " + std::string(id) + " is still " +
+                                       std::string(to_string(job->status)) + " after " +
+                                       std::to_string(timeout.count()) + " ms");
+            e.job_id = std::string(id);
+            return fail(std::move(e));
+        }
+        return job;
+    }
+
+    /// The whole driver log so far.
+    [[nodiscard]] expected<std::string> get_logs(std::string_view id) { return api_.logs(id); }
+
+    /// Calls `on_line` for every line of the job's log, live, exactly once and in order, until
+    /// the job has ended (see tail_job_logs: it returns as soon as the job is over). `on_line`
+    /// returning false or `stop` being requested ends it early without an error.
+    [[nodiscard]] expected<void> stream_logs(std::string_view id, const line_handler& on_line,
+                                             std::stop_token stop = {}) {
+        auto followed = tail(id, on_line, std::move(stop));
+        if (!followed && followed.error().code != errc::cancelled)
+            return fail(std::move(followed).error());
+        return {};
+    }
+
+    /// Follows the job's log live (every line once, in order, the result lines left out) and
+    /// returns its result, reading the log once. A job that did not succeed gives job_failed as
+    /// get_result does; `stop` ends it with errc::cancelled (the job goes on).
+    [[nodiscard]] expected<json> follow(std::string_view id, const line_handler& on_line,
+                                        std::stop_token stop = {}) {
+        detail::job_log_reader reader(20);
+        job_protocol::output_filter filter;
+        auto job = tail(
+            id,
+            [&](std::string_view line) {
+                reader.add_line(line);
+                return !filter.visible(line) || on_line(line);
+            },
+            std::move(stop));
+        if (!job) return fail(std::move(job).error());
+        return detail::job_result(id, *job, reader, serializer_);
+    }
+
+    /// Waits for the job and returns the result its action printed (the last complete result
+    /// triple of the log). A job that did not succeed gives job_failed naming the stage, with
+    /// Ray's message, the exit code and the last log lines. The log is streamed: memory stays
+    /// bounded by its longest line however long it grows.
+    [[nodiscard]] expected<json> get_result(
+        std::string_view id, std::chrono::milliseconds timeout = std::chrono::hours(1),
+        std::stop_token stop = {}) {
+        auto job = wait(id, timeout, std::move(stop));
+        if (!job) return fail(std::move(job).error());
+        // The last lines are kept only for a failure report.
+        detail::job_log_reader reader(job->status == job_status::succeeded ? 0 : 20);
+        auto read = api_.stream_logs(id, [&](std::string_view text) { return reader.feed(text); });
+        if (!read) return fail(std::move(read).error());
+        reader.finish();
+        return detail::job_result(id, *job, reader, serializer_);
+    }
+
+    /// The typed result of the C++ action `A`.
+    template <Action A>
+    [[nodiscard]] expected<typename A::result_type> get_result(
+        std::string_view id, std::chrono::milliseconds timeout = std::chrono::hours(1),
+        std::stop_token stop = {}) {
+        auto j = get_result(id, timeout, std::move(stop));
+        if (!j) return fail(std::move(j).error());
+        return from_json<typename A::result_type>(*j);
+    }
+
+    /// Stops the job and waits until Ray reports it terminal; true when it was running.
+    [[nodiscard]] expected<bool> stop(
+        std::string_view id, std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+        auto stopped = api_.stop(id);
+        if (!stopped) return stopped;
+        auto job = wait(id, timeout);
+        if (!job) return fail(std::move(job).error());
+        return *stopped;
+    }
+
+    /// Deletes a terminal job's record.
+    [[nodiscard]] expected<bool> remove(std::string_view id) { return api_.remove(id); }
+
+  private:
+    detail::backoff intervals() const {
+        return detail::backoff(std::chrono::milliseconds(20), options_.status_interval);
+    }
+
+    static error cancelled(std::string_view id, std::string_view what) {
+        error e(errc::cancelled, "stopped " + std::string(what) + " job " + std::string(id));
+        e.job_id = std::string(id);
+        return e;
+    }
+
+    /// The log tail, with the job's status read through `poll` (deadlines enforced).
+    expected<job_details> tail(std::string_view id, const line_handler& on_line,
+                               std::stop_token stop) {
+        struct polled_api {
+            basic_ray_jobs_api_executor& self;
+            bool past_deadline = false;
+            expected<job_details> get_job(std::string_view job) {
+                return self.look(job, past_deadline);
+            }
+            expected<void> stream_logs(std::string_view job, const chunk_handler& on_text) {
+                return self.api_.stream_logs(job, on_text);
+            }
+        } api{*this};
+        log_tail_options o;
+        o.clock = options_.clock;
+        o.max_retries = options_.transport.max_retries;
+        o.idle_timeout = options_.transport.read_timeout;
+        auto job = tail_job_logs(api, websocket_, id, on_line, std::move(stop), o);
+        if (api.past_deadline) await_end(id);
+        return job;
+    }
+
+    /// One look at the job; `past_deadline` is set when a deadline stopped it.
+    expected<job_details> look(std::string_view id, bool& past_deadline) {
+        auto job = api_.get_job(id);
+        if (!job) return fail(std::move(job).error());
+        if (auto why = deadline_passed(*job, options_.clock->unix_ms())) {
+            past_deadline = true;
+            return fail(detail::stop_for_deadline(api_, id, *job, *why));
+        }
+        return job;
+    }
+
+    expected<std::string> upload(const package_options& po) {
+        return detail::upload_package(api_, *uploaded_, options_.working_dir, po);
+    }
+
+    void await_end(std::string_view id) {
+        detail::await_stopped_job(api_, *options_.clock, intervals(), id);
+    }
+
+    basic_jobs_api<T> api_;
+    W websocket_;
+    ray_executor_options options_;
+    [[no_unique_address]] S serializer_;
+    [[no_unique_address]] P packages_;
+    std::shared_ptr<package_cache> uploaded_ = std::make_shared<package_cache>();
+};
+
+}  // namespace synapse
+
+namespace synapse {
+
+/// Chosen only when a policy does not fit: says which, one sentence each.
+template <class T, class S = json_serializer, class P = pip, class W = beast_websocket>
+class basic_ray_batch_executor {
+    static_assert(check_transport<T>());
+    static_assert(check_serializer<S>());
+    static_assert(check_package_manager<P>());
+    static_assert(check_websocket_connector<W>());
+};
+
+template <Transport T, Serializer S, PackageManager P, WebSocketConnector W>
+class basic_ray_batch_executor<T, S, P, W> {
+  public:
+    using executor_concept = async_executor_tag;
+    using jobs_executor = basic_ray_jobs_api_executor<T, S, P, W>;
+    using status_type = job_status;
+    using details_type = job_details;
+
+    /// One job of a batch.
+    struct submission {
+        std::string action;
+        json params;
+        ray_job_options options = {};
+    };
+
+    explicit basic_ray_batch_executor(jobs_executor jobs) : jobs_(std::move(jobs)) {}
+
+    /// A batch executor over `jobs_executor::create(options)`.
+    [[nodiscard]] static expected<basic_ray_batch_executor> create(ray_executor_options options)
+        requires requires { jobs_executor::create(std::move(options)); }
+    {
+        auto jobs = jobs_executor::create(std::move(options));
+        if (!jobs) return fail(std::move(jobs).error());
+        return basic_ray_batch_executor(std::move(*jobs));
+    }
+
+    /// Submits one job and remembers its id.
+    [[nodiscard]] expected<std::string> submit(std::string_view action, const json& params,
+                                               const ray_job_options& options = {}) {
+        auto id = jobs_.submit(action, params, options);
+        if (id && known_.insert(*id).second) ids_.push_back(*id);
+        return id;
+    }
+
+    /// Submits the C++ action `A` with typed params.
+    template <Action A>
+    [[nodiscard]] expected<std::string> submit(const typename A::params_type& params,
+                                               const ray_job_options& options = {}) {
+        return submit(A::name, to_json(params), options);
+    }
+
+    /// Submits every job of the batch, in order; one answer per job. A failed submission does not
+    /// stop the others (its answer is the error).
+    [[nodiscard]] std::vector<expected<std::string>> submit_all(
+        const std::vector<submission>& batch) {
+        std::vector<expected<std::string>> out;
+        out.reserve(batch.size());
+        for (const auto& s : batch) out.push_back(submit(s.action, s.params, s.options));
+        return out;
+    }
+
+    /// The ids submitted through this executor, in order.
+    const std::vector<std::string>& ids() const noexcept { return ids_; }
+    bool knows(std::string_view id) const { return known_.contains(std::string(id)); }
+
+    /// PENDING, RUNNING, STOPPED, SUCCEEDED or FAILED; not_found, without a request, for an id
+    /// this executor did not submit.
+    [[nodiscard]] expected<job_status> get_status(std::string_view id) {
+        if (!knows(id)) return unknown(id);
+        return jobs_.get_status(id);
+    }
+
+    /// Waits for one job (see basic_ray_jobs_api_executor::wait).
+    [[nodiscard]] expected<job_details> wait(
+        std::string_view id, std::chrono::milliseconds timeout = std::chrono::hours(1),
+        std::stop_token stop = {}) {
+        if (!knows(id)) return unknown(id);
+        return jobs_.wait(id, timeout, std::move(stop));
+    }
+
+    /// Waits until every job in `ids` is terminal or `timeout` has passed; one answer per id, in
+    /// order: the job's details once terminal, or its error (not_found for an id this executor
+    /// did not submit, timeout for a job still running at the end or stopped for passing a
+    /// deadline, cancelled when `stop` was requested, the transport's error for a job that could
+    /// not be read). Only unfinished jobs are polled, 20 ms apart at first, then up to the
+    /// options' status_interval.
+    [[nodiscard]] std::vector<expected<job_details>> wait_all(
+        const std::vector<std::string>& ids,
+        std::chrono::milliseconds timeout = std::chrono::hours(1), std::stop_token stop = {}) {
+        std::vector<expected<job_details>> out;
+        std::vector<std::size_t> open;
+        out.reserve(ids.size());
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            if (knows(ids[i])) {
+                out.emplace_back(fail(errc::timeout, "not read yet"));
+                open.push_back(i);
+            } else {
+                out.push_back(unknown(ids[i]));
+            }
+        }
+        const auto& options = jobs_.options();
+        const auto end = detail::poll_until(
+            *options.clock, stop, timeout,
+            detail::backoff(std::chrono::milliseconds(20), options.status_interval), [&] {
+                std::erase_if(open, [&](std::size_t i) {
+                    auto job = jobs_.poll(ids[i]);
+                    const bool done = !job || is_terminal(job->status);
+                    out[i] = std::move(job);
+                    return done;
+                });
+                return open.empty();
+            });
+        for (std::size_t i : open) {
+            error e =
+                end == detail::poll_end::stopped
+                    ? error(errc::cancelled, "stopped waiting for job " + ids[i])
+                    : error(errc::timeout, "job " + ids[i] + " is still " +
+                                               std::string(to_string(out[i]->status)) + " after " +
+                                               std::to_string(timeout.count()) + " ms");
+            e.job_id = ids[i];
+            out[i] = fail(std::move(e));
+        }
+        return out;
+    }
+
+    /// The result of one job (see basic_ray_jobs_api_executor::get_result).
+    [[nodiscard]] expected<json> get_result(
+        std::string_view id, std::chrono::milliseconds timeout = std::chrono::hours(1),
+        std::stop_token stop = {}) {
+        if (!knows(id)) return unknown(id);
+        return jobs_.get_result(id, timeout, std::move(stop));
+    }
+
+    /// The typed result of the C++ action `A`.
+    template <Action A>
+    [[nodiscard]] expected<typename A::result_type> get_result(
+        std::string_view id, std::chrono::milliseconds timeout = std::chrono::hours(1)) {
+        if (!knows(id)) return unknown(id);
+        return jobs_.template get_result<A>(id, timeout);
+    }
+
+    [[nodiscard]] expected<std::string> get_logs(std::string_view id) {
+        if (!knows(id)) return unknown(id);
+        return jobs_.get_logs(id);
+    }
+
+    [[nodiscard]] expected<void> stream_logs(std::string_view id, const line_handler& on_line,
+                                             std::stop_token stop = {}) {
+        if (!knows(id)) return unknown(id);
+        return jobs_.stream_logs(id, on_line, std::move(stop));
+    }
+
+    [[nodiscard]] expected<bool> stop(std::string_view id) {
+        if (!knows(id)) return unknown(id);
+        return jobs_.stop(id);
+    }
+
+    /// Deletes a terminal job's record and forgets its id.
+    [[nodiscard]] expected<bool> remove(std::string_view id) {
+        if (!knows(id)) return unknown(id);
+        auto removed = jobs_.remove(id);
+        if (removed) {
+            known_.erase(std::string(id));
+            std::erase(ids_, std::string(id));
+        }
+        return removed;
+    }
+
+    /// The single-job executor underneath.
+    jobs_executor& jobs() noexcept { return jobs_; }
+
+  private:
+    static unexpected_type<error> unknown(std::string_view id) {
+        error e(errc::not_found, "job " + std::string(id) + " was not submitted by this executor");
+        e.job_id = std::string(id);
+        return fail(std::move(e));
+    }
+
+    jobs_executor jobs_;
+    std::vector<std::string> ids_;
+    std::set<std::string, std::less<>> known_;
+};
+
+}  // namespace synapse
+// ---- synapse/executors/directory_executor.hpp ----
+// directory_executor: runs the actions of a plugin directory (one with a config.yaml) in child
+// processes: a C++ plugin's binary (`runtime: cpp`, `binary: ...`) or a Python synapse-sdk
+// plugin's `module.Class` entrypoints. The child's environment gets config.yaml's `env` and
+// then the explicit `env` of the options (later wins).
+//
+//     auto exec = synapse::directory_executor::open("build/examples/plugins/regression");
+//     auto result = exec->execute("train", params);   // expected<json>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+// ---- synapse/executors/process_executor.hpp ----
+// process_executor: runs an action in a child process through the job protocol: a C++ plugin
+// binary, or a Python synapse-sdk action (`python -m synapse_sdk.plugins.entrypoint` with a
+// `module.Class` entrypoint). Returns the parsed result.
+//
+//     auto exec = synapse::process_executor::for_binary("build/plugins/regression/regression");
+//     auto result = exec.execute("train", params);   // expected<json>
+//
+// `basic_process_executor<Spawner, Serializer>` takes the policies: how the child is started
+// (posix_spawner; testing::scripted_spawner in tests) and how params and results are written
+// (json_serializer). Params of 32,000 characters or more go through a temporary params file,
+// removed afterwards. The child's output lines (other than the result) go to `on_output`,
+// stderr by default.
+
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <unistd.h>
+
+// ---- synapse/executors/spawner.hpp ----
+// The Spawner policy: runs a child process to its end and hands over its output line by line.
+// `posix_spawner` does it with fork/exec and poll; the process executors take another one as a
+// template argument, so their error paths (a program that cannot start, a signal, garbage on
+// stdout) are tested without real children (synapse/testing/scripted_spawner.hpp).
+//
+//     synapse::posix_spawner spawner;
+//     auto outcome = spawner.run({.argv = {"ls", "-l"}}, [](bool is_stderr, std::string_view line)
+//     {
+//         std::cout << line << '\n';
+//     });  // expected<process_outcome>
+
+#include <cerrno>
+#include <chrono>
+#include <concepts>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+
+extern "C" char** environ;
+
+namespace synapse {
+
+/// What to run.
+struct process_spec {
+    std::vector<std::string> argv;               ///< argv[0] is looked up in PATH
+    std::filesystem::path working_dir;           ///< empty: inherit
+    std::map<std::string, std::string> set_env;  ///< added or overridden
+    std::vector<std::string> unset_env;          ///< removed from the inherited environment
+    std::chrono::milliseconds timeout{0};        ///< 0: none
+};
+
+/// How a child process ended.
+struct process_outcome {
+    int exit_code = -1;         ///< exit status, or 128 + signal
+    std::optional<int> signal;  ///< the signal that ended it, if one did
+    bool timed_out = false;     ///< killed because `timeout` ran out
+};
+
+/// Receives each output line of a child: `is_stderr` tells the stream.
+using output_handler = std::function<void(bool is_stderr, std::string_view line)>;
+
+/// Declared by spawners: `using spawner_concept = synapse::spawner_tag;`
+struct spawner_tag {};
+
+/// Runs a process to its end: `run(spec, on_line) -> expected<process_outcome>`, calling
+/// `on_line` for every output line (without the newline, a last unterminated line included).
+/// Fails (errc::process_failed, `where` = the program or directory) only when the process could
+/// not be started.
+template <class S>
+concept Spawner = requires { typename S::spawner_concept; } &&
+                  std::derived_from<typename S::spawner_concept, spawner_tag> &&
+                  requires(S& s, const process_spec& spec, const output_handler& on_line) {
+                      { s.run(spec, on_line) } -> std::same_as<expected<process_outcome>>;
+                  };
+
+/// States why `S` is not a Spawner, one sentence per requirement.
+template <class S>
+constexpr bool check_spawner() {
+#if !defined(SYNAPSE_DISABLE_CONCEPT_CHECKS)
+    static_assert(
+        requires { typename S::spawner_concept; },
+        "not a Spawner: declare `using spawner_concept = synapse::spawner_tag;` in the "
+        "spawner");
+    static_assert(
+        requires(S& s, const process_spec& spec, const output_handler& on_line) {
+            { s.run(spec, on_line) } -> std::same_as<expected<process_outcome>>;
+        },
+        "not a Spawner: needs `expected<process_outcome> run(const process_spec& spec, const "
+        "output_handler& on_line)`");
+#endif
+    return Spawner<S>;
+}
+
+namespace detail {
+
+/// Runs the child to completion with fork/exec, reading stdout and stderr with poll.
+inline expected<process_outcome> run_posix_process(const process_spec& spec,
+                                                   const output_handler& on_line) {
+    if (spec.argv.empty()) return fail(errc::invalid_argument, "no program to run");
+
+    std::map<std::string, std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string_view entry(*e);
+        auto eq = entry.find('=');
+        if (eq != std::string_view::npos)
+            env[std::string(entry.substr(0, eq))] = std::string(entry.substr(eq + 1));
+    }
+    for (const auto& name : spec.unset_env) env.erase(name);
+    for (const auto& [k, v] : spec.set_env) env[k] = v;
+    std::vector<std::string> env_strings;
+    env_strings.reserve(env.size());
+    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+    std::vector<char*> envp, argv;
+    for (auto& s : env_strings) envp.push_back(s.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> args = spec.argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    int out_pipe[2], err_pipe[2], exec_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 ||
+        pipe2(exec_pipe, O_CLOEXEC) != 0)
+        return fail(errc::process_failed,
+                    std::string("cannot create pipes: ") + std::strerror(errno));
+
+    pid_t pid = fork();
+    if (pid < 0)
+        return fail(errc::process_failed, std::string("fork failed: ") + std::strerror(errno));
+    if (pid == 0) {
+        dup2(out_pipe[1], STDOUT_FILENO);
+        dup2(err_pipe[1], STDERR_FILENO);
+        int code = 0;
+        if (!spec.working_dir.empty() && chdir(spec.working_dir.c_str()) != 0) {
+            code = errno;
+        } else {
+            execvpe(argv[0], argv.data(), envp.data());
+            code = errno;
+        }
+        // Tell the parent why the child could not start, through the close-on-exec pipe.
+        (void)!write(exec_pipe[1], &code, sizeof code);
+        _exit(127);
+    }
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    close(exec_pipe[1]);
+
+    int exec_errno = 0;
+    bool chdir_failed = false;
+    if (read(exec_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno)
+        chdir_failed =
+            !spec.working_dir.empty() && !std::filesystem::is_directory(spec.working_dir);
+    close(exec_pipe[0]);
+
+    std::string buffers[2];
+    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    int open_count = 2;
+    auto deadline = std::chrono::steady_clock::now() + spec.timeout;
+    bool timed_out = false;
+    char chunk[65536];
+    while (open_count > 0) {
+        int wait_ms = -1;
+        if (spec.timeout.count() > 0) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) {
+                timed_out = true;
+                kill(pid, SIGKILL);
+                break;
+            }
+            wait_ms = static_cast<int>(left.count());
+        }
+        int ready = poll(fds, 2, wait_ms);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready < 0) break;
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            ssize_t n = read(fds[i].fd, chunk, sizeof chunk);
+            if (n <= 0) {
+                if (n < 0 && errno == EINTR) continue;
+                if (!buffers[i].empty()) on_line(i == 1, buffers[i]);
+                buffers[i].clear();
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                --open_count;
+                continue;
+            }
+            buffers[i].append(chunk, static_cast<std::size_t>(n));
+            std::size_t start = 0;
+            for (auto nl = buffers[i].find('\n'); nl != std::string::npos;
+                 nl = buffers[i].find('\n', start)) {
+                on_line(i == 1, std::string_view(buffers[i]).substr(start, nl - start));
+                start = nl + 1;
+            }
+            buffers[i].erase(0, start);
+        }
+    }
+    for (auto& f : fds)
+        if (f.fd >= 0) close(f.fd);
+
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (exec_errno != 0) {
+        std::string what =
+            chdir_failed ? "cannot enter working directory '" + spec.working_dir.string() + "'"
+                         : "cannot start '" + spec.argv[0] + "'";
+        error e(errc::process_failed, what + ": " + std::strerror(exec_errno));
+        e.where = chdir_failed ? spec.working_dir.string() : spec.argv[0];
+        return fail(std::move(e));
+    }
+    process_outcome outcome;
+    outcome.timed_out = timed_out;
+    if (WIFSIGNALED(status)) {
+        outcome.signal = WTERMSIG(status);
+        outcome.exit_code = 128 + WTERMSIG(status);
+    } else {
+        outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    return outcome;
+}
+
+}  // namespace detail
+
+/// The Spawner over POSIX fork/exec: the child inherits this process's environment minus
+/// `unset_env`, plus `set_env`; `argv[0]` is looked up in PATH; the child is killed (SIGKILL)
+/// when `timeout` runs out.
+struct posix_spawner {
+    using spawner_concept = spawner_tag;
+
+    [[nodiscard]] expected<process_outcome> run(const process_spec& spec,
+                                                const output_handler& on_line) const {
+        return detail::run_posix_process(spec, on_line);
+    }
+};
+
+static_assert(check_spawner<posix_spawner>());
+
+}  // namespace synapse
+
+namespace synapse {
+
+struct process_options {
+    std::filesystem::path working_dir;       ///< the child's working directory (empty: ours)
+    std::map<std::string, std::string> env;  ///< set in the child's environment
+    std::optional<std::string> job_id;       ///< passed as SYNAPSE_JOB_ID
+    std::chrono::milliseconds timeout{0};    ///< kill the child after this long (0: never)
+    /// Each output line that is not part of the result; `is_stderr` tells the stream.
+    output_handler on_output;
+};
+
+namespace detail {
+
+/// Writes `text` to a new temporary file (mode 0600); its path.
+inline expected<std::filesystem::path> write_temporary_params(const std::string& text) {
+    std::error_code ec;
+    auto dir = std::filesystem::temp_directory_path(ec);
+    if (ec) return fail(errc::io_error, "no temporary directory for the params file");
+    std::string pattern = (dir / "synapse-params-XXXXXX").string();
+    int fd = mkstemp(pattern.data());
+    if (fd < 0)
+        return fail(errc::io_error, "cannot create a temporary params file in " + dir.string());
+    std::size_t written = 0;
+    while (written < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+        if (n <= 0) break;
+        written += static_cast<std::size_t>(n);
+    }
+    const bool ok = (::close(fd) == 0) && written == text.size();
+    if (!ok) {
+        std::filesystem::remove(pattern, ec);
+        return fail(errc::io_error, "cannot write the temporary params file " + pattern);
+    }
+    return std::filesystem::path(pattern);
+}
+
+/// The error of a child that did not end well: the error it reported itself on its last
+/// stderr line (`error: <kind>: <message>`, with its own kind), else process_failed naming the
+/// exit status or signal and the last line it printed.
+inline error child_failure(std::string_view action, const process_outcome& outcome,
+                           const std::deque<std::string>& stderr_tail,
+                           const std::optional<std::string>& job_id) {
+    std::string last;
+    for (auto it = stderr_tail.rbegin(); it != stderr_tail.rend() && last.empty(); ++it)
+        if (it->find_first_not_of(" \t\r") != std::string::npos) last = *it;
+    error e(errc::process_failed, "");
+    if (auto reported = job_protocol::read_error_line(last); reported && !outcome.signal) {
+        e = std::move(*reported);
+    } else if (outcome.signal) {
+        const char* name = strsignal(*outcome.signal);
+        e.message = "action '" + std::string(action) + "' was killed by signal " +
+                    std::to_string(*outcome.signal) + (name ? " (" + std::string(name) + ")" : "") +
+                    (last.empty() ? "" : "; its last line: " + last);
+    } else {
+        e.message = "action '" + std::string(action) + "' exited with status " +
+                    std::to_string(outcome.exit_code) + (last.empty() ? "" : ": " + last);
+    }
+    e.exit_code = outcome.exit_code;
+    if (job_id) e.job_id = *job_id;
+    return e;
+}
+
+}  // namespace detail
+
+/// Chosen only when a policy does not fit: says which, in a sentence.
+template <class S = posix_spawner, class Z = json_serializer>
+class basic_process_executor {
+    static_assert(check_spawner<S>());
+    static_assert(check_serializer<Z>());
+};
+
+template <Spawner S, Serializer Z>
+class basic_process_executor<S, Z> {
+  public:
+    using executor_concept = sync_executor_tag;
+    using spawner_type = S;
+    using serializer_type = Z;
+
+    /// Runs actions of a plugin binary (the action name is the entrypoint).
+    [[nodiscard]] static basic_process_executor for_binary(std::filesystem::path binary,
+                                                           process_options options = {},
+                                                           S spawner = {}) {
+        std::error_code ec;
+        auto absolute = std::filesystem::absolute(binary, ec);
+        return basic_process_executor({(ec ? binary : absolute).string()}, std::move(options),
+                                      std::move(spawner));
+    }
+
+    /// Runs synapse-sdk actions with `python` (e.g. a virtualenv's bin/python); the action is a
+    /// `module.Class` entrypoint importable from the working directory.
+    [[nodiscard]] static basic_process_executor for_python(std::filesystem::path python,
+                                                           process_options options = {},
+                                                           S spawner = {}) {
+        return basic_process_executor({python.string(), "-m", "synapse_sdk.plugins.entrypoint"},
+                                      std::move(options), std::move(spawner));
+    }
+
+    basic_process_executor(std::vector<std::string> command, process_options options,
+                           S spawner = {})
+        : command_(std::move(command)),
+          options_(std::move(options)),
+          spawner_(std::move(spawner)) {}
+
+    /// Runs `action` in a child and returns the result it printed. Errors: the child's own
+    /// error (its kind and message, from its last stderr line), process_failed for a child that
+    /// could not start, exited non-zero or was killed by a signal (named), timeout, and
+    /// protocol_error when it exited 0 without a result.
+    [[nodiscard]] expected<json> execute(std::string_view action, const json& params) {
+        process_spec spec;
+        spec.argv = command_;
+        spec.working_dir = options_.working_dir;
+        spec.timeout = options_.timeout;
+        spec.set_env = options_.env;
+        spec.set_env[std::string(job_protocol::entrypoint_var)] = std::string(action);
+        if (options_.job_id) spec.set_env[std::string(job_protocol::job_id_var)] = *options_.job_id;
+
+        auto text = serializer_.write_params(params);
+        if (!text) return fail(std::move(text).error());
+        std::filesystem::path params_file;
+        if (text->size() < job_protocol::params_inline_limit) {
+            spec.set_env[std::string(job_protocol::params_var)] = std::move(*text);
+            spec.unset_env.push_back(std::string(job_protocol::params_file_var));
+        } else {
+            auto written = detail::write_temporary_params(*text);
+            if (!written) return fail(std::move(written).error());
+            params_file = *written;
+            spec.set_env[std::string(job_protocol::params_file_var)] = params_file.string();
+            spec.unset_env.push_back(std::string(job_protocol::params_var));
+        }
+
+        job_protocol::result_scanner scanner;
+        std::deque<std::string> tail;  // last stderr lines, for the error report
+        job_protocol::output_filter filter;
+        // A stderr line that reads like the child's own error is held back: when it turns out
+        // to be the last line of a failed child, it becomes the error instead of being shown
+        // and then reported again.
+        std::optional<std::string> held;
+        auto show = [&](bool is_stderr, std::string_view line) {
+            if (options_.on_output)
+                options_.on_output(is_stderr, line);
+            else
+                std::cerr << line << '\n';
+        };
+        auto release = [&] {
+            if (held) show(true, *held);
+            held.reset();
+        };
+        auto outcome = spawner_.run(spec, [&](bool is_stderr, std::string_view line) {
+            release();
+            if (!is_stderr) {
+                scanner.feed(line);
+                if (filter.visible(line)) show(false, line);
+                return;
+            }
+            tail.emplace_back(line);
+            if (tail.size() > 20) tail.pop_front();
+            if (job_protocol::read_error_line(line))
+                held = std::string(line);
+            else
+                show(true, line);
+        });
+        if (!outcome || outcome->exit_code == 0 || outcome->timed_out || outcome->signal) release();
+        if (!params_file.empty()) {
+            std::error_code ec;
+            std::filesystem::remove(params_file, ec);
+        }
+        if (!outcome) return fail(std::move(outcome).error());
+        if (outcome->timed_out) {
+            error e(errc::timeout, "action '" + std::string(action) + "' did not finish within " +
+                                       std::to_string(options_.timeout.count()) + " ms");
+            if (options_.job_id) e.job_id = *options_.job_id;
+            return fail(std::move(e));
+        }
+        if (outcome->exit_code != 0)
+            return fail(detail::child_failure(action, *outcome, tail, options_.job_id));
+        auto result = scanner.result(serializer_);
+        if (!result) {
+            error e = std::move(result).error();
+            e.message = "action '" + std::string(action) + "': " + e.message;
+            return fail(std::move(e));
+        }
+        return result;
+    }
+
+    const std::vector<std::string>& command() const noexcept { return command_; }
+    const process_options& options() const noexcept { return options_; }
+    S& spawner() noexcept { return spawner_; }
+
+  private:
+    std::vector<std::string> command_;
+    process_options options_;
+    [[no_unique_address]] S spawner_;
+    [[no_unique_address]] Z serializer_;
+};
+
+/// Child processes started with fork/exec, params and results as JSON.
+using process_executor = basic_process_executor<>;
+
+static_assert(check_executor<process_executor>());
+
+}  // namespace synapse
+// ---- synapse/plugin/entrypoint.hpp ----
+// What a plugin's child process or Ray job is told to run for one of its actions.
+
+#include <string>
+#include <string_view>
+
+// ---- synapse/plugin/plugin.hpp ----
+// synapse::plugin<A, B, C>: a compile-time set of actions (two actions with the same name do
+// not compile) that can be looked up by name at run time, with JSON params in and JSON out.
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
 
 namespace synapse {
 
@@ -3137,32 +6889,70 @@ class plugin {
 
 namespace synapse {
 
+/// The job protocol's SYNAPSE_ACTION_ENTRYPOINT for `action`: a `module.Class` as synapse-sdk's
+/// entrypoint imports it (synapse-sdk accepts `module:Class` in config.yaml; the last `:`
+/// becomes a dot).
+[[nodiscard]] inline std::string normalize_entrypoint(std::string entrypoint) {
+    if (auto colon = entrypoint.rfind(':'); colon != std::string::npos) entrypoint[colon] = '.';
+    return entrypoint;
+}
+
+/// The entrypoint of `action` of the plugin `config`: the action name (or its `entrypoint`)
+/// for a C++ plugin (`runtime: cpp`), the normalized `module.Class` for a Python one. Errors:
+/// unknown_action listing the available actions; config_invalid (at config.yaml:line) for a
+/// Python action without an entrypoint.
+[[nodiscard]] inline expected<std::string> plugin_entrypoint(const plugin_config& config,
+                                                             std::string_view action) {
+    const action_config* a = config.find_action(action);
+    if (!a) return fail(unknown_action_error(action, config.action_names()));
+    if (config.runtime == "cpp") return a->entrypoint.empty() ? a->name : a->entrypoint;
+    if (a->entrypoint.empty()) {
+        error e(errc::config_invalid, "action '" + std::string(action) + "' has no entrypoint");
+        e.where = config.file.string() + ":" + std::to_string(a->line);
+        return fail(std::move(e));
+    }
+    return normalize_entrypoint(a->entrypoint);
+}
+
+}  // namespace synapse
+
+namespace synapse {
+
 struct directory_options {
     /// The Python interpreter for Python plugins: $SYNAPSE_PYTHON, else python3 from PATH.
     std::string python;
     process_options process;  ///< working_dir defaults to the plugin directory
 };
 
-class directory_executor {
+/// Chosen only when the spawner does not fit: says why, in a sentence.
+template <class S = posix_spawner>
+class basic_directory_executor {
+    static_assert(check_spawner<S>());
+};
+
+template <Spawner S>
+class basic_directory_executor<S> {
   public:
     using executor_concept = sync_executor_tag;
 
     /// Reads `<dir>/config.yaml` (or a config file path).
-    static expected<directory_executor> open(const std::filesystem::path& dir,
-                                             directory_options options = {}) {
+    [[nodiscard]] static expected<basic_directory_executor> open(const std::filesystem::path& dir,
+                                                                 directory_options options = {},
+                                                                 S spawner = {}) {
         auto config = load_plugin_config(dir);
         if (!config) return fail(std::move(config).error());
-        return directory_executor(std::move(*config), std::move(options));
+        return basic_directory_executor(std::move(*config), std::move(options), std::move(spawner));
     }
 
     const plugin_config& config() const noexcept { return config_; }
     bool is_cpp() const noexcept { return config_.runtime == "cpp"; }
 
     /// Runs `action` (a name from config.yaml) with JSON params.
-    expected<json> execute(std::string_view action, const json& params) {
+    [[nodiscard]] expected<json> execute(std::string_view action, const json& params) {
         auto target = entrypoint(action);
         if (!target) return fail(std::move(target).error());
-        if (is_cpp() && !std::filesystem::exists(config_.binary_path())) {
+        std::error_code ec;
+        if (is_cpp() && !std::filesystem::exists(config_.binary_path(), ec)) {
             error e(errc::process_failed, "plugin binary '" + config_.binary_path().string() +
                                               "' (binary: in " + config_.file.string() +
                                               ") does not exist; build the plugin first");
@@ -3172,37 +6962,27 @@ class directory_executor {
         return make_executor().execute(*target, params);
     }
 
-    /// What the child is told to run: the action name for C++ plugins, the `module.Class`
-    /// entrypoint for Python ones. Unknown actions list the available ones.
-    expected<std::string> entrypoint(std::string_view action) const {
-        const action_config* a = config_.find_action(action);
-        if (!a) return fail(unknown_action_error(action, config_.action_names()));
-        if (is_cpp()) return a->entrypoint.empty() ? a->name : a->entrypoint;
-        if (a->entrypoint.empty()) {
-            error e(errc::config_invalid, "action '" + std::string(action) + "' has no entrypoint");
-            e.where = config_.file.string() + ":" + std::to_string(a->line);
-            return fail(std::move(e));
-        }
-        std::string ep =
-            a->entrypoint;  // synapse-sdk accepts module:Class; the entrypoint wants dots
-        if (auto colon = ep.rfind(':'); colon != std::string::npos) ep[colon] = '.';
-        return ep;
+    /// What the child is told to run (see plugin_entrypoint).
+    [[nodiscard]] expected<std::string> entrypoint(std::string_view action) const {
+        return plugin_entrypoint(config_, action);
     }
 
     /// The command that runs this plugin's actions, for callers that run it themselves.
-    process_executor make_executor() const {
+    basic_process_executor<S> make_executor() const {
         process_options po = options_.process;
         if (po.working_dir.empty()) po.working_dir = config_.directory;
         auto env = plugin_environment(config_.env).to_strings();
         for (const auto& [k, v] : po.env) env[k] = v;
         po.env = std::move(env);
-        if (is_cpp()) return process_executor::for_binary(config_.binary_path(), std::move(po));
-        return process_executor::for_python(python(), std::move(po));
+        if (is_cpp())
+            return basic_process_executor<S>::for_binary(config_.binary_path(), std::move(po),
+                                                         spawner_);
+        return basic_process_executor<S>::for_python(python(), std::move(po), spawner_);
     }
 
   private:
-    directory_executor(plugin_config config, directory_options options)
-        : config_(std::move(config)), options_(std::move(options)) {}
+    basic_directory_executor(plugin_config config, directory_options options, S spawner)
+        : config_(std::move(config)), options_(std::move(options)), spawner_(std::move(spawner)) {}
 
     std::string python() const {
         if (!options_.python.empty()) return options_.python;
@@ -3212,7 +6992,13 @@ class directory_executor {
 
     plugin_config config_;
     directory_options options_;
+    [[no_unique_address]] S spawner_;
 };
+
+/// A plugin directory's actions in child processes started with fork/exec.
+using directory_executor = basic_directory_executor<>;
+
+static_assert(check_executor<directory_executor>());
 
 }  // namespace synapse
 // ---- synapse/executors/local_executor.hpp ----
@@ -3402,7 +7188,7 @@ class basic_local_executor {
 
     /// Runs action `A` with typed params.
     template <Action A>
-    expected<typename A::result_type> execute(const typename A::params_type& params) {
+    [[nodiscard]] expected<typename A::result_type> execute(const typename A::params_type& params) {
         context ctx(logger_, options_.env, options_.job_id);
         A action{};
         return invoke_action(action, params, ctx);
@@ -3410,13 +7196,13 @@ class basic_local_executor {
 
     /// Runs action `A` with JSON params (validated against `A::params_type`).
     template <Action A>
-    expected<json> execute_json(const json& params) {
+    [[nodiscard]] expected<json> execute_json(const json& params) {
         context ctx(logger_, options_.env, options_.job_id);
         return run_action_json<A>(params, ctx, options_.parsing);
     }
 
     /// Runs the plugin's action called `name` with JSON params.
-    expected<json> execute(std::string_view name, const json& params) {
+    [[nodiscard]] expected<json> execute(std::string_view name, const json& params) {
         context ctx(logger_, options_.env, options_.job_id);
         return Plugin::run(name, params, ctx, options_.parsing);
     }
@@ -3433,1089 +7219,16 @@ class basic_local_executor {
 template <class... As>
 using local_executor = basic_local_executor<plugin<As...>, console_logger>;
 
-}  // namespace synapse
-// ---- synapse/executors/ray_job_executor.hpp ----
-// ray_job_executor: batch work on Ray. Many submissions at once, their statuses, and one wait for
-// all of them, over the same Jobs API client as ray_jobs_api_executor.
-//
-//     auto exec = synapse::ray_job_executor::create(options);
-//     auto ids = exec->submit_all({{"train", p1}, {"train", p2}, {"train", p3}});
-//     auto done = exec->wait_all(exec->ids(), std::chrono::minutes(30));
-//
-// It knows the jobs it submitted in this process (as synapse-sdk's RayJobExecutor does):
-// `get_status` answers UNKNOWN for any other id, without asking Ray.
-
-#include <algorithm>
-#include <chrono>
-#include <functional>
-#include <set>
-#include <stop_token>
-#include <string>
-#include <string_view>
-#include <thread>
-#include <utility>
-#include <vector>
-
-// ---- synapse/executors/ray_jobs_executor.hpp ----
-// basic_ray_jobs_executor: runs actions as Ray jobs through the dashboard's Jobs API.
-//
-//     synapse::ray_executor_options o;
-//     o.transport.base_url = "http://127.0.0.1:8265";
-//     o.working_dir = "build/examples/plugins/regression";   // packaged and uploaded
-//     o.binary = "regression";                                 // a C++ plugin binary in it
-//     auto exec = synapse::ray_jobs_api_executor::create(o);
-//     auto id = exec->submit("train", params);                 // expected<std::string>
-//     auto result = exec->get_result(*id);                     // expected<json>
-//
-// The working directory is zipped (content-addressed name, synapse-sdk's excludes), uploaded
-// once per content, and the job runs the plugin binary with the job protocol: the action in
-// SYNAPSE_ACTION_ENTRYPOINT, params in SYNAPSE_ACTION_PARAMS, or, from 32,000 characters on,
-// in a params file added inside the package (never written into the user's directory). Only the
-// plugin environment is forwarded (config.yaml `env` + explicit values), never the whole local
-// environment. Without `binary` the job runs a Python synapse-sdk action
-// (`python -m synapse_sdk.plugins.entrypoint`, action = `module.Class`).
-
-#include <algorithm>
-#include <chrono>
-#include <cstdint>
-#include <filesystem>
-#include <functional>
-#include <map>
-#include <memory>
-#include <optional>
-#include <random>
-#include <stop_token>
-#include <string>
-#include <string_view>
-#include <thread>
-#include <utility>
-
-// ---- synapse/ray/detail/job_report.hpp ----
-// Reading a finished job's log with bounded memory: the result lines and the last few lines for
-// a failure report, never the whole log.
-
-#include <cstddef>
-#include <deque>
-#include <string>
-#include <string_view>
-
-// ---- synapse/ray/jobs_api.hpp ----
-// The Ray Jobs API of the dashboard (Ray 2.60, ../docs/ray-http-api.md §2–3, §6), typed, over
-// any Transport:
-//
-//     auto t = synapse::httplib_transport::create({.base_url = "http://127.0.0.1:8265"});
-//     synapse::basic_jobs_api api(std::move(*t));
-//     auto id = api.submit({.entrypoint = "echo hello"});            // expected<std::string>
-//     auto job = api.get_job(*id);                                   // expected<job_details>
-//
-// Ray's plain-text error bodies become errors with the HTTP status and Ray's message: 404 →
-// not_found, 401/403 → unauthorized, a duplicate submission id → already_exists.
-
-#include <cstdint>
-#include <map>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-// ---- synapse/ray/detail/json_field_stream.hpp ----
-// Decodes one string field of a JSON object that arrives in chunks, without holding the document:
-// `{"logs": "<megabytes>"}` is handed on as decoded text pieces while it streams in. Memory stays
-// at a few bytes (a pending escape, the current key) however long the string is.
-
-#include <cstddef>
-#include <cstdint>
-#include <functional>
-#include <string>
-#include <string_view>
-#include <utility>
-
-
-namespace synapse::detail {
-
-/// Feeds the chunks of a JSON object; the decoded value of the top-level string field `key` goes
-/// to `on_text` in pieces (escapes decoded, UTF-8 kept). Other fields, of any type, are skipped.
-/// `finish` says whether the document was a complete object containing the field.
-class json_field_stream {
-  public:
-    json_field_stream(std::string key, std::function<bool(std::string_view)> on_text)
-        : key_(std::move(key)), on_text_(std::move(on_text)) {}
-
-    /// Consumes a chunk; false when the document is malformed (see `error_message`) or `on_text`
-    /// returned false.
-    bool feed(std::string_view chunk) {
-        for (std::size_t i = 0; i < chunk.size() && ok_; ++i) {
-            const char c = chunk[i];
-            if (state_ == state::value_string && !in_escape_ && c != '\\' && c != '"') {
-                // Hand on the run of plain characters in one piece.
-                std::size_t end = i;
-                while (end < chunk.size() && chunk[end] != '\\' && chunk[end] != '"') ++end;
-                offset_ += end - i;
-                if (!emit(chunk.substr(i, end - i))) return false;
-                i = end - 1;
-                continue;
-            }
-            step(c);
-        }
-        return ok_ && !stopped_;
-    }
-
-    /// Ends the document: ok when it was complete and held the field as a string.
-    expected<void> finish() const {
-        if (!ok_) return fail(errc::malformed_response, error_);
-        if (state_ != state::done)
-            return fail(errc::malformed_response, "the JSON answer ended early");
-        if (!found_) return fail(errc::malformed_response, "no \"" + key_ + "\" in the answer");
-        return {};
-    }
-
-    /// Why `feed` returned false, when the document was malformed.
-    const std::string& error_message() const noexcept { return error_; }
-    /// Bytes consumed so far (for error positions).
-    std::size_t offset() const noexcept { return offset_; }
-
-  private:
-    enum class state {
-        start,         // before '{'
-        key_or_end,    // after '{' or ','
-        key,           // inside a key string
-        colon,         // after a key
-        value,         // before a value
-        value_string,  // inside the wanted string value
-        skip_string,   // inside another string value
-        skip_scalar,   // inside a number, true, false, null
-        skip_nested,   // inside a nested object or array
-        comma_or_end,  // after a value
-        done,
-    };
-
-    void step(char c) {
-        ++offset_;
-        const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-        switch (state_) {
-            case state::start:
-                if (space) return;
-                if (c != '{') return bad("expected a JSON object");
-                state_ = state::key_or_end;
-                return;
-            case state::key_or_end:
-                if (space) return;
-                if (c == '}' && !after_comma_) {
-                    state_ = state::done;
-                    return;
-                }
-                if (c != '"') return bad("expected a key");
-                after_comma_ = false;
-                current_key_.clear();
-                state_ = state::key;
-                return;
-            case state::key:
-                if (in_escape_) {
-                    in_escape_ = false;
-                    current_key_ += '\\';
-                    current_key_ += c;
-                } else if (c == '\\') {
-                    in_escape_ = true;
-                } else if (c == '"') {
-                    state_ = state::colon;
-                } else if (current_key_.size() < 1024) {
-                    current_key_ += c;
-                }
-                return;
-            case state::colon:
-                if (space) return;
-                if (c != ':') return bad("expected ':' after a key");
-                state_ = state::value;
-                return;
-            case state::value:
-                if (space) return;
-                if (c == '"') {
-                    if (current_key_ == key_ && !found_) {
-                        found_ = true;
-                        state_ = state::value_string;
-                    } else {
-                        state_ = state::skip_string;
-                    }
-                } else if (c == '{' || c == '[') {
-                    depth_ = 1;
-                    state_ = state::skip_nested;
-                } else if (c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n') {
-                    state_ = state::skip_scalar;
-                } else {
-                    return bad("expected a value");
-                }
-                return;
-            case state::value_string: return string_char(c);
-            case state::skip_string:
-                if (in_escape_)
-                    in_escape_ = false;
-                else if (c == '\\')
-                    in_escape_ = true;
-                else if (c == '"')
-                    state_ = state::comma_or_end;
-                return;
-            case state::skip_scalar:
-                if (c == ',' || c == '}' || space) {
-                    state_ = state::comma_or_end;
-                    --offset_;
-                    step(c);
-                }
-                return;
-            case state::skip_nested:
-                if (nested_string_) {
-                    if (in_escape_)
-                        in_escape_ = false;
-                    else if (c == '\\')
-                        in_escape_ = true;
-                    else if (c == '"')
-                        nested_string_ = false;
-                } else if (c == '"') {
-                    nested_string_ = true;
-                } else if (c == '{' || c == '[') {
-                    ++depth_;
-                } else if ((c == '}' || c == ']') && --depth_ == 0) {
-                    state_ = state::comma_or_end;
-                }
-                return;
-            case state::comma_or_end:
-                if (space) return;
-                if (c == ',') {
-                    after_comma_ = true;
-                    state_ = state::key_or_end;
-                    return;
-                }
-                if (c != '}') return bad("expected ',' or '}'");
-                state_ = state::done;
-                return;
-            case state::done:
-                if (!space) bad("text after the JSON object");
-                return;
-        }
-    }
-
-    void string_char(char c) {
-        if (!in_escape_) {
-            if (c == '\\') {
-                in_escape_ = true;
-                escape_.clear();
-            } else if (c == '"') {
-                if (high_surrogate_) return bad("an unpaired surrogate in a \\u escape");
-                state_ = state::comma_or_end;
-            }
-            return;  // plain characters are handed on by `feed`
-        }
-        escape_ += c;
-        if (escape_.size() == 1 && escape_[0] != 'u') {
-            in_escape_ = false;
-            char out;
-            switch (c) {
-                case 'n': out = '\n'; break;
-                case 't': out = '\t'; break;
-                case 'r': out = '\r'; break;
-                case 'b': out = '\b'; break;
-                case 'f': out = '\f'; break;
-                case '"': out = '"'; break;
-                case '\\': out = '\\'; break;
-                case '/': out = '/'; break;
-                default: return bad(std::string("an unknown escape \\") + c);
-            }
-            if (high_surrogate_) return bad("an unpaired surrogate in a \\u escape");
-            emit(std::string_view(&out, 1));
-            return;
-        }
-        if (escape_.size() < 5) return;  // \uXXXX not complete yet
-        in_escape_ = false;
-        std::uint32_t code = 0;
-        for (std::size_t k = 1; k < 5; ++k) {
-            const char h = escape_[k];
-            code <<= 4;
-            if (h >= '0' && h <= '9')
-                code |= static_cast<std::uint32_t>(h - '0');
-            else if (h >= 'a' && h <= 'f')
-                code |= static_cast<std::uint32_t>(h - 'a' + 10);
-            else if (h >= 'A' && h <= 'F')
-                code |= static_cast<std::uint32_t>(h - 'A' + 10);
-            else
-                return bad("a bad \\u escape");
-        }
-        if (code >= 0xD800 && code <= 0xDBFF) {
-            if (high_surrogate_) return bad("an unpaired surrogate in a \\u escape");
-            high_surrogate_ = code;
-            return;
-        }
-        if (code >= 0xDC00 && code <= 0xDFFF) {
-            if (!high_surrogate_) return bad("an unpaired surrogate in a \\u escape");
-            code = 0x10000 + ((high_surrogate_ - 0xD800) << 10) + (code - 0xDC00);
-            high_surrogate_ = 0;
-        } else if (high_surrogate_) {
-            return bad("an unpaired surrogate in a \\u escape");
-        }
-        char utf8[4];
-        std::size_t n;
-        if (code < 0x80) {
-            utf8[0] = static_cast<char>(code);
-            n = 1;
-        } else if (code < 0x800) {
-            utf8[0] = static_cast<char>(0xC0 | (code >> 6));
-            utf8[1] = static_cast<char>(0x80 | (code & 0x3F));
-            n = 2;
-        } else if (code < 0x10000) {
-            utf8[0] = static_cast<char>(0xE0 | (code >> 12));
-            utf8[1] = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-            utf8[2] = static_cast<char>(0x80 | (code & 0x3F));
-            n = 3;
-        } else {
-            utf8[0] = static_cast<char>(0xF0 | (code >> 18));
-            utf8[1] = static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-            utf8[2] = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-            utf8[3] = static_cast<char>(0x80 | (code & 0x3F));
-            n = 4;
-        }
-        emit(std::string_view(utf8, n));
-    }
-
-    bool emit(std::string_view text) {
-        if (text.empty() || stopped_) return !stopped_;
-        if (high_surrogate_) {
-            bad("an unpaired surrogate in a \\u escape");
-            return false;
-        }
-        if (!on_text_(text)) stopped_ = true;
-        return !stopped_;
-    }
-
-    void bad(std::string why) {
-        if (!ok_) return;
-        ok_ = false;
-        error_ = why + " at byte " + std::to_string(offset_);
-    }
-
-    std::string key_;
-    std::function<bool(std::string_view)> on_text_;
-    state state_ = state::start;
-    std::string current_key_;
-    std::string escape_;
-    std::uint32_t high_surrogate_ = 0;
-    std::size_t depth_ = 0;
-    std::size_t offset_ = 0;
-    std::string error_;
-    bool in_escape_ = false;
-    bool nested_string_ = false;
-    bool after_comma_ = false;
-    bool found_ = false;
-    bool ok_ = true;
-    bool stopped_ = false;
-};
-
-}  // namespace synapse::detail
-// ---- synapse/transport/transport.hpp ----
-// The HTTP transport concept: send one request and get its response, or stream a response body
-// in chunks. Clients of the Ray dashboard take any `Transport`, so tests can script the server's
-// answers (see synapse/testing/scripted_transport.hpp). A transport opts in by declaring
-// `using transport_concept = synapse::transport_tag;`. This header does not include any HTTP
-// library.
-
-#include <algorithm>
-#include <cctype>
-#include <concepts>
-#include <cstddef>
-#include <functional>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-
-namespace synapse {
-
-/// One HTTP request, relative to the transport's base URL.
-struct http_request {
-    std::string method;  ///< "GET", "POST", "PUT", "DELETE", ...
-    std::string target;  ///< path and query, e.g. "/api/jobs/" or "/api/v0/nodes?limit=10"
-    std::vector<std::pair<std::string, std::string>> headers;  ///< extra headers
-    std::string body;
-    std::string content_type;  ///< sent as Content-Type when not empty
-};
-
-namespace detail {
-
-inline bool http_iequals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-/// Percent-encodes a URL path segment or query value (RFC 3986 unreserved characters kept).
-inline std::string url_segment(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size());
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
-}  // namespace detail
-
-/// One HTTP response. Any status is a response; turning error statuses into `synapse::error`s
-/// is the caller's job (see `check_status` below).
-struct http_response {
-    int status = 0;
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;
-
-    /// The value of the first header called `name` (compared case-insensitively), or "".
-    std::string header(std::string_view name) const {
-        for (const auto& [key, value] : headers) {
-            if (detail::http_iequals(key, name)) return value;
-        }
-        return {};
-    }
-};
-
-/// Receives one piece of a streamed body; returning false stops the transfer.
-using chunk_handler = std::function<bool(std::string_view chunk)>;
-
-/// Declared by transports: `using transport_concept = synapse::transport_tag;`
-struct transport_tag {};
-
-/// Something that sends HTTP requests:
-/// - `send(request)` returns the whole response, whatever its status;
-/// - `stream(request, on_chunk)` hands a success body (status < 400) to `on_chunk` piece by
-///   piece and returns the status and headers with an empty body; returning false from
-///   `on_chunk` ends the transfer early, which is not an error. For an error status (>= 400) the
-///   body is returned in the response instead, so that it can be quoted in the error.
-/// Both fail only when no response arrived (connection failure, timeout).
-template <class T>
-concept Transport = requires { typename T::transport_concept; } &&
-                    std::derived_from<typename T::transport_concept, transport_tag> &&
-                    requires(T& t, const http_request& request, const chunk_handler& on_chunk) {
-                        { t.send(request) } -> std::same_as<expected<http_response>>;
-                        { t.stream(request, on_chunk) } -> std::same_as<expected<http_response>>;
-                    };
-
-/// States why `T` is not a Transport, one sentence per requirement.
-template <class T>
-constexpr bool check_transport() {
-#if !defined(SYNAPSE_DISABLE_CONCEPT_CHECKS)
-    static_assert(
-        requires { typename T::transport_concept; },
-        "not a Transport: declare `using transport_concept = synapse::transport_tag;` in the "
-        "transport");
-    static_assert(
-        requires(T& t, const http_request& request) {
-            { t.send(request) } -> std::same_as<expected<http_response>>;
-        }, "not a Transport: needs `expected<http_response> send(const http_request& request)`");
-    static_assert(
-        requires(T& t, const http_request& request, const chunk_handler& on_chunk) {
-            { t.stream(request, on_chunk) } -> std::same_as<expected<http_response>>;
-        },
-        "not a Transport: needs `expected<http_response> stream(const http_request& request, "
-        "const std::function<bool(std::string_view chunk)>& on_chunk)`");
-#endif
-    return Transport<T>;
-}
-
-/// True for the methods that may be repeated safely: GET, HEAD, PUT, DELETE, OPTIONS
-/// (compared case-insensitively). POST and PATCH are not.
-inline bool is_idempotent(std::string_view method) noexcept {
-    for (std::string_view m : {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}) {
-        if (detail::http_iequals(method, m)) return true;
-    }
-    return false;
-}
-
-/// Turns an error status into a `synapse::error`, and passes everything else through:
-/// 401/403 → errc::unauthorized, 404 → errc::not_found, any other status >= 400 →
-/// errc::http_error, a status below 100 → errc::malformed_response. The error has `http_status`
-/// set and quotes the server's body (trimmed, at most 500 characters); `what` names the call,
-/// e.g. "submitting job". Transport errors pass through unchanged.
-inline expected<http_response> check_status(expected<http_response> result, std::string_view what) {
-    if (!result) return result;
-    const int status = result->status;
-    if (status >= 100 && status < 400) return result;
-
-    std::string message(what);
-    if (!message.empty()) message += ": ";
-    if (status < 100) {
-        message += "the server's answer has no valid HTTP status (" + std::to_string(status) + ")";
-        error e{errc::malformed_response, std::move(message)};
-        return fail(std::move(e));
-    }
-    message += "HTTP " + std::to_string(status);
-    constexpr std::string_view space = " \t\r\n\v\f";
-    std::string_view body = result->body;
-    const auto first = body.find_first_not_of(space);
-    body = first == std::string_view::npos ? std::string_view{} : body.substr(first);
-    body = body.substr(0, body.find_last_not_of(space) + 1);
-    if (!body.empty()) {
-        constexpr std::size_t limit = 500;
-        message += ": ";
-        message += body.substr(0, limit);
-        if (body.size() > limit) message += "...";
-    }
-    errc code = errc::http_error;
-    if (status == 401 || status == 403) {
-        code = errc::unauthorized;
-        message +=
-            " (check the Ray auth token: RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH or "
-            "~/.ray/auth_token)";
-    } else if (status == 404) {
-        code = errc::not_found;
-    }
-    error e{code, std::move(message)};
-    e.http_status = status;
-    return fail(std::move(e));
-}
+static_assert(check_executor<local_executor<>>());
 
 }  // namespace synapse
-
-namespace synapse {
-
-/// A Ray job's status. Terminal: stopped, succeeded, failed.
-/// A job's state as Ray reports it. `unknown` is never sent by Ray: ray_job_executor answers it
-/// for ids it did not submit.
-enum class job_status { pending, running, stopped, succeeded, failed, unknown };
-
-constexpr std::string_view to_string(job_status s) noexcept {
-    switch (s) {
-        case job_status::pending: return "PENDING";
-        case job_status::running: return "RUNNING";
-        case job_status::stopped: return "STOPPED";
-        case job_status::succeeded: return "SUCCEEDED";
-        case job_status::failed: return "FAILED";
-        case job_status::unknown: return "UNKNOWN";
-    }
-    return "PENDING";
-}
-
-constexpr bool is_terminal(job_status s) noexcept {
-    return s == job_status::stopped || s == job_status::succeeded || s == job_status::failed;
-}
-
-inline std::optional<job_status> parse_job_status(std::string_view text) noexcept {
-    for (auto s : {job_status::pending, job_status::running, job_status::stopped,
-                   job_status::succeeded, job_status::failed})
-        if (to_string(s) == text) return s;
-    return std::nullopt;
-}
-
-/// GET /api/version
-struct ray_version_info {
-    std::string version;      ///< Jobs API version, "4" for Ray 2.x
-    std::string ray_version;  ///< e.g. "2.60.0"
-    std::string ray_commit;
-    std::string session_name;
-};
-
-/// The body of POST /api/jobs/. Unset optional fields are not sent.
-struct job_submission {
-    std::string entrypoint;
-    std::optional<std::string> submission_id;
-    json runtime_env = json::object();
-    std::map<std::string, std::string> metadata;
-    std::optional<double> entrypoint_num_cpus;
-    std::optional<double> entrypoint_num_gpus;
-    std::optional<std::int64_t> entrypoint_memory;  ///< bytes
-    json entrypoint_resources = json::object();     ///< custom resource name -> amount
-};
-
-/// A job as GET /api/jobs/{id} describes it (unknown keys are kept in `raw`).
-struct job_details {
-    std::string type;  ///< "SUBMISSION" or "DRIVER"
-    std::optional<std::string> job_id;
-    std::optional<std::string> submission_id;
-    job_status status = job_status::pending;
-    std::string entrypoint;
-    std::string message;
-    std::optional<std::string> error_type;
-    std::optional<std::int64_t> start_time;  ///< unix milliseconds
-    std::optional<std::int64_t> end_time;    ///< unix milliseconds
-    std::optional<int> driver_exit_code;
-    json metadata = json::object();
-    json raw;
-};
-
-namespace detail {
-
-inline std::optional<std::string> optional_string(const json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
-}
-
-template <class I>
-std::optional<I> optional_integer(const json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number()) return std::nullopt;
-    return static_cast<I>(it->get<double>());
-}
-
-inline unexpected_type<error> malformed(std::string_view what, std::string why) {
-    return fail(errc::malformed_response, std::string(what) + ": " + why);
-}
-
-inline expected<json> json_body(const http_response& r, std::string_view what) {
-    auto j = parse_json(r.body, std::string(what) + " response");
-    if (!j) return malformed(what, std::move(j).error().message);
-    return j;
-}
-
-inline expected<job_details> parse_job_details(json j, std::string_view what) {
-    if (!j.is_object()) return malformed(what, "expected a JSON object for a job");
-    job_details d;
-    auto status = optional_string(j, "status");
-    if (!status) return malformed(what, "the job has no status");
-    auto parsed = parse_job_status(*status);
-    if (!parsed) return malformed(what, "unknown job status \"" + *status + "\"");
-    d.status = *parsed;
-    d.type = optional_string(j, "type").value_or("");
-    d.job_id = optional_string(j, "job_id");
-    d.submission_id = optional_string(j, "submission_id");
-    d.entrypoint = optional_string(j, "entrypoint").value_or("");
-    d.message = optional_string(j, "message").value_or("");
-    d.error_type = optional_string(j, "error_type");
-    d.start_time = optional_integer<std::int64_t>(j, "start_time");
-    d.end_time = optional_integer<std::int64_t>(j, "end_time");
-    d.driver_exit_code = optional_integer<int>(j, "driver_exit_code");
-    if (auto it = j.find("metadata"); it != j.end() && it->is_object()) d.metadata = *it;
-    d.raw = std::move(j);
-    return d;
-}
-
-}  // namespace detail
-
-template <class T>
-class basic_jobs_api {
-    static_assert(check_transport<T>());
-
-  public:
-    explicit basic_jobs_api(T transport) : transport_(std::move(transport)) {}
-
-    T& transport() noexcept { return transport_; }
-
-    /// GET /api/version
-    expected<ray_version_info> version() {
-        auto j = get_json("/api/version", "reading the Ray version");
-        if (!j) return fail(std::move(j).error());
-        ray_version_info v;
-        v.version = detail::optional_string(*j, "version").value_or("");
-        v.ray_version = detail::optional_string(*j, "ray_version").value_or("");
-        v.ray_commit = detail::optional_string(*j, "ray_commit").value_or("");
-        v.session_name = detail::optional_string(*j, "session_name").value_or("");
-        if (v.ray_version.empty())
-            return detail::malformed("reading the Ray version", "no ray_version in the answer");
-        return v;
-    }
-
-    /// POST /api/jobs/; returns the submission id. A submission id that is taken gives
-    /// errc::already_exists.
-    expected<std::string> submit(const job_submission& s) {
-        json body = {{"entrypoint", s.entrypoint}};
-        if (s.submission_id) body["submission_id"] = *s.submission_id;
-        if (!s.runtime_env.empty()) body["runtime_env"] = s.runtime_env;
-        if (!s.metadata.empty()) body["metadata"] = s.metadata;
-        if (s.entrypoint_num_cpus) body["entrypoint_num_cpus"] = *s.entrypoint_num_cpus;
-        if (s.entrypoint_num_gpus) body["entrypoint_num_gpus"] = *s.entrypoint_num_gpus;
-        if (s.entrypoint_memory) body["entrypoint_memory"] = *s.entrypoint_memory;
-        if (!s.entrypoint_resources.empty()) body["entrypoint_resources"] = s.entrypoint_resources;
-        http_request r{"POST", "/api/jobs/", {}, body.dump(), "application/json"};
-        const std::string what = "submitting a job";
-        auto sent = transport_.send(r);
-        if (sent && (sent->status == 400 || sent->status == 500) &&
-            sent->body.find("Please use a different submission_id") != std::string::npos) {
-            error e(errc::already_exists,
-                    what + ": submission id '" + s.submission_id.value_or("") + "' is taken");
-            e.http_status = sent->status;
-            e.job_id = s.submission_id.value_or("");
-            return fail(std::move(e));
-        }
-        auto checked = check_status(std::move(sent), what);
-        if (!checked) return fail(std::move(checked).error());
-        auto j = detail::json_body(*checked, what);
-        if (!j) return fail(std::move(j).error());
-        auto id = detail::optional_string(*j, "submission_id");
-        if (!id) id = detail::optional_string(*j, "job_id");
-        if (!id) return detail::malformed(what, "no submission_id in the answer");
-        return *id;
-    }
-
-    /// GET /api/jobs/{id}
-    expected<job_details> get_job(std::string_view id) {
-        auto j = get_json(job_path(id), "reading job " + std::string(id), id);
-        if (!j) return fail(std::move(j).error());
-        return detail::parse_job_details(std::move(*j), "reading job " + std::string(id));
-    }
-
-    /// GET /api/jobs/
-    expected<std::vector<job_details>> list_jobs() {
-        auto j = get_json("/api/jobs/", "listing jobs");
-        if (!j) return fail(std::move(j).error());
-        if (!j->is_array()) return detail::malformed("listing jobs", "expected a JSON array");
-        std::vector<job_details> out;
-        for (auto& item : *j) {
-            auto d = detail::parse_job_details(std::move(item), "listing jobs");
-            if (!d) return fail(std::move(d).error());
-            out.push_back(std::move(*d));
-        }
-        return out;
-    }
-
-    /// GET /api/jobs/{id}/logs: the whole driver log so far.
-    expected<std::string> logs(std::string_view id) {
-        auto j = get_json(job_path(id) + "/logs", "reading the logs of job " + std::string(id), id);
-        if (!j) return fail(std::move(j).error());
-        auto text = detail::optional_string(*j, "logs");
-        if (!text) return detail::malformed("reading logs", "no logs in the answer");
-        return *text;
-    }
-
-    /// GET /api/jobs/{id}/logs, streamed: the driver log so far goes to `on_text` in decoded
-    /// pieces as the answer arrives, so memory stays bounded however long the log is. `on_text`
-    /// returning false ends the call early, without an error.
-    expected<void> stream_logs(std::string_view id, const chunk_handler& on_text) {
-        const std::string what = "reading the logs of job " + std::string(id);
-        bool stopped = false;
-        detail::json_field_stream decoder("logs", [&](std::string_view text) {
-            if (!on_text(text)) stopped = true;
-            return !stopped;
-        });
-        bool broken = false;
-        auto sent = transport_.stream({"GET", job_path(id) + "/logs", {}, {}, {}},
-                                      [&](std::string_view chunk) {
-                                          if (decoder.feed(chunk)) return true;
-                                          broken = !stopped;
-                                          return false;
-                                      });
-        auto checked = check_status(std::move(sent), what);
-        if (!checked) {
-            error e = std::move(checked).error();
-            e.job_id = std::string(id);
-            return fail(std::move(e));
-        }
-        if (stopped) return {};
-        if (broken) return detail::malformed(what, decoder.error_message());
-        auto done = decoder.finish();
-        if (!done) return detail::malformed(what, std::move(done).error().message);
-        return {};
-    }
-
-    /// POST /api/jobs/{id}/stop; true when a running job was told to stop.
-    expected<bool> stop(std::string_view id) {
-        return bool_call("POST", job_path(id) + "/stop", "stopped", "stopping job", id);
-    }
-
-    /// DELETE /api/jobs/{id} (terminal jobs only; Ray answers 500 otherwise).
-    expected<bool> remove(std::string_view id) {
-        return bool_call("DELETE", job_path(id), "deleted", "deleting job", id);
-    }
-
-    /// GET /api/packages/gcs/{name}: whether the package is there (and pins it for a while).
-    expected<bool> package_exists(std::string_view name) {
-        http_request r{"GET", "/api/packages/gcs/" + detail::url_segment(name), {}, {}, {}};
-        auto sent = transport_.send(r);
-        if (sent && sent->status == 404) return false;
-        auto checked = check_status(std::move(sent), "checking package " + std::string(name));
-        if (!checked) return fail(std::move(checked).error());
-        return true;
-    }
-
-    /// PUT /api/packages/gcs/{name} with the zip bytes.
-    expected<void> upload_package(std::string_view name, std::string bytes) {
-        http_request r{"PUT",
-                       "/api/packages/gcs/" + detail::url_segment(name),
-                       {},
-                       std::move(bytes),
-                       "application/octet-stream"};
-        auto checked = check_status(transport_.send(r), "uploading package " + std::string(name));
-        if (!checked) return fail(std::move(checked).error());
-        return {};
-    }
-
-  private:
-    static std::string job_path(std::string_view id) {
-        return "/api/jobs/" + detail::url_segment(id);
-    }
-
-    expected<json> get_json(const std::string& target, const std::string& what,
-                            std::string_view job_id = {}) {
-        auto checked = check_status(transport_.send({"GET", target, {}, {}, {}}), what);
-        if (!checked) {
-            error e = std::move(checked).error();
-            e.job_id = std::string(job_id);
-            return fail(std::move(e));
-        }
-        return detail::json_body(*checked, what);
-    }
-
-    expected<bool> bool_call(const char* method, const std::string& target, const char* key,
-                             const std::string& what, std::string_view id) {
-        std::string call = what + " " + std::string(id);
-        auto checked = check_status(transport_.send({method, target, {}, {}, {}}), call);
-        if (!checked) {
-            error e = std::move(checked).error();
-            e.job_id = std::string(id);
-            return fail(std::move(e));
-        }
-        auto j = detail::json_body(*checked, call);
-        if (!j) return fail(std::move(j).error());
-        auto it = j->find(key);
-        if (it == j->end() || !it->is_boolean())
-            return detail::malformed(call, std::string("no boolean \"") + key + "\" in the answer");
-        return it->template get<bool>();
-    }
-
-    T transport_;
-};
-
-}  // namespace synapse
-// ---- synapse/ray/line_splitter.hpp ----
-// Splitting a stream of text chunks into whole lines, keeping only the unfinished line.
-
-#include <functional>
-#include <string>
-#include <string_view>
-#include <utility>
-
-namespace synapse {
-
-/// Splits a stream of chunks into lines. A chunk may hold several lines or end mid-line; the
-/// unfinished tail is kept until the rest arrives. Lines are passed without their "\n" (and
-/// without a "\r" before it). Only the unfinished line is kept in memory.
-class line_splitter {
-  public:
-    /// `on_line` gets each complete line; returning false stops the splitter (every later
-    /// `feed` or `finish` returns false without calling it again).
-    explicit line_splitter(std::function<bool(std::string_view line)> on_line)
-        : on_line_(std::move(on_line)) {}
-
-    /// Passes every line that `chunk` completes to the callback; false once it returned false.
-    bool feed(std::string_view chunk) {
-        if (stopped_) return false;
-        while (!chunk.empty()) {
-            const auto newline = chunk.find('\n');
-            if (newline == std::string_view::npos) {
-                partial_.append(chunk);
-                return true;
-            }
-            std::string_view line = chunk.substr(0, newline);
-            chunk.remove_prefix(newline + 1);
-            bool keep_going;
-            if (partial_.empty()) {
-                keep_going = deliver(line);
-            } else {
-                partial_.append(line);
-                std::string whole = std::move(partial_);
-                partial_.clear();
-                keep_going = deliver(whole);
-            }
-            if (!keep_going) return false;
-        }
-        return true;
-    }
-
-    /// Passes the unfinished last line, if any, to the callback (a log that does not end with
-    /// a newline); false when the callback returned false, now or before.
-    bool finish() {
-        if (stopped_) return false;
-        if (partial_.empty()) return true;
-        std::string last = std::move(partial_);
-        partial_.clear();
-        return deliver(last);
-    }
-
-    /// The unfinished line so far.
-    const std::string& partial() const noexcept { return partial_; }
-
-  private:
-    bool deliver(std::string_view line) {
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (!on_line_(line)) stopped_ = true;
-        return !stopped_;
-    }
-
-    std::function<bool(std::string_view)> on_line_;
-    std::string partial_;
-    bool stopped_ = false;
-};
-
-}  // namespace synapse
-
-namespace synapse::detail {
-
-/// Takes a log in pieces; keeps the result triple (job_protocol::result_scanner) and the last
-/// `keep` lines (each cut to 2,000 characters). Memory: those lines and the longest line.
-class job_log_reader {
-  public:
-    explicit job_log_reader(std::size_t keep = 20) : keep_(keep) {}
-    job_log_reader(const job_log_reader&) = delete;
-    job_log_reader& operator=(const job_log_reader&) = delete;
-
-    bool feed(std::string_view text) { return splitter_.feed(text); }
-    void finish() { splitter_.finish(); }
-
-    const job_protocol::result_scanner& scanner() const noexcept { return scanner_; }
-
-    /// The last lines, joined with newlines.
-    std::string tail() const {
-        std::string out;
-        for (const auto& line : last_) out.append(line).push_back('\n');
-        return out;
-    }
-
-  private:
-    bool on_line(std::string_view line) {
-        scanner_.feed(line);
-        if (keep_ == 0) return true;
-        if (last_.size() == keep_) last_.pop_front();
-        last_.emplace_back(line.substr(0, 2000));
-        return true;
-    }
-
-    std::size_t keep_;
-    job_protocol::result_scanner scanner_;
-    std::deque<std::string> last_;
-    line_splitter splitter_{[this](std::string_view line) { return on_line(line); }};
-};
-
-/// The stage at which a job that did not succeed stopped: "runtime_env setup", "job start" (Ray
-/// could not start the job's supervisor), "entrypoint start" (the command could not be run:
-/// exit code 126 or 127), "stopped", or "action" (the entrypoint ran and failed).
-inline std::string failure_stage(const job_details& job) {
-    if (job.status == job_status::stopped) return "stopped";
-    const std::string type = job.error_type.value_or("");
-    if (type.starts_with("RUNTIME_ENV_SETUP")) return "runtime_env setup";
-    if (type.starts_with("JOB_SUPERVISOR")) return "job start";
-    if (job.driver_exit_code == 126 || job.driver_exit_code == 127) return "entrypoint start";
-    return "action";
-}
-
-/// The error for a job that did not succeed: its status, the stage, Ray's error type
-/// and message, the exit code, and the last log lines.
-inline error failure_report(const job_details& job, const std::string& tail) {
-    const std::string id = job.submission_id.value_or(job.job_id.value_or(""));
-    const std::string stage = failure_stage(job);
-    std::string message = "job " + id + " ended " + std::string(to_string(job.status)) +
-                          " at the " + stage + " stage";
-    if (job.error_type) message += " (" + *job.error_type + ")";
-    if (!job.message.empty()) message += ": " + job.message.substr(0, 2000);
-    if (!tail.empty()) message += "\nlast log lines:\n" + tail;
-    error e(errc::job_failed, std::move(message));
-    e.job_id = id;
-    e.exit_code = job.driver_exit_code;
-    return e;
-}
-
-}  // namespace synapse::detail
-// ---- synapse/ray/job_deadlines.hpp ----
-// Deadlines beyond Ray's own for a job: how long it may stay PENDING, and how long it may take in
-// all. They travel in the job's metadata, so any client that waits on the job (another process,
-// a later session) enforces them: it stops the job once one has passed and says which.
-//
-//     synapse::ray_job_options o;
-//     o.deadlines.pending = std::chrono::minutes(5);  // no GPU free after 5 min: give up
-//     o.deadlines.run = std::chrono::hours(2);        // from submission, pending time included
-
-#include <chrono>
-#include <cstdint>
-#include <map>
-#include <optional>
-#include <string>
-#include <string_view>
-
-
-namespace synapse {
-
-/// Both deadlines count from the job's submission (Ray's `start_time`, in the cluster's clock).
-struct job_deadlines {
-    std::optional<std::chrono::milliseconds> pending;  ///< longest time in PENDING
-    std::optional<std::chrono::milliseconds> run;      ///< longest time until a terminal status
-};
-
-/// The metadata keys (values are decimal milliseconds).
-inline constexpr std::string_view pending_deadline_key = "synapse_pending_deadline_ms";
-inline constexpr std::string_view run_deadline_key = "synapse_run_deadline_ms";
-
-/// Adds the set deadlines to a job's metadata.
-inline void write_deadlines(const job_deadlines& d, std::map<std::string, std::string>& metadata) {
-    if (d.pending) metadata[std::string(pending_deadline_key)] = std::to_string(d.pending->count());
-    if (d.run) metadata[std::string(run_deadline_key)] = std::to_string(d.run->count());
-}
-
-/// The deadlines in a job's metadata; a missing or unreadable value means none.
-inline job_deadlines read_deadlines(const json& metadata) {
-    auto read = [&](std::string_view key) -> std::optional<std::chrono::milliseconds> {
-        if (!metadata.is_object()) return std::nullopt;
-        auto it = metadata.find(std::string(key));
-        if (it == metadata.end() || !it->is_string()) return std::nullopt;
-        const std::string& text = it->get_ref<const std::string&>();
-        std::int64_t ms = 0;
-        if (text.empty() || text.size() > 15) return std::nullopt;
-        for (char c : text) {
-            if (c < '0' || c > '9') return std::nullopt;
-            ms = ms * 10 + (c - '0');
-        }
-        return std::chrono::milliseconds(ms);
-    };
-    return {read(pending_deadline_key), read(run_deadline_key)};
-}
-
-/// Why `job` is over one of its deadlines at `now_ms` (unix milliseconds), or nothing when it is
-/// terminal, within them, or has none.
-inline std::optional<std::string> deadline_passed(const job_details& job, std::int64_t now_ms) {
-    if (is_terminal(job.status) || !job.start_time) return std::nullopt;
-    const job_deadlines d = read_deadlines(job.metadata);
-    const std::int64_t age = now_ms - *job.start_time;
-    if (d.pending && job.status == job_status::pending && age > d.pending->count())
-        return "still PENDING after its pending deadline of " + std::to_string(d.pending->count()) +
-               " ms";
-    if (d.run && age > d.run->count())
-        return std::string(to_string(job.status)) + " past its run deadline of " +
-               std::to_string(d.run->count()) + " ms";
-    return std::nullopt;
-}
-
-/// Now, in unix milliseconds (the clock Ray's start_time uses).
-inline std::int64_t unix_now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-}  // namespace synapse
-// ---- synapse/ray/log_tail.hpp ----
-// Following a Ray job's driver log line by line over the log tail WebSocket
-// (`GET /api/jobs/{id}/logs/tail`), with reconnects that neither lose nor repeat a line.
-// Includes synapse/transport/websocket.hpp (Boost.Beast): link with -pthread and cpp-httplib.
-//
-//     synapse::basic_jobs_api api(std::move(*transport));
-//     auto done = synapse::tail_job_logs(api, options, id, [](std::string_view line) {
-//         std::cout << line << '\n';
-//         return true;  // false stops the tail
-//     });
-
-#include <algorithm>
-#include <chrono>
-#include <cstdint>
-#include <functional>
-#include <stop_token>
-#include <string>
-#include <string_view>
-#include <thread>
-#include <utility>
+// ---- synapse/executors/ray_batch_executor.hpp ----
+// ray_batch_executor, and ray_job_executor (synapse-sdk's name for it): the batch
+// executor over cpp-httplib and Boost.Beast. The template is in basic_ray_batch_executor.hpp.
 
 // ---- synapse/transport/httplib_transport.hpp ----
-// A Transport over cpp-httplib: one keep-alive connection to a Ray dashboard (or any HTTP
-// server), connect and read timeouts, a non-browser User-Agent, the Ray bearer token, and
+// A Transport over cpp-httplib: one keep-alive connection to an HTTP server (a Ray dashboard, a
+// pipeline service), connect and read timeouts, a non-browser User-Agent, a bearer token, and
 // retries with backoff for idempotent requests. cpp-httplib is a compiled library here: build
 // with `pkg-config --cflags --libs cpp-httplib` (its defines must match the library's build).
 
@@ -4531,163 +7244,8 @@ inline std::int64_t unix_now_ms() {
 
 #include <httplib.h>
 
-// ---- synapse/transport/auth.hpp ----
-// Where the Ray auth token comes from, with the same rules as Ray's own loaders: the env var
-// RAY_AUTH_TOKEN, else the file named by RAY_AUTH_TOKEN_PATH, else ~/.ray/auth_token.
-
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
-#include <optional>
-#include <string>
-#include <string_view>
 
 namespace synapse {
-
-namespace detail {
-
-inline std::string_view trim_token(std::string_view s) noexcept {
-    constexpr std::string_view space = " \t\r\n\v\f";
-    const auto first = s.find_first_not_of(space);
-    if (first == std::string_view::npos) return {};
-    const auto last = s.find_last_not_of(space);
-    return s.substr(first, last - first + 1);
-}
-
-inline std::optional<std::string> nonempty_token(std::string_view raw) {
-    const auto t = trim_token(raw);
-    if (t.empty()) return std::nullopt;
-    return std::string(t);
-}
-
-inline std::optional<std::string> read_token_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    return nonempty_token(text);
-}
-
-inline std::string auth_home_directory() {
-    if (const char* home = std::getenv("HOME"); home && *home) return home;
-    if (const char* profile = std::getenv("USERPROFILE"); profile && *profile) return profile;
-    return {};
-}
-
-}  // namespace detail
-
-/// The Ray auth token, trimmed of surrounding whitespace, or nullopt when there is none:
-/// 1. the env var RAY_AUTH_TOKEN, when set and not blank;
-/// 2. else, when RAY_AUTH_TOKEN_PATH is set, the contents of that file (a leading "~/" means the
-///    home directory), and nothing else;
-/// 3. else the contents of ~/.ray/auth_token.
-/// A missing, unreadable or blank file means no token. The token is never logged.
-inline std::optional<std::string> ray_auth_token() {
-    if (const char* env = std::getenv("RAY_AUTH_TOKEN"); env) {
-        if (auto token = detail::nonempty_token(env)) return token;
-    }
-    if (const char* path = std::getenv("RAY_AUTH_TOKEN_PATH"); path && *path) {
-        std::string p = path;
-        if (p.starts_with("~/")) {
-            const std::string home = detail::auth_home_directory();
-            if (home.empty()) return std::nullopt;
-            p = home + p.substr(1);
-        }
-        return detail::read_token_file(p);
-    }
-    const std::string home = detail::auth_home_directory();
-    if (home.empty()) return std::nullopt;
-    return detail::read_token_file(home + "/.ray/auth_token");
-}
-
-}  // namespace synapse
-
-namespace synapse {
-
-/// How an `httplib_transport` connects.
-struct transport_options {
-    /// scheme://host[:port][/path-prefix], e.g. "http://127.0.0.1:8265".
-    std::string base_url = "http://127.0.0.1:8265";
-    std::chrono::milliseconds connect_timeout{3000};
-    std::chrono::milliseconds read_timeout{30000};
-    /// Sent as `Authorization: Bearer <token>` when set. Never logged or put in an error.
-    std::optional<std::string> token = ray_auth_token();
-    /// Extra attempts for idempotent requests after a connection failure or a 502/503/504.
-    int max_retries = 3;
-    /// The wait before the first retry; it doubles for each further one.
-    std::chrono::milliseconds retry_backoff{200};
-    /// Must not look like a browser: Ray refuses POST/PUT from "Mozilla..." agents.
-    std::string user_agent = std::string("synapse-cpp/") + SYNAPSE_VERSION_STRING;
-};
-
-/// The parts of a base URL, as `httplib_transport::create` understands it.
-struct parsed_base_url {
-    std::string scheme;       ///< "http" or "https"
-    std::string host;         ///< without brackets for IPv6
-    int port = 0;             ///< explicit, or 80/443 from the scheme
-    std::string path_prefix;  ///< "" or "/prefix" (no trailing slash), put before every target
-};
-
-/// Splits `url` into scheme, host, port and path prefix; errc::invalid_argument naming the URL
-/// when it is not `http[s]://host[:port][/prefix]`.
-inline expected<parsed_base_url> parse_base_url(std::string_view url) {
-    auto bad = [&](std::string_view why) {
-        return fail(errc::invalid_argument,
-                    "invalid base URL \"" + std::string(url) + "\": " + std::string(why));
-    };
-    parsed_base_url out;
-    std::string_view rest;
-    if (url.starts_with("http://")) {
-        out.scheme = "http";
-        out.port = 80;
-        rest = url.substr(7);
-    } else if (url.starts_with("https://")) {
-        out.scheme = "https";
-        out.port = 443;
-        rest = url.substr(8);
-    } else {
-        return bad("expected http://host:port or https://host:port");
-    }
-    if (rest.find_first_of("?# \t\r\n@") != std::string_view::npos) {
-        return bad("no query, fragment, credentials or spaces allowed");
-    }
-    const auto slash = rest.find('/');
-    std::string_view authority = rest.substr(0, slash);
-    if (slash != std::string_view::npos) {
-        std::string_view prefix = rest.substr(slash);
-        while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
-        out.path_prefix = std::string(prefix);
-    }
-    std::string_view port_text;
-    if (authority.starts_with('[')) {
-        const auto close = authority.find(']');
-        if (close == std::string_view::npos) return bad("unterminated IPv6 address");
-        out.host = std::string(authority.substr(1, close - 1));
-        std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') return bad("unexpected text after the IPv6 address");
-            port_text = after.substr(1);
-            if (port_text.empty()) return bad("empty port");
-        }
-    } else {
-        const auto colon = authority.find(':');
-        out.host = std::string(authority.substr(0, colon));
-        if (colon != std::string_view::npos) {
-            port_text = authority.substr(colon + 1);
-            if (port_text.empty()) return bad("empty port");
-        }
-    }
-    if (out.host.empty()) return bad("no host");
-    if (!port_text.empty()) {
-        int port = 0;
-        for (char c : port_text) {
-            if (c < '0' || c > '9' || port > 65535) return bad("the port is not a number");
-            port = port * 10 + (c - '0');
-        }
-        if (port < 1 || port > 65535) return bad("the port is outside 1..65535");
-        out.port = port;
-    }
-    return out;
-}
 
 /// A Transport over one persistent cpp-httplib client. Calls are serialized by the client;
 /// move-only.
@@ -4707,16 +7265,13 @@ class httplib_transport {
     using transport_concept = transport_tag;
 
     /// A transport for `options.base_url`; errc::invalid_argument naming the URL if it is bad.
-    static expected<httplib_transport> create(transport_options options) {
+    [[nodiscard]] static expected<httplib_transport> create(transport_options options) {
         auto url = parse_base_url(options.base_url);
         if (!url) return fail(std::move(url).error());
         if (options.max_retries < 0) {
             return fail(errc::invalid_argument, "transport_options.max_retries must be >= 0");
         }
-        const std::string host_in_url =
-            url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
-        auto client = std::make_unique<httplib::Client>(url->scheme + "://" + host_in_url + ":" +
-                                                        std::to_string(url->port));
+        auto client = std::make_unique<httplib::Client>(url->scheme + "://" + url->endpoint());
         if (!client->is_valid()) {
             return fail(errc::invalid_argument,
                         "invalid base URL \"" + options.base_url +
@@ -4737,10 +7292,13 @@ class httplib_transport {
     ~httplib_transport() = default;
 
     /// Sends `request` and returns the whole response, whatever its status.
-    expected<http_response> send(const http_request& request) { return perform(request, nullptr); }
+    [[nodiscard]] expected<http_response> send(const http_request& request) {
+        return perform(request, nullptr);
+    }
 
     /// Sends `request` and hands a success body to `on_chunk` as it arrives (see `Transport`).
-    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
+    [[nodiscard]] expected<http_response> stream(const http_request& request,
+                                                 const chunk_handler& on_chunk) {
         return perform(request, &on_chunk);
     }
 
@@ -4752,8 +7310,7 @@ class httplib_transport {
                       std::unique_ptr<httplib::Client> client)
         : options_(std::move(options)),
           url_(std::move(url)),
-          endpoint_((url_.host.find(':') != std::string::npos ? "[" + url_.host + "]" : url_.host) +
-                    ":" + std::to_string(url_.port)),
+          endpoint_(url_.endpoint()),
           client_(std::move(client)) {}
 
     struct attempt_result {
@@ -4896,11 +7453,10 @@ class httplib_transport {
 static_assert(check_transport<httplib_transport>());
 
 }  // namespace synapse
-// ---- synapse/transport/websocket.hpp ----
-// A small synchronous WebSocket client over Boost.Beast, for Ray's log tail
-// (`GET /api/jobs/{id}/logs/tail`). Plain ws:// only. Heavy (Boost.Asio + Beast): no other
-// header of the library includes this one; include it where you need it and link with -pthread.
-// Uses `transport_options` from httplib_transport.hpp (so cpp-httplib must be available too).
+// ---- synapse/transport/websocket_client.hpp ----
+// A small synchronous WebSocket client over Boost.Beast (plain ws:// only), and `beast_websocket`,
+// the WebSocketConnector policy built on it (the default of the Ray executors' log tail). Heavy
+// (Boost.Asio + Beast): include it only where you need it, and link with -pthread.
 //
 //     auto ws = synapse::websocket_client::connect(options, "/api/jobs/raysubmit_1/logs/tail");
 //     while (auto frame = ws->read(std::chrono::seconds(1))) {   // expected<optional<string>>
@@ -4944,17 +7500,15 @@ class websocket_client {
     /// errc::transport_error when the server cannot be reached; a handshake answered with an
     /// HTTP status instead of an upgrade → errc::not_found (404), errc::unauthorized (401/403)
     /// or errc::http_error, with `http_status` set and the body quoted.
-    static expected<websocket_client> connect(const transport_options& options,
-                                              std::string_view target) {
+    [[nodiscard]] static expected<websocket_client> connect(const websocket_options& options,
+                                                            std::string_view target) {
         auto url = parse_base_url(options.base_url);
         if (!url) return fail(std::move(url).error());
         if (url->scheme != "http") {
             return fail(errc::invalid_argument, "cannot open a WebSocket to \"" + options.base_url +
                                                     "\": wss is not supported yet");
         }
-        const std::string host_in_url =
-            url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
-        const std::string endpoint = host_in_url + ":" + std::to_string(url->port);
+        const std::string endpoint = url->endpoint();
         std::string path = url->path_prefix + std::string(target.empty() ? "/" : target);
         const std::string call = "WebSocket " + path;
 
@@ -5000,7 +7554,7 @@ class websocket_client {
                 req.set(beast::http::field::user_agent, user_agent);
                 if (token) req.set(beast::http::field::authorization, "Bearer " + *token);
             }));
-        st->ws.read_message_max(64u * 1024u * 1024u);
+        st->ws.read_message_max(options.max_message_size);
 
         websocket::response_type response;
         done = false;
@@ -5055,7 +7609,7 @@ class websocket_client {
     /// errc::timeout when nothing arrived within `timeout`: the read stays pending and the
     /// connection usable. errc::transport_error when the connection failed or was closed with
     /// another code (or was already closed). Partial messages are never returned.
-    expected<std::optional<std::string>> read(std::chrono::milliseconds timeout) {
+    [[nodiscard]] expected<std::optional<std::string>> read(std::chrono::milliseconds timeout) {
         namespace beast = boost::beast;
         namespace websocket = boost::beast::websocket;
         if (!state_ || !state_->open) {
@@ -5142,7 +7696,7 @@ class websocket_client {
         boost::beast::websocket::stream<boost::beast::tcp_stream> ws{ioc};
         boost::beast::flat_buffer buffer;
         std::string endpoint;
-        transport_options options;
+        websocket_options options;
         bool open = false;
         bool reading = false;
         bool read_done = false;
@@ -5166,1366 +7720,128 @@ class websocket_client {
     std::unique_ptr<state> state_;
 };
 
-}  // namespace synapse
-
-namespace synapse {
-
-namespace detail {
-
-/// Sleeps for `d`, waking early when `stop` is requested.
-inline void sleep_unless_stopped(std::chrono::milliseconds d, const std::stop_token& stop) {
-    const auto deadline = std::chrono::steady_clock::now() + d;
-    while (!stop.stop_requested()) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now >= deadline) return;
-        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-            deadline - now, std::chrono::milliseconds(20)));
-    }
-}
-
-}  // namespace detail
-
-/// Follows the driver log of `job_id` and calls `on_line` for every line, exactly once and in
-/// order, until the job has ended and its log is drained. `api` is anything with
-/// `expected<job_details> get_job(std::string_view)` (e.g. `basic_jobs_api<T>`); `options`
-/// says where the dashboard is (the same as for the HTTP transport).
-///
-/// - The end is decided by the job's status, never by the stream alone: after the server
-///   closes the stream (code 1000), `api.get_job` must say the job is terminal; otherwise the
-///   tail reconnects. Ray closes with 1000 only after the job ended and the file was drained,
-///   so a normal close plus a terminal status means every line was sent.
-/// - Ray restarts the tail at the top of the log on every connection, so after a reconnect the
-///   first N complete lines (N = lines delivered so far) are skipped. Only that count and the
-///   unfinished line are kept, never the log.
-/// - The stream is read in slices of `poll`; between them the stop token is checked and, when
-///   the stream is idle, the job status is polled (one GET per `poll` while idle). A connection
-///   that failed, closed with another code, or stayed idle for `options.read_timeout` is
-///   replaced by a new one; once the job is terminal this drains the remaining lines.
-/// - A final line without a newline is delivered after the last, normally closed, stream.
-/// - `on_line` returning false, or `stop` being requested, returns early without an error.
-/// - Errors (with `job_id` set): the not_found/unauthorized/http_error of the handshake or of
-///   `api.get_job` (e.g. an unknown job); the transport_error/timeout of the connection when
-///   more than `options.max_retries` attempts in a row failed to connect or broke without a new
-///   line (waiting `poll` between them); errc::timeout when, after the job ended, more than
-///   `options.max_retries + 1` streams in a row did not close normally.
-template <class JobsApi>
-expected<void> tail_job_logs(JobsApi& api, const transport_options& options,
-                             std::string_view job_id,
-                             const std::function<bool(std::string_view line)>& on_line,
-                             std::stop_token stop = {},
-                             std::chrono::milliseconds poll = std::chrono::milliseconds(500)) {
-    if (poll <= std::chrono::milliseconds(0)) poll = std::chrono::milliseconds(1);
-    const std::string id(job_id);
-    const std::string target = "/api/jobs/" + detail::url_segment(job_id) + "/logs/tail";
-    auto with_job = [&](error e) {
-        if (e.job_id.empty()) e.job_id = id;
-        return fail(std::move(e));
-    };
-
-    std::uint64_t delivered = 0;  // lines handed to on_line so far
-    bool stopped_by_caller = false;
-    int failed_attempts = 0;  // connection attempts in a row that gave nothing
-    int drain_attempts = 0;   // connections opened after the job was seen terminal
-
-    for (;;) {
-        if (stop.stop_requested()) return {};
-        auto ws = websocket_client::connect(options, target);
-        if (!ws) {
-            error e = std::move(ws).error();
-            if (e.code != errc::transport_error && e.code != errc::timeout) {
-                return with_job(std::move(e));
-            }
-            if (++failed_attempts > std::max(options.max_retries, 0)) {
-                e.prefix("following the log of job " + id);
-                return with_job(std::move(e));
-            }
-            auto job = api.get_job(job_id);
-            if (!job) return with_job(std::move(job).error());
-            detail::sleep_unless_stopped(poll, stop);
-            continue;
-        }
-
-        // Lines of this connection: the first `delivered` ones were seen on an earlier one.
-        std::uint64_t seen = 0;
-        line_splitter splitter([&](std::string_view line) {
-            if (seen++ < delivered) return true;
-            ++delivered;
-            if (!on_line(line)) stopped_by_caller = true;
-            return !stopped_by_caller;
-        });
-
-        bool closed_normally = false;
-        bool failed = false;  // the stream broke (not: replaced after an idle read_timeout)
-        const std::uint64_t delivered_before = delivered;
-        auto last_data = std::chrono::steady_clock::now();
-        for (;;) {
-            if (stop.stop_requested()) return {};
-            auto frame = ws->read(poll);
-            if (frame && *frame) {
-                last_data = std::chrono::steady_clock::now();
-                if (!splitter.feed(**frame)) return {};
-                continue;
-            }
-            if (frame) {
-                closed_normally = true;
-                break;
-            }
-            if (frame.error().code != errc::timeout) {  // broken: reconnect
-                failed = true;
-                break;
-            }
-            // Idle: a quiet job is normal; poll its status, and replace a stream that stayed
-            // idle for too long (a half-dead connection would never close).
-            auto job = api.get_job(job_id);
-            if (!job) return with_job(std::move(job).error());
-            if (std::chrono::steady_clock::now() - last_data >= options.read_timeout) break;
-        }
-        ws->close();
-        if (stopped_by_caller) return {};
-
-        auto job = api.get_job(job_id);
-        if (!job) return with_job(std::move(job).error());
-        const bool terminal = is_terminal(job->status);
-        if (terminal && closed_normally) {
-            splitter.finish();
-            return {};
-        }
-        const int limit = std::max(options.max_retries, 0);
-        if (!failed || delivered > delivered_before) {
-            failed_attempts = 0;
-        } else if (++failed_attempts > limit) {
-            error e{errc::transport_error, "following the log of job " + id +
-                                               ": the log stream failed " +
-                                               std::to_string(failed_attempts) + " times in a row"};
-            return with_job(std::move(e));
-        }
-        if (terminal && ++drain_attempts > limit + 1) {
-            error e{errc::timeout, "following the log of job " + id +
-                                       ": the job has ended but its log stream does not close"};
-            return with_job(std::move(e));
-        }
-        // Not terminal yet (or terminal but not drained): reconnect. Right away when the job
-        // has ended (the new stream drains it), after `poll` otherwise.
-        if (!terminal) detail::sleep_unless_stopped(poll, stop);
-    }
-}
-
-}  // namespace synapse
-// ---- synapse/ray/packaging.hpp ----
-// working_dir packaging for Ray: a plugin directory becomes a zip named `_ray_pkg_<hash>.zip`
-// (docs/ray-http-api.md §6), ready to upload to `PUT /api/packages/gcs/<name>`.
-//
-// Differences from synapse-sdk (docs/synapse-sdk-reference.md §1.3), on purpose:
-// * the name depends on relative paths and file contents only, never on mtimes, so the same
-//   plugin checked out twice gives the same package (synapse-sdk hashes the zip bytes, whose
-//   entries carry mtimes);
-// * the top-level `.gitignore` is honoured besides synapse-sdk's default exclude list;
-// * `keep` paths (the plugin binary) are never excluded, even inside an excluded directory;
-// * entries store the file's unix mode; since Ray's unzip may drop it anyway, start the binary
-//   with `executable_launcher`;
-// * a package over the limit (Ray's 100 MiB HTTP body cap) is refused before the zip is built.
-//
-// Needs libzip (pkg-config libzip) and OpenSSL's libcrypto (pkg-config libcrypto).
-
-#include <algorithm>
-#include <cstddef>
-#include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <mutex>
-#include <set>
-#include <sstream>
-#include <string>
-#include <string_view>
-#include <system_error>
-#include <utility>
-#include <vector>
-
-#include <fnmatch.h>
-#include <openssl/evp.h>
-#include <zip.h>
-
-
-namespace synapse {
-
-/// A built working_dir package.
-struct package {
-    std::string name;                 ///< `_ray_pkg_<16 hex>.zip`
-    std::string uri;                  ///< `gcs://<name>`
-    std::vector<std::uint8_t> bytes;  ///< the zip
-    std::size_t file_count = 0;       ///< entries in the zip
-};
-
-struct package_options {
-    /// More fnmatch patterns, applied like the default excludes.
-    std::vector<std::string> extra_excludes;
-    /// Relative paths never excluded, e.g. the plugin binary. A directory keeps all it holds.
-    std::vector<std::filesystem::path> keep;
-    /// Relative path -> content, added only inside the zip (e.g. a params file). Replaces a file
-    /// of the directory with the same path.
-    std::vector<std::pair<std::string, std::string>> extra_files;
-    /// Largest total uncompressed size accepted (Ray's HTTP body limit is 100 MiB).
-    std::size_t max_bytes = 100 * 1024 * 1024;
-};
-
-/// synapse-sdk's default exclude list, matched with fnmatch against the relative path, the file
-/// name and every path component. Note that any directory named `env`, `build` or `dist` goes.
-inline const std::vector<std::string>& default_package_excludes() {
-    static const std::vector<std::string> list = {
-        "__pycache__", "*.pyc",         "*.pyo",       "*.pyd",          ".python-version",
-        "*.egg-info",  "*.egg",         ".venv",       "venv",           ".env",
-        "env",         ".git",          ".gitignore",  ".gitattributes", ".svn",
-        ".hg",         ".idea",         ".vscode",     "*.swp",          "*.swo",
-        ".DS_Store",   "Thumbs.db",     "dist",        "build",          "node_modules",
-        ".mypy_cache", ".pytest_cache", ".ruff_cache", ".cache",         ".tox",
-        ".coverage",   "htmlcov",       "*.log",
-    };
-    return list;
-}
-
-namespace detail::packaging {
-
-namespace fs = std::filesystem;
-
-inline bool fnmatches(const std::string& pattern, const std::string& text, int flags = 0) {
-    return ::fnmatch(pattern.c_str(), text.c_str(), flags) == 0;
-}
-
-/// One simple .gitignore rule.
-struct ignore_rule {
-    std::string pattern;
-    bool dir_only = false;  ///< written with a trailing '/'
-    bool anchored = false;  ///< leading '/' or a '/' inside: matched against the relative path
-};
-
-/// Reads `<dir>/.gitignore`. Supported: blank and `#` lines skipped, trailing `/` (directories
-/// only), leading `/` or an inner `/` (anchored at the top), a leading `**/` (anywhere), and the
-/// fnmatch wildcards `*`, `?`, `[...]`. Negation (`!pattern`) is ignored: a negated line
-/// re-includes nothing. Nested .gitignore files are not read.
-inline std::vector<ignore_rule> read_gitignore(const fs::path& dir) {
-    std::vector<ignore_rule> rules;
-    std::ifstream in(dir / ".gitignore");
-    if (!in) return rules;
-    std::string line;
-    while (std::getline(in, line)) {
-        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
-            line.pop_back();
-        if (line.empty() || line[0] == '#' || line[0] == '!') continue;
-        ignore_rule r;
-        if (line.back() == '/') {
-            r.dir_only = true;
-            line.pop_back();
-        }
-        if (line.starts_with("**/")) {
-            line.erase(0, 3);
-        } else if (line.starts_with("/")) {
-            r.anchored = true;
-            line.erase(0, 1);
-        } else if (line.find('/') != std::string::npos) {
-            r.anchored = true;
-        }
-        if (line.empty()) continue;
-        r.pattern = std::move(line);
-        rules.push_back(std::move(r));
-    }
-    return rules;
-}
-
-/// The walk's view of a path: its relative form and its components.
-struct entry_path {
-    std::string rel;                      ///< "a/b/c" (POSIX separators)
-    std::vector<std::string> components;  ///< {"a", "b", "c"}
-};
-
-/// True when a default / extra exclude pattern matches the path itself or its name. Ancestors
-/// were checked when the walk reached them.
-inline bool matches_exclude(const std::vector<std::string>& patterns, const entry_path& p) {
-    for (const auto& pat : patterns)
-        if (fnmatches(pat, p.rel) || fnmatches(pat, p.components.back())) return true;
-    return false;
-}
-
-inline bool matches_gitignore(const std::vector<ignore_rule>& rules, const entry_path& p,
-                              bool is_dir) {
-    for (const auto& r : rules) {
-        if (r.dir_only && !is_dir) continue;
-        if (r.anchored ? fnmatches(r.pattern, p.rel, FNM_PATHNAME)
-                       : fnmatches(r.pattern, p.components.back()))
-            return true;
-    }
-    return false;
-}
-
-/// True when `rel` is a kept path or lies inside a kept directory.
-inline bool is_kept(const std::vector<std::string>& keep, const std::string& rel) {
-    for (const auto& k : keep)
-        if (rel == k || (rel.size() > k.size() && rel.starts_with(k) && rel[k.size()] == '/'))
-            return true;
-    return false;
-}
-
-/// True when some kept path lies inside the directory `rel`.
-inline bool holds_kept(const std::vector<std::string>& keep, const std::string& rel) {
-    for (const auto& k : keep)
-        if (k.size() > rel.size() && k.starts_with(rel) && k[rel.size()] == '/') return true;
-    return false;
-}
-
-struct file_item {
-    std::string rel;
-    fs::path source;  ///< empty for an extra file
-    const std::string* extra = nullptr;
-    std::uintmax_t size = 0;
-    std::uint32_t mode = 0644;
-};
-
-struct walker {
-    const std::vector<std::string>& excludes;
-    const std::vector<ignore_rule>& ignore;
-    const std::vector<std::string>& keep;
-    std::vector<file_item>& out;
-
-    /// Collects the files under `dir`; `excluded` says an ancestor was excluded (then only kept
-    /// paths survive).
-    expected<void> walk(const fs::path& dir, const entry_path& base, bool excluded) {
-        std::error_code ec;
-        fs::directory_iterator it(dir, ec), end;
-        if (ec)
-            return fail(errc::io_error,
-                        "cannot read directory " + dir.string() + ": " + ec.message());
-        for (; it != end; it.increment(ec)) {
-            if (ec) break;
-            const auto& de = *it;
-            entry_path p = base;
-            p.components.push_back(de.path().filename().string());
-            p.rel = p.rel.empty() ? p.components.back() : p.rel + "/" + p.components.back();
-            std::error_code sec;
-            bool is_symlink = de.is_symlink(sec);
-            bool is_dir = de.is_directory(sec);
-            bool is_file = de.is_regular_file(sec);
-            if (is_dir) {
-                if (is_symlink) continue;  // as os.walk: symlinked directories are not followed
-                bool ex =
-                    excluded || matches_exclude(excludes, p) || matches_gitignore(ignore, p, true);
-                if (ex && !is_kept(keep, p.rel) && !holds_kept(keep, p.rel)) continue;
-                if (auto r = walk(de.path(), p, ex && !is_kept(keep, p.rel)); !r) return r;
-            } else if (is_file) {
-                bool ex =
-                    excluded || matches_exclude(excludes, p) || matches_gitignore(ignore, p, false);
-                if (ex && !is_kept(keep, p.rel)) continue;
-                file_item f;
-                f.rel = p.rel;
-                f.source = de.path();
-                f.size = fs::file_size(de.path(), sec);
-                if (sec)
-                    return fail(errc::io_error,
-                                "cannot read file " + de.path().string() + ": " + sec.message());
-                auto perms = fs::status(de.path(), sec).permissions();
-                bool exec = (perms & (fs::perms::owner_exec | fs::perms::group_exec |
-                                      fs::perms::others_exec)) != fs::perms::none;
-                f.mode = exec ? 0755 : 0644;
-                out.push_back(std::move(f));
-            }
-        }
-        if (ec)
-            return fail(errc::io_error,
-                        "cannot read directory " + dir.string() + ": " + ec.message());
-        return {};
-    }
-};
-
-inline std::string human_size(std::uintmax_t n) {
-    std::ostringstream os;
-    os.precision(1);
-    os << std::fixed;
-    if (n >= 1024 * 1024)
-        os << static_cast<double>(n) / (1024.0 * 1024.0) << " MiB";
-    else if (n >= 1024)
-        os << static_cast<double>(n) / 1024.0 << " KiB";
-    else
-        os << n << " B";
-    return os.str();
-}
-
-inline expected<std::string> read_all(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(errc::io_error, "cannot open " + path.string());
-    std::ostringstream os;
-    os << in.rdbuf();
-    if (in.bad()) return fail(errc::io_error, "cannot read " + path.string());
-    return std::move(os).str();
-}
-
-/// SHA-1 that frees its context.
-class sha1 {
+/// The WebSocketConnector over Boost.Beast: `websocket_client`s to one server.
+class beast_websocket {
   public:
-    sha1() : ctx_(EVP_MD_CTX_new()) {
-        if (ctx_ && EVP_DigestInit_ex(ctx_, EVP_sha1(), nullptr) != 1) reset();
+    using websocket_concept = websocket_tag;
+
+    beast_websocket() = default;
+    explicit beast_websocket(websocket_options options) : options_(std::move(options)) {}
+
+    /// Connects to `target` of the server (see websocket_client::connect).
+    [[nodiscard]] expected<websocket_client> connect(std::string_view target) const {
+        return websocket_client::connect(options_, target);
     }
-    sha1(const sha1&) = delete;
-    sha1& operator=(const sha1&) = delete;
-    ~sha1() { reset(); }
-    bool ok() const { return ctx_ != nullptr; }
-    void update(const void* data, std::size_t n) {
-        if (ctx_ && EVP_DigestUpdate(ctx_, data, n) != 1) reset();
-    }
-    void update(std::string_view s) { update(s.data(), s.size()); }
-    /// Lowercase hex of the digest, or an empty string on failure.
-    std::string hex() {
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned int len = 0;
-        if (!ctx_ || EVP_DigestFinal_ex(ctx_, md, &len) != 1) return {};
-        static constexpr char digits[] = "0123456789abcdef";
-        std::string out;
-        for (unsigned int i = 0; i < len; ++i) {
-            out += digits[md[i] >> 4];
-            out += digits[md[i] & 0xf];
-        }
-        return out;
-    }
+
+    const websocket_options& options() const noexcept { return options_; }
 
   private:
-    void reset() {
-        if (ctx_) EVP_MD_CTX_free(ctx_);
-        ctx_ = nullptr;
-    }
-    EVP_MD_CTX* ctx_;
+    websocket_options options_;
 };
 
-/// Closes (discarding) an archive that was not finished.
-struct zip_guard {
-    zip_t* za = nullptr;
-    ~zip_guard() {
-        if (za) zip_discard(za);
-    }
-};
-
-struct source_guard {
-    zip_source_t* src = nullptr;
-    ~source_guard() {
-        if (src) zip_source_free(src);
-    }
-};
-
-inline unexpected_type<error> zip_failure(std::string_view what, zip_error_t* ze) {
-    std::string msg = "cannot build the package zip: " + std::string(what);
-    if (ze) msg += ": " + std::string(zip_error_strerror(ze));
-    return fail(errc::io_error, std::move(msg));
-}
-
-}  // namespace detail::packaging
-
-/// Builds the working_dir package of `dir`: its files (sorted by relative path) minus the
-/// default excludes, `extra_excludes` and the top-level `.gitignore`, plus `extra_files`.
-/// Errors: io_error when `dir` or a file cannot be read, too_large when the total size of the
-/// files exceeds `max_bytes` (the message names the five largest files).
-inline expected<package> make_package(const std::filesystem::path& dir,
-                                      const package_options& options = {}) {
-    namespace fs = std::filesystem;
-    namespace dp = detail::packaging;
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec))
-        return fail(errc::io_error, "working directory not found: " + dir.string());
-
-    std::vector<std::string> excludes = default_package_excludes();
-    excludes.insert(excludes.end(), options.extra_excludes.begin(), options.extra_excludes.end());
-    auto ignore = dp::read_gitignore(dir);
-    std::vector<std::string> keep;
-    for (const auto& k : options.keep) {
-        auto s = k.lexically_normal().generic_string();
-        while (s.starts_with("./")) s.erase(0, 2);
-        while (!s.empty() && s.back() == '/') s.pop_back();
-        if (!s.empty() && s != ".") keep.push_back(std::move(s));
-    }
-
-    std::vector<dp::file_item> files;
-    dp::walker w{excludes, ignore, keep, files};
-    if (auto r = w.walk(dir, {}, false); !r) return fail(std::move(r).error());
-
-    for (const auto& [rel, content] : options.extra_files) {
-        auto norm = fs::path(rel).lexically_normal().generic_string();
-        if (norm.empty() || norm.starts_with("/") || norm.starts_with("..") || norm.back() == '/')
-            return fail(errc::invalid_argument,
-                        "extra file path must be a relative file path: " + rel);
-        std::erase_if(files, [&](const dp::file_item& f) { return f.rel == norm; });
-        dp::file_item f;
-        f.rel = norm;
-        f.extra = &content;
-        f.size = content.size();
-        files.push_back(std::move(f));
-    }
-    std::sort(files.begin(), files.end(),
-              [](const dp::file_item& a, const dp::file_item& b) { return a.rel < b.rel; });
-
-    std::uintmax_t total = 0;
-    for (const auto& f : files) total += f.size;
-    if (total > options.max_bytes) {
-        std::vector<const dp::file_item*> largest;
-        for (const auto& f : files) largest.push_back(&f);
-        std::stable_sort(largest.begin(), largest.end(),
-                         [](auto* a, auto* b) { return a->size > b->size; });
-        if (largest.size() > 5) largest.resize(5);
-        std::string msg = "package of " + dir.string() + " is too large: " + std::to_string(total) +
-                          " bytes (" + dp::human_size(total) + ") exceed the limit of " +
-                          std::to_string(options.max_bytes) + " bytes (" +
-                          dp::human_size(options.max_bytes) + "); largest files: ";
-        for (std::size_t i = 0; i < largest.size(); ++i) {
-            if (i) msg += ", ";
-            msg += largest[i]->rel + " (" + std::to_string(largest[i]->size) + " bytes)";
-        }
-        return fail(errc::too_large, std::move(msg));
-    }
-
-    // Contents, and the hash over (path, NUL, size, NUL, content) of each file in order; the
-    // size makes the framing unambiguous. Paths and contents only, so mtimes do not matter.
-    std::vector<std::string> contents;
-    contents.reserve(files.size());
-    dp::sha1 hash;
-    for (const auto& f : files) {
-        if (f.extra) {
-            contents.push_back(*f.extra);
-        } else {
-            auto data = dp::read_all(f.source);
-            if (!data) return fail(std::move(data).error());
-            contents.push_back(std::move(*data));
-        }
-        const auto& c = contents.back();
-        hash.update(f.rel);
-        hash.update(std::string_view("\0", 1));
-        hash.update(std::to_string(c.size()));
-        hash.update(std::string_view("\0", 1));
-        hash.update(c);
-    }
-    std::string hex = hash.hex();
-    if (hex.size() < 16) return fail(errc::io_error, "cannot compute the package hash (OpenSSL)");
-
-    package out;
-    out.name = "_ray_pkg_" + hex.substr(0, 16) + ".zip";  // 16 hex chars, as Ray's own names
-    out.uri = "gcs://" + out.name;
-    out.file_count = files.size();
-
-    if (files.empty()) {
-        // libzip writes nothing for an empty archive; Ray still needs a zip: the bare end record.
-        out.bytes = {'P', 'K', 5, 6};
-        out.bytes.resize(22, 0);
-        return out;
-    }
-
-    // The zip, in memory.
-    zip_error_t ze;
-    zip_error_init(&ze);
-    dp::source_guard buffer{zip_source_buffer_create(nullptr, 0, 0, &ze)};
-    if (!buffer.src) {
-        auto e = dp::zip_failure("buffer", &ze);
-        zip_error_fini(&ze);
-        return e;
-    }
-    dp::zip_guard archive{zip_open_from_source(buffer.src, ZIP_TRUNCATE, &ze)};
-    if (!archive.za) {
-        auto e = dp::zip_failure("open", &ze);
-        zip_error_fini(&ze);
-        return e;
-    }
-    zip_error_fini(&ze);
-    zip_source_keep(buffer.src);  // the archive owns a reference; keep ours to read the bytes
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        const auto& c = contents[i];
-        zip_source_t* s = zip_source_buffer(archive.za, c.data(), c.size(), 0);
-        if (!s) return dp::zip_failure(files[i].rel, zip_get_error(archive.za));
-        zip_int64_t idx = zip_file_add(archive.za, files[i].rel.c_str(), s, ZIP_FL_ENC_UTF_8);
-        if (idx < 0) {
-            zip_source_free(s);
-            return dp::zip_failure(files[i].rel, zip_get_error(archive.za));
-        }
-        auto u = static_cast<zip_uint64_t>(idx);
-        // 1980-01-01 00:00:00 (DOS date: day 1 | month 1 << 5 | (1980 - 1980) << 9).
-        if (zip_file_set_dostime(archive.za, u, 0, (1 << 5) | 1, 0) < 0 ||
-            zip_file_set_external_attributes(archive.za, u, 0, ZIP_OPSYS_UNIX,
-                                             static_cast<zip_uint32_t>(0100000u | files[i].mode)
-                                                 << 16) < 0 ||
-            zip_set_file_compression(archive.za, u, ZIP_CM_DEFLATE, 6) < 0)
-            return dp::zip_failure(files[i].rel, zip_get_error(archive.za));
-    }
-    if (zip_close(archive.za) < 0) return dp::zip_failure("close", zip_get_error(archive.za));
-    archive.za = nullptr;
-
-    zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_source_stat(buffer.src, &st) < 0 || zip_source_open(buffer.src) < 0)
-        return dp::zip_failure("read", zip_source_error(buffer.src));
-    out.bytes.resize(static_cast<std::size_t>(st.size));
-    zip_int64_t got = zip_source_read(buffer.src, out.bytes.data(), st.size);
-    zip_source_close(buffer.src);
-    if (got < 0 || static_cast<zip_uint64_t>(got) != st.size)
-        return dp::zip_failure("read", zip_source_error(buffer.src));
-    return out;
-}
-
-/// A shell command that starts the plugin binary from the unpacked working_dir, restoring its
-/// executable bit first (Python's zipfile, which Ray unzips with, drops file modes):
-/// `chmod +x './bin/plugin' 2>/dev/null; exec './bin/plugin'`.
-inline std::string executable_launcher(std::string_view binary_relative_path) {
-    std::string path(binary_relative_path);
-    if (!path.starts_with("/") && !path.starts_with("./")) path = "./" + path;
-    std::string quoted = "'";
-    for (char c : path) {
-        if (c == '\'')
-            quoted += "'\\''";
-        else
-            quoted += c;
-    }
-    quoted += "'";
-    return "chmod +x " + quoted + " 2>/dev/null; exec " + quoted;
-}
-
-/// Which packages this process already uploaded (by name, i.e. by content hash), so an
-/// unchanged plugin is not uploaded twice. Thread-safe.
-class package_cache {
-  public:
-    bool uploaded(const std::string& name) const {
-        std::lock_guard lock(mutex_);
-        return names_.contains(name);
-    }
-    void mark_uploaded(std::string name) {
-        std::lock_guard lock(mutex_);
-        names_.insert(std::move(name));
-    }
-    /// Forgets a package, e.g. after the server lost it (a 404 on the pinning GET).
-    void forget(const std::string& name) {
-        std::lock_guard lock(mutex_);
-        names_.erase(name);
-    }
-
-  private:
-    mutable std::mutex mutex_;
-    std::set<std::string> names_;
-};
+static_assert(check_websocket_connector<beast_websocket>());
 
 }  // namespace synapse
-// ---- synapse/ray/runtime_env.hpp ----
-// The Ray runtime_env a plugin job runs with, built as synapse-sdk's BaseRayExecutor does
-// (docs/synapse-sdk-reference.md §1.2, steps 2-11): working_dir URI, pip / uv packages from
-// requirements.txt and wheels, install options, env_vars and Synapse credentials.
+
+namespace synapse {
+
+/// Batches of Ray jobs, over cpp-httplib and Boost.Beast.
+using ray_batch_executor = basic_ray_batch_executor<httplib_transport>;
+/// synapse-sdk's name for it.
+using ray_job_executor = ray_batch_executor;
+
+static_assert(check_async_executor<ray_batch_executor>());
+
+}  // namespace synapse
+// ---- synapse/executors/ray_jobs_api_executor.hpp ----
+// ray_jobs_api_executor: the Ray Jobs executor over cpp-httplib (requests) and Boost.Beast (the
+// live log tail), with JSON params and pip packages; synapse-sdk's `RayJobsApiExecutor`.
 //
-// Differences from synapse-sdk, on purpose:
-// * env_vars hold the plugin environment only (config.yaml `env` + explicit values); the whole
-//   local process environment is never forwarded;
-// * inline comments (` # ...`) in requirements.txt are removed, as pip does;
-// * env_vars values are always strings (Ray rejects others);
-// * wheels are listed in file-name order (synapse-sdk uses glob order);
-// * a package already listed is not repeated.
-
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <system_error>
-#include <utility>
-#include <vector>
+//     auto exec = synapse::ray_jobs_api_executor::create(options);
+//     auto id = exec->submit("train", params);                 // expected<std::string>
+//     auto result = exec->follow(*id, print_line);             // live log, then the result
+//
+// The template, for other policies, is basic_ray_jobs_api_executor.hpp.
 
 
 namespace synapse {
 
-enum class package_manager { pip, uv };
-
-/// "pip" or "uv".
-constexpr std::string_view to_string(package_manager pm) noexcept {
-    return pm == package_manager::uv ? "uv" : "pip";
-}
-
-/// "pip" -> pip, "uv" -> uv; anything else is invalid_argument.
-inline expected<package_manager> parse_package_manager(std::string_view name) {
-    if (name == "pip") return package_manager::pip;
-    if (name == "uv") return package_manager::uv;
-    return fail(errc::invalid_argument,
-                "unknown package manager '" + std::string(name) + "' (expected pip or uv)");
-}
-
-struct runtime_env_options {
-    /// The uploaded working_dir, `gcs://_ray_pkg_<hash>.zip`.
-    std::optional<std::string> working_dir_uri;
-    package_manager manager = package_manager::pip;
-    /// config.yaml `package_manager_options`, appended after the defaults without duplicates.
-    std::vector<std::string> manager_options;
-    /// Wins over `<working_dir>/requirements.txt`.
-    std::optional<std::filesystem::path> requirements_file;
-    /// The local plugin directory: requirements.txt and wheels are looked up here.
-    std::optional<std::filesystem::path> working_dir;
-    std::string wheels_dir = "wheels";
-    /// config.yaml `env` merged with explicit values (already). Non-strings are stringified.
-    json env_vars = json::object();
-    std::optional<std::string> synapse_host, synapse_access_token;
-    /// The user's runtime_env from config.yaml; its keys are kept.
-    json base = json::object();
-};
-
-namespace detail::runtime_env {
-
-inline std::string trim(std::string_view s) {
-    auto b = s.find_first_not_of(" \t\r\n\f\v");
-    if (b == std::string_view::npos) return {};
-    auto e = s.find_last_not_of(" \t\r\n\f\v");
-    return std::string(s.substr(b, e - b + 1));
-}
-
-/// POSIX shell-style splitting (Python's shlex.split): whitespace separates, '...' is literal,
-/// "..." and a backslash escape. An unterminated quote is invalid_argument.
-inline expected<std::vector<std::string>> shell_split(std::string_view s) {
-    std::vector<std::string> out;
-    std::string cur;
-    bool in_token = false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            if (in_token) {
-                out.push_back(std::move(cur));
-                cur.clear();
-                in_token = false;
-            }
-        } else if (c == '\'') {
-            in_token = true;
-            auto end = s.find('\'', i + 1);
-            if (end == std::string_view::npos)
-                return fail(errc::invalid_argument, "unterminated quote in: " + std::string(s));
-            cur.append(s.substr(i + 1, end - i - 1));
-            i = end;
-        } else if (c == '"') {
-            in_token = true;
-            std::size_t j = i + 1;
-            for (; j < s.size() && s[j] != '"'; ++j) {
-                if (s[j] == '\\' && j + 1 < s.size() &&
-                    std::string_view("\\\"$`\n").find(s[j + 1]) != std::string_view::npos)
-                    ++j;
-                cur += s[j];
-            }
-            if (j >= s.size())
-                return fail(errc::invalid_argument, "unterminated quote in: " + std::string(s));
-            i = j;
-        } else if (c == '\\') {
-            in_token = true;
-            if (i + 1 < s.size()) cur += s[++i];
-        } else {
-            in_token = true;
-            cur += c;
-        }
-    }
-    if (in_token) out.push_back(std::move(cur));
-    return out;
-}
-
-/// requirements.txt lines: stripped, blank and `#` lines dropped. Unlike synapse-sdk (which
-/// keeps them), inline comments (whitespace then `#`) are removed as pip does.
-inline expected<std::vector<std::string>> read_requirements(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    if (!in) return fail(errc::io_error, "cannot read requirements file " + file.string());
-    std::vector<std::string> lines;
-    std::string line;
-    while (std::getline(in, line)) {
-        for (std::size_t i = 1; i < line.size(); ++i) {
-            if (line[i] == '#' && (line[i - 1] == ' ' || line[i - 1] == '\t')) {
-                line.erase(i);
-                break;
-            }
-        }
-        auto t = trim(line);
-        if (t.empty() || t[0] == '#') continue;
-        lines.push_back(std::move(t));
-    }
-    if (in.bad()) return fail(errc::io_error, "cannot read requirements file " + file.string());
-    return lines;
-}
-
-inline bool contains(const json& array, const json& value) {
-    return std::find(array.begin(), array.end(), value) != array.end();
-}
-
-inline unexpected_type<error> bad_field(std::string what) {
-    error e(errc::config_invalid, "runtime_env: " + what);
-    e.where = "runtime_env";
-    return fail(std::move(e));
-}
-
-}  // namespace detail::runtime_env
-
-/// The runtime_env JSON for a job (synapse-sdk's `_build_runtime_env`):
-/// 1. start from `base`; 2. `working_dir` = the URI unless `base` has one; 3.-5. requirements
-/// (`requirements_file`, else `<working_dir>/requirements.txt`, missing means none) split into
-/// option lines and packages, plus `<working_dir>/<wheels_dir>/*.whl` as
-/// `${RAY_RUNTIME_ENV_CREATE_WORKING_DIR}/<wheels_dir>/<file>`; 6.-7. `pip` or `uv` always
-/// present as an object, packages then wheels appended to `packages`; 8. option lines split
-/// shell-style into `pip_install_options` / `uv_pip_install_options`; 9. defaults
-/// (`--upgrade` / `--no-cache`) then `manager_options`, each added unless present;
-/// 10. `env_vars` updated with `env_vars` (values as strings); 11. `SYNAPSE_HOST` /
-/// `SYNAPSE_ACCESS_TOKEN` added when known and not already set.
-/// Errors: config_invalid for a `base` of the wrong shape, io_error for an unreadable
-/// requirements file, invalid_argument for an option line with an unterminated quote.
-inline expected<json> build_runtime_env(const runtime_env_options& options) {
-    namespace fs = std::filesystem;
-    namespace dr = detail::runtime_env;
-
-    // 1.
-    if (!options.base.is_object() && !options.base.is_null())
-        return dr::bad_field("must be a mapping, got " + std::string(json_type_name(options.base)));
-    json env = options.base.is_object() ? options.base : json::object();
-
-    // 2.
-    if (options.working_dir_uri && !env.contains("working_dir"))
-        env["working_dir"] = *options.working_dir_uri;
-
-    // 3.
-    std::optional<fs::path> req;
-    std::error_code ec;
-    if (options.requirements_file)
-        req = options.requirements_file;
-    else if (options.working_dir)
-        req = *options.working_dir / "requirements.txt";
-    std::vector<std::string> lines;
-    if (req && fs::is_regular_file(*req, ec)) {
-        auto r = dr::read_requirements(*req);
-        if (!r) return fail(std::move(r).error());
-        lines = std::move(*r);
-    }
-
-    // 4.
-    std::vector<std::string> pip_args, packages;
-    for (auto& l : lines) (l.starts_with("-") ? pip_args : packages).push_back(std::move(l));
-
-    // 5.
-    if (options.working_dir) {
-        fs::path wheels = *options.working_dir / options.wheels_dir;
-        std::vector<std::string> names;
-        if (fs::is_directory(wheels, ec)) {
-            for (fs::directory_iterator it(wheels, ec), end; !ec && it != end; it.increment(ec)) {
-                std::error_code fec;
-                if (it->path().extension() == ".whl" && it->is_regular_file(fec))
-                    names.push_back(it->path().filename().string());
-            }
-        }
-        std::sort(names.begin(), names.end());
-        std::string prefix = "${RAY_RUNTIME_ENV_CREATE_WORKING_DIR}/";
-        if (!options.wheels_dir.empty() && options.wheels_dir != ".") {
-            prefix += options.wheels_dir;
-            while (prefix.back() == '/') prefix.pop_back();
-            prefix += '/';
-        }
-        for (const auto& n : names) packages.push_back(prefix + n);
-    }
-
-    // 6. and 7.
-    const std::string pm(to_string(options.manager));
-    json& section = env[pm];
-    if (section.is_null() || (!section.is_object() && section.empty()))
-        section = json::object();
-    else if (section.is_array())
-        section = json{{"packages", std::move(section)}};
-    else if (!section.is_object())
-        return dr::bad_field(
-            "'" + pm +
-            "' must be a list of packages or a mapping (a requirements file path cannot be sent)");
-    if (!packages.empty()) {
-        json& list = section["packages"];
-        if (list.is_null()) list = json::array();
-        if (!list.is_array()) return dr::bad_field("'" + pm + ".packages' must be a list");
-        for (auto& p : packages)
-            if (!dr::contains(list, p)) list.push_back(std::move(p));
-    }
-
-    // 8. and 9.
-    const char* options_key =
-        options.manager == package_manager::uv ? "uv_pip_install_options" : "pip_install_options";
-    std::vector<std::string> tokens;
-    for (const auto& a : pip_args) {
-        auto split = dr::shell_split(a);
-        if (!split) return fail(std::move(split).error().prefix("requirements option line"));
-        tokens.insert(tokens.end(), split->begin(), split->end());
-    }
-    std::vector<std::string> defaults = {options.manager == package_manager::uv ? "--no-cache"
-                                                                                : "--upgrade"};
-    for (const auto& o : options.manager_options)
-        if (std::find(defaults.begin(), defaults.end(), o) == defaults.end()) defaults.push_back(o);
-    if (!tokens.empty() || !defaults.empty()) {
-        json& opts = section[options_key];
-        if (opts.is_null()) opts = json::array();
-        if (!opts.is_array())
-            return dr::bad_field("'" + pm + "." + options_key + "' must be a list");
-        for (auto& t : tokens) opts.push_back(std::move(t));
-        for (auto& d : defaults)
-            if (!dr::contains(opts, d)) opts.push_back(std::move(d));
-    }
-
-    // 10.
-    json& vars = env["env_vars"];
-    if (vars.is_null()) vars = json::object();
-    if (!vars.is_object()) return dr::bad_field("'env_vars' must be a mapping");
-    if (options.env_vars.is_object()) {
-        for (auto it = options.env_vars.begin(); it != options.env_vars.end(); ++it)
-            if (!it->is_null()) vars[it.key()] = *it;
-    } else if (!options.env_vars.is_null()) {
-        return fail(errc::invalid_argument, "env_vars must be a JSON object");
-    }
-    json strings = json::object();  // Ray accepts string values only; a null means unset
-    for (auto it = vars.begin(); it != vars.end(); ++it)
-        if (!it->is_null()) strings[it.key()] = it->is_string() ? *it : json(it->dump());
-    vars = std::move(strings);
-
-    // 11.
-    if (options.synapse_host && !options.synapse_host->empty() && !vars.contains("SYNAPSE_HOST"))
-        vars["SYNAPSE_HOST"] = *options.synapse_host;
-    if (options.synapse_access_token && !options.synapse_access_token->empty() &&
-        !vars.contains("SYNAPSE_ACCESS_TOKEN"))
-        vars["SYNAPSE_ACCESS_TOKEN"] = *options.synapse_access_token;
-
-    return env;
-}
-
-}  // namespace synapse
-
-namespace synapse {
-
-struct ray_executor_options {
-    transport_options transport;                ///< the dashboard URL, timeouts, token
-    std::filesystem::path working_dir;          ///< the plugin directory to package (optional)
-    std::optional<std::string> binary;          ///< the C++ plugin binary, relative to it
-    std::vector<std::string> package_excludes;  ///< added to synapse-sdk's exclude list
-    runtime_env_options runtime_env;            ///< package manager, requirements, base env
-    plugin_environment env;                     ///< forwarded as env_vars (and nothing else)
-    std::string python_entrypoint = "python -m synapse_sdk.plugins.entrypoint";
-};
-
-/// Per-submission settings.
-struct ray_job_options {
-    std::optional<std::string> submission_id;  ///< made by the client when not given
-    std::optional<double> num_cpus;
-    std::optional<double> num_gpus;
-    std::optional<std::int64_t> memory;  ///< bytes
-    std::map<std::string, std::string> metadata;
-    job_deadlines deadlines;  ///< kept in the metadata; enforced by whoever waits on the job
-};
-
-template <class T>
-class basic_ray_jobs_executor {
-  public:
-    using executor_concept = async_executor_tag;
-
-    explicit basic_ray_jobs_executor(T transport, ray_executor_options options)
-        : api_(std::move(transport)), options_(std::move(options)) {}
-
-    basic_jobs_api<T>& api() noexcept { return api_; }
-
-    /// Submits `action` (a C++ action name, or a Python `module.Class` when no binary is set)
-    /// with JSON params; returns the submission id. Resubmitting an id that already exists
-    /// returns that job instead of an error (idempotent after a lost answer).
-    expected<std::string> submit(std::string_view action, const json& params,
-                                 const ray_job_options& job = {}) {
-        const std::string id = job.submission_id.value_or(new_submission_id());
-        const std::string text = params.dump(-1, ' ', false, json::error_handler_t::replace);
-
-        json env_vars = options_.env.values();
-        env_vars[std::string(job_protocol::entrypoint_var)] = std::string(action);
-        env_vars[std::string(job_protocol::job_id_var)] = id;
-        package_options po;
-        po.extra_excludes = options_.package_excludes;
-        if (options_.binary) po.keep.push_back(*options_.binary);
-        const bool params_in_file = text.size() >= job_protocol::params_inline_limit;
-        if (params_in_file) {
-            po.extra_files.emplace_back(".synapse_params.json", text);
-            env_vars[std::string(job_protocol::params_file_var)] = ".synapse_params.json";
-        } else {
-            env_vars[std::string(job_protocol::params_var)] = text;
-        }
-
-        if (params_in_file && options_.working_dir.empty())
-            return fail(errc::invalid_argument,
-                        "params of 32,000 characters or more need a working_dir to travel in");
-        runtime_env_options re = options_.runtime_env;
-        re.env_vars = std::move(env_vars);
-        if (!options_.working_dir.empty()) {
-            auto uri = upload(po);
-            if (!uri) {
-                error e = std::move(uri).error();
-                e.prefix("package upload");
-                return fail(std::move(e));
-            }
-            re.working_dir_uri = *uri;
-            re.working_dir = options_.working_dir;
-        }
-        auto runtime_env = build_runtime_env(re);
-        if (!runtime_env) return fail(std::move(runtime_env).error());
-        // Do better than synapse-sdk: no package-manager section (and so no virtualenv build on
-        // the worker) when there is nothing to install.
-        for (const char* pm : {"pip", "uv"}) {
-            auto it = runtime_env->find(pm);
-            if (it != runtime_env->end() && it->is_object() && !it->contains("packages"))
-                runtime_env->erase(pm);
-        }
-
-        job_submission s;
-        s.entrypoint =
-            options_.binary ? executable_launcher(*options_.binary) : options_.python_entrypoint;
-        s.submission_id = id;
-        s.runtime_env = std::move(*runtime_env);
-        s.metadata = job.metadata;
-        s.metadata["synapse_action"] = std::string(action);
-        write_deadlines(job.deadlines, s.metadata);
-        s.entrypoint_num_cpus = job.num_cpus;
-        s.entrypoint_num_gpus = job.num_gpus;
-        s.entrypoint_memory = job.memory;
-
-        auto submitted = api_.submit(s);
-        if (!submitted && submitted.error().code == errc::transport_error) {
-            // The answer may have been lost after Ray created the job: ask again with the same id.
-            submitted = api_.submit(s);
-        }
-        if (!submitted && submitted.error().code == errc::already_exists) {
-            auto existing = api_.get_job(id);
-            if (existing) return id;
-        }
-        return submitted;
-    }
-
-    /// PENDING, RUNNING, STOPPED, SUCCEEDED or FAILED.
-    expected<job_status> get_status(std::string_view id) {
-        auto job = api_.get_job(id);
-        if (!job) return fail(std::move(job).error());
-        return job->status;
-    }
-
-    /// One look at the job. A job past a deadline of its metadata (job_deadlines) is stopped,
-    /// and the answer is errc::timeout saying which deadline passed.
-    expected<job_details> poll(std::string_view id) {
-        auto job = api_.get_job(id);
-        if (!job) return fail(std::move(job).error());
-        if (auto why = deadline_passed(*job, unix_now_ms())) return stop_for(id, *job, *why);
-        return job;
-    }
-
-    /// Waits until the job is terminal, up to `timeout`. The status is polled often at first
-    /// (20 ms, then 1.5x longer each time up to `poll_interval`), so a short job's end is seen
-    /// within milliseconds. Deadlines are enforced as by `poll`.
-    expected<job_details> wait(
-        std::string_view id, std::chrono::milliseconds timeout = std::chrono::hours(1),
-        std::chrono::milliseconds poll_interval = std::chrono::milliseconds(200)) {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        auto interval = std::min(std::chrono::milliseconds(20), poll_interval);
-        while (true) {
-            auto job = poll(id);
-            if (!job || is_terminal(job->status)) return job;
-            if (std::chrono::steady_clock::now() >= deadline) {
-                error e(errc::timeout, "job " + std::string(id) + " is still " +
-                                           std::string(to_string(job->status)) + " after " +
-                                           std::to_string(timeout.count()) + " ms");
-                e.job_id = std::string(id);
-                return fail(std::move(e));
-            }
-            std::this_thread::sleep_for(interval);
-            interval = std::min(poll_interval, interval * 3 / 2);
-        }
-    }
-
-    expected<std::string> get_logs(std::string_view id) { return api_.logs(id); }
-
-    /// Calls `on_line` for every line of the job's log, live, exactly once and in order, until
-    /// the job has ended (the WebSocket tail; see tail_job_logs). `on_line` returning false or
-    /// `stop` being requested ends it early without an error.
-    expected<void> stream_logs(std::string_view id,
-                               const std::function<bool(std::string_view line)>& on_line,
-                               std::stop_token stop = {}) {
-        return tail_job_logs(api_, options_.transport, id, on_line, std::move(stop),
-                             std::chrono::milliseconds(200));
-    }
-
-    /// Waits for the job and returns the result its action printed (the last complete result
-    /// triple of the log). A job that did not succeed gives job_failed naming the stage, with
-    /// Ray's message, the exit code and the last log lines. The log is streamed: memory stays
-    /// bounded by its longest line however long it grows.
-    expected<json> get_result(std::string_view id,
-                              std::chrono::milliseconds timeout = std::chrono::hours(1)) {
-        auto job = wait(id, timeout);
-        if (!job) return fail(std::move(job).error());
-        // The last lines are kept only for a failure report.
-        detail::job_log_reader reader(job->status == job_status::succeeded ? 0 : 20);
-        auto read = api_.stream_logs(id, [&](std::string_view text) { return reader.feed(text); });
-        if (!read) return fail(std::move(read).error());
-        reader.finish();
-        if (job->status != job_status::succeeded)
-            return fail(detail::failure_report(*job, reader.tail()));
-        auto result = reader.scanner().result();
-        if (!result) {
-            error e = std::move(result).error();
-            e.job_id = std::string(id);
-            e.message = "job " + std::string(id) + ": " + e.message;
-            return fail(std::move(e));
-        }
-        return result;
-    }
-
-    /// The typed result of a C++ action.
-    template <Action A>
-    expected<typename A::result_type> get_result(
-        std::string_view id, std::chrono::milliseconds timeout = std::chrono::hours(1)) {
-        auto j = get_result(id, timeout);
-        if (!j) return fail(std::move(j).error());
-        return from_json<typename A::result_type>(*j);
-    }
-
-    /// Stops the job and waits until Ray reports it terminal; true when it was running.
-    expected<bool> stop(std::string_view id,
-                        std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
-        auto stopped = api_.stop(id);
-        if (!stopped) return stopped;
-        auto job = wait(id, timeout);
-        if (!job) return fail(std::move(job).error());
-        return *stopped;
-    }
-
-    /// Deletes a terminal job's record.
-    expected<bool> remove(std::string_view id) { return api_.remove(id); }
-
-  private:
-    static std::string new_submission_id() {
-        static thread_local std::mt19937_64 rng{std::random_device{}()};
-        static constexpr char hex[] = "0123456789abcdef";
-        std::string id = "synapse_";
-        auto bits = rng();
-        for (int i = 0; i < 16; ++i, bits >>= 4) id += hex[bits & 15];
-        return id;
-    }
-
-    expected<std::string> upload(const package_options& po) {
-        auto pkg = make_package(options_.working_dir, po);
-        if (!pkg) return fail(std::move(pkg).error());
-        if (!uploaded_->uploaded(pkg->name)) {
-            auto exists = api_.package_exists(pkg->name);
-            if (!exists) return fail(std::move(exists).error());
-            if (!*exists) {
-                auto put = api_.upload_package(pkg->name,
-                                               std::string(pkg->bytes.begin(), pkg->bytes.end()));
-                if (!put) return fail(std::move(put).error());
-            }
-            uploaded_->mark_uploaded(pkg->name);
-        }
-        return pkg->uri;
-    }
-
-    /// Stops a job that passed a deadline and says why. Ray 2.60 cannot stop a job that is
-    /// still PENDING (its supervisor is not scheduled): the stop is queued and takes effect once
-    /// it is, or Ray fails the job at its own start timeout; the error says so.
-    unexpected_type<error> stop_for(std::string_view id, const job_details& job,
-                                    const std::string& why) {
-        std::string message = "job " + std::string(id) + " was stopped by the client: " + why;
-        auto stopped = api_.stop(id);
-        if (!stopped) {
-            message += " (stopping it failed: " + stopped.error().message + ")";
-        } else if (job.status == job_status::pending) {
-            message +=
-                " (Ray applies the stop once the job is scheduled; until then it stays PENDING "
-                "or ends at Ray's start timeout, RAY_JOB_START_TIMEOUT_SECONDS)";
-        } else {
-            // Give Ray a moment to record the stop; the deadline error stands either way.
-            const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-            while (std::chrono::steady_clock::now() < until) {
-                auto now = api_.get_job(id);
-                if (!now || is_terminal(now->status)) break;
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            }
-        }
-        error e(errc::timeout, std::move(message));
-        e.job_id = std::string(id);
-        return fail(std::move(e));
-    }
-
-    basic_jobs_api<T> api_;
-    ray_executor_options options_;
-    std::shared_ptr<package_cache> uploaded_ = std::make_shared<package_cache>();
-};
-
-/// The Ray Jobs executor over cpp-httplib.
-class ray_jobs_api_executor : public basic_ray_jobs_executor<httplib_transport> {
-  public:
-    using basic_ray_jobs_executor::basic_ray_jobs_executor;
-
-    static expected<ray_jobs_api_executor> create(ray_executor_options options) {
-        auto t = httplib_transport::create(options.transport);
-        if (!t) return fail(std::move(t).error());
-        return ray_jobs_api_executor(std::move(*t), std::move(options));
-    }
-};
+/// One Ray job per submission, over cpp-httplib and Boost.Beast.
+using ray_jobs_api_executor = basic_ray_jobs_api_executor<httplib_transport>;
 
 static_assert(check_async_executor<ray_jobs_api_executor>());
 
 }  // namespace synapse
+// ---- synapse/executors/sync_adapter.hpp ----
+// sync_adapter: gives any AsyncExecutor the synchronous `execute` (submit, then the result), so
+// a Ray executor can be passed wherever an ExecutorProtocol is expected.
+//
+//     synapse::sync_adapter exec(std::move(*ray_executor), {.on_line = print});
+//     run_everything(exec);  // template <synapse::ExecutorProtocol E> ...
+//
+// When the executor can follow a job's log (`follow(id, on_line, stop)`, as the Ray executors
+// do) and `on_line` is set, the log is followed live while waiting, read once.
+
+#include <chrono>
+#include <functional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <utility>
+
 
 namespace synapse {
 
-template <class T>
-class basic_ray_job_executor {
+struct sync_adapter_options {
+    /// Called with the id right after a successful submission.
+    std::function<void(std::string_view id)> on_submitted{};
+    /// Each log line of the job while it runs (when the executor can follow logs).
+    std::function<bool(std::string_view line)> on_line{};
+    /// Stops waiting (the work goes on): execute answers errc::cancelled.
+    std::stop_token stop{};
+    /// The longest wait for a result.
+    std::chrono::milliseconds timeout = std::chrono::hours(24);
+};
+
+/// Chosen only when `E` is not an AsyncExecutor: says why.
+template <class E>
+class sync_adapter {
+    static_assert(check_async_executor<E>());
+};
+
+template <AsyncExecutor E>
+class sync_adapter<E> {
   public:
-    using executor_concept = async_executor_tag;
+    using executor_concept = sync_executor_tag;
 
-    /// One job of a batch.
-    struct submission {
-        std::string action;
-        json params;
-        ray_job_options options = {};
-    };
+    explicit sync_adapter(E executor, sync_adapter_options options = {})
+        : executor_(std::move(executor)), options_(std::move(options)) {}
 
-    explicit basic_ray_job_executor(basic_ray_jobs_executor<T> jobs) : jobs_(std::move(jobs)) {}
-
-    /// Submits one job and remembers its id.
-    expected<std::string> submit(std::string_view action, const json& params,
-                                 const ray_job_options& options = {}) {
-        auto id = jobs_.submit(action, params, options);
-        if (id && known_.insert(*id).second) ids_.push_back(*id);
-        return id;
-    }
-
-    /// Submits every job of the batch, in order; one answer per job. A failed submission does not
-    /// stop the others (its answer is the error).
-    std::vector<expected<std::string>> submit_all(const std::vector<submission>& batch) {
-        std::vector<expected<std::string>> out;
-        out.reserve(batch.size());
-        for (const auto& s : batch) out.push_back(submit(s.action, s.params, s.options));
-        return out;
-    }
-
-    /// The ids submitted through this executor, in order.
-    const std::vector<std::string>& ids() const noexcept { return ids_; }
-    bool knows(std::string_view id) const { return known_.contains(std::string(id)); }
-
-    /// PENDING, RUNNING, STOPPED, SUCCEEDED or FAILED; UNKNOWN for an id this executor did not
-    /// submit (no request is made).
-    expected<job_status> get_status(std::string_view id) {
-        if (!knows(id)) return job_status::unknown;
-        return jobs_.get_status(id);
-    }
-
-    /// Waits for one job (see basic_ray_jobs_executor::wait); not_found for an unknown id.
-    expected<job_details> wait(std::string_view id,
-                               std::chrono::milliseconds timeout = std::chrono::hours(1)) {
-        if (!knows(id)) return unknown(id);
-        return jobs_.wait(id, timeout);
-    }
-
-    /// Waits until every job in `ids` is terminal or `timeout` has passed; one answer per id, in
-    /// order: the job's details once terminal, or its error (not_found for an id this executor
-    /// did not submit, timeout for a job still running at the end or stopped for passing a
-    /// deadline, the transport's error for a job that could not be read). Only unfinished jobs
-    /// are polled, 20 ms apart at first, then up to `poll_interval`.
-    std::vector<expected<job_details>> wait_all(
-        const std::vector<std::string>& ids,
-        std::chrono::milliseconds timeout = std::chrono::hours(1),
-        std::chrono::milliseconds poll_interval = std::chrono::milliseconds(500)) {
-        std::vector<expected<job_details>> out;
-        std::vector<std::size_t> open;
-        out.reserve(ids.size());
-        for (std::size_t i = 0; i < ids.size(); ++i) {
-            if (knows(ids[i])) {
-                out.emplace_back(unexpected_type<error>(error(errc::timeout, "not waited on")));
-                open.push_back(i);
-            } else {
-                out.push_back(unknown(ids[i]));
-            }
+    /// Submits `action` and waits for its result (following its log when asked to).
+    [[nodiscard]] expected<json> execute(std::string_view action, const json& params) {
+        auto id = executor_.submit(action, params);
+        if (!id) return fail(std::move(id).error());
+        if (options_.on_submitted) options_.on_submitted(*id);
+        if constexpr (requires { executor_.follow(*id, options_.on_line, options_.stop); }) {
+            if (options_.on_line) return executor_.follow(*id, options_.on_line, options_.stop);
         }
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        auto interval = std::min(std::chrono::milliseconds(20), poll_interval);
-        while (!open.empty()) {
-            std::erase_if(open, [&](std::size_t i) {
-                auto job = jobs_.poll(ids[i]);
-                const bool done = !job || is_terminal(job->status);
-                out[i] = std::move(job);
-                return done;
-            });
-            if (open.empty()) break;
-            if (std::chrono::steady_clock::now() >= deadline) {
-                for (std::size_t i : open) {
-                    error e(errc::timeout, "job " + ids[i] + " is still " +
-                                               std::string(to_string(out[i]->status)) + " after " +
-                                               std::to_string(timeout.count()) + " ms");
-                    e.job_id = ids[i];
-                    out[i] = fail(std::move(e));
-                }
-                break;
-            }
-            std::this_thread::sleep_for(interval);
-            interval = std::min(poll_interval, interval * 3 / 2);
-        }
-        return out;
+        if constexpr (requires { executor_.get_result(*id, options_.timeout, options_.stop); })
+            return executor_.get_result(*id, options_.timeout, options_.stop);
+        else
+            return executor_.get_result(*id);
     }
 
-    /// The result of one job (see basic_ray_jobs_executor::get_result); not_found for an unknown
-    /// id.
-    expected<json> get_result(std::string_view id,
-                              std::chrono::milliseconds timeout = std::chrono::hours(1)) {
-        if (!knows(id)) return unknown(id);
-        return jobs_.get_result(id, timeout);
-    }
-
-    /// The typed result of a C++ action.
-    template <Action A>
-    expected<typename A::result_type> get_result(
-        std::string_view id, std::chrono::milliseconds timeout = std::chrono::hours(1)) {
-        if (!knows(id)) return unknown(id);
-        return jobs_.template get_result<A>(id, timeout);
-    }
-
-    expected<std::string> get_logs(std::string_view id) {
-        if (!knows(id)) return unknown(id);
-        return jobs_.get_logs(id);
-    }
-
-    expected<void> stream_logs(std::string_view id,
-                               const std::function<bool(std::string_view line)>& on_line,
-                               std::stop_token stop = {}) {
-        if (!knows(id)) return unknown(id);
-        return jobs_.stream_logs(id, on_line, std::move(stop));
-    }
-
-    expected<bool> stop(std::string_view id) {
-        if (!knows(id)) return unknown(id);
-        return jobs_.stop(id);
-    }
-
-    /// Deletes a terminal job's record and forgets its id.
-    expected<bool> remove(std::string_view id) {
-        if (!knows(id)) return unknown(id);
-        auto removed = jobs_.remove(id);
-        if (removed) {
-            known_.erase(std::string(id));
-            std::erase(ids_, std::string(id));
-        }
-        return removed;
-    }
-
-    /// The single-job executor underneath.
-    basic_ray_jobs_executor<T>& jobs() noexcept { return jobs_; }
+    E& executor() noexcept { return executor_; }
 
   private:
-    static unexpected_type<error> unknown(std::string_view id) {
-        error e(errc::not_found, "job " + std::string(id) + " was not submitted by this executor");
-        e.job_id = std::string(id);
-        return fail(std::move(e));
-    }
-
-    basic_ray_jobs_executor<T> jobs_;
-    std::vector<std::string> ids_;
-    std::set<std::string, std::less<>> known_;
+    E executor_;
+    sync_adapter_options options_;
 };
 
-/// The batch executor over cpp-httplib.
-class ray_job_executor : public basic_ray_job_executor<httplib_transport> {
-  public:
-    using basic_ray_job_executor::basic_ray_job_executor;
-
-    static expected<ray_job_executor> create(ray_executor_options options) {
-        auto jobs = ray_jobs_api_executor::create(std::move(options));
-        if (!jobs) return fail(std::move(jobs).error());
-        return ray_job_executor(std::move(*jobs));
-    }
-};
-
-static_assert(check_async_executor<ray_job_executor>());
+template <class E>
+sync_adapter(E, sync_adapter_options) -> sync_adapter<E>;
+template <class E>
+sync_adapter(E) -> sync_adapter<E>;
 
 }  // namespace synapse
 // ---- synapse/pipeline/models.hpp ----
@@ -7881,6 +9197,29 @@ class json_lines_logger {
 };
 
 }  // namespace synapse
+// ---- synapse/plugin/params_argument.hpp ----
+// The `--params` argument of command lines (the plugin binary's and `synapse plugin run`):
+// inline JSON, or @path for a file holding it.
+
+#include <string>
+#include <string_view>
+
+
+namespace synapse {
+
+/// The JSON of a `--params` value: the text itself, or the contents of the file after an `@`.
+/// Errors name the argument or the file, with the line and column of bad JSON.
+[[nodiscard]] inline expected<json> read_params_argument(std::string_view value) {
+    if (!value.empty() && value.front() == '@') {
+        std::string path(value.substr(1));
+        auto text = job_protocol::read_params_file(path);
+        if (!text) return fail(std::move(text).error());
+        return parse_json(*text, path);
+    }
+    return parse_json(value, "--params");
+}
+
+}  // namespace synapse
 // ---- synapse/plugin/plugin_main.hpp ----
 // plugin_main: the whole `main` of a plugin binary.
 //
@@ -7909,17 +9248,6 @@ class json_lines_logger {
 namespace synapse {
 
 namespace detail {
-
-/// Reads `--params` values: inline JSON, or @path for a file.
-inline expected<json> read_params_argument(std::string_view value) {
-    if (!value.empty() && value.front() == '@') {
-        std::string path(value.substr(1));
-        auto text = job_protocol::read_params_file(path);
-        if (!text) return fail(std::move(text).error());
-        return parse_json(*text, path);
-    }
-    return parse_json(value, "--params");
-}
 
 /// Runs `name` with a logger chosen by `format` ("console" or "json") writing to `log_out`.
 template <class P>
@@ -8049,368 +9377,3 @@ int plugin_main(int argc, char** argv) {
 }
 
 }  // namespace synapse
-// ---- synapse/testing/fail_nth.hpp ----
-// A Transport wrapper for tests: makes the Nth operation fail, to exercise error paths of code
-// that talks to a server (a failure in the middle of an upload, of a poll loop, ...).
-
-#include <cstddef>
-#include <string>
-#include <utility>
-
-
-namespace synapse::testing {
-
-/// Forwards `send` and `stream` to the wrapped transport, except that operation number `n`
-/// (1-based, counting both kinds) fails with the chosen error instead of reaching it.
-template <Transport T>
-class fail_nth {
-  public:
-    using transport_concept = transport_tag;
-
-    /// Fails operation `n` with errc::transport_error "injected failure of operation <n>".
-    fail_nth(T inner, std::size_t n) : fail_nth(std::move(inner), n, default_error(n)) {}
-    /// Fails operation `n` with `failure`.
-    fail_nth(T inner, std::size_t n, error failure)
-        : inner_(std::move(inner)), n_(n), failure_(std::move(failure)) {}
-
-    expected<http_response> send(const http_request& request) {
-        if (++count_ == n_) return fail(failure_);
-        return inner_.send(request);
-    }
-
-    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
-        if (++count_ == n_) return fail(failure_);
-        return inner_.stream(request, on_chunk);
-    }
-
-    /// How many operations were attempted, the failed one included.
-    std::size_t count() const noexcept { return count_; }
-    /// The wrapped transport.
-    T& inner() noexcept { return inner_; }
-    const T& inner() const noexcept { return inner_; }
-
-  private:
-    static error default_error(std::size_t n) {
-        return error{errc::transport_error, "injected failure of operation " + std::to_string(n)};
-    }
-
-    T inner_;
-    std::size_t n_;
-    std::size_t count_ = 0;
-    error failure_;
-};
-
-}  // namespace synapse::testing
-// ---- synapse/testing/fake_jobs_transport.hpp ----
-// A Transport for tests that plays a Ray dashboard's Jobs API in memory: jobs are created by
-// POST /api/jobs/, run for a set number of status reads, then end with a set status and log.
-// Code built on the Jobs API (executors, batch tools) can be tested without a cluster, and with
-// fail_nth around it, at every failure point.
-//
-//     synapse::testing::fake_jobs_transport ray;
-//     ray.state().running_reads = 2;                       // RUNNING twice, then SUCCEEDED
-//     ray.state().log = "hello\n__SYNAPSE_RESULT_START__\n{\"x\":1}\n__SYNAPSE_RESULT_END__\n";
-//     synapse::basic_ray_jobs_executor exec(ray, options);  // copies share the state
-
-#include <algorithm>
-#include <chrono>
-#include <cstddef>
-#include <cstdint>
-#include <map>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-
-
-namespace synapse::testing {
-
-class fake_jobs_transport {
-  public:
-    using transport_concept = transport_tag;
-
-    struct job {
-        json submission;              ///< the POST body as received
-        std::string status;           ///< the current status
-        int reads = 0;                ///< GET /api/jobs/{id} answered so far
-        std::int64_t start_time = 0;  ///< unix ms
-    };
-
-    /// What the fake cluster does, and what it saw. Shared by copies of the transport.
-    struct cluster_state {
-        int running_reads = 1;  ///< status reads answered RUNNING before the end
-        int pending_reads = 0;  ///< ... answered PENDING before those
-        std::string final_status = "SUCCEEDED";
-        std::optional<int> exit_code;          ///< driver_exit_code at the end
-        std::string error_type;                ///< error_type at the end (empty: null)
-        std::string log;                       ///< the whole driver log
-        std::size_t chunk_size = 7;            ///< streamed bodies come in pieces this big
-        std::int64_t start_time = 0;           ///< start_time of new jobs (0: now)
-        bool lose_next_submit_answer = false;  ///< create the job, then fail the answer
-        std::map<std::string, job, std::less<>> jobs;
-        int submissions = 0;  ///< POST /api/jobs/ received
-        int stops = 0;        ///< POST .../stop received
-    };
-
-    fake_jobs_transport() : state_(std::make_shared<cluster_state>()) {}
-
-    cluster_state& state() noexcept { return *state_; }
-
-    expected<http_response> send(const http_request& request) { return answer(request); }
-
-    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
-        auto r = answer(request);
-        if (!r || r->status >= 400) return r;
-        const std::string body = std::move(r->body);
-        r->body.clear();
-        const std::size_t step = std::max<std::size_t>(state_->chunk_size, 1);
-        for (std::size_t at = 0; at < body.size(); at += step)
-            if (!on_chunk(std::string_view(body).substr(at, step))) break;
-        return r;
-    }
-
-  private:
-    static http_response reply(int status, std::string body) {
-        http_response r;
-        r.status = status;
-        r.headers.emplace_back("Content-Type",
-                               status < 400 ? "application/json" : "text/plain; charset=utf-8");
-        r.body = std::move(body);
-        return r;
-    }
-
-    json describe(const std::string& id, const job& j) const {
-        json d = {{"type", "SUBMISSION"},
-                  {"job_id", nullptr},
-                  {"submission_id", id},
-                  {"status", j.status},
-                  {"entrypoint", j.submission.value("entrypoint", "")},
-                  {"message", "Job " + j.status},
-                  {"error_type", nullptr},
-                  {"start_time", j.start_time},
-                  {"end_time", nullptr},
-                  {"metadata", j.submission.value("metadata", json::object())},
-                  {"driver_exit_code", nullptr}};
-        if (j.status == "SUCCEEDED" || j.status == "FAILED" || j.status == "STOPPED") {
-            d["end_time"] = j.start_time + 1000;
-            if (state_->exit_code) d["driver_exit_code"] = *state_->exit_code;
-            if (!state_->error_type.empty()) d["error_type"] = state_->error_type;
-        }
-        return d;
-    }
-
-    expected<http_response> answer(const http_request& request) {
-        cluster_state& s = *state_;
-        const std::string_view target = request.target;
-        if (request.method == "POST" && target == "/api/jobs/") {
-            ++s.submissions;
-            json body = json::parse(request.body, nullptr, false);
-            const std::string id = body.value("submission_id", "raysubmit_fake");
-            if (s.jobs.contains(id))
-                return reply(500, "Job with submission_id " + id +
-                                      " already exists. Please use a different submission_id.");
-            job j{body, s.pending_reads > 0 ? "PENDING" : "RUNNING", 0, s.start_time};
-            if (j.start_time == 0)
-                j.start_time = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count();
-            s.jobs.emplace(id, std::move(j));
-            if (s.lose_next_submit_answer) {
-                s.lose_next_submit_answer = false;
-                return fail(errc::transport_error, "the connection was reset (answer lost)");
-            }
-            return reply(200, json{{"submission_id", id}}.dump());
-        }
-        if (target.starts_with("/api/packages/gcs/"))
-            return request.method == "PUT" ? reply(200, "") : reply(404, "not found");
-        if (!target.starts_with("/api/jobs/")) return reply(404, "no such route");
-        std::string_view rest = target.substr(10);
-        const std::string_view id = rest.substr(0, rest.find('/'));
-        const std::string_view tail = rest.substr(id.size());
-        auto it = s.jobs.find(id);
-        if (it == s.jobs.end()) return reply(404, "Job " + std::string(id) + " does not exist");
-        job& j = it->second;
-        if (request.method == "GET" && tail.empty()) {
-            const bool terminal =
-                j.status == "SUCCEEDED" || j.status == "FAILED" || j.status == "STOPPED";
-            if (!terminal) {
-                ++j.reads;
-                if (j.reads > s.pending_reads + s.running_reads)
-                    j.status = s.final_status;
-                else if (j.reads > s.pending_reads)
-                    j.status = "RUNNING";
-            }
-            return reply(200, describe(std::string(id), j).dump());
-        }
-        if (request.method == "GET" && tail == "/logs")
-            return reply(200, json{{"logs", s.log}}.dump());
-        if (request.method == "POST" && tail == "/stop") {
-            ++s.stops;
-            const bool was_running = j.status == "PENDING" || j.status == "RUNNING";
-            if (was_running) j.status = "STOPPED";
-            return reply(200, json{{"stopped", was_running}}.dump());
-        }
-        if (request.method == "DELETE" && tail.empty()) {
-            s.jobs.erase(it);
-            return reply(200, json{{"deleted", true}}.dump());
-        }
-        return reply(404, "no such route");
-    }
-
-    std::shared_ptr<cluster_state> state_;
-};
-
-static_assert(check_transport<fake_jobs_transport>());
-
-}  // namespace synapse::testing
-// ---- synapse/testing/recording_logger.hpp ----
-// A logger that keeps every record, for tests of actions and executors.
-
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <vector>
-
-
-namespace synapse::testing {
-
-class recording_logger {
-  public:
-    struct log_entry {
-        log_level level;
-        std::string event;
-        json data;
-    };
-    struct progress_entry {
-        std::string step;
-        std::int64_t current, total;
-        double percent, elapsed;
-        std::optional<double> eta;
-    };
-    struct metrics_entry {
-        std::string step;
-        json values;
-    };
-
-    void on_log(const log_record& r) { logs.push_back({r.level, std::string(r.event), r.data}); }
-    void on_progress(const progress_record& r) {
-        progress.push_back({std::string(r.step), r.current, r.total, r.percent, r.elapsed, r.eta});
-    }
-    void on_metrics(const metrics_record& r) { metrics.push_back({std::string(r.step), r.values}); }
-
-    std::vector<log_entry> logs;
-    std::vector<progress_entry> progress;
-    std::vector<metrics_entry> metrics;
-};
-
-}  // namespace synapse::testing
-// ---- synapse/testing/scripted_transport.hpp ----
-// A Transport for tests: returns scripted results in order and records every request, so client
-// code can be tested without a server.
-
-#include <cstddef>
-#include <deque>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-
-namespace synapse::testing {
-
-/// Answers each `send` or `stream` call with the next scripted result and records the request.
-/// When the script is used up, calls fail with errc::transport_error "no scripted response left".
-///
-/// For `stream`, a scripted success (status < 400) hands its chunks to `on_chunk` (the body as
-/// one chunk when no chunks were given) and returns the status and headers with an empty body,
-/// stopping when `on_chunk` returns false; an error status returns the body in the response, as
-/// real transports do.
-class scripted_transport {
-  public:
-    using transport_concept = transport_tag;
-
-    /// One scripted answer: a response (or an error), and for `stream` its body in pieces.
-    struct step {
-        expected<http_response> result;
-        std::vector<std::string> chunks;
-    };
-
-    scripted_transport() = default;
-
-    /// Queues a response.
-    scripted_transport& respond(http_response response) {
-        steps_.push_back(step{std::move(response), {}});
-        return *this;
-    }
-    /// Queues a response with `status` and `body` (and a JSON content type when the body starts
-    /// with '{' or '[').
-    scripted_transport& respond(int status, std::string body = {}) {
-        http_response response;
-        response.status = status;
-        if (!body.empty() && (body.front() == '{' || body.front() == '[')) {
-            response.headers.emplace_back("Content-Type", "application/json");
-        }
-        response.body = std::move(body);
-        return respond(std::move(response));
-    }
-    /// Queues a response whose body `stream` delivers as these chunks (`send` gets them joined).
-    scripted_transport& respond_chunks(int status, std::vector<std::string> chunks) {
-        http_response response;
-        response.status = status;
-        for (const auto& c : chunks) response.body += c;
-        steps_.push_back(step{std::move(response), std::move(chunks)});
-        return *this;
-    }
-    /// Queues a failure (no response), e.g. `fail_with({errc::timeout, "slow"})`.
-    scripted_transport& fail_with(error e) {
-        steps_.push_back(step{unexpected_type<error>(std::move(e)), {}});
-        return *this;
-    }
-    /// Queues any scripted step.
-    scripted_transport& push(step s) {
-        steps_.push_back(std::move(s));
-        return *this;
-    }
-
-    expected<http_response> send(const http_request& request) {
-        requests_.push_back(request);
-        if (steps_.empty()) return no_response_left(request);
-        step s = std::move(steps_.front());
-        steps_.pop_front();
-        return std::move(s.result);
-    }
-
-    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
-        requests_.push_back(request);
-        if (steps_.empty()) return no_response_left(request);
-        step s = std::move(steps_.front());
-        steps_.pop_front();
-        if (!s.result || s.result->status >= 400) return std::move(s.result);
-        http_response response = std::move(*s.result);
-        if (s.chunks.empty() && !response.body.empty()) s.chunks.push_back(response.body);
-        response.body.clear();
-        for (const auto& chunk : s.chunks) {
-            if (!on_chunk(chunk)) break;
-        }
-        return response;
-    }
-
-    /// Every request received so far, in order.
-    const std::vector<http_request>& requests() const noexcept { return requests_; }
-    /// The scripted steps not used yet.
-    std::size_t remaining() const noexcept { return steps_.size(); }
-
-  private:
-    static expected<http_response> no_response_left(const http_request& request) {
-        return fail(errc::transport_error,
-                    "no scripted response left for " + request.method + " " + request.target);
-    }
-
-    std::deque<step> steps_;
-    std::vector<http_request> requests_;
-};
-
-static_assert(check_transport<scripted_transport>());
-
-}  // namespace synapse::testing

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <synapse/executors/detail/subprocess.hpp>
+#include <synapse/executors/spawner.hpp>
 
 namespace test_support {
 
@@ -17,16 +17,15 @@ struct run_output {
 
 inline run_output run(std::vector<std::string> argv, std::map<std::string, std::string> env = {},
                       std::string cwd = {}, std::vector<std::string> unset = {}) {
-    synapse::detail::subprocess_spec spec;
+    synapse::process_spec spec;
     spec.argv = std::move(argv);
     spec.set_env = std::move(env);
     spec.working_dir = cwd;
     spec.unset_env = std::move(unset);
     run_output r;
-    auto outcome =
-        synapse::detail::run_subprocess(spec, [&](bool is_stderr, std::string_view line) {
-            (is_stderr ? r.err : r.out).append(line).append("\n");
-        });
+    auto outcome = synapse::posix_spawner().run(spec, [&](bool is_stderr, std::string_view line) {
+        (is_stderr ? r.err : r.out).append(line).append("\n");
+    });
     if (outcome) r.exit_code = outcome->exit_code;
     return r;
 }

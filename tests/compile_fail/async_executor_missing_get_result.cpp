@@ -7,6 +7,8 @@
 // Opted in, submits and waits, but cannot give a result.
 struct half_executor {
     using executor_concept = synapse::async_executor_tag;
+    using status_type = int;
+    using details_type = int;
     synapse::expected<std::string> submit(std::string_view, const synapse::json&) { return {}; }
     synapse::expected<int> get_status(std::string_view) { return 0; }
     synapse::expected<int> wait(std::string_view, std::chrono::milliseconds) { return 0; }

@@ -41,7 +41,6 @@ using recording_executor =
 TEST_CASE("executors satisfy ExecutorProtocol, other types do not", "[local_executor]") {
     STATIC_REQUIRE(synapse::ExecutorProtocol<synapse::local_executor<repeat>>);
     STATIC_REQUIRE(synapse::ExecutorProtocol<recording_executor>);
-    STATIC_REQUIRE(synapse::ExecutorProtocol<synapse::process_executor>);
     STATIC_REQUIRE_FALSE(synapse::ExecutorProtocol<int>);
     STATIC_REQUIRE_FALSE(synapse::ExecutorProtocol<synapse::plugin<repeat>>);
 }

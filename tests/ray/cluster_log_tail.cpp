@@ -7,6 +7,7 @@
 #include <synapse/ray/jobs_api.hpp>
 #include <synapse/ray/log_tail.hpp>
 #include <synapse/transport/httplib_transport.hpp>
+#include <synapse/transport/websocket_client.hpp>
 #include <vector>
 
 namespace {
@@ -49,7 +50,8 @@ TEST_CASE("tail_job_logs follows a running job's log on the real cluster, every 
     std::vector<std::string> lines;
     std::optional<bool> running_at_first_line;
     const auto start = std::chrono::steady_clock::now();
-    auto tailed = synapse::tail_job_logs(api, options, *id, [&](std::string_view line) {
+    synapse::beast_websocket ws(synapse::websocket_options_for(options));
+    auto tailed = synapse::tail_job_logs(api, ws, *id, [&](std::string_view line) {
         if (line.starts_with("line ")) {
             if (!running_at_first_line) {
                 auto job = api.get_job(*id);
@@ -83,7 +85,8 @@ TEST_CASE("tail_job_logs reports an unknown job as not_found on the real cluster
     auto transport = synapse::httplib_transport::create(options);
     REQUIRE(transport);
     synapse::basic_jobs_api api(std::move(*transport));
-    auto r = synapse::tail_job_logs(api, options, "synapse_no_such_job",
+    synapse::beast_websocket ws(synapse::websocket_options_for(options));
+    auto r = synapse::tail_job_logs(api, ws, "synapse_no_such_job",
                                     [](std::string_view) { return true; });
     REQUIRE_FALSE(r);
     INFO(synapse::to_string(r.error()));

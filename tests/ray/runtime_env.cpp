@@ -12,7 +12,6 @@ namespace fs = std::filesystem;
 using synapse::build_runtime_env;
 using synapse::errc;
 using synapse::json;
-using synapse::package_manager;
 using synapse::runtime_env_options;
 using test_support::temp_dir;
 
@@ -23,37 +22,41 @@ void write_file(const fs::path& path, const std::string& content) {
     std::ofstream(path, std::ios::binary) << content;
 }
 
-json build(const runtime_env_options& options) {
-    auto env = build_runtime_env(options);
+template <class P = synapse::pip>
+json build(const runtime_env_options& options, P packages = {}) {
+    auto env = build_runtime_env(options, packages);
     if (!env) FAIL(synapse::to_string(env.error()));
     return std::move(*env);
 }
 
+/// Options whose requirements.txt (in `dir`) lists numpy.
+runtime_env_options with_numpy(const temp_dir& dir) {
+    write_file(dir.path() / "requirements.txt", "numpy\n");
+    runtime_env_options options;
+    options.working_dir = dir.path();
+    return options;
+}
+
 }  // namespace
 
-TEST_CASE("parse_package_manager accepts pip and uv only", "[ray][runtime_env]") {
-    CHECK(synapse::parse_package_manager("pip").value() == package_manager::pip);
-    CHECK(synapse::parse_package_manager("uv").value() == package_manager::uv);
-    auto bad = synapse::parse_package_manager("conda");
-    REQUIRE_FALSE(bad);
-    CHECK(bad.error().code == errc::invalid_argument);
-    CHECK_THAT(bad.error().message, Catch::Contains("conda"));
-    CHECK_FALSE(synapse::parse_package_manager("PIP"));
-}
-
-TEST_CASE("a bare pip runtime_env has the pip key with --upgrade and empty env_vars",
+TEST_CASE("with nothing to install there is no package section, so no virtualenv",
           "[ray][runtime_env]") {
-    auto env = build({});
-    CHECK(env == json::parse(R"({"pip": {"pip_install_options": ["--upgrade"]},
-                                  "env_vars": {}})"));
+    CHECK(build({}) == json::parse(R"({"env_vars": {}})"));
+    CHECK(build({}, synapse::uv{}) == json::parse(R"({"env_vars": {}})"));
+    runtime_env_options options;
+    options.base = json::parse(R"({"pip": {}, "uv": []})");
+    CHECK(build(options) == json::parse(R"({"uv": [], "env_vars": {}})"));
 }
 
-TEST_CASE("a bare uv runtime_env has the uv key with --no-cache", "[ray][runtime_env]") {
-    runtime_env_options options;
-    options.manager = package_manager::uv;
-    auto env = build(options);
-    CHECK(env["uv"] == json::parse(R"({"uv_pip_install_options": ["--no-cache"]})"));
-    CHECK_FALSE(env.contains("pip"));
+TEST_CASE("pip starts its options with --upgrade and uv with --no-cache", "[ray][runtime_env]") {
+    temp_dir dir;
+    auto env = build(with_numpy(dir));
+    CHECK(env["pip"] ==
+          json::parse(R"({"packages": ["numpy"], "pip_install_options": ["--upgrade"]})"));
+    auto uv_env = build(with_numpy(dir), synapse::uv{});
+    CHECK(uv_env["uv"] ==
+          json::parse(R"({"packages": ["numpy"], "uv_pip_install_options": ["--no-cache"]})"));
+    CHECK_FALSE(uv_env.contains("pip"));
 }
 
 TEST_CASE("the working_dir uri is set unless the base runtime_env has one", "[ray][runtime_env]") {
@@ -65,14 +68,14 @@ TEST_CASE("the working_dir uri is set unless the base runtime_env has one", "[ra
 }
 
 TEST_CASE("user options follow the defaults without duplicates", "[ray][runtime_env]") {
-    runtime_env_options options;
+    temp_dir dir;
+    auto options = with_numpy(dir);
     options.manager_options = {"--upgrade", "--no-deps", "--no-deps", "--pre"};
     CHECK(build(options)["pip"]["pip_install_options"] ==
           json::parse(R"(["--upgrade", "--no-deps", "--pre"])"));
 
-    options.manager = package_manager::uv;
     options.manager_options = {"--no-cache", "--prerelease=allow"};
-    CHECK(build(options)["uv"]["uv_pip_install_options"] ==
+    CHECK(build(options, synapse::uv{})["uv"]["uv_pip_install_options"] ==
           json::parse(R"(["--no-cache", "--prerelease=allow"])"));
 }
 
@@ -124,7 +127,7 @@ TEST_CASE("a missing requirements file means no packages", "[ray][runtime_env]")
     options.working_dir = dir.path();
     options.requirements_file = dir.path() / "absent.txt";
     auto env = build(options);
-    CHECK_FALSE(env["pip"].contains("packages"));
+    CHECK_FALSE(env.contains("pip"));
 }
 
 TEST_CASE("an option line with an unterminated quote is an error", "[ray][runtime_env]") {
@@ -147,8 +150,7 @@ TEST_CASE("wheels become ${RAY_RUNTIME_ENV_CREATE_WORKING_DIR}/wheels/<file> aft
     write_file(dir.path() / "wheels/nested/deep-1.0-py3-none-any.whl", "not listed");
     runtime_env_options options;
     options.working_dir = dir.path();
-    options.manager = package_manager::uv;
-    auto env = build(options);
+    auto env = build(options, synapse::uv{});
     CHECK(env["uv"]["packages"] == json::parse(R"([
         "numpy",
         "${RAY_RUNTIME_ENV_CREATE_WORKING_DIR}/wheels/alpha-2.0-py3-none-any.whl",

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <mutex>
-#include <synapse/transport/websocket.hpp>
+#include <synapse/transport/websocket_client.hpp>
 
 #include <thread>
 #include <vector>
@@ -25,9 +25,9 @@ using test_support::scripted_ws_server;
 using test_support::send;
 using test_support::step;
 
-synapse::transport_options options_for(const scripted_ws_server& server,
+synapse::websocket_options options_for(const scripted_ws_server& server,
                                        std::optional<std::string> token = std::nullopt) {
-    synapse::transport_options o;
+    synapse::websocket_options o;
     o.base_url = server.url();
     o.token = std::move(token);
     o.connect_timeout = 2000ms;
@@ -157,7 +157,7 @@ TEST_CASE(
 
 TEST_CASE("websocket_client refuses wss and bad URLs, and reports a refused connection",
           "[websocket]") {
-    synapse::transport_options o;
+    synapse::websocket_options o;
     o.base_url = "https://127.0.0.1:8265";
     auto wss = synapse::websocket_client::connect(o, "/x");
     REQUIRE_FALSE(wss);
@@ -202,4 +202,16 @@ TEST_CASE("websocket_client closes cleanly from the client side, also with a rea
         auto moved = std::move(*ws);
         CHECK_FALSE(moved.is_open());
     }
+}
+
+TEST_CASE("beast_websocket is a WebSocketConnector with the options it was given", "[websocket]") {
+    STATIC_REQUIRE(synapse::WebSocketConnector<synapse::beast_websocket>);
+    STATIC_REQUIRE_FALSE(synapse::WebSocketConnector<synapse::websocket_client>);
+    scripted_ws_server server({{send("hello"), step{step::close_normal, {}}}});
+    synapse::beast_websocket connector(options_for(server));
+    auto ws = connector.connect("/x");
+    REQUIRE(ws);
+    auto frame = ws->read(2000ms);
+    REQUIRE(frame);
+    CHECK(*frame == std::optional<std::string>("hello"));
 }

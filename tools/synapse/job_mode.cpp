@@ -1,18 +1,18 @@
-// `synapse plugin run ACTION --mode job`: package, submit, follow the logs, print the result.
+// `synapse plugin run ACTION --mode job`: the plugin directory as a Ray job, followed live.
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
 #include <iostream>
 #include <stop_token>
 #include <string_view>
 #include <thread>
 
-#include <synapse/executors/ray_jobs_executor.hpp>
-#include <synapse/plugin/config.hpp>
-#include <synapse/plugin/plugin.hpp>
+#include <synapse/executors/ray_jobs_api_executor.hpp>
+#include <synapse/executors/sync_adapter.hpp>
+#include <synapse/plugin/entrypoint.hpp>
 
 #include "plugin_commands.hpp"
+#include "run_action.hpp"
 
 namespace synapse_cli {
 namespace {
@@ -23,87 +23,85 @@ void on_sigint(int) {
     interrupted = true;
 }
 
-int report(const synapse::error& e) {
-    std::cerr << "error: " << e << std::endl;
-    return 1;
+/// Turns Ctrl+C into a stop request while it lives.
+class sigint_stop {
+  public:
+    sigint_stop() {
+        std::signal(SIGINT, on_sigint);
+        watcher_ = std::jthread([this](std::stop_token done) {
+            while (!done.stop_requested() && !interrupted)
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (interrupted) source_.request_stop();
+        });
+    }
+    std::stop_token token() const { return source_.get_token(); }
+
+  private:
+    std::stop_source source_;
+    std::jthread watcher_;
+};
+
+template <synapse::PackageManager P>
+int run_on_ray(const run_options& options, const synapse::json& params, synapse::ray_plugin& plugin,
+               const std::string& target) {
+    using executor_type = synapse::basic_ray_jobs_api_executor<synapse::httplib_transport,
+                                                               synapse::json_serializer, P>;
+    plugin.options.num_cpus = options.cpus;
+    plugin.options.num_gpus = options.gpus;
+    plugin.options.memory = options.memory;
+    auto exec = executor_type::create(plugin.options);
+    if (!exec) return report(exec.error());
+
+    if (options.detach) {
+        auto id = exec->submit(target, params);
+        if (!id) return report(id.error());
+        std::cerr << "submitted job " << *id << " to " << options.dashboard << std::endl;
+        std::cout << *id << std::endl;
+        return 0;
+    }
+
+    // Follow the log live (every line once, in order) until the job ends; Ctrl+C stops
+    // watching, not the job.
+    sigint_stop interrupt;
+    std::string id;
+    std::ostream& log_out = options.json_only ? std::cerr : std::cout;
+    synapse::sync_adapter ray(std::move(*exec), {.on_submitted =
+                                                     [&](std::string_view submitted) {
+                                                         id = submitted;
+                                                         std::cerr << "submitted job " << id
+                                                                   << " to " << options.dashboard
+                                                                   << std::endl;
+                                                     },
+                                                 .on_line =
+                                                     [&](std::string_view line) {
+                                                         log_out << line << '\n' << std::flush;
+                                                         return true;
+                                                     },
+                                                 .stop = interrupt.token()});
+    return run_action(
+        ray, target, options, params, [&] { return " (job " + id + ")"; },
+        [&](const synapse::error&) {
+            std::cerr << "\nstopped watching; job " << id << " goes on. Follow it with:\n  "
+                      << ".venv/bin/ray job logs --follow --address " << options.dashboard << " "
+                      << id << std::endl;
+            return 130;
+        });
 }
 
 }  // namespace
 
 int plugin_run_job(const run_options& options, const synapse::json& params) {
-    auto config = synapse::load_plugin_config(options.path);
-    if (!config) return report(config.error());
-    const synapse::action_config* action = config->find_action(options.action);
-    if (!action)
-        return report(synapse::unknown_action_error(options.action, config->action_names()));
-
-    synapse::ray_executor_options o;
-    o.transport.base_url = options.dashboard;
-    o.working_dir = config->directory;
-    std::string target = action->entrypoint.empty() ? action->name : action->entrypoint;
-    if (config->runtime == "cpp") {
-        o.binary = config->binary->string();
-        o.package_excludes = {"*.o", "*.a", "*.p"};  // build by-products are not needed to run
-    } else if (auto colon = target.rfind(':'); colon != std::string::npos) {
-        target[colon] = '.';
-    }
-    o.env = synapse::plugin_environment(config->env);
-    auto pm = synapse::parse_package_manager(config->package_manager);
-    if (!pm) return report(pm.error());
-    o.runtime_env.manager = *pm;
-    o.runtime_env.manager_options = config->package_manager_options;
-    o.runtime_env.wheels_dir = config->wheels_dir;
-    o.runtime_env.base = config->runtime_env;
-    auto exec = synapse::ray_jobs_api_executor::create(o);
-    if (!exec) return report(exec.error());
-
-    synapse::ray_job_options job;
-    if (options.cpus) job.num_cpus = *options.cpus;
-    if (options.gpus) job.num_gpus = *options.gpus;
-    if (options.memory) job.memory = *options.memory;
-    auto id = exec->submit(target, params, job);
-    if (!id) return report(id.error());
-    std::cerr << "submitted job " << *id << " to " << options.dashboard << std::endl;
-    if (options.detach) {
-        std::cout << *id << std::endl;
-        return 0;
-    }
-
-    // Follow the log live (the WebSocket tail: every line once, in order) until the job ends;
-    // Ctrl+C stops watching, not the job.
-    std::signal(SIGINT, on_sigint);
-    std::stop_source stop;
-    std::jthread watcher([&](std::stop_token done) {
-        while (!done.stop_requested() && !interrupted)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        if (interrupted) stop.request_stop();
+    synapse::ray_executor_options base;
+    base.transport.base_url = options.dashboard;
+    auto plugin = synapse::ray_plugin_options(options.path, std::move(base));
+    if (!plugin) return report(plugin.error());
+    auto target = synapse::plugin_entrypoint(plugin->config, options.action);
+    if (!target) return report(target.error());
+    auto ran = synapse::with_package_manager(plugin->package_manager, [&](auto manager) {
+        return run_on_ray<decltype(manager)>(options, params, *plugin, *target);
     });
-    std::ostream& log_out = options.json_only ? std::cerr : std::cout;
-    synapse::job_protocol::output_filter filter;
-    auto followed = exec->stream_logs(
-        *id,
-        [&](std::string_view line) {
-            if (filter.visible(line)) log_out << line << '\n' << std::flush;
-            return true;
-        },
-        stop.get_token());
-    watcher.request_stop();
-    watcher.join();
-    if (interrupted) {
-        std::cerr << "\nstopped watching; job " << *id << " goes on. Follow it with:\n  "
-                  << ".venv/bin/ray job logs --follow --address " << options.dashboard << " " << *id
-                  << std::endl;
-        return 130;
-    }
-    if (!followed) return report(followed.error());
-    auto result = exec->get_result(*id);
-    if (!result) return report(result.error());
-    if (options.json_only)
-        std::cout << result->dump() << std::endl;
-    else
-        std::cout << "result of " << options.action << " (job " << *id << "):\n"
-                  << result->dump(2) << std::endl;
-    return 0;
+    if (!ran) return report(ran.error());
+    return *ran;
 }
 
 }  // namespace synapse_cli

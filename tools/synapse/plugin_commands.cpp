@@ -2,17 +2,13 @@
 
 #include <iostream>
 
-#include <synapse/executors/detail/subprocess.hpp>
 #include <synapse/executors/directory_executor.hpp>
-#include <synapse/plugin/plugin_main.hpp>
+#include <synapse/plugin/params_argument.hpp>
+
+#include "run_action.hpp"
 
 namespace synapse_cli {
 namespace {
-
-int report(const synapse::error& e) {
-    std::cerr << "error: " << e << std::endl;
-    return 1;
-}
 
 synapse::directory_options directory_options_for(const std::string& python, bool json_only) {
     synapse::directory_options options;
@@ -36,20 +32,19 @@ print(json.dumps({'name': sys.argv[2], 'params': schema(getattr(cls, 'params_mod
 
 }  // namespace
 
+int report(const synapse::error& e) {
+    std::cerr << "error: " << e << std::endl;
+    return 1;
+}
+
 int plugin_run(const run_options& options) {
-    auto params = synapse::detail::read_params_argument(options.params);
+    auto params = synapse::read_params_argument(options.params);
     if (!params) return report(params.error());
     if (options.mode == "job") return plugin_run_job(options, *params);
     auto exec = synapse::directory_executor::open(
         options.path, directory_options_for(options.python, options.json_only));
     if (!exec) return report(exec.error());
-    auto result = exec->execute(options.action, *params);
-    if (!result) return report(result.error());
-    if (options.json_only)
-        std::cout << result->dump() << std::endl;
-    else
-        std::cout << "result of " << options.action << ":\n" << result->dump(2) << std::endl;
-    return 0;
+    return run_action(*exec, options.action, options, *params);
 }
 
 int plugin_list(const list_options& options) {
@@ -62,7 +57,7 @@ int plugin_list(const list_options& options) {
                            {"method", a.method},
                            {"entrypoint", a.entrypoint},
                            {"description", a.description}});
-        std::cout << out.dump() << std::endl;
+        std::cout << synapse::dump(out) << std::endl;
         return 0;
     }
     std::cout << config->name << " (" << config->code << " " << config->version << ", "
@@ -78,7 +73,7 @@ int plugin_schema(const schema_options& options) {
     if (!exec) return report(exec.error());
     auto target = exec->entrypoint(options.action);
     if (!target) return report(target.error());
-    synapse::detail::subprocess_spec spec;
+    synapse::process_spec spec;
     spec.working_dir = exec->config().directory;
     if (exec->is_cpp()) {
         spec.argv = {std::filesystem::absolute(exec->config().binary_path()).string(), "schema",
@@ -90,10 +85,9 @@ int plugin_schema(const schema_options& options) {
         spec.argv = {python, "-c", python_schema_script, *target, options.action};
     }
     std::string out, err;
-    auto outcome =
-        synapse::detail::run_subprocess(spec, [&](bool is_stderr, std::string_view line) {
-            (is_stderr ? err : out).append(line).append("\n");
-        });
+    auto outcome = synapse::posix_spawner().run(spec, [&](bool is_stderr, std::string_view line) {
+        (is_stderr ? err : out).append(line).append("\n");
+    });
     if (!outcome) return report(outcome.error());
     if (outcome->exit_code != 0) {
         std::cerr << err;
@@ -102,7 +96,7 @@ int plugin_schema(const schema_options& options) {
     }
     auto schema = synapse::parse_json(out, "the schema output");
     if (!schema) return report(schema.error());
-    std::cout << schema->dump(2) << std::endl;
+    std::cout << synapse::dump(*schema, 2) << std::endl;
     return 0;
 }
 

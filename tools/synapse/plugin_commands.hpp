@@ -7,6 +7,7 @@
 #include <string>
 
 #include <synapse/core/json.hpp>
+#include <synapse/ray/dashboard.hpp>
 
 namespace synapse_cli {
 
@@ -18,8 +19,7 @@ struct run_options {
     bool json_only = false;
     std::string python;
     // --mode job
-    std::string dashboard = std::getenv("RAY_DASHBOARD_URL") ? std::getenv("RAY_DASHBOARD_URL")
-                                                             : "http://127.0.0.1:8265";
+    std::string dashboard = synapse::dashboard_url_from_environment();
     std::optional<double> cpus, gpus;
     std::optional<std::int64_t> memory;
     bool detach = false;
@@ -35,6 +35,9 @@ struct schema_options {
     std::string path = ".";
     std::string python;
 };
+
+/// Prints `error: <kind>: <reason>` on stderr; returns the exit status 1.
+int report(const synapse::error& e);
 
 int plugin_run(const run_options& options);
 int plugin_run_job(const run_options& options, const synapse::json& params);

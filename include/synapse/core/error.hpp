@@ -35,6 +35,7 @@ enum class errc {
     too_large,           ///< a payload exceeds a limit (e.g. Ray's 100 MiB package limit)
     already_exists,      ///< a server already has a resource with that id (a submission id)
     job_failed,          ///< a Ray job ended FAILED or STOPPED; the message has Ray's reason
+    cancelled,           ///< the caller asked to stop (a stop token) before the work was done
 };
 
 /// The stable snake_case name of a code, e.g. "validation_failed".
@@ -59,6 +60,7 @@ constexpr std::string_view to_string(errc code) noexcept {
         case errc::too_large: return "too_large";
         case errc::already_exists: return "already_exists";
         case errc::job_failed: return "job_failed";
+        case errc::cancelled: return "cancelled";
     }
     return "unknown_error";
 }

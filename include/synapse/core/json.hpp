@@ -31,6 +31,11 @@ inline std::string_view json_type_name(const json& j) noexcept {
     }
 }
 
+/// `j` as JSON text; invalid UTF-8 in strings is replaced (U+FFFD), never thrown.
+[[nodiscard]] inline std::string dump(const json& j, int indent = -1) {
+    return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 /// Parses `text` as JSON. On failure the error names `source` (e.g. "--params", a file path),
 /// the line and column, and what the parser expected there.
 inline expected<json> parse_json(std::string_view text, std::string_view source = "JSON text") {

@@ -41,7 +41,7 @@ class basic_local_executor {
 
     /// Runs action `A` with typed params.
     template <Action A>
-    expected<typename A::result_type> execute(const typename A::params_type& params) {
+    [[nodiscard]] expected<typename A::result_type> execute(const typename A::params_type& params) {
         context ctx(logger_, options_.env, options_.job_id);
         A action{};
         return invoke_action(action, params, ctx);
@@ -49,13 +49,13 @@ class basic_local_executor {
 
     /// Runs action `A` with JSON params (validated against `A::params_type`).
     template <Action A>
-    expected<json> execute_json(const json& params) {
+    [[nodiscard]] expected<json> execute_json(const json& params) {
         context ctx(logger_, options_.env, options_.job_id);
         return run_action_json<A>(params, ctx, options_.parsing);
     }
 
     /// Runs the plugin's action called `name` with JSON params.
-    expected<json> execute(std::string_view name, const json& params) {
+    [[nodiscard]] expected<json> execute(std::string_view name, const json& params) {
         context ctx(logger_, options_.env, options_.job_id);
         return Plugin::run(name, params, ctx, options_.parsing);
     }
@@ -71,5 +71,7 @@ class basic_local_executor {
 /// The local executor of a set of actions, logging to the console.
 template <class... As>
 using local_executor = basic_local_executor<plugin<As...>, console_logger>;
+
+static_assert(check_executor<local_executor<>>());
 
 }  // namespace synapse

@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "synapse/core/json.hpp"
+#include "synapse/plugin/serializer.hpp"
 
 namespace synapse::job_protocol {
 
@@ -37,7 +38,7 @@ inline constexpr std::string_view result_end = "__SYNAPSE_RESULT_END__";
 inline constexpr std::size_t params_inline_limit = 32000;
 
 /// The text of a params file; an error names the file.
-inline expected<std::string> read_params_file(const std::string& path) {
+[[nodiscard]] inline expected<std::string> read_params_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         error e(errc::io_error, "cannot read params file '" + path + "'");
@@ -60,7 +61,7 @@ inline std::optional<std::string> process_env(std::string_view name) {
 
 /// The params of this job: SYNAPSE_ACTION_PARAMS, else the file SYNAPSE_ACTION_PARAMS_FILE
 /// (relative to the working directory), else an error naming both.
-inline expected<json> read_params(const env_lookup& env = process_env) {
+[[nodiscard]] inline expected<json> read_params(const env_lookup& env = process_env) {
     if (auto text = env(params_var)) return parse_json(*text, params_var);
     if (auto file = env(params_file_var)) {
         auto text = read_params_file(*file);
@@ -139,20 +140,24 @@ class result_scanner {
 
     bool found() const noexcept { return found_; }
 
-    /// The parsed result, or a protocol_error saying what was missing or malformed.
-    expected<json> result() const {
+    /// The result line as printed (between the markers), or a protocol_error saying the
+    /// markers were not found.
+    [[nodiscard]] expected<std::string_view> result_line() const {
         if (!found_)
             return fail(errc::protocol_error,
                         "result markers not found in the output (expected a line " +
                             std::string(result_start) + ", one JSON line, and a line " +
                             std::string(result_end) + ")");
-        auto parsed = parse_json(result_text_, "the result line");
-        if (!parsed) {
-            error e = std::move(parsed).error();
-            e.code = errc::protocol_error;
-            return fail(std::move(e));
-        }
-        return parsed;
+        return std::string_view(result_text_);
+    }
+
+    /// The result read by `serializer` (JSON by default), or a protocol_error saying what was
+    /// missing or malformed.
+    template <Serializer S = json_serializer>
+    [[nodiscard]] expected<json> result(const S& serializer = {}) const {
+        auto line = result_line();
+        if (!line) return fail(std::move(line).error());
+        return serializer.read_result(*line);
     }
 
   private:
@@ -177,8 +182,33 @@ class output_filter {
     bool after_start_ = false;
 };
 
+/// The error a job reported on its last stderr line, `error: <kind>: <message>` (what
+/// plugin_main and the CLI print), with its own kind; nothing when the line is not one.
+/// A ` (at <where>)` at the end of the message goes back into `where`.
+[[nodiscard]] inline std::optional<error> read_error_line(std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    constexpr std::string_view prefix = "error: ";
+    if (!line.starts_with(prefix)) return std::nullopt;
+    line.remove_prefix(prefix.size());
+    const auto colon = line.find(": ");
+    if (colon == std::string_view::npos) return std::nullopt;
+    const std::string_view kind = line.substr(0, colon);
+    for (int c = 1; c <= static_cast<int>(errc::cancelled); ++c) {
+        if (to_string(static_cast<errc>(c)) != kind) continue;
+        error e(static_cast<errc>(c), std::string(line.substr(colon + 2)));
+        if (e.message.ends_with(")")) {
+            if (const auto at = e.message.rfind(" (at "); at != std::string::npos) {
+                e.where = e.message.substr(at + 5, e.message.size() - at - 6);
+                e.message.erase(at);
+            }
+        }
+        return e;
+    }
+    return std::nullopt;
+}
+
 /// Parses the result out of a whole output text.
-inline expected<json> parse_result(std::string_view output) {
+[[nodiscard]] inline expected<json> parse_result(std::string_view output) {
     result_scanner scanner;
     scanner.feed_text(output);
     return scanner.result();

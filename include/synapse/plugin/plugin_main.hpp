@@ -26,22 +26,12 @@
 #include "synapse/plugin/job_protocol.hpp"
 #include "synapse/plugin/loggers/console.hpp"
 #include "synapse/plugin/loggers/json_lines.hpp"
+#include "synapse/plugin/params_argument.hpp"
 #include "synapse/plugin/plugin.hpp"
 
 namespace synapse {
 
 namespace detail {
-
-/// Reads `--params` values: inline JSON, or @path for a file.
-inline expected<json> read_params_argument(std::string_view value) {
-    if (!value.empty() && value.front() == '@') {
-        std::string path(value.substr(1));
-        auto text = job_protocol::read_params_file(path);
-        if (!text) return fail(std::move(text).error());
-        return parse_json(*text, path);
-    }
-    return parse_json(value, "--params");
-}
 
 /// Runs `name` with a logger chosen by `format` ("console" or "json") writing to `log_out`.
 template <class P>

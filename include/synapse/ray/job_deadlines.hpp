@@ -55,7 +55,8 @@ inline job_deadlines read_deadlines(const json& metadata) {
 
 /// Why `job` is over one of its deadlines at `now_ms` (unix milliseconds), or nothing when it is
 /// terminal, within them, or has none.
-inline std::optional<std::string> deadline_passed(const job_details& job, std::int64_t now_ms) {
+[[nodiscard]] inline std::optional<std::string> deadline_passed(const job_details& job,
+                                                                std::int64_t now_ms) {
     if (is_terminal(job.status) || !job.start_time) return std::nullopt;
     const job_deadlines d = read_deadlines(job.metadata);
     const std::int64_t age = now_ms - *job.start_time;
@@ -66,13 +67,6 @@ inline std::optional<std::string> deadline_passed(const job_details& job, std::i
         return std::string(to_string(job.status)) + " past its run deadline of " +
                std::to_string(d.run->count()) + " ms";
     return std::nullopt;
-}
-
-/// Now, in unix milliseconds (the clock Ray's start_time uses).
-inline std::int64_t unix_now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 }  // namespace synapse

@@ -1,169 +1,223 @@
-// Following a Ray job's driver log line by line over the log tail WebSocket
-// (`GET /api/jobs/{id}/logs/tail`), with reconnects that neither lose nor repeat a line.
-// Includes synapse/transport/websocket.hpp (Boost.Beast): link with -pthread and cpp-httplib.
+// Following a Ray job's driver log line by line: the dashboard's log tail WebSocket
+// (`GET /api/jobs/{id}/logs/tail`) while the job runs, and the job's finished log
+// (`GET /api/jobs/{id}/logs`, streamed) for whatever remains once it has ended. Every line is
+// delivered exactly once and in order, and the follower returns as soon as the job has ended,
+// without waiting for Ray to close the stream (it does so seconds later).
 //
 //     synapse::basic_jobs_api api(std::move(*transport));
-//     auto done = synapse::tail_job_logs(api, options, id, [](std::string_view line) {
+//     synapse::beast_websocket ws(synapse::websocket_options_for(transport_options));
+//     auto job = synapse::tail_job_logs(api, ws, id, [](std::string_view line) {
 //         std::cout << line << '\n';
-//         return true;  // false stops the tail
-//     });
+//         return true;  // false stops following
+//     });  // expected<job_details>: the job as it ended
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stop_token>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 
+#include "synapse/core/clock.hpp"
 #include "synapse/core/expected.hpp"
-#include "synapse/ray/jobs_api.hpp"
+#include "synapse/ray/dashboard.hpp"
+#include "synapse/ray/job_details.hpp"
 #include "synapse/ray/line_splitter.hpp"
-#include "synapse/transport/httplib_transport.hpp"
+#include "synapse/transport/url.hpp"
 #include "synapse/transport/websocket.hpp"
 
 namespace synapse {
 
+/// Receives one log line (without its newline); returning false stops following.
+using line_handler = std::function<bool(std::string_view line)>;
+
+struct log_tail_options {
+    /// How long one read of the stream waits; when it waited in vain, the job's status is read.
+    std::chrono::milliseconds poll{100};
+    /// While lines keep coming, the job's status is still read this often, so a job that ended
+    /// while its log was being replayed is finished from the log file instead.
+    std::chrono::milliseconds status_interval{250};
+    /// A stream that stays silent this long while the job runs is replaced by a new one (a
+    /// half-dead connection never closes by itself).
+    std::chrono::milliseconds idle_timeout{30000};
+    /// Connection attempts in a row that may fail (or break without a new line) before the
+    /// tail gives up.
+    int max_retries = 3;
+    std::shared_ptr<const synapse::clock> clock = system_clock_ptr();
+};
+
 namespace detail {
 
-/// Sleeps for `d`, waking early when `stop` is requested.
-inline void sleep_unless_stopped(std::chrono::milliseconds d, const std::stop_token& stop) {
-    const auto deadline = std::chrono::steady_clock::now() + d;
-    while (!stop.stop_requested()) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now >= deadline) return;
-        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-            deadline - now, std::chrono::milliseconds(20)));
-    }
+/// Lines of one pass over a log, of which the first `skip` were delivered by an earlier pass.
+class resuming_lines {
+  public:
+    resuming_lines(std::uint64_t& delivered, const line_handler& on_line)
+        : delivered_(delivered),
+          skip_(delivered),
+          splitter_([this, &on_line](std::string_view line) {
+              if (seen_++ < skip_) return true;
+              ++delivered_;
+              if (!on_line(line)) stopped_ = true;
+              return !stopped_;
+          }) {}
+
+    bool feed(std::string_view text) { return splitter_.feed(text); }
+    bool finish() { return splitter_.finish(); }
+    bool stopped() const noexcept { return stopped_; }
+
+  private:
+    std::uint64_t& delivered_;
+    std::uint64_t skip_;
+    std::uint64_t seen_ = 0;
+    bool stopped_ = false;
+    line_splitter splitter_;
+};
+
+inline error stopped_following(std::string_view id) {
+    error e(errc::cancelled, "stopped following the log of job " + std::string(id));
+    e.job_id = std::string(id);
+    return e;
 }
 
 }  // namespace detail
 
 /// Follows the driver log of `job_id` and calls `on_line` for every line, exactly once and in
-/// order, until the job has ended and its log is drained. `api` is anything with
-/// `expected<job_details> get_job(std::string_view)` (e.g. `basic_jobs_api<T>`); `options`
-/// says where the dashboard is (the same as for the HTTP transport).
+/// order, until the job has ended and every line was delivered; returns the job as it ended.
+/// `api` is anything with `expected<job_details> get_job(std::string_view)` and
+/// `expected<void> stream_logs(std::string_view, const chunk_handler&)` (e.g.
+/// `basic_jobs_api<T>`); `websocket` opens streams to the same dashboard.
 ///
-/// - The end is decided by the job's status, never by the stream alone: after the server
-///   closes the stream (code 1000), `api.get_job` must say the job is terminal; otherwise the
-///   tail reconnects. Ray closes with 1000 only after the job ended and the file was drained,
-///   so a normal close plus a terminal status means every line was sent.
-/// - Ray restarts the tail at the top of the log on every connection, so after a reconnect the
-///   first N complete lines (N = lines delivered so far) are skipped. Only that count and the
+/// - A job that has already ended is read from its log in one streamed request.
+/// - While it runs, the WebSocket tail is read in slices of `poll`; the job's status is read
+///   after every silent slice and at least every `status_interval`. Once it is terminal, the
+///   stream is dropped and the rest comes from the finished log: the lines already delivered
+///   are skipped (Ray's tail and log both start at the top), the others delivered, including a
+///   last line without a newline.
+/// - A stream that broke, was closed while the job runs, or stayed silent for `idle_timeout`
+///   is replaced by a new one, skipping the lines already delivered. Only a count and the
 ///   unfinished line are kept, never the log.
-/// - The stream is read in slices of `poll`; between them the stop token is checked and, when
-///   the stream is idle, the job status is polled (one GET per `poll` while idle). A connection
-///   that failed, closed with another code, or stayed idle for `options.read_timeout` is
-///   replaced by a new one; once the job is terminal this drains the remaining lines.
-/// - A final line without a newline is delivered after the last, normally closed, stream.
-/// - `on_line` returning false, or `stop` being requested, returns early without an error.
-/// - Errors (with `job_id` set): the not_found/unauthorized/http_error of the handshake or of
-///   `api.get_job` (e.g. an unknown job); the transport_error/timeout of the connection when
-///   more than `options.max_retries` attempts in a row failed to connect or broke without a new
-///   line (waiting `poll` between them); errc::timeout when, after the job ended, more than
-///   `options.max_retries + 1` streams in a row did not close normally.
-template <class JobsApi>
-expected<void> tail_job_logs(JobsApi& api, const transport_options& options,
-                             std::string_view job_id,
-                             const std::function<bool(std::string_view line)>& on_line,
-                             std::stop_token stop = {},
-                             std::chrono::milliseconds poll = std::chrono::milliseconds(500)) {
-    if (poll <= std::chrono::milliseconds(0)) poll = std::chrono::milliseconds(1);
+/// - `on_line` returning false, or `stop` being requested, ends it with errc::cancelled.
+/// - Errors (with `job_id` set): the not_found/unauthorized/http_error of a handshake or of a
+///   request (e.g. an unknown job); the transport_error/timeout of the connection when more
+///   than `max_retries` attempts in a row failed to connect or broke without a new line.
+template <class JobsApi, WebSocketConnector W>
+[[nodiscard]] expected<job_details> tail_job_logs(JobsApi& api, W& websocket,
+                                                  std::string_view job_id,
+                                                  const line_handler& on_line,
+                                                  std::stop_token stop = {},
+                                                  const log_tail_options& options = {}) {
+    const clock& clk = *options.clock;
+    const auto poll = std::max(options.poll, std::chrono::milliseconds(1));
+    const int max_retries = std::max(options.max_retries, 0);
     const std::string id(job_id);
     const std::string target = "/api/jobs/" + detail::url_segment(job_id) + "/logs/tail";
-    auto with_job = [&](error e) {
+    auto failed = [&](error e) -> expected<job_details> {
+        e = detail::with_ray_token_hint(std::move(e));
         if (e.job_id.empty()) e.job_id = id;
         return fail(std::move(e));
     };
 
     std::uint64_t delivered = 0;  // lines handed to on_line so far
-    bool stopped_by_caller = false;
-    int failed_attempts = 0;  // connection attempts in a row that gave nothing
-    int drain_attempts = 0;   // connections opened after the job was seen terminal
+    // The rest of the log, from the finished log file.
+    auto finish_from_log = [&](job_details job) -> expected<job_details> {
+        detail::resuming_lines lines(delivered, on_line);
+        auto read = api.stream_logs(job_id, [&](std::string_view text) {
+            return !stop.stop_requested() && lines.feed(text);
+        });
+        if (!read) return failed(std::move(read).error());
+        if (lines.stopped() || stop.stop_requested() || !lines.finish())
+            return fail(detail::stopped_following(id));
+        return job;
+    };
 
+    auto first = api.get_job(job_id);
+    if (!first) return failed(std::move(first).error());
+    if (is_terminal(first->status)) return finish_from_log(std::move(*first));
+
+    int failed_attempts = 0;  // connection attempts in a row that gave nothing
     for (;;) {
-        if (stop.stop_requested()) return {};
-        auto ws = websocket_client::connect(options, target);
+        if (stop.stop_requested()) return fail(detail::stopped_following(id));
+        auto ws = websocket.connect(target);
         if (!ws) {
             error e = std::move(ws).error();
-            if (e.code != errc::transport_error && e.code != errc::timeout) {
-                return with_job(std::move(e));
-            }
-            if (++failed_attempts > std::max(options.max_retries, 0)) {
+            if (e.code != errc::transport_error && e.code != errc::timeout)
+                return failed(std::move(e));
+            if (++failed_attempts > max_retries) {
                 e.prefix("following the log of job " + id);
-                return with_job(std::move(e));
+                return failed(std::move(e));
             }
             auto job = api.get_job(job_id);
-            if (!job) return with_job(std::move(job).error());
-            detail::sleep_unless_stopped(poll, stop);
+            if (!job) return failed(std::move(job).error());
+            if (is_terminal(job->status)) return finish_from_log(std::move(*job));
+            if (!clk.sleep_for(poll, stop)) return fail(detail::stopped_following(id));
             continue;
         }
 
-        // Lines of this connection: the first `delivered` ones were seen on an earlier one.
-        std::uint64_t seen = 0;
-        line_splitter splitter([&](std::string_view line) {
-            if (seen++ < delivered) return true;
-            ++delivered;
-            if (!on_line(line)) stopped_by_caller = true;
-            return !stopped_by_caller;
-        });
-
-        bool closed_normally = false;
-        bool failed = false;  // the stream broke (not: replaced after an idle read_timeout)
+        detail::resuming_lines lines(delivered, on_line);
         const std::uint64_t delivered_before = delivered;
-        auto last_data = std::chrono::steady_clock::now();
+        bool closed_normally = false;
+        bool broke = false;
+        auto last_data = clk.now();
+        auto last_status = clk.now();
+        std::optional<job_details> ended;  // set when the job was seen terminal
         for (;;) {
-            if (stop.stop_requested()) return {};
-            auto frame = ws->read(poll);
-            if (frame && *frame) {
-                last_data = std::chrono::steady_clock::now();
-                if (!splitter.feed(**frame)) return {};
-                continue;
+            if (stop.stop_requested()) {
+                ws->close();
+                return fail(detail::stopped_following(id));
             }
-            if (frame) {
+            auto frame = ws->read(poll);
+            const bool data = frame && *frame;
+            if (data) {
+                last_data = clk.now();
+                if (!lines.feed(**frame)) {
+                    ws->close();
+                    return fail(detail::stopped_following(id));
+                }
+                if (clk.now() - last_status < options.status_interval) continue;
+            } else if (frame) {
                 closed_normally = true;
                 break;
-            }
-            if (frame.error().code != errc::timeout) {  // broken: reconnect
-                failed = true;
+            } else if (frame.error().code != errc::timeout) {
+                broke = true;
                 break;
             }
-            // Idle: a quiet job is normal; poll its status, and replace a stream that stayed
-            // idle for too long (a half-dead connection would never close).
+            // Silent for a slice, or lines for a while: has the job ended?
             auto job = api.get_job(job_id);
-            if (!job) return with_job(std::move(job).error());
-            if (std::chrono::steady_clock::now() - last_data >= options.read_timeout) break;
+            if (!job) {
+                ws->close();
+                return failed(std::move(job).error());
+            }
+            last_status = clk.now();
+            if (is_terminal(job->status)) {
+                ended = std::move(*job);
+                break;
+            }
+            if (!data && clk.now() - last_data >= options.idle_timeout) break;
         }
         ws->close();
-        if (stopped_by_caller) return {};
+        if (ended) return finish_from_log(std::move(*ended));
 
         auto job = api.get_job(job_id);
-        if (!job) return with_job(std::move(job).error());
-        const bool terminal = is_terminal(job->status);
-        if (terminal && closed_normally) {
-            splitter.finish();
-            return {};
+        if (!job) return failed(std::move(job).error());
+        if (is_terminal(job->status)) {
+            if (!closed_normally) return finish_from_log(std::move(*job));
+            // Ray closes normally only once the job ended and its log was sent in full.
+            if (!lines.finish()) return fail(detail::stopped_following(id));
+            return job;
         }
-        const int limit = std::max(options.max_retries, 0);
-        if (!failed || delivered > delivered_before) {
+        if (!broke || delivered > delivered_before) {
             failed_attempts = 0;
-        } else if (++failed_attempts > limit) {
+        } else if (++failed_attempts > max_retries) {
             error e{errc::transport_error, "following the log of job " + id +
                                                ": the log stream failed " +
                                                std::to_string(failed_attempts) + " times in a row"};
-            return with_job(std::move(e));
+            return failed(std::move(e));
         }
-        if (terminal && ++drain_attempts > limit + 1) {
-            error e{errc::timeout, "following the log of job " + id +
-                                       ": the job has ended but its log stream does not close"};
-            return with_job(std::move(e));
-        }
-        // Not terminal yet (or terminal but not drained): reconnect. Right away when the job
-        // has ended (the new stream drains it), after `poll` otherwise.
-        if (!terminal) detail::sleep_unless_stopped(poll, stop);
+        if (!clk.sleep_for(poll, stop)) return fail(detail::stopped_following(id));
     }
 }
 

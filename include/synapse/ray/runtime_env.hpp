@@ -21,31 +21,18 @@
 #include <utility>
 #include <vector>
 
+#include "synapse/core/detail/text.hpp"
 #include "synapse/core/expected.hpp"
 #include "synapse/core/json.hpp"
+#include "synapse/ray/package_manager.hpp"
 
 namespace synapse {
-
-enum class package_manager { pip, uv };
-
-/// "pip" or "uv".
-constexpr std::string_view to_string(package_manager pm) noexcept {
-    return pm == package_manager::uv ? "uv" : "pip";
-}
-
-/// "pip" -> pip, "uv" -> uv; anything else is invalid_argument.
-inline expected<package_manager> parse_package_manager(std::string_view name) {
-    if (name == "pip") return package_manager::pip;
-    if (name == "uv") return package_manager::uv;
-    return fail(errc::invalid_argument,
-                "unknown package manager '" + std::string(name) + "' (expected pip or uv)");
-}
 
 struct runtime_env_options {
     /// The uploaded working_dir, `gcs://_ray_pkg_<hash>.zip`.
     std::optional<std::string> working_dir_uri;
-    package_manager manager = package_manager::pip;
-    /// config.yaml `package_manager_options`, appended after the defaults without duplicates.
+    /// config.yaml `package_manager_options`, appended after the manager's default without
+    /// duplicates.
     std::vector<std::string> manager_options;
     /// Wins over `<working_dir>/requirements.txt`.
     std::optional<std::filesystem::path> requirements_file;
@@ -61,16 +48,9 @@ struct runtime_env_options {
 
 namespace detail::runtime_env {
 
-inline std::string trim(std::string_view s) {
-    auto b = s.find_first_not_of(" \t\r\n\f\v");
-    if (b == std::string_view::npos) return {};
-    auto e = s.find_last_not_of(" \t\r\n\f\v");
-    return std::string(s.substr(b, e - b + 1));
-}
-
 /// POSIX shell-style splitting (Python's shlex.split): whitespace separates, '...' is literal,
 /// "..." and a backslash escape. An unterminated quote is invalid_argument.
-inline expected<std::vector<std::string>> shell_split(std::string_view s) {
+[[nodiscard]] inline expected<std::vector<std::string>> shell_split(std::string_view s) {
     std::vector<std::string> out;
     std::string cur;
     bool in_token = false;
@@ -127,22 +107,12 @@ inline expected<std::vector<std::string>> read_requirements(const std::filesyste
                 break;
             }
         }
-        auto t = trim(line);
+        const auto t = synapse::detail::trim(line);
         if (t.empty() || t[0] == '#') continue;
-        lines.push_back(std::move(t));
+        lines.emplace_back(t);
     }
     if (in.bad()) return fail(errc::io_error, "cannot read requirements file " + file.string());
     return lines;
-}
-
-inline bool contains(const json& array, const json& value) {
-    return std::find(array.begin(), array.end(), value) != array.end();
-}
-
-inline unexpected_type<error> bad_field(std::string what) {
-    error e(errc::config_invalid, "runtime_env: " + what);
-    e.where = "runtime_env";
-    return fail(std::move(e));
 }
 
 }  // namespace detail::runtime_env
@@ -151,21 +121,22 @@ inline unexpected_type<error> bad_field(std::string what) {
 /// 1. start from `base`; 2. `working_dir` = the URI unless `base` has one; 3.-5. requirements
 /// (`requirements_file`, else `<working_dir>/requirements.txt`, missing means none) split into
 /// option lines and packages, plus `<working_dir>/<wheels_dir>/*.whl` as
-/// `${RAY_RUNTIME_ENV_CREATE_WORKING_DIR}/<wheels_dir>/<file>`; 6.-7. `pip` or `uv` always
-/// present as an object, packages then wheels appended to `packages`; 8. option lines split
-/// shell-style into `pip_install_options` / `uv_pip_install_options`; 9. defaults
-/// (`--upgrade` / `--no-cache`) then `manager_options`, each added unless present;
-/// 10. `env_vars` updated with `env_vars` (values as strings); 11. `SYNAPSE_HOST` /
-/// `SYNAPSE_ACCESS_TOKEN` added when known and not already set.
+/// `${RAY_RUNTIME_ENV_CREATE_WORKING_DIR}/<wheels_dir>/<file>`; 6.-9. the package section, as the
+/// package manager `P` writes it (see package_manager.hpp); 10. `env_vars` updated with
+/// `env_vars` (values as strings); 11. `SYNAPSE_HOST` / `SYNAPSE_ACCESS_TOKEN` added when known
+/// and not already set.
 /// Errors: config_invalid for a `base` of the wrong shape, io_error for an unreadable
 /// requirements file, invalid_argument for an option line with an unterminated quote.
-inline expected<json> build_runtime_env(const runtime_env_options& options) {
+template <PackageManager P = pip>
+[[nodiscard]] expected<json> build_runtime_env(const runtime_env_options& options,
+                                               const P& packages = {}) {
     namespace fs = std::filesystem;
     namespace dr = detail::runtime_env;
 
     // 1.
     if (!options.base.is_object() && !options.base.is_null())
-        return dr::bad_field("must be a mapping, got " + std::string(json_type_name(options.base)));
+        return detail::bad_runtime_env("must be a mapping, got " +
+                                       std::string(json_type_name(options.base)));
     json env = options.base.is_object() ? options.base : json::object();
 
     // 2.
@@ -187,8 +158,16 @@ inline expected<json> build_runtime_env(const runtime_env_options& options) {
     }
 
     // 4.
-    std::vector<std::string> pip_args, packages;
-    for (auto& l : lines) (l.starts_with("-") ? pip_args : packages).push_back(std::move(l));
+    package_request request;
+    request.user_options = options.manager_options;
+    std::vector<std::string> option_lines;
+    for (auto& l : lines)
+        (l.starts_with("-") ? option_lines : request.packages).push_back(std::move(l));
+    for (const auto& a : option_lines) {
+        auto split = dr::shell_split(a);
+        if (!split) return fail(std::move(split).error().prefix("requirements option line"));
+        request.install_options.insert(request.install_options.end(), split->begin(), split->end());
+    }
 
     // 5.
     if (options.working_dir) {
@@ -208,55 +187,17 @@ inline expected<json> build_runtime_env(const runtime_env_options& options) {
             while (prefix.back() == '/') prefix.pop_back();
             prefix += '/';
         }
-        for (const auto& n : names) packages.push_back(prefix + n);
+        for (const auto& n : names) request.packages.push_back(prefix + n);
     }
 
-    // 6. and 7.
-    const std::string pm(to_string(options.manager));
-    json& section = env[pm];
-    if (section.is_null() || (!section.is_object() && section.empty()))
-        section = json::object();
-    else if (section.is_array())
-        section = json{{"packages", std::move(section)}};
-    else if (!section.is_object())
-        return dr::bad_field(
-            "'" + pm +
-            "' must be a list of packages or a mapping (a requirements file path cannot be sent)");
-    if (!packages.empty()) {
-        json& list = section["packages"];
-        if (list.is_null()) list = json::array();
-        if (!list.is_array()) return dr::bad_field("'" + pm + ".packages' must be a list");
-        for (auto& p : packages)
-            if (!dr::contains(list, p)) list.push_back(std::move(p));
-    }
-
-    // 8. and 9.
-    const char* options_key =
-        options.manager == package_manager::uv ? "uv_pip_install_options" : "pip_install_options";
-    std::vector<std::string> tokens;
-    for (const auto& a : pip_args) {
-        auto split = dr::shell_split(a);
-        if (!split) return fail(std::move(split).error().prefix("requirements option line"));
-        tokens.insert(tokens.end(), split->begin(), split->end());
-    }
-    std::vector<std::string> defaults = {options.manager == package_manager::uv ? "--no-cache"
-                                                                                : "--upgrade"};
-    for (const auto& o : options.manager_options)
-        if (std::find(defaults.begin(), defaults.end(), o) == defaults.end()) defaults.push_back(o);
-    if (!tokens.empty() || !defaults.empty()) {
-        json& opts = section[options_key];
-        if (opts.is_null()) opts = json::array();
-        if (!opts.is_array())
-            return dr::bad_field("'" + pm + "." + options_key + "' must be a list");
-        for (auto& t : tokens) opts.push_back(std::move(t));
-        for (auto& d : defaults)
-            if (!dr::contains(opts, d)) opts.push_back(std::move(d));
-    }
+    // 6.-9.
+    if (auto applied = packages.apply(env, request); !applied)
+        return fail(std::move(applied).error());
 
     // 10.
     json& vars = env["env_vars"];
     if (vars.is_null()) vars = json::object();
-    if (!vars.is_object()) return dr::bad_field("'env_vars' must be a mapping");
+    if (!vars.is_object()) return detail::bad_runtime_env("'env_vars' must be a mapping");
     if (options.env_vars.is_object()) {
         for (auto it = options.env_vars.begin(); it != options.env_vars.end(); ++it)
             if (!it->is_null()) vars[it.key()] = *it;
@@ -265,7 +206,10 @@ inline expected<json> build_runtime_env(const runtime_env_options& options) {
     }
     json strings = json::object();  // Ray accepts string values only; a null means unset
     for (auto it = vars.begin(); it != vars.end(); ++it)
-        if (!it->is_null()) strings[it.key()] = it->is_string() ? *it : json(it->dump());
+        if (!it->is_null())
+            strings[it.key()] =
+                it->is_string() ? *it
+                                : json(it->dump(-1, ' ', false, json::error_handler_t::replace));
     vars = std::move(strings);
 
     // 11.

@@ -24,12 +24,13 @@ class fail_nth {
     fail_nth(T inner, std::size_t n, error failure)
         : inner_(std::move(inner)), n_(n), failure_(std::move(failure)) {}
 
-    expected<http_response> send(const http_request& request) {
+    [[nodiscard]] expected<http_response> send(const http_request& request) {
         if (++count_ == n_) return fail(failure_);
         return inner_.send(request);
     }
 
-    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
+    [[nodiscard]] expected<http_response> stream(const http_request& request,
+                                                 const chunk_handler& on_chunk) {
         if (++count_ == n_) return fail(failure_);
         return inner_.stream(request, on_chunk);
     }

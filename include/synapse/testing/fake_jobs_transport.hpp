@@ -56,9 +56,12 @@ class fake_jobs_transport {
 
     cluster_state& state() noexcept { return *state_; }
 
-    expected<http_response> send(const http_request& request) { return answer(request); }
+    [[nodiscard]] expected<http_response> send(const http_request& request) {
+        return answer(request);
+    }
 
-    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
+    [[nodiscard]] expected<http_response> stream(const http_request& request,
+                                                 const chunk_handler& on_chunk) {
         auto r = answer(request);
         if (!r || r->status >= 400) return r;
         const std::string body = std::move(r->body);
@@ -105,7 +108,11 @@ class fake_jobs_transport {
         if (request.method == "POST" && target == "/api/jobs/") {
             ++s.submissions;
             json body = json::parse(request.body, nullptr, false);
-            const std::string id = body.value("submission_id", "raysubmit_fake");
+            if (!body.is_object()) return reply(400, "the body is not a JSON object");
+            const auto sid = body.find("submission_id");
+            const std::string id = sid != body.end() && sid->is_string()
+                                       ? sid->get<std::string>()
+                                       : std::string("raysubmit_fake");
             if (s.jobs.contains(id))
                 return reply(500, "Job with submission_id " + id +
                                       " already exists. Please use a different submission_id.");
@@ -119,7 +126,7 @@ class fake_jobs_transport {
                 s.lose_next_submit_answer = false;
                 return fail(errc::transport_error, "the connection was reset (answer lost)");
             }
-            return reply(200, json{{"submission_id", id}}.dump());
+            return reply(200, synapse::dump(json{{"submission_id", id}}));
         }
         if (target.starts_with("/api/packages/gcs/"))
             return request.method == "PUT" ? reply(200, "") : reply(404, "not found");
@@ -140,19 +147,19 @@ class fake_jobs_transport {
                 else if (j.reads > s.pending_reads)
                     j.status = "RUNNING";
             }
-            return reply(200, describe(std::string(id), j).dump());
+            return reply(200, synapse::dump(describe(std::string(id), j)));
         }
         if (request.method == "GET" && tail == "/logs")
-            return reply(200, json{{"logs", s.log}}.dump());
+            return reply(200, synapse::dump(json{{"logs", s.log}}));
         if (request.method == "POST" && tail == "/stop") {
             ++s.stops;
             const bool was_running = j.status == "PENDING" || j.status == "RUNNING";
             if (was_running) j.status = "STOPPED";
-            return reply(200, json{{"stopped", was_running}}.dump());
+            return reply(200, synapse::dump(json{{"stopped", was_running}}));
         }
         if (request.method == "DELETE" && tail.empty()) {
             s.jobs.erase(it);
-            return reply(200, json{{"deleted", true}}.dump());
+            return reply(200, synapse::dump(json{{"deleted", true}}));
         }
         return reply(404, "no such route");
     }

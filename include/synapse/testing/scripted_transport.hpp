@@ -68,7 +68,7 @@ class scripted_transport {
         return *this;
     }
 
-    expected<http_response> send(const http_request& request) {
+    [[nodiscard]] expected<http_response> send(const http_request& request) {
         requests_.push_back(request);
         if (steps_.empty()) return no_response_left(request);
         step s = std::move(steps_.front());
@@ -76,7 +76,8 @@ class scripted_transport {
         return std::move(s.result);
     }
 
-    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
+    [[nodiscard]] expected<http_response> stream(const http_request& request,
+                                                 const chunk_handler& on_chunk) {
         requests_.push_back(request);
         if (steps_.empty()) return no_response_left(request);
         step s = std::move(steps_.front());

@@ -1,5 +1,5 @@
-// A Transport over cpp-httplib: one keep-alive connection to a Ray dashboard (or any HTTP
-// server), connect and read timeouts, a non-browser User-Agent, the Ray bearer token, and
+// A Transport over cpp-httplib: one keep-alive connection to an HTTP server (a Ray dashboard, a
+// pipeline service), connect and read timeouts, a non-browser User-Agent, a bearer token, and
 // retries with backoff for idempotent requests. cpp-httplib is a compiled library here: build
 // with `pkg-config --cflags --libs cpp-httplib` (its defines must match the library's build).
 #pragma once
@@ -18,96 +18,11 @@
 
 #include "synapse/core/config.hpp"
 #include "synapse/core/expected.hpp"
-#include "synapse/transport/auth.hpp"
 #include "synapse/transport/transport.hpp"
+#include "synapse/transport/transport_options.hpp"
+#include "synapse/transport/url.hpp"
 
 namespace synapse {
-
-/// How an `httplib_transport` connects.
-struct transport_options {
-    /// scheme://host[:port][/path-prefix], e.g. "http://127.0.0.1:8265".
-    std::string base_url = "http://127.0.0.1:8265";
-    std::chrono::milliseconds connect_timeout{3000};
-    std::chrono::milliseconds read_timeout{30000};
-    /// Sent as `Authorization: Bearer <token>` when set. Never logged or put in an error.
-    std::optional<std::string> token = ray_auth_token();
-    /// Extra attempts for idempotent requests after a connection failure or a 502/503/504.
-    int max_retries = 3;
-    /// The wait before the first retry; it doubles for each further one.
-    std::chrono::milliseconds retry_backoff{200};
-    /// Must not look like a browser: Ray refuses POST/PUT from "Mozilla..." agents.
-    std::string user_agent = std::string("synapse-cpp/") + SYNAPSE_VERSION_STRING;
-};
-
-/// The parts of a base URL, as `httplib_transport::create` understands it.
-struct parsed_base_url {
-    std::string scheme;       ///< "http" or "https"
-    std::string host;         ///< without brackets for IPv6
-    int port = 0;             ///< explicit, or 80/443 from the scheme
-    std::string path_prefix;  ///< "" or "/prefix" (no trailing slash), put before every target
-};
-
-/// Splits `url` into scheme, host, port and path prefix; errc::invalid_argument naming the URL
-/// when it is not `http[s]://host[:port][/prefix]`.
-inline expected<parsed_base_url> parse_base_url(std::string_view url) {
-    auto bad = [&](std::string_view why) {
-        return fail(errc::invalid_argument,
-                    "invalid base URL \"" + std::string(url) + "\": " + std::string(why));
-    };
-    parsed_base_url out;
-    std::string_view rest;
-    if (url.starts_with("http://")) {
-        out.scheme = "http";
-        out.port = 80;
-        rest = url.substr(7);
-    } else if (url.starts_with("https://")) {
-        out.scheme = "https";
-        out.port = 443;
-        rest = url.substr(8);
-    } else {
-        return bad("expected http://host:port or https://host:port");
-    }
-    if (rest.find_first_of("?# \t\r\n@") != std::string_view::npos) {
-        return bad("no query, fragment, credentials or spaces allowed");
-    }
-    const auto slash = rest.find('/');
-    std::string_view authority = rest.substr(0, slash);
-    if (slash != std::string_view::npos) {
-        std::string_view prefix = rest.substr(slash);
-        while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
-        out.path_prefix = std::string(prefix);
-    }
-    std::string_view port_text;
-    if (authority.starts_with('[')) {
-        const auto close = authority.find(']');
-        if (close == std::string_view::npos) return bad("unterminated IPv6 address");
-        out.host = std::string(authority.substr(1, close - 1));
-        std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') return bad("unexpected text after the IPv6 address");
-            port_text = after.substr(1);
-            if (port_text.empty()) return bad("empty port");
-        }
-    } else {
-        const auto colon = authority.find(':');
-        out.host = std::string(authority.substr(0, colon));
-        if (colon != std::string_view::npos) {
-            port_text = authority.substr(colon + 1);
-            if (port_text.empty()) return bad("empty port");
-        }
-    }
-    if (out.host.empty()) return bad("no host");
-    if (!port_text.empty()) {
-        int port = 0;
-        for (char c : port_text) {
-            if (c < '0' || c > '9' || port > 65535) return bad("the port is not a number");
-            port = port * 10 + (c - '0');
-        }
-        if (port < 1 || port > 65535) return bad("the port is outside 1..65535");
-        out.port = port;
-    }
-    return out;
-}
 
 /// A Transport over one persistent cpp-httplib client. Calls are serialized by the client;
 /// move-only.
@@ -127,16 +42,13 @@ class httplib_transport {
     using transport_concept = transport_tag;
 
     /// A transport for `options.base_url`; errc::invalid_argument naming the URL if it is bad.
-    static expected<httplib_transport> create(transport_options options) {
+    [[nodiscard]] static expected<httplib_transport> create(transport_options options) {
         auto url = parse_base_url(options.base_url);
         if (!url) return fail(std::move(url).error());
         if (options.max_retries < 0) {
             return fail(errc::invalid_argument, "transport_options.max_retries must be >= 0");
         }
-        const std::string host_in_url =
-            url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
-        auto client = std::make_unique<httplib::Client>(url->scheme + "://" + host_in_url + ":" +
-                                                        std::to_string(url->port));
+        auto client = std::make_unique<httplib::Client>(url->scheme + "://" + url->endpoint());
         if (!client->is_valid()) {
             return fail(errc::invalid_argument,
                         "invalid base URL \"" + options.base_url +
@@ -157,10 +69,13 @@ class httplib_transport {
     ~httplib_transport() = default;
 
     /// Sends `request` and returns the whole response, whatever its status.
-    expected<http_response> send(const http_request& request) { return perform(request, nullptr); }
+    [[nodiscard]] expected<http_response> send(const http_request& request) {
+        return perform(request, nullptr);
+    }
 
     /// Sends `request` and hands a success body to `on_chunk` as it arrives (see `Transport`).
-    expected<http_response> stream(const http_request& request, const chunk_handler& on_chunk) {
+    [[nodiscard]] expected<http_response> stream(const http_request& request,
+                                                 const chunk_handler& on_chunk) {
         return perform(request, &on_chunk);
     }
 
@@ -172,8 +87,7 @@ class httplib_transport {
                       std::unique_ptr<httplib::Client> client)
         : options_(std::move(options)),
           url_(std::move(url)),
-          endpoint_((url_.host.find(':') != std::string::npos ? "[" + url_.host + "]" : url_.host) +
-                    ":" + std::to_string(url_.port)),
+          endpoint_(url_.endpoint()),
           client_(std::move(client)) {}
 
     struct attempt_result {

@@ -15,7 +15,9 @@
 #include <utility>
 #include <vector>
 
+#include "synapse/core/detail/text.hpp"
 #include "synapse/core/expected.hpp"
+#include "synapse/transport/url.hpp"
 
 namespace synapse {
 
@@ -35,23 +37,6 @@ inline bool http_iequals(std::string_view a, std::string_view b) noexcept {
                return std::tolower(static_cast<unsigned char>(x)) ==
                       std::tolower(static_cast<unsigned char>(y));
            });
-}
-
-/// Percent-encodes a URL path segment or query value (RFC 3986 unreserved characters kept).
-inline std::string url_segment(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size());
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
 }
 
 }  // namespace detail
@@ -124,12 +109,25 @@ inline bool is_idempotent(std::string_view method) noexcept {
     return false;
 }
 
-/// Turns an error status into a `synapse::error`, and passes everything else through:
-/// 401/403 → errc::unauthorized, 404 → errc::not_found, any other status >= 400 →
-/// errc::http_error, a status below 100 → errc::malformed_response. The error has `http_status`
-/// set and quotes the server's body (trimmed, at most 500 characters); `what` names the call,
-/// e.g. "submitting job". Transport errors pass through unchanged.
-inline expected<http_response> check_status(expected<http_response> result, std::string_view what) {
+/// The kind of error an HTTP error status means: 401 and 403 are errc::unauthorized, 404 is
+/// errc::not_found, any other status >= 400 is errc::http_error. The one mapping every client
+/// of the library starts from (a client that knows its server better refines it, e.g. FastAPI's
+/// 422 as errc::validation_failed).
+constexpr errc errc_for_http_status(int status) noexcept {
+    switch (status) {
+        case 401:
+        case 403: return errc::unauthorized;
+        case 404: return errc::not_found;
+        default: return errc::http_error;
+    }
+}
+
+/// Turns an error status into a `synapse::error`, and passes everything else through: the code
+/// from `errc_for_http_status`, a status below 100 → errc::malformed_response. The error has
+/// `http_status` set and quotes the server's body (trimmed, at most 500 characters); `what`
+/// names the call, e.g. "submitting job". Transport errors pass through unchanged.
+[[nodiscard]] inline expected<http_response> check_status(expected<http_response> result,
+                                                          std::string_view what) {
     if (!result) return result;
     const int status = result->status;
     if (status >= 100 && status < 400) return result;
@@ -138,31 +136,17 @@ inline expected<http_response> check_status(expected<http_response> result, std:
     if (!message.empty()) message += ": ";
     if (status < 100) {
         message += "the server's answer has no valid HTTP status (" + std::to_string(status) + ")";
-        error e{errc::malformed_response, std::move(message)};
-        return fail(std::move(e));
+        return fail(errc::malformed_response, std::move(message));
     }
     message += "HTTP " + std::to_string(status);
-    constexpr std::string_view space = " \t\r\n\v\f";
-    std::string_view body = result->body;
-    const auto first = body.find_first_not_of(space);
-    body = first == std::string_view::npos ? std::string_view{} : body.substr(first);
-    body = body.substr(0, body.find_last_not_of(space) + 1);
+    const std::string_view body = detail::trim(result->body);
     if (!body.empty()) {
         constexpr std::size_t limit = 500;
         message += ": ";
         message += body.substr(0, limit);
         if (body.size() > limit) message += "...";
     }
-    errc code = errc::http_error;
-    if (status == 401 || status == 403) {
-        code = errc::unauthorized;
-        message +=
-            " (check the Ray auth token: RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH or "
-            "~/.ray/auth_token)";
-    } else if (status == 404) {
-        code = errc::not_found;
-    }
-    error e{code, std::move(message)};
+    error e{errc_for_http_status(status), std::move(message)};
     e.http_status = status;
     return fail(std::move(e));
 }

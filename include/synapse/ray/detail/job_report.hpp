@@ -22,8 +22,19 @@ class job_log_reader {
     job_log_reader(const job_log_reader&) = delete;
     job_log_reader& operator=(const job_log_reader&) = delete;
 
+    /// Takes a piece of the log (any number of lines, maybe ending mid-line).
     bool feed(std::string_view text) { return splitter_.feed(text); }
+    /// Takes the unfinished last line, if any.
     void finish() { splitter_.finish(); }
+
+    /// Takes one whole line (when the caller splits the log itself).
+    bool add_line(std::string_view line) {
+        scanner_.feed(line);
+        if (keep_ == 0) return true;
+        if (last_.size() == keep_) last_.pop_front();
+        last_.emplace_back(line.substr(0, 2000));
+        return true;
+    }
 
     const job_protocol::result_scanner& scanner() const noexcept { return scanner_; }
 
@@ -35,18 +46,10 @@ class job_log_reader {
     }
 
   private:
-    bool on_line(std::string_view line) {
-        scanner_.feed(line);
-        if (keep_ == 0) return true;
-        if (last_.size() == keep_) last_.pop_front();
-        last_.emplace_back(line.substr(0, 2000));
-        return true;
-    }
-
     std::size_t keep_;
     job_protocol::result_scanner scanner_;
     std::deque<std::string> last_;
-    line_splitter splitter_{[this](std::string_view line) { return on_line(line); }};
+    line_splitter splitter_{[this](std::string_view line) { return add_line(line); }};
 };
 
 /// The stage at which a job that did not succeed stopped: "runtime_env setup", "job start" (Ray
@@ -75,6 +78,22 @@ inline error failure_report(const job_details& job, const std::string& tail) {
     e.job_id = id;
     e.exit_code = job.driver_exit_code;
     return e;
+}
+
+/// The result of a terminal job read from its log by `serializer`, or its failure report; an
+/// error names the job.
+template <class Serializer>
+expected<json> job_result(std::string_view id, const job_details& job, const job_log_reader& reader,
+                          const Serializer& serializer) {
+    if (job.status != job_status::succeeded) return fail(failure_report(job, reader.tail()));
+    auto result = reader.scanner().result(serializer);
+    if (!result) {
+        error e = std::move(result).error();
+        e.job_id = std::string(id);
+        e.message = "job " + std::string(id) + ": " + e.message;
+        return fail(std::move(e));
+    }
+    return result;
 }
 
 }  // namespace synapse::detail

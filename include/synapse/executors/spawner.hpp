@@ -1,8 +1,18 @@
-// A child process with its stdout and stderr read line by line (POSIX fork/exec and poll).
+// The Spawner policy: runs a child process to its end and hands over its output line by line.
+// `posix_spawner` does it with fork/exec and poll; the process executors take another one as a
+// template argument, so their error paths (a program that cannot start, a signal, garbage on
+// stdout) are tested without real children (synapse/testing/scripted_spawner.hpp).
+//
+//     synapse::posix_spawner spawner;
+//     auto outcome = spawner.run({.argv = {"ls", "-l"}}, [](bool is_stderr, std::string_view line)
+//     {
+//         std::cout << line << '\n';
+//     });  // expected<process_outcome>
 #pragma once
 
 #include <cerrno>
 #include <chrono>
+#include <concepts>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -22,9 +32,10 @@
 
 extern "C" char** environ;
 
-namespace synapse::detail {
+namespace synapse {
 
-struct subprocess_spec {
+/// What to run.
+struct process_spec {
     std::vector<std::string> argv;               ///< argv[0] is looked up in PATH
     std::filesystem::path working_dir;           ///< empty: inherit
     std::map<std::string, std::string> set_env;  ///< added or overridden
@@ -32,15 +43,53 @@ struct subprocess_spec {
     std::chrono::milliseconds timeout{0};        ///< 0: none
 };
 
-struct subprocess_outcome {
-    int exit_code = -1;  ///< exit status, or 128 + signal
-    bool timed_out = false;
+/// How a child process ended.
+struct process_outcome {
+    int exit_code = -1;         ///< exit status, or 128 + signal
+    std::optional<int> signal;  ///< the signal that ended it, if one did
+    bool timed_out = false;     ///< killed because `timeout` ran out
 };
 
-/// Runs the child to completion, calling `on_line(is_stderr, line)` for every output line
-/// (without the newline). A last line without a newline is delivered too.
-inline expected<subprocess_outcome> run_subprocess(
-    const subprocess_spec& spec, const std::function<void(bool, std::string_view)>& on_line) {
+/// Receives each output line of a child: `is_stderr` tells the stream.
+using output_handler = std::function<void(bool is_stderr, std::string_view line)>;
+
+/// Declared by spawners: `using spawner_concept = synapse::spawner_tag;`
+struct spawner_tag {};
+
+/// Runs a process to its end: `run(spec, on_line) -> expected<process_outcome>`, calling
+/// `on_line` for every output line (without the newline, a last unterminated line included).
+/// Fails (errc::process_failed, `where` = the program or directory) only when the process could
+/// not be started.
+template <class S>
+concept Spawner = requires { typename S::spawner_concept; } &&
+                  std::derived_from<typename S::spawner_concept, spawner_tag> &&
+                  requires(S& s, const process_spec& spec, const output_handler& on_line) {
+                      { s.run(spec, on_line) } -> std::same_as<expected<process_outcome>>;
+                  };
+
+/// States why `S` is not a Spawner, one sentence per requirement.
+template <class S>
+constexpr bool check_spawner() {
+#if !defined(SYNAPSE_DISABLE_CONCEPT_CHECKS)
+    static_assert(
+        requires { typename S::spawner_concept; },
+        "not a Spawner: declare `using spawner_concept = synapse::spawner_tag;` in the "
+        "spawner");
+    static_assert(
+        requires(S& s, const process_spec& spec, const output_handler& on_line) {
+            { s.run(spec, on_line) } -> std::same_as<expected<process_outcome>>;
+        },
+        "not a Spawner: needs `expected<process_outcome> run(const process_spec& spec, const "
+        "output_handler& on_line)`");
+#endif
+    return Spawner<S>;
+}
+
+namespace detail {
+
+/// Runs the child to completion with fork/exec, reading stdout and stderr with poll.
+inline expected<process_outcome> run_posix_process(const process_spec& spec,
+                                                   const output_handler& on_line) {
     if (spec.argv.empty()) return fail(errc::invalid_argument, "no program to run");
 
     std::map<std::string, std::string> env;
@@ -153,10 +202,31 @@ inline expected<subprocess_outcome> run_subprocess(
         e.where = chdir_failed ? spec.working_dir.string() : spec.argv[0];
         return fail(std::move(e));
     }
-    subprocess_outcome outcome;
+    process_outcome outcome;
     outcome.timed_out = timed_out;
-    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (WIFSIGNALED(status)) {
+        outcome.signal = WTERMSIG(status);
+        outcome.exit_code = 128 + WTERMSIG(status);
+    } else {
+        outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
     return outcome;
 }
 
-}  // namespace synapse::detail
+}  // namespace detail
+
+/// The Spawner over POSIX fork/exec: the child inherits this process's environment minus
+/// `unset_env`, plus `set_env`; `argv[0]` is looked up in PATH; the child is killed (SIGKILL)
+/// when `timeout` runs out.
+struct posix_spawner {
+    using spawner_concept = spawner_tag;
+
+    [[nodiscard]] expected<process_outcome> run(const process_spec& spec,
+                                                const output_handler& on_line) const {
+        return detail::run_posix_process(spec, on_line);
+    }
+};
+
+static_assert(check_spawner<posix_spawner>());
+
+}  // namespace synapse

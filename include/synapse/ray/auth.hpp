@@ -9,20 +9,14 @@
 #include <string>
 #include <string_view>
 
+#include "synapse/core/detail/text.hpp"
+
 namespace synapse {
 
 namespace detail {
 
-inline std::string_view trim_token(std::string_view s) noexcept {
-    constexpr std::string_view space = " \t\r\n\v\f";
-    const auto first = s.find_first_not_of(space);
-    if (first == std::string_view::npos) return {};
-    const auto last = s.find_last_not_of(space);
-    return s.substr(first, last - first + 1);
-}
-
 inline std::optional<std::string> nonempty_token(std::string_view raw) {
-    const auto t = trim_token(raw);
+    const auto t = trim(raw);
     if (t.empty()) return std::nullopt;
     return std::string(t);
 }
@@ -48,7 +42,7 @@ inline std::string auth_home_directory() {
 ///    home directory), and nothing else;
 /// 3. else the contents of ~/.ray/auth_token.
 /// A missing, unreadable or blank file means no token. The token is never logged.
-inline std::optional<std::string> ray_auth_token() {
+[[nodiscard]] inline std::optional<std::string> ray_auth_token() {
     if (const char* env = std::getenv("RAY_AUTH_TOKEN"); env) {
         if (auto token = detail::nonempty_token(env)) return token;
     }

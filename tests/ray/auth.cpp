@@ -1,4 +1,4 @@
-#include <synapse/transport/auth.hpp>
+#include <synapse/ray/auth.hpp>
 
 #include <catch2/catch.hpp>
 #include <cstdlib>

@@ -1,9 +1,11 @@
-// ray_job_executor (batches) against an in-memory Jobs API (fake_jobs_transport).
-#include <synapse/executors/ray_job_executor.hpp>
+// basic_ray_batch_executor (batches) against an in-memory Jobs API (fake_jobs_transport) on a
+// manual clock.
+#include <synapse/executors/basic_ray_batch_executor.hpp>
 
 #include <catch2/catch.hpp>
+#include <memory>
 
-#include <synapse/testing/fake_jobs_transport.hpp>
+#include "../common/fake_ray.hpp"
 
 using synapse::job_status;
 using synapse::json;
@@ -12,17 +14,18 @@ using namespace std::chrono_literals;
 
 namespace {
 
-synapse::basic_ray_job_executor<fake_jobs_transport> batch_executor(fake_jobs_transport ray) {
-    return synapse::basic_ray_job_executor<fake_jobs_transport>(
-        synapse::basic_ray_jobs_executor<fake_jobs_transport>(std::move(ray), {}));
+using batch_type =
+    synapse::basic_ray_batch_executor<fake_jobs_transport, synapse::json_serializer, synapse::pip,
+                                      synapse::testing::scripted_websocket>;
+
+std::shared_ptr<synapse::testing::manual_clock> test_clock =
+    std::make_shared<synapse::testing::manual_clock>();
+
+batch_type batch_executor(fake_jobs_transport ray) {
+    return batch_type(test_support::fake_executor(std::move(ray), test_clock));
 }
 
 }  // namespace
-
-TEST_CASE("ray_job_executor is an async executor", "[ray_job_executor][concept]") {
-    STATIC_REQUIRE(synapse::AsyncExecutor<synapse::ray_job_executor>);
-    STATIC_REQUIRE(synapse::AsyncExecutor<synapse::basic_ray_job_executor<fake_jobs_transport>>);
-}
 
 TEST_CASE("submit_all submits every job in order and remembers the ids", "[ray_job_executor]") {
     fake_jobs_transport ray;
@@ -59,14 +62,13 @@ TEST_CASE("a failed submission in a batch does not stop the others", "[ray_job_e
     CHECK(exec.ids().size() == 3);
 }
 
-TEST_CASE("get_status answers UNKNOWN for ids it did not submit, without a request",
-          "[ray_job_executor]") {
+TEST_CASE("ids it did not submit are not_found, without a request", "[ray_job_executor]") {
     fake_jobs_transport ray;
     auto exec = batch_executor(ray);
     auto status = exec.get_status("someone_elses_job");
-    REQUIRE(status);
-    CHECK(*status == job_status::unknown);
-    CHECK(synapse::to_string(*status) == "UNKNOWN");
+    REQUIRE_FALSE(status);
+    CHECK(status.error().code == synapse::errc::not_found);
+    CHECK(status.error().job_id == "someone_elses_job");
     auto result = exec.get_result("someone_elses_job");
     REQUIRE_FALSE(result);
     CHECK(result.error().code == synapse::errc::not_found);
@@ -88,7 +90,7 @@ TEST_CASE("wait_all waits for every job and answers per id, in order", "[ray_job
     for (int i = 0; i < 4; ++i) REQUIRE(exec.submit("m.A", {{"i", i}}));
     std::vector<std::string> ids = exec.ids();
     ids.insert(ids.begin() + 2, "not_mine");
-    auto done = exec.wait_all(ids, 10s, 5ms);
+    auto done = exec.wait_all(ids, 10s);
     REQUIRE(done.size() == 5);
     for (std::size_t i = 0; i < done.size(); ++i) {
         if (i == 2) {
@@ -110,7 +112,7 @@ TEST_CASE("wait_all gives a timeout for the jobs still running at the end", "[ra
     ray.state().running_reads = 1'000'000;
     auto exec = batch_executor(ray);
     REQUIRE(exec.submit("m.A", json::object()));
-    auto done = exec.wait_all(exec.ids(), 30ms, 5ms);
+    auto done = exec.wait_all(exec.ids(), 30ms);
     REQUIRE(done.size() == 1);
     REQUIRE_FALSE(done[0]);
     CHECK(done[0].error().code == synapse::errc::timeout);
@@ -128,5 +130,7 @@ TEST_CASE("remove deletes the job and forgets its id", "[ray_job_executor]") {
     REQUIRE(removed);
     CHECK(*removed);
     CHECK(exec.ids().empty());
-    CHECK(exec.get_status(*id) == job_status::unknown);
+    auto forgotten = exec.get_status(*id);
+    REQUIRE_FALSE(forgotten);
+    CHECK(forgotten.error().code == synapse::errc::not_found);
 }

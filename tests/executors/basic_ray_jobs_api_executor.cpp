@@ -1,47 +1,30 @@
-// The Ray Jobs executor's error paths, against an in-memory Jobs API (fake_jobs_transport) and
-// fail_nth: every request of submit + wait + result fails once in turn.
-#include <synapse/executors/ray_jobs_executor.hpp>
+// basic_ray_jobs_api_executor against an in-memory Jobs API (fake_jobs_transport) on a manual
+// clock: submit and result, failure reports, and fail_nth (every request of submit + wait +
+// result fails once in turn).
+#include <synapse/executors/basic_ray_jobs_api_executor.hpp>
 
 #include <catch2/catch.hpp>
+#include <memory>
 #include <string>
-
 #include <synapse/testing/fail_nth.hpp>
-#include <synapse/testing/fake_jobs_transport.hpp>
+
+#include "../common/fake_ray.hpp"
 
 using synapse::json;
 using synapse::testing::fail_nth;
 using synapse::testing::fake_jobs_transport;
+using synapse::testing::manual_clock;
+using test_support::fake_executor;
+using test_support::result_log;
 using namespace std::chrono_literals;
 
-namespace {
-
-const std::string result_log =
-    "starting\n__SYNAPSE_RESULT_START__\n{\"total\": 42}\n__SYNAPSE_RESULT_END__\n";
-
-synapse::ray_executor_options python_options() {
-    synapse::ray_executor_options o;  // no working_dir: nothing to upload
-    return o;
-}
-
-template <class T>
-synapse::basic_ray_jobs_executor<T> executor(T transport) {
-    return synapse::basic_ray_jobs_executor<T>(std::move(transport), python_options());
-}
-
-}  // namespace
-
-TEST_CASE("both Ray executors are async executors", "[ray_jobs][concept]") {
-    STATIC_REQUIRE(synapse::AsyncExecutor<synapse::ray_jobs_api_executor>);
-    STATIC_REQUIRE(synapse::AsyncExecutor<synapse::basic_ray_jobs_executor<fake_jobs_transport>>);
-    STATIC_REQUIRE_FALSE(synapse::ExecutorProtocol<synapse::ray_jobs_api_executor>);
-}
-
 TEST_CASE("get_result streams the log in pieces and returns the result", "[ray_jobs]") {
+    auto clock = std::make_shared<manual_clock>();
     fake_jobs_transport ray;
     ray.state().running_reads = 3;
     ray.state().log = result_log;
     ray.state().chunk_size = 3;
-    auto exec = executor(ray);
+    auto exec = fake_executor(ray, clock);
     auto id = exec.submit("adder_actions.AddAction", {{"a", 40}, {"b", 2}});
     REQUIRE(id);
     auto result = exec.get_result(*id, 10s);
@@ -54,6 +37,7 @@ TEST_CASE("get_result streams the log in pieces and returns the result", "[ray_j
 }
 
 TEST_CASE("a failed job's error names the stage, the exit code and the last lines", "[ray_jobs]") {
+    auto clock = std::make_shared<manual_clock>();
     fake_jobs_transport ray;
     ray.state().final_status = "FAILED";
     ray.state().exit_code = 1;
@@ -61,7 +45,7 @@ TEST_CASE("a failed job's error names the stage, the exit code and the last line
     std::string log;
     for (int i = 0; i < 100; ++i) log += "line " + std::to_string(i) + "\n";
     ray.state().log = log + "ValueError: bad input\n";
-    auto exec = executor(ray);
+    auto exec = fake_executor(ray, clock);
     auto id = exec.submit("m.A", json::object());
     REQUIRE(id);
     auto result = exec.get_result(*id, 10s);
@@ -77,9 +61,10 @@ TEST_CASE("a failed job's error names the stage, the exit code and the last line
 }
 
 TEST_CASE("a job without result lines gives a protocol error naming the job", "[ray_jobs]") {
+    auto clock = std::make_shared<manual_clock>();
     fake_jobs_transport ray;
     ray.state().log = "__SYNAPSE_RESULT_START__\n{\"half\": 1}\n";
-    auto exec = executor(ray);
+    auto exec = fake_executor(ray, clock);
     auto id = exec.submit("m.A", json::object());
     REQUIRE(id);
     auto result = exec.get_result(*id, 10s);
@@ -89,63 +74,12 @@ TEST_CASE("a job without result lines gives a protocol error naming the job", "[
     CHECK(result.error().message.starts_with("job " + *id + ": result markers not found"));
 }
 
-TEST_CASE("deadlines travel in the metadata and a job past its run deadline is stopped",
-          "[ray_jobs][deadlines]") {
-    fake_jobs_transport ray;
-    ray.state().running_reads = 1000;
-    ray.state().start_time = synapse::unix_now_ms() - 60'000;  // submitted a minute ago
-    auto exec = executor(ray);
-    synapse::ray_job_options o;
-    o.deadlines.run = 30s;
-    auto id = exec.submit("m.A", json::object(), o);
-    REQUIRE(id);
-    CHECK(ray.state().jobs.at(*id).submission["metadata"]["synapse_run_deadline_ms"] == "30000");
-    auto result = exec.get_result(*id, 10s);
-    REQUIRE_FALSE(result);
-    CHECK(result.error().code == synapse::errc::timeout);
-    CHECK(result.error().job_id == *id);
-    CHECK(result.error().message ==
-          "job " + *id + " was stopped by the client: RUNNING past its run deadline of 30000 ms");
-    CHECK(ray.state().stops == 1);
-    CHECK(ray.state().jobs.at(*id).status == "STOPPED");
-}
-
-TEST_CASE("a job still pending after its pending deadline is stopped", "[ray_jobs][deadlines]") {
-    fake_jobs_transport ray;
-    ray.state().pending_reads = 1000;
-    ray.state().start_time = synapse::unix_now_ms() - 5'000;
-    auto exec = executor(ray);
-    synapse::ray_job_options o;
-    o.deadlines.pending = 1s;
-    auto id = exec.submit("m.A", json::object(), o);
-    REQUIRE(id);
-    auto job = exec.wait(*id, 10s);
-    REQUIRE_FALSE(job);
-    CHECK(job.error().message.find("still PENDING after its pending deadline of 1000 ms (Ray "
-                                   "applies the stop once the job is scheduled") !=
-          std::string::npos);
-    CHECK(ray.state().stops == 1);
-}
-
-TEST_CASE("wait gives a timeout naming the job's status when it does not end in time",
-          "[ray_jobs]") {
-    fake_jobs_transport ray;
-    ray.state().running_reads = 1'000'000;
-    auto exec = executor(ray);
-    auto id = exec.submit("m.A", json::object());
-    REQUIRE(id);
-    auto job = exec.wait(*id, 50ms, 5ms);
-    REQUIRE_FALSE(job);
-    CHECK(job.error().code == synapse::errc::timeout);
-    CHECK(job.error().message == "job " + *id + " is still RUNNING after 50 ms");
-    CHECK(ray.state().stops == 0);  // a client timeout does not stop the job
-}
-
 TEST_CASE("a submission whose answer was lost is found again, not duplicated", "[ray_jobs]") {
+    auto clock = std::make_shared<manual_clock>();
     fake_jobs_transport ray;
     ray.state().lose_next_submit_answer = true;
     ray.state().log = result_log;
-    auto exec = executor(ray);
+    auto exec = fake_executor(ray, clock);
     auto id = exec.submit("m.A", json::object());
     REQUIRE(id);
     CHECK(ray.state().submissions == 2);  // the retry with the same id found the job
@@ -155,13 +89,14 @@ TEST_CASE("a submission whose answer was lost is found again, not duplicated", "
 
 TEST_CASE("a failure at any request of submit, wait and get_result is reported and recoverable",
           "[ray_jobs][fail_nth]") {
+    auto clock = std::make_shared<manual_clock>();
     // A clean run first, to count the requests.
     std::size_t requests = 0;
     {
         fake_jobs_transport ray;
         ray.state().running_reads = 2;
         ray.state().log = result_log;
-        auto exec = executor(fail_nth(ray, 0));
+        auto exec = fake_executor(fail_nth(ray, 0), clock);
         auto id = exec.submit("m.A", json::object());
         REQUIRE(id);
         REQUIRE(exec.get_result(*id, 10s));
@@ -174,7 +109,7 @@ TEST_CASE("a failure at any request of submit, wait and get_result is reported a
         fake_jobs_transport ray;
         ray.state().running_reads = 2;
         ray.state().log = result_log;
-        auto exec = executor(fail_nth(ray, n));
+        auto exec = fake_executor(fail_nth(ray, n), clock);
         synapse::ray_job_options o;
         o.submission_id = "job_" + std::to_string(n);
 

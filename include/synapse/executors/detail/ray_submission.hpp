@@ -1,0 +1,93 @@
+// Building a Ray job submission for an action: the job protocol's env vars, the params inline or
+// as a file inside the package, the runtime_env, and the entrypoint.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "synapse/executors/ray_executor_options.hpp"
+#include "synapse/plugin/job_protocol.hpp"
+#include "synapse/ray/job_details.hpp"
+#include "synapse/ray/package_cache.hpp"
+#include "synapse/ray/packaging.hpp"
+
+namespace synapse::detail {
+
+/// A fresh submission id: "synapse_" and 16 hex digits.
+inline std::string new_submission_id() {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string id = "synapse_";
+    auto bits = rng();
+    for (int i = 0; i < 16; ++i, bits >>= 4) id += hex[bits & 15];
+    return id;
+}
+
+/// Where the params file travels inside the package.
+inline constexpr std::string_view params_file_in_package = ".synapse_params.json";
+
+/// The job protocol's env vars for `action` (the plugin environment first) and what the package
+/// must hold besides the plugin directory (a params file, the kept binary). Params of 32,000
+/// characters or more need a working_dir to travel in: invalid_argument otherwise.
+inline expected<json> job_env_vars(const ray_executor_options& options, std::string_view action,
+                                   const std::string& id, std::string params_text,
+                                   package_options& package) {
+    json env_vars = options.env.values();
+    env_vars[std::string(job_protocol::entrypoint_var)] = std::string(action);
+    env_vars[std::string(job_protocol::job_id_var)] = id;
+    package.extra_excludes = options.package_excludes;
+    if (options.binary) package.keep.emplace_back(*options.binary);
+    if (params_text.size() < job_protocol::params_inline_limit) {
+        env_vars[std::string(job_protocol::params_var)] = std::move(params_text);
+        return env_vars;
+    }
+    if (options.working_dir.empty())
+        return fail(errc::invalid_argument,
+                    "params of 32,000 characters or more need a working_dir to travel in");
+    package.extra_files.emplace_back(std::string(params_file_in_package), std::move(params_text));
+    env_vars[std::string(job_protocol::params_file_var)] = std::string(params_file_in_package);
+    return env_vars;
+}
+
+/// The submission, once the runtime_env is built.
+inline job_submission make_submission(const ray_executor_options& options, std::string_view action,
+                                      const std::string& id, json runtime_env,
+                                      const ray_job_options& job) {
+    job_submission s;
+    s.entrypoint =
+        options.binary ? executable_launcher(*options.binary) : options.python_entrypoint;
+    s.submission_id = id;
+    s.runtime_env = std::move(runtime_env);
+    s.metadata = job.metadata;
+    s.metadata["synapse_action"] = std::string(action);
+    write_deadlines(job.deadlines, s.metadata);
+    s.entrypoint_num_cpus = job.num_cpus ? job.num_cpus : options.num_cpus;
+    s.entrypoint_num_gpus = job.num_gpus ? job.num_gpus : options.num_gpus;
+    s.entrypoint_memory = job.memory ? job.memory : options.memory;
+    return s;
+}
+
+/// Packages `dir` and uploads it unless Ray has it already (GET, then PUT only when missing;
+/// once per content and process); the package's URI.
+template <class JobsApi>
+expected<std::string> upload_package(JobsApi& api, package_cache& uploaded,
+                                     const std::filesystem::path& dir, const package_options& po) {
+    auto pkg = make_package(dir, po);
+    if (!pkg) return fail(std::move(pkg).error());
+    if (!uploaded.uploaded(pkg->name)) {
+        auto exists = api.package_exists(pkg->name);
+        if (!exists) return fail(std::move(exists).error());
+        if (!*exists) {
+            auto put =
+                api.upload_package(pkg->name, std::string(pkg->bytes.begin(), pkg->bytes.end()));
+            if (!put) return fail(std::move(put).error());
+        }
+        uploaded.mark_uploaded(pkg->name);
+    }
+    return pkg->uri;
+}
+
+}  // namespace synapse::detail
