@@ -1,7 +1,6 @@
 // Test helper: plugin directories to package, and reading the zips back.
 #pragma once
 
-#include <synapse/ray/packaging.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -10,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <synapse/ray/packaging.hpp>
 #include <vector>
 
 #include <sys/stat.h>
@@ -94,4 +94,3 @@ inline synapse::package build(const fs::path& dir, const synapse::package_option
 }
 
 }  // namespace test_support
-

@@ -154,4 +154,3 @@ TEST_CASE("the size message names at most five files", "[ray][packaging]") {
     CHECK_THAT(msg, Catch::Contains("f3 (103 bytes)"));
     CHECK_FALSE(msg.find("f2 (") != std::string::npos);
 }
-

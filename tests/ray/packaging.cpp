@@ -140,4 +140,3 @@ TEST_CASE("the launcher starts a binary whose mode was dropped", "[ray][packagin
     std::getline(in, line);
     CHECK(line == "started");
 }
-
