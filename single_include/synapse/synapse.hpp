@@ -7245,11 +7245,12 @@ inline void normalize_legacy_fields(json& j) {
 // every endpoint of ../docs/synapse-sdk-reference.md §2.3, over any Transport, plus the SSE
 // progress stream with reconnects.
 //
+//     namespace ps = synapse::pipeline_service;
 //     auto client = synapse::pipeline_service_client::create(synapse::pipeline_service_options(
 //         "http://127.0.0.1:8100"));
 //     auto p = client->create_pipeline({.name = "train", .actions = {{"download", "m.Download"}}});
 //     auto r = client->create_run(p->id, {.params = synapse::json{{"dataset", 7}}});
-//     client->stream_progress(r->id, [](const synapse::pipeline_service::pipeline_progress& s) {
+//     auto done = client->stream_progress(r->id, [](const ps::pipeline_progress& s) {
 //         std::cout << s.overall_progress() * 100 << "%\n";
 //         return true;  // false stops
 //     });
