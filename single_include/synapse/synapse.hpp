@@ -7176,13 +7176,42 @@ SYNAPSE_REFLECT(synapse::pipeline_service::run, id, pipeline_id, status, params,
                 created_at)
 // ---- synapse/pipeline/models/wire_json.hpp ----
 // The pipeline service's JSON text: writing request bodies, reading what older synapse-sdk
-// copies send, and writing any JSON without throwing.
+// copies send, writing any JSON without throwing, and bounding the nesting of text to parse.
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 
 
 namespace synapse::pipeline_service {
+
+/// The deepest nesting of arrays and objects in JSON text (brackets inside strings do not
+/// count). nlohmann parses any depth, but copying, writing and reading a value into a model
+/// recurse once per level: text from elsewhere is checked with this before it is parsed.
+constexpr std::size_t json_nesting_depth(std::string_view text) noexcept {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > deepest) deepest = depth;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
 
 /// Compact JSON text of `j`, where a string that is not valid UTF-8 has its bad bytes replaced
 /// by U+FFFD instead of making `dump` throw. For every value built from user or server data.
@@ -7322,6 +7351,7 @@ struct log_query {
 // sent, answers read into models, progress stream events, and the boundary that keeps every
 // exception (from nlohmann, the allocator, a transport) inside the public calls.
 
+#include <cstddef>
 #include <exception>
 #include <new>
 #include <optional>
@@ -7498,10 +7528,25 @@ inline json validation_detail(const error& e, std::string_view root) {
     return detail;
 }
 
+namespace detail {
+
+/// Answers nested deeper than this are not parsed: reading, copying and writing a JSON value
+/// recurse once per level.
+inline constexpr std::size_t max_answer_depth = 512;
+
+/// `text` parsed as JSON; discarded when it is not JSON or is nested deeper than
+/// `max_answer_depth`.
+inline json parse_answer(std::string_view text) {
+    if (json_nesting_depth(text) > max_answer_depth) return json(json::value_t::discarded);
+    return json::parse(text, nullptr, false);
+}
+
+}  // namespace detail
+
 /// The service's `detail` text of an error answer ("" when the body is not `{"detail": "..."}`).
 inline std::string detail_text(const http_response& r) {
-    const json body = json::parse(r.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return {};
+    const json body = detail::parse_answer(r.body);
+    if (!body.is_object()) return {};
     const auto it = body.find("detail");
     return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
@@ -7546,7 +7591,7 @@ inline error service_error(const http_response& r, std::string_view what) {
     message += "HTTP " + std::to_string(r.status);
     std::vector<field_error> fields;
     std::string text;
-    const json body = json::parse(r.body, nullptr, false);
+    const json body = detail::parse_answer(r.body);
     const auto d = body.is_object() ? body.find("detail") : body.end();
     if (body.is_object() && d != body.end()) {
         if (d->is_string()) {
@@ -7839,10 +7884,18 @@ inline expected<http_response> checked(expected<http_response> result, std::stri
 }
 
 /// Reads a `T` from the JSON body of `r`; errc::malformed_response naming `what` (with every
-/// failing field) when the body is not JSON or does not match `T`.
+/// failing field) when the body is not JSON, is nested deeper than `max_answer_depth`, or does
+/// not match `T`.
 template <class T>
 expected<T> read_body(const http_response& r, std::string_view what) {
-    json j = json::parse(r.body, nullptr, false);
+    if (json_nesting_depth(r.body) > max_answer_depth) {
+        error e{errc::malformed_response, std::string(what) +
+                                              ": the answer is nested deeper than " +
+                                              std::to_string(max_answer_depth) + " levels"};
+        e.http_status = r.status;
+        return fail(std::move(e));
+    }
+    json j = parse_answer(r.body);
     if (j.is_discarded()) {
         auto parsed = parse_json(r.body, "the answer");
         error e{errc::malformed_response,
@@ -7889,7 +7942,7 @@ inline bool is_terminal_event(std::string_view name) noexcept {
 inline expected<std::optional<pipeline_progress>> read_progress_event(const sse_event& e,
                                                                       std::string_view what) {
     if (e.event == "error") {
-        const json j = json::parse(e.data, nullptr, false);
+        const json j = parse_answer(e.data);
         const auto it = j.is_object() ? j.find("error") : j.end();
         const std::string text = j.is_object() && it != j.end() && it->is_string()
                                      ? it->get<std::string>()

@@ -207,3 +207,24 @@ TEST_CASE("a transport that throws gives transport_error", "[pipeline][client][u
     REQUIRE_FALSE(stream);
     CHECK(stream.error().message == "streaming the progress of run r1: stream exploded");
 }
+
+TEST_CASE("an answer nested deeper than 512 levels is refused before it is parsed",
+          "[pipeline][client][untrusted]") {
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    scripted_transport t;
+    t.respond(200, R"({"id": "r1", "params": )" + deep + "}")
+        .respond(500, R"({"detail": )" + deep + "}")
+        .respond_chunks(200, {"event: progress\ndata: " + deep + "\n\n"});
+    client_type c(std::move(t));
+    auto run = c.get_run("r1");
+    REQUIRE_FALSE(run);
+    CHECK(run.error().code == errc::malformed_response);
+    CHECK(run.error().message == "reading run r1: the answer is nested deeper than 512 levels");
+    auto error_body = c.get_run("r1");
+    REQUIRE_FALSE(error_body);
+    CHECK(error_body.error().code == errc::http_error);
+    CHECK(error_body.error().message.size() < 600);  // the body quoted, cut short
+    auto event = c.stream_progress("r1", [](const ps::pipeline_progress&) { return true; });
+    REQUIRE_FALSE(event);
+    CHECK(event.error().code == errc::malformed_response);
+}

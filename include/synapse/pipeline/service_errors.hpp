@@ -104,10 +104,25 @@ inline json validation_detail(const error& e, std::string_view root) {
     return detail;
 }
 
+namespace detail {
+
+/// Answers nested deeper than this are not parsed: reading, copying and writing a JSON value
+/// recurse once per level.
+inline constexpr std::size_t max_answer_depth = 512;
+
+/// `text` parsed as JSON; discarded when it is not JSON or is nested deeper than
+/// `max_answer_depth`.
+inline json parse_answer(std::string_view text) {
+    if (json_nesting_depth(text) > max_answer_depth) return json(json::value_t::discarded);
+    return json::parse(text, nullptr, false);
+}
+
+}  // namespace detail
+
 /// The service's `detail` text of an error answer ("" when the body is not `{"detail": "..."}`).
 inline std::string detail_text(const http_response& r) {
-    const json body = json::parse(r.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return {};
+    const json body = detail::parse_answer(r.body);
+    if (!body.is_object()) return {};
     const auto it = body.find("detail");
     return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
@@ -152,7 +167,7 @@ inline error service_error(const http_response& r, std::string_view what) {
     message += "HTTP " + std::to_string(r.status);
     std::vector<field_error> fields;
     std::string text;
-    const json body = json::parse(r.body, nullptr, false);
+    const json body = detail::parse_answer(r.body);
     const auto d = body.is_object() ? body.find("detail") : body.end();
     if (body.is_object() && d != body.end()) {
         if (d->is_string()) {

@@ -59,3 +59,11 @@ TEST_CASE("safe_dump writes bytes that are not UTF-8 as U+FFFD instead of throwi
     CHECK_THROWS(j.dump());
     CHECK(ps::safe_dump(j) == "{\"name\":\"caf\xC3\xA9 \xEF\xBF\xBD\xEF\xBF\xBD\"}");
 }
+
+TEST_CASE("the nesting depth of JSON text counts brackets outside strings", "[pipeline][models]") {
+    CHECK(ps::json_nesting_depth("") == 0);
+    CHECK(ps::json_nesting_depth("5") == 0);
+    CHECK(ps::json_nesting_depth(R"({"a": [1, {"b": []}], "c": {}})") == 4);
+    CHECK(ps::json_nesting_depth(R"(["[[[[", "\"[{"])") == 1);
+    CHECK(ps::json_nesting_depth("]]]][[") == 2);
+}

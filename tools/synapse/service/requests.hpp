@@ -33,7 +33,7 @@ std::optional<std::pair<T, json>> read_body(const httplib::Request& req, httplib
         reply_unprocessable(res, "missing", body_loc, "body: required");
         return std::nullopt;
     }
-    if (json_nesting_depth(req.body) > max_json_depth) {
+    if (synapse::pipeline_service::json_nesting_depth(req.body) > max_json_depth) {
         reply_unprocessable(
             res, "json_invalid", body_loc,
             "body: JSON nested deeper than " + std::to_string(max_json_depth) + " levels");

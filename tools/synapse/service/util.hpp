@@ -1,5 +1,5 @@
 // Small helpers of the pipeline service: the current time as dev-api writes it, UUID4 ids, JSON
-// written the way Python's json.dumps writes it (for SSE data lines), and a nesting guard.
+// written the way Python's json.dumps writes it (for SSE data lines), and comparing tokens.
 // Timestamps are read and written by <synapse/pipeline/timestamp.hpp>.
 #pragma once
 
@@ -29,9 +29,6 @@ std::string new_uuid4();
 /// JSON as Python's json.dumps writes it with its defaults: ", " and ": " separators and
 /// non-ASCII escaped (bytes that are not UTF-8 become U+FFFD).
 std::string python_dumps(const json& j);
-
-/// The deepest nesting of arrays and objects in JSON text (strings are skipped).
-std::size_t json_nesting_depth(std::string_view text);
 
 /// Constant-time comparison (for tokens).
 bool same_secret(std::string_view a, std::string_view b);

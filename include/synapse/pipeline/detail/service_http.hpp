@@ -3,6 +3,7 @@
 // exception (from nlohmann, the allocator, a transport) inside the public calls.
 #pragma once
 
+#include <cstddef>
 #include <exception>
 #include <new>
 #include <optional>
@@ -78,10 +79,18 @@ inline expected<http_response> checked(expected<http_response> result, std::stri
 }
 
 /// Reads a `T` from the JSON body of `r`; errc::malformed_response naming `what` (with every
-/// failing field) when the body is not JSON or does not match `T`.
+/// failing field) when the body is not JSON, is nested deeper than `max_answer_depth`, or does
+/// not match `T`.
 template <class T>
 expected<T> read_body(const http_response& r, std::string_view what) {
-    json j = json::parse(r.body, nullptr, false);
+    if (json_nesting_depth(r.body) > max_answer_depth) {
+        error e{errc::malformed_response, std::string(what) +
+                                              ": the answer is nested deeper than " +
+                                              std::to_string(max_answer_depth) + " levels"};
+        e.http_status = r.status;
+        return fail(std::move(e));
+    }
+    json j = parse_answer(r.body);
     if (j.is_discarded()) {
         auto parsed = parse_json(r.body, "the answer");
         error e{errc::malformed_response,
@@ -128,7 +137,7 @@ inline bool is_terminal_event(std::string_view name) noexcept {
 inline expected<std::optional<pipeline_progress>> read_progress_event(const sse_event& e,
                                                                       std::string_view what) {
     if (e.event == "error") {
-        const json j = json::parse(e.data, nullptr, false);
+        const json j = parse_answer(e.data);
         const auto it = j.is_object() ? j.find("error") : j.end();
         const std::string text = j.is_object() && it != j.end() && it->is_string()
                                      ? it->get<std::string>()

@@ -1,14 +1,43 @@
 // The pipeline service's JSON text: writing request bodies, reading what older synapse-sdk
-// copies send, and writing any JSON without throwing.
+// copies send, writing any JSON without throwing, and bounding the nesting of text to parse.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "synapse/core/json.hpp"
 #include "synapse/core/reflect.hpp"
 
 namespace synapse::pipeline_service {
+
+/// The deepest nesting of arrays and objects in JSON text (brackets inside strings do not
+/// count). nlohmann parses any depth, but copying, writing and reading a value into a model
+/// recurse once per level: text from elsewhere is checked with this before it is parsed.
+constexpr std::size_t json_nesting_depth(std::string_view text) noexcept {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > deepest) deepest = depth;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
 
 /// Compact JSON text of `j`, where a string that is not valid UTF-8 has its bad bytes replaced
 /// by U+FFFD instead of making `dump` throw. For every value built from user or server data.
