@@ -7846,8 +7846,9 @@ sync_adapter(E) -> sync_adapter<E>;
 }  // namespace synapse
 // ---- synapse/pipeline/models.hpp ----
 // The pipeline service's JSON models (synapse-sdk's "dev-api", ../docs/synapse-sdk-reference.md
-// §2.1–2.2), reflected so that `synapse::from_json` / `synapse::to_json` read and write exactly
-// the service's wire JSON:
+// §2.1–2.2): one definition of the wire types, used by the service client, the pipeline runner
+// and `synapse service`. Reflected, so that `synapse::from_json` / `synapse::to_json` read and
+// write exactly the service's wire JSON:
 //
 //     auto p = synapse::from_json<synapse::pipeline_service::pipeline_progress>(j);
 //     double done = p->overall_progress();  // mean of the actions' progress, 0..1
@@ -7855,13 +7856,255 @@ sync_adapter(E) -> sync_adapter<E>;
 // Field names are the wire keys. Timestamps stay strings as the service sends them (naive UTC
 // ISO-8601, "2026-11-22T01:40:43.915228"; synapse-sdk 2026.2 also posts "+00:00" offsets), so
 // nothing is lost in a round trip. Reading is lenient where the service is (absent optional
-// fields, absent defaults) and strict on types and enum strings, naming each failing field.
+// fields, absent defaults, unknown keys) and strict on types, enum strings and the service's
+// rules (models/rules.hpp: names of 1 to 255 characters, ISO-8601 timestamps, object-valued
+// params/result/metrics, progress 0..1), naming each failing field.
+//
+// - models/status.hpp: run_status, action_status, log_level
+// - models/pipeline.hpp: action_definition, pipeline_create, pipeline_update, pipeline
+// - models/run.hpp: run_create, run_update, run
+// - models/progress.hpp: action_progress, pipeline_progress, progress_update
+// - models/checkpoint.hpp: checkpoint_create, checkpoint
+// - models/log_entry.hpp: log_entry_create, log_batch, log_entry
+// - models/health.hpp: health
+// - models/wire_json.hpp: to_request_json, normalize_legacy_fields, safe_dump
+
+// ---- synapse/pipeline/models/checkpoint.hpp ----
+// Checkpoints of a pipeline run (../docs/synapse-sdk-reference.md §2.2): what a run resumes
+// from. The body of POST /runs/{id}/checkpoints/ and the checkpoint the service answers.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+// ---- synapse/pipeline/models/rules.hpp ----
+// The constraints the pipeline service puts on its request bodies (synapse-sdk's dev-api models,
+// ../docs/synapse-sdk-reference.md §2.2), as synapse constraint rules: the models declare them,
+// so `from_json` names each failing field, `json_schema` describes them, the client refuses a bad
+// body before sending it and `synapse service` answers 422.
+//
+//     static auto constraints() {
+//         using namespace synapse::pipeline_service::rules;
+//         return synapse::constraints(synapse::rule(&pipeline_create::name, length(1, 255)));
+//     }
 
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
+
+// ---- synapse/pipeline/timestamp.hpp ----
+// The pipeline service's timestamps: ISO-8601 text, as dev-api reads and writes it.
+//
+//     auto micros = synapse::pipeline_service::parse_timestamp("2026-11-22T01:40:43+02:00");
+//     synapse::pipeline_service::format_timestamp(*micros);  // "2026-11-21T23:40:43.000000"
+//
+// dev-api writes naive UTC with microseconds ("2026-11-22T01:40:43.915228"); it reads what
+// Pydantic reads: a date, optionally a time (seconds and a fraction optional), optionally "Z" or
+// a "+HH:MM" / "-HH:MM" offset. A time with an offset is converted to UTC; a naive time is UTC.
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace synapse::pipeline_service {
+
+namespace detail {
+
+// Days since 1970-01-01 of a civil date, and back (Howard Hinnant's algorithms).
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+    y -= m <= 2;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+constexpr void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) noexcept {
+    z += 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = static_cast<std::int64_t>(yoe) + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+}
+
+/// Reads `n` decimal digits of `s` at `pos` into `out`; false when they are not all there.
+constexpr bool read_digits(std::string_view s, std::size_t pos, std::size_t n, int& out) noexcept {
+    if (pos + n > s.size()) return false;
+    out = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        out = out * 10 + (s[i] - '0');
+    }
+    return true;
+}
+
+}  // namespace detail
+
+/// Naive UTC ISO-8601 with microseconds, as dev-api writes it: "2026-11-22T01:02:03.456789".
+inline std::string format_timestamp(std::int64_t micros_since_epoch) {
+    std::int64_t secs = micros_since_epoch / 1000000, frac = micros_since_epoch % 1000000;
+    if (frac < 0) {
+        frac += 1000000;
+        --secs;
+    }
+    std::int64_t days = secs / 86400, rem = secs % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        --days;
+    }
+    std::int64_t y = 0;
+    unsigned m = 0, d = 0;
+    detail::civil_from_days(days, y, m, d);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lld",
+                  static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
+                  static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60),
+                  static_cast<long long>(frac));
+    return buf;
+}
+
+/// Microseconds since the Unix epoch (UTC) of "YYYY-MM-DD[THH:MM[:SS[.ffffff]]][Z|+HH:MM|-HH:MM]"
+/// (a space or a lowercase t may replace the T; digits of the fraction beyond six are dropped);
+/// nullopt when `text` is not such a timestamp.
+inline std::optional<std::int64_t> parse_timestamp(std::string_view s) noexcept {
+    using detail::read_digits;
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+    if (s.size() < 10 || !read_digits(s, 0, 4, year) || s[4] != '-' ||
+        !read_digits(s, 5, 2, month) || s[7] != '-' || !read_digits(s, 8, 2, day))
+        return std::nullopt;
+    if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+    std::size_t pos = 10;
+    std::int64_t micros = 0;
+    if (pos < s.size() && (s[pos] == 'T' || s[pos] == 't' || s[pos] == ' ')) {
+        if (!read_digits(s, pos + 1, 2, hour) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+            !read_digits(s, pos + 4, 2, minute))
+            return std::nullopt;
+        pos += 6;
+        if (pos < s.size() && s[pos] == ':') {
+            if (!read_digits(s, pos + 1, 2, second)) return std::nullopt;
+            pos += 3;
+            if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+                ++pos;
+                std::size_t n = 0;
+                std::int64_t scale = 100000;
+                while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+                    if (n < 6) {
+                        micros += (s[pos] - '0') * scale;
+                        scale /= 10;
+                    }
+                    ++pos;
+                    ++n;
+                }
+                if (n == 0) return std::nullopt;
+            }
+        }
+        if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    }
+    std::int64_t offset_seconds = 0;
+    if (pos < s.size()) {
+        if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) {
+            pos = s.size();
+        } else if (s[pos] == '+' || s[pos] == '-') {
+            int oh = 0, om = 0;
+            if (!read_digits(s, pos + 1, 2, oh)) return std::nullopt;
+            std::size_t p = pos + 3;
+            if (p < s.size() && s[p] == ':') ++p;
+            if (p < s.size() && !read_digits(s, p, 2, om)) return std::nullopt;
+            if (p < s.size()) p += 2;
+            if (p != s.size() || oh > 23 || om > 59) return std::nullopt;
+            offset_seconds = (s[pos] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+            pos = s.size();
+        } else {
+            return std::nullopt;
+        }
+    }
+    const std::int64_t days =
+        detail::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+    const std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+    return secs * 1000000 + micros;
+}
+
+/// `text` as dev-api stores it (naive UTC with microseconds), or nullopt when it is not a
+/// timestamp: "2026-01-02T03:04:05Z" -> "2026-01-02T03:04:05.000000".
+inline std::optional<std::string> normalize_timestamp(std::string_view text) {
+    auto micros = parse_timestamp(text);
+    if (!micros) return std::nullopt;
+    return format_timestamp(*micros);
+}
+
+}  // namespace synapse::pipeline_service
+
+namespace synapse::pipeline_service {
+
+/// The number of characters (Unicode code points) of UTF-8 text; bytes that do not start a
+/// character are not counted.
+constexpr std::size_t count_characters(std::string_view text) noexcept {
+    std::size_t n = 0;
+    for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
+namespace rules {
+
+/// A `synapse::json` field that must hold a JSON object (dev-api's `dict` fields: params,
+/// result, params_snapshot, metrics). JSON Schema: `"type": "object"`.
+struct object_t {
+    std::optional<std::string> check(const json& v) const {
+        if (v.is_object()) return std::nullopt;
+        return "expected object, got " + std::string(json_type_name(v));
+    }
+    void describe(json& s) const { s["type"] = "object"; }
+};
+inline constexpr object_t object{};
+
+/// An ISO-8601 date-time string that `parse_timestamp` reads (dev-api's `datetime` fields).
+/// JSON Schema: `"format": "date-time"`.
+struct date_time_t {
+    std::optional<std::string> check(const std::string& v) const {
+        if (parse_timestamp(v)) return std::nullopt;
+        return "expected an ISO-8601 date-time, got \"" + v + "\"";
+    }
+    void describe(json& s) const { s["format"] = "date-time"; }
+};
+inline constexpr date_time_t date_time{};
+
+/// A string of `min` to `max` characters (code points, as Pydantic counts them).
+/// JSON Schema: `minLength`, `maxLength`.
+struct length_t {
+    std::size_t min = 0;
+    std::size_t max = 0;
+    std::optional<std::string> check(const std::string& v) const {
+        const std::size_t n = count_characters(v);
+        if (n >= min && n <= max) return std::nullopt;
+        return "must have " + std::to_string(min) + " to " + std::to_string(max) +
+               " characters, got " + std::to_string(n);
+    }
+    void describe(json& s) const {
+        s["minLength"] = min;
+        s["maxLength"] = max;
+    }
+};
+constexpr length_t length(std::size_t min, std::size_t max) noexcept {
+    return {min, max};
+}
+
+}  // namespace rules
+
+}  // namespace synapse::pipeline_service
+// ---- synapse/pipeline/models/status.hpp ----
+// The pipeline service's enums (../docs/synapse-sdk-reference.md §2.1): run and action statuses
+// and log levels, reflected as the service's lowercase strings.
+
+#include <string_view>
 
 
 namespace synapse::pipeline_service {
@@ -7879,6 +8122,142 @@ constexpr bool is_terminal(run_status s) noexcept {
     return s == run_status::completed || s == run_status::failed || s == run_status::cancelled;
 }
 
+}  // namespace synapse::pipeline_service
+
+SYNAPSE_REFLECT_ENUM(synapse::pipeline_service::run_status, pending, running, completed, failed,
+                     cancelled)
+SYNAPSE_REFLECT_ENUM(synapse::pipeline_service::action_status, pending, running, completed, failed,
+                     skipped)
+SYNAPSE_REFLECT_ENUM(synapse::pipeline_service::log_level, debug, info, warning, error)
+
+namespace synapse::pipeline_service {
+
+/// The wire name of a status or level, e.g. "cancelled".
+constexpr std::string_view to_string(run_status s) noexcept {
+    return enum_name(s);
+}
+constexpr std::string_view to_string(action_status s) noexcept {
+    return enum_name(s);
+}
+constexpr std::string_view to_string(log_level l) noexcept {
+    return enum_name(l);
+}
+
+}  // namespace synapse::pipeline_service
+
+namespace synapse::pipeline_service {
+
+/// The body of POST /runs/{id}/checkpoints/.
+struct checkpoint_create {
+    std::string action_name{};
+    std::int64_t action_index = 0;
+    action_status status = action_status::completed;
+    std::optional<json> params_snapshot{};  ///< a JSON object: the accumulated params
+    std::optional<json> result{};           ///< a JSON object
+    std::optional<std::string> artifacts_path{};
+
+    static auto constraints() {
+        return synapse::constraints(
+            synapse::rule(&checkpoint_create::status, synapse::rules::defaulted),
+            synapse::rule(&checkpoint_create::params_snapshot, rules::object),
+            synapse::rule(&checkpoint_create::result, rules::object));
+    }
+};
+
+/// A checkpoint as the service returns it.
+struct checkpoint {
+    std::string id{};
+    std::string run_id{};
+    std::string action_name{};
+    std::int64_t action_index = 0;
+    action_status status = action_status::completed;
+    std::optional<json> params_snapshot{};
+    std::optional<json> result{};
+    std::optional<std::string> artifacts_path{};
+    std::string created_at{};
+};
+
+}  // namespace synapse::pipeline_service
+
+SYNAPSE_REFLECT(synapse::pipeline_service::checkpoint_create, action_name, action_index, status,
+                params_snapshot, result, artifacts_path)
+SYNAPSE_REFLECT(synapse::pipeline_service::checkpoint, id, run_id, action_name, action_index,
+                status, params_snapshot, result, artifacts_path, created_at)
+// ---- synapse/pipeline/models/health.hpp ----
+// GET /health of the pipeline service.
+
+#include <string>
+
+
+namespace synapse::pipeline_service {
+
+/// GET /health: `{"status": "healthy", "service": "Synapse Pipeline Service"}`.
+struct health {
+    std::string status{};
+    std::string service{};
+};
+
+}  // namespace synapse::pipeline_service
+
+SYNAPSE_REFLECT(synapse::pipeline_service::health, status, service)
+// ---- synapse/pipeline/models/log_entry.hpp ----
+// A pipeline run's log (../docs/synapse-sdk-reference.md §2.2): the entries of POST
+// /runs/{id}/logs/ (sent as `{"entries": [...]}`) and the entries the service answers.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace synapse::pipeline_service {
+
+/// One entry to append. Without a timestamp (ISO-8601) the service stamps the time it received
+/// the entry.
+struct log_entry_create {
+    std::optional<std::string> action_name{};
+    log_level level = log_level::info;
+    std::string message{};
+    std::optional<std::string> timestamp{};
+
+    static auto constraints() {
+        return synapse::constraints(
+            synapse::rule(&log_entry_create::level, synapse::rules::defaulted),
+            synapse::rule(&log_entry_create::timestamp, rules::date_time));
+    }
+};
+
+/// The body of POST /runs/{id}/logs/.
+struct log_batch {
+    std::vector<log_entry_create> entries{};
+};
+
+/// A log entry as the service returns it.
+struct log_entry {
+    std::string id{};
+    std::string run_id{};
+    std::optional<std::string> action_name{};
+    log_level level = log_level::info;
+    std::string message{};
+    std::string timestamp{};
+};
+
+}  // namespace synapse::pipeline_service
+
+SYNAPSE_REFLECT(synapse::pipeline_service::log_entry_create, action_name, level, message, timestamp)
+SYNAPSE_REFLECT(synapse::pipeline_service::log_batch, entries)
+SYNAPSE_REFLECT(synapse::pipeline_service::log_entry, id, run_id, action_name, level, message,
+                timestamp)
+// ---- synapse/pipeline/models/pipeline.hpp ----
+// Pipeline definitions as the pipeline service stores them (../docs/synapse-sdk-reference.md
+// §2.2): the bodies of POST /pipelines/ and PUT /pipelines/{id}, and the pipeline it answers.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace synapse::pipeline_service {
+
 /// One action of a pipeline definition.
 struct action_definition {
     std::string name{};
@@ -7893,17 +8272,21 @@ struct pipeline_create {
     std::vector<action_definition> actions{};
 
     static auto constraints() {
-        using namespace synapse::rules;
-        return synapse::constraints(synapse::rule(&pipeline_create::name, non_empty),
-                                    synapse::rule(&pipeline_create::actions, defaulted));
+        return synapse::constraints(
+            synapse::rule(&pipeline_create::name, rules::length(1, 255)),
+            synapse::rule(&pipeline_create::actions, synapse::rules::defaulted));
     }
 };
 
 /// The body of PUT /pipelines/{id}: only the fields that are set are sent.
 struct pipeline_update {
-    std::optional<std::string> name{};
+    std::optional<std::string> name{};  ///< 1 to 255 characters
     std::optional<std::string> description{};
     std::optional<std::vector<action_definition>> actions{};
+
+    static auto constraints() {
+        return synapse::constraints(synapse::rule(&pipeline_update::name, rules::length(1, 255)));
+    }
 };
 
 /// A pipeline as the service returns it.
@@ -7916,15 +8299,38 @@ struct pipeline {
     std::string updated_at{};
 
     static auto constraints() {
-        using namespace synapse::rules;
-        return synapse::constraints(synapse::rule(&pipeline::actions, defaulted));
+        return synapse::constraints(synapse::rule(&pipeline::actions, synapse::rules::defaulted));
     }
 };
 
-/// Progress of one action of a run. `progress` is a fraction, 0.0 to 1.0 (the service answers
-/// 422 otherwise; this struct's validation says so first). `progress_step` is the step within
-/// the action (synapse-sdk 2026.2 and dev-api; older copies called it `progress_category`, which
-/// the service client reads as `progress_step` when it is the only one present).
+}  // namespace synapse::pipeline_service
+
+SYNAPSE_REFLECT(synapse::pipeline_service::action_definition, name, entrypoint, description)
+SYNAPSE_REFLECT(synapse::pipeline_service::pipeline_create, name, description, actions)
+SYNAPSE_REFLECT(synapse::pipeline_service::pipeline_update, name, description, actions)
+SYNAPSE_REFLECT(synapse::pipeline_service::pipeline, name, description, actions, id, created_at,
+                updated_at)
+// ---- synapse/pipeline/models/progress.hpp ----
+// Where a pipeline run stands (../docs/synapse-sdk-reference.md §2.2, §2.4): each action's
+// progress, the progress state of GET /runs/{id}/progress and of the SSE stream, and the body of
+// POST /runs/{id}/progress.
+//
+//     auto p = synapse::from_json<synapse::pipeline_service::pipeline_progress>(j);
+//     double done = p->overall_progress();  // mean of the actions' progress, 0..1
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace synapse::pipeline_service {
+
+/// Progress of one action of a run. `progress` is a fraction, 0.0 to 1.0, `metrics` an object,
+/// the timestamps ISO-8601 (the service answers 422 otherwise; validation says so first).
+/// `progress_step` is the step within the action (synapse-sdk 2026.2 and dev-api; older copies
+/// call it `progress_category`, which `normalize_legacy_fields` reads as `progress_step`).
 struct action_progress {
     std::string name{};
     action_status status = action_status::pending;
@@ -7937,11 +8343,14 @@ struct action_progress {
     std::optional<std::string> error{};
 
     static auto constraints() {
-        using namespace synapse::rules;
+        using synapse::rules::defaulted;
         return synapse::constraints(
             synapse::rule(&action_progress::status, defaulted),
-            synapse::rule(&action_progress::progress, defaulted, in_range(0.0, 1.0)),
-            synapse::rule(&action_progress::metrics, defaulted));
+            synapse::rule(&action_progress::progress, defaulted,
+                          synapse::rules::in_range(0.0, 1.0)),
+            synapse::rule(&action_progress::metrics, defaulted, rules::object),
+            synapse::rule(&action_progress::started_at, rules::date_time),
+            synapse::rule(&action_progress::completed_at, rules::date_time));
     }
 };
 
@@ -7953,7 +8362,7 @@ struct pipeline_progress {
     std::optional<std::string> pipeline_id{};
     run_status status = run_status::pending;
     std::optional<std::string> current_action{};
-    int current_action_index = 0;
+    std::int64_t current_action_index = 0;
     std::optional<std::vector<action_progress>> progress{};
     std::optional<std::string> error{};
     std::optional<std::string> started_at{};
@@ -7983,30 +8392,72 @@ struct pipeline_progress {
     bool is_terminal() const noexcept { return pipeline_service::is_terminal(status); }
 
     static auto constraints() {
-        using namespace synapse::rules;
+        using synapse::rules::defaulted;
         return synapse::constraints(
             synapse::rule(&pipeline_progress::status, defaulted),
             synapse::rule(&pipeline_progress::current_action_index, defaulted));
     }
 };
 
+/// The body of POST /runs/{id}/progress: only the fields that are set are sent. Setting
+/// `status` to running stamps `started_at` (once); a terminal status stamps `completed_at`.
+/// `action_progress` replaces the entry at `current_action_index` (or the run's stored index).
+struct progress_update {
+    std::optional<std::string> current_action{};
+    std::optional<std::int64_t> current_action_index{};
+    std::optional<pipeline_service::action_progress> action_progress{};
+    std::optional<run_status> status{};
+    std::optional<std::string> error{};
+};
+
+}  // namespace synapse::pipeline_service
+
+SYNAPSE_REFLECT(synapse::pipeline_service::action_progress, name, status, progress, progress_step,
+                message, metrics, started_at, completed_at, error)
+SYNAPSE_REFLECT(synapse::pipeline_service::pipeline_progress, run_id, pipeline_id, status,
+                current_action, current_action_index, progress, error, started_at, completed_at)
+SYNAPSE_REFLECT(synapse::pipeline_service::progress_update, current_action, current_action_index,
+                action_progress, status, error)
+// ---- synapse/pipeline/models/run.hpp ----
+// Pipeline runs (../docs/synapse-sdk-reference.md §2.2): the bodies of POST
+// /pipelines/{id}/runs/ and PATCH /runs/{id}, and the run the service answers.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace synapse::pipeline_service {
+
 /// The body of POST /pipelines/{id}/runs/.
 struct run_create {
     std::optional<json> params{};  ///< a JSON object
     std::optional<std::string> work_dir{};
+
+    static auto constraints() {
+        return synapse::constraints(synapse::rule(&run_create::params, rules::object));
+    }
 };
 
-/// The body of PATCH /runs/{id}: only the fields that are set are sent, and the service
-/// applies them verbatim (dev-api stamps no timestamp on a PATCH).
+/// The body of PATCH /runs/{id}: only the fields that are set are sent, and dev-api applies
+/// them verbatim (`synapse service` also stamps the timestamps of a status the body does not
+/// set itself).
 struct run_update {
     std::optional<run_status> status{};
     std::optional<std::string> current_action{};
-    std::optional<int> current_action_index{};
+    std::optional<std::int64_t> current_action_index{};
     std::optional<std::vector<action_progress>> progress{};
     std::optional<json> result{};  ///< a JSON object
     std::optional<std::string> error{};
-    std::optional<std::string> started_at{};
-    std::optional<std::string> completed_at{};
+    std::optional<std::string> started_at{};    ///< ISO-8601
+    std::optional<std::string> completed_at{};  ///< ISO-8601
+
+    static auto constraints() {
+        return synapse::constraints(synapse::rule(&run_update::result, rules::object),
+                                    synapse::rule(&run_update::started_at, rules::date_time),
+                                    synapse::rule(&run_update::completed_at, rules::date_time));
+    }
 };
 
 /// A run as the service returns it.
@@ -8016,7 +8467,7 @@ struct run {
     run_status status = run_status::pending;
     std::optional<json> params{};
     std::optional<std::string> current_action{};
-    int current_action_index = 0;
+    std::int64_t current_action_index = 0;
     std::optional<std::vector<action_progress>> progress{};
     std::optional<json> result{};
     std::optional<std::string> error{};
@@ -8026,125 +8477,62 @@ struct run {
     std::string created_at{};
 
     static auto constraints() {
-        using namespace synapse::rules;
-        return synapse::constraints(synapse::rule(&run::current_action_index, defaulted));
+        return synapse::constraints(
+            synapse::rule(&run::current_action_index, synapse::rules::defaulted));
     }
-};
-
-/// The body of POST /runs/{id}/progress: only the fields that are set are sent. Setting
-/// `status` to running stamps `started_at` (once); a terminal status stamps `completed_at`.
-/// `action_progress` replaces the entry at `current_action_index` (or the run's stored index).
-struct progress_update {
-    std::optional<std::string> current_action{};
-    std::optional<int> current_action_index{};
-    std::optional<pipeline_service::action_progress> action_progress{};
-    std::optional<run_status> status{};
-    std::optional<std::string> error{};
-};
-
-/// The body of POST /runs/{id}/checkpoints/.
-struct checkpoint_create {
-    std::string action_name{};
-    int action_index = 0;
-    action_status status = action_status::completed;
-    std::optional<json> params_snapshot{};  ///< a JSON object: the accumulated params
-    std::optional<json> result{};           ///< a JSON object
-    std::optional<std::string> artifacts_path{};
-
-    static auto constraints() {
-        using namespace synapse::rules;
-        return synapse::constraints(synapse::rule(&checkpoint_create::status, defaulted));
-    }
-};
-
-/// A checkpoint as the service returns it.
-struct checkpoint {
-    std::string id{};
-    std::string run_id{};
-    std::string action_name{};
-    int action_index = 0;
-    action_status status = action_status::completed;
-    std::optional<json> params_snapshot{};
-    std::optional<json> result{};
-    std::optional<std::string> artifacts_path{};
-    std::string created_at{};
-};
-
-/// One entry of the body of POST /runs/{id}/logs/ (sent as `{"entries": [...]}`). Without a
-/// timestamp the service stamps the time it received the entry.
-struct log_entry_create {
-    std::optional<std::string> action_name{};
-    log_level level = log_level::info;
-    std::string message{};
-    std::optional<std::string> timestamp{};
-
-    static auto constraints() {
-        using namespace synapse::rules;
-        return synapse::constraints(synapse::rule(&log_entry_create::level, defaulted));
-    }
-};
-
-/// A log entry as the service returns it.
-struct log_entry {
-    std::string id{};
-    std::string run_id{};
-    std::optional<std::string> action_name{};
-    log_level level = log_level::info;
-    std::string message{};
-    std::string timestamp{};
-};
-
-/// GET /health: `{"status": "healthy", "service": "Synapse Pipeline Service"}`.
-struct health {
-    std::string status{};
-    std::string service{};
 };
 
 }  // namespace synapse::pipeline_service
 
-SYNAPSE_REFLECT_ENUM(synapse::pipeline_service::run_status, pending, running, completed, failed,
-                     cancelled)
-SYNAPSE_REFLECT_ENUM(synapse::pipeline_service::action_status, pending, running, completed, failed,
-                     skipped)
-SYNAPSE_REFLECT_ENUM(synapse::pipeline_service::log_level, debug, info, warning, error)
-
-SYNAPSE_REFLECT(synapse::pipeline_service::action_definition, name, entrypoint, description)
-SYNAPSE_REFLECT(synapse::pipeline_service::pipeline_create, name, description, actions)
-SYNAPSE_REFLECT(synapse::pipeline_service::pipeline_update, name, description, actions)
-SYNAPSE_REFLECT(synapse::pipeline_service::pipeline, name, description, actions, id, created_at,
-                updated_at)
-SYNAPSE_REFLECT(synapse::pipeline_service::action_progress, name, status, progress, progress_step,
-                message, metrics, started_at, completed_at, error)
-SYNAPSE_REFLECT(synapse::pipeline_service::pipeline_progress, run_id, pipeline_id, status,
-                current_action, current_action_index, progress, error, started_at, completed_at)
 SYNAPSE_REFLECT(synapse::pipeline_service::run_create, params, work_dir)
 SYNAPSE_REFLECT(synapse::pipeline_service::run_update, status, current_action, current_action_index,
                 progress, result, error, started_at, completed_at)
 SYNAPSE_REFLECT(synapse::pipeline_service::run, id, pipeline_id, status, params, current_action,
                 current_action_index, progress, result, error, work_dir, started_at, completed_at,
                 created_at)
-SYNAPSE_REFLECT(synapse::pipeline_service::progress_update, current_action, current_action_index,
-                action_progress, status, error)
-SYNAPSE_REFLECT(synapse::pipeline_service::checkpoint_create, action_name, action_index, status,
-                params_snapshot, result, artifacts_path)
-SYNAPSE_REFLECT(synapse::pipeline_service::checkpoint, id, run_id, action_name, action_index,
-                status, params_snapshot, result, artifacts_path, created_at)
-SYNAPSE_REFLECT(synapse::pipeline_service::log_entry_create, action_name, level, message, timestamp)
-SYNAPSE_REFLECT(synapse::pipeline_service::log_entry, id, run_id, action_name, level, message,
-                timestamp)
-SYNAPSE_REFLECT(synapse::pipeline_service::health, status, service)
+// ---- synapse/pipeline/models/wire_json.hpp ----
+// The pipeline service's JSON text: writing request bodies, reading what older synapse-sdk
+// copies send, writing any JSON without throwing, and bounding the nesting of text to parse.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+
 
 namespace synapse::pipeline_service {
 
-/// The wire name of a status or level, e.g. "cancelled".
-constexpr std::string_view to_string(run_status s) noexcept {
-    return enum_name(s);
+/// The deepest nesting of arrays and objects in JSON text (brackets inside strings do not
+/// count). nlohmann parses any depth, but copying, writing and reading a value into a model
+/// recurse once per level: text from elsewhere is checked with this before it is parsed.
+constexpr std::size_t json_nesting_depth(std::string_view text) noexcept {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > deepest) deepest = depth;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
 }
-constexpr std::string_view to_string(action_status s) noexcept {
-    return enum_name(s);
-}
-constexpr std::string_view to_string(log_level l) noexcept {
-    return enum_name(l);
+
+/// Compact JSON text of `j`, where a string that is not valid UTF-8 has its bad bytes replaced
+/// by U+FFFD instead of making `dump` throw. For every value built from user or server data.
+inline std::string safe_dump(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 /// Writes a request body: like `to_json`, but top-level fields that are not set are left out
@@ -8161,35 +8549,68 @@ json to_request_json(const T& value) {
     return j;
 }
 
+namespace detail {
+
+/// One action progress object: `progress_category` becomes `progress_step` when that is absent
+/// or null, and is dropped otherwise.
+inline void normalize_action_progress(json& entry) {
+    if (!entry.is_object()) return;
+    auto category = entry.find("progress_category");
+    if (category == entry.end()) return;
+    json value = std::move(*category);
+    entry.erase(category);
+    auto step = entry.find("progress_step");
+    if (step == entry.end())
+        entry["progress_step"] = std::move(value);
+    else if (step->is_null())
+        *step = std::move(value);
+}
+
+}  // namespace detail
+
+/// Older synapse-sdk copies call an action's step `progress_category`; dev-api and synapse-sdk
+/// 2026.2 call it `progress_step`. Rewrites `j` (a run, a progress state, a progress update, or
+/// an array of them) so that each action progress object in its `progress` list and its
+/// `action_progress` carries the step as `progress_step` (when that is absent or null) and no
+/// `progress_category`. Anything else is left as it is.
+inline void normalize_legacy_fields(json& j) {
+    if (j.is_array()) {
+        for (auto& item : j) normalize_legacy_fields(item);
+        return;
+    }
+    if (!j.is_object()) return;
+    if (auto it = j.find("progress"); it != j.end() && it->is_array())
+        for (auto& entry : *it) detail::normalize_action_progress(entry);
+    if (auto it = j.find("action_progress"); it != j.end()) detail::normalize_action_progress(*it);
+}
+
 }  // namespace synapse::pipeline_service
 // ---- synapse/pipeline/service_client.hpp ----
 // A typed client for the pipeline service (synapse-sdk's dev-api, or `synapse service`):
 // every endpoint of ../docs/synapse-sdk-reference.md §2.3, over any Transport, plus the SSE
 // progress stream with reconnects.
 //
+//     namespace ps = synapse::pipeline_service;
 //     auto client = synapse::pipeline_service_client::create(synapse::pipeline_service_options(
 //         "http://127.0.0.1:8100"));
 //     auto p = client->create_pipeline({.name = "train", .actions = {{"download", "m.Download"}}});
 //     auto r = client->create_run(p->id, {.params = synapse::json{{"dataset", 7}}});
-//     client->stream_progress(r->id, [](const synapse::pipeline_service::pipeline_progress& s) {
+//     auto done = client->stream_progress(r->id, [](const ps::pipeline_progress& s) {
 //         std::cout << s.overall_progress() * 100 << "%\n";
 //         return true;  // false stops
 //     });
 //
-// Errors: the service's `{"detail": "..."}` answers become errors with the HTTP status and the
-// detail text: 404 -> not_found ("Run not found", ...), 422 -> validation_failed with each of
-// FastAPI's failing fields, 401/403 -> unauthorized, others -> http_error. An answer that is
-// not the expected JSON is malformed_response, naming the failing fields. Request bodies are
-// checked before they are sent (e.g. an action's progress outside 0..1 is validation_failed
-// naming `action_progress.progress`, without a request).
+// Errors (service_errors.hpp): the service's `{"detail": "..."}` answers become errors with the
+// HTTP status and the detail text: 404 -> not_found ("Run not found", ...), 422 ->
+// validation_failed with each of FastAPI's failing fields, 401/403 -> unauthorized, others ->
+// http_error. An answer that is not the expected JSON is malformed_response, naming the failing
+// fields. Request bodies are checked against the models' rules before they are sent (e.g. an
+// action's progress outside 0..1 is validation_failed naming `action_progress.progress`, without
+// a request). No call throws: whatever an answer holds, the result is a value or an error, and
+// every error's text is valid UTF-8.
 
-#include <algorithm>
-#include <chrono>
 #include <concepts>
-#include <condition_variable>
-#include <cstddef>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -8197,17 +8618,331 @@ json to_request_json(const T& value) {
 #include <utility>
 #include <vector>
 
-// ---- synapse/pipeline/detail/service_http.hpp ----
-// Internals of the pipeline service client: paths and queries, the service's `{"detail": ...}`
-// error bodies, reading typed answers and progress stream events.
+// ---- synapse/pipeline/client_options.hpp ----
+// Options of the pipeline service client: where the service is, paging of the list calls and
+// filters of the log query (progress_stream.hpp has the progress stream's options).
 
-#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+
+
+namespace synapse {
+
+/// Transport options for a pipeline service at `base_url`: no bearer token (the Ray token is
+/// not sent to another service; set `token` for a service started with `--token`).
+inline transport_options pipeline_service_options(std::string base_url = "http://127.0.0.1:8100") {
+    transport_options o;
+    o.base_url = std::move(base_url);
+    o.token.reset();
+    return o;
+}
+
+/// Paging of the list calls (the service's `skip` and `limit`).
+struct page {
+    int skip = 0;
+    int limit = 100;
+};
+
+/// Filters of `get_logs`. `since` is an ISO-8601 timestamp; entries strictly after it match.
+struct log_query {
+    std::optional<std::string> action_name{};
+    std::optional<pipeline_service::log_level> level{};
+    std::optional<std::string> since{};
+    int limit = 1000;  ///< 1 to 10000
+};
+
+}  // namespace synapse
+// ---- synapse/pipeline/detail/exchange.hpp ----
+// Internals of the pipeline service client: one request and its answer, each call inside the
+// exception boundary (service_http.hpp).
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+
+// ---- synapse/pipeline/detail/service_http.hpp ----
+// Internals of the pipeline service client: queries, request bodies checked before they are
+// sent, answers read into models, progress stream events, and the boundary that keeps every
+// exception (from nlohmann, the allocator, a transport) inside the public calls.
+
+#include <cstddef>
+#include <exception>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+// ---- synapse/pipeline/detail/text.hpp ----
+// Internals of the pipeline layer: text from a server or a user made safe to keep in an error
+// message (valid UTF-8, bounded length).
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace synapse::pipeline_service::detail {
+
+/// The length of the well-formed UTF-8 sequence at `s[i]` (1 to 4), or 0 when the bytes there
+/// are not one (a stray continuation byte, an overlong form, a surrogate, beyond U+10FFFF, cut
+/// short).
+constexpr std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    const unsigned char c = byte(0);
+    if (c < 0x80) return 1;
+    std::size_t n = 0;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4;
+    else
+        return 0;
+    if (i + n > s.size()) return 0;
+    const unsigned char c1 = byte(1);
+    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) ||
+        (c == 0xF4 && c1 > 0x8F))
+        return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((byte(k) & 0xC0) != 0x80) return 0;
+    return n;
+}
+
+/// `s` with each byte that is not part of well-formed UTF-8 replaced by U+FFFD.
+inline std::string utf8_safe(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t n = utf8_sequence(s, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        } else {
+            out.append(s.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+/// `s` without surrounding whitespace, cut to at most `limit` bytes (at a character boundary,
+/// then "..."), as valid UTF-8: for quoting a server's text in an error message.
+inline std::string trimmed(std::string_view s, std::size_t limit = 500) {
+    constexpr std::string_view space = " \t\r\n\v\f";
+    const auto first = s.find_first_not_of(space);
+    if (first == std::string_view::npos) return {};
+    s = s.substr(first, s.find_last_not_of(space) - first + 1);
+    if (s.size() <= limit) return utf8_safe(s);
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    return utf8_safe(s.substr(0, cut)) + "...";
+}
+
+}  // namespace synapse::pipeline_service::detail
+// ---- synapse/pipeline/service_errors.hpp ----
+// The pipeline service's error bodies, written by `synapse service` and read by the client:
+// `{"detail": "Run not found"}`, and FastAPI's 422 for a request that does not validate,
+// `{"detail": [{"type": "value_error", "loc": ["body", "action_progress", "progress"],
+// "msg": "..."}]}`, where `loc` starts with where the value was ("body", "query", "path",
+// "header") and continues with the JSON path of the field (keys, and indexes as integers).
+//
+//     // service: a validation error of a request body as FastAPI's detail list
+//     json detail = synapse::pipeline_service::validation_detail(err, "body");
+//     // client: an answer with an error status as a synapse::error
+//     synapse::error e = synapse::pipeline_service::service_error(response, "reading run r1");
+//
+// Reading never throws: any body (not JSON, not an object, a detail of any type, items of any
+// shape) gives an error whose message quotes the service as valid UTF-8.
+
+#include <charconv>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
 #include <vector>
 
+
+namespace synapse::pipeline_service {
+
+/// FastAPI's `loc` of a field: "action_progress.items[2].progress" under `root` "body" ->
+/// ["body", "action_progress", "items", 2, "progress"]. The inverse of `fastapi_path`.
+inline json fastapi_loc(std::string_view root, std::string_view path) {
+    json loc = json::array({std::string(root)});
+    std::string segment;
+    auto flush = [&] {
+        if (!segment.empty()) loc.push_back(segment);
+        segment.clear();
+    };
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        const char c = path[i];
+        if (c == '.') {
+            flush();
+        } else if (c == '[') {
+            flush();
+            const auto close = path.find(']', i);
+            if (close == std::string_view::npos) break;
+            const auto digits = path.substr(i + 1, close - i - 1);
+            long long n = 0;
+            auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+            if (ec == std::errc() && p == digits.data() + digits.size())
+                loc.push_back(n);
+            else
+                loc.push_back(std::string(digits));
+            i = close;
+        } else {
+            segment += c;
+        }
+    }
+    flush();
+    return loc;
+}
+
+/// The JSON path of a FastAPI `loc`: ["body", "entries", 0, "message"] -> "entries[0].message"
+/// (a leading "body", "query", "path" or "header" is dropped; "" when `loc` is not an array).
+inline std::string fastapi_path(const json& loc) {
+    std::string out;
+    if (!loc.is_array()) return out;
+    std::size_t i = 0;
+    if (!loc.empty() && loc[0].is_string()) {
+        const auto& first = loc[0].get_ref<const std::string&>();
+        if (first == "body" || first == "query" || first == "path" || first == "header") i = 1;
+    }
+    for (; i < loc.size(); ++i) {
+        if (loc[i].is_number_integer()) {
+            out += '[' + safe_dump(loc[i]) + ']';
+        } else {
+            if (!out.empty()) out += '.';
+            out += loc[i].is_string() ? loc[i].get_ref<const std::string&>() : safe_dump(loc[i]);
+        }
+    }
+    return out;
+}
+
+/// The detail list of a 422 answer for a `validation_failed` error (from `from_json`), one item
+/// per failing field under `root` ("body", "query"): `type` is "missing", "value_error" (a
+/// constraint), "enum" or "type_error"; `msg` is "<path>: <message>" ("body: ..." at the root).
+inline json validation_detail(const error& e, std::string_view root) {
+    json detail = json::array();
+    for (const auto& f : e.fields) {
+        std::string type = "type_error";
+        if (f.message == "missing required field")
+            type = "missing";
+        else if (f.expected == "constraint")
+            type = "value_error";
+        else if (f.expected.rfind("one of", 0) == 0)
+            type = "enum";
+        detail.push_back(
+            json{{"type", type},
+                 {"loc", fastapi_loc(root, f.path)},
+                 {"msg", (f.path.empty() ? std::string(root) : f.path) + ": " + f.message}});
+    }
+    return detail;
+}
+
+namespace detail {
+
+/// Answers nested deeper than this are not parsed: reading, copying and writing a JSON value
+/// recurse once per level.
+inline constexpr std::size_t max_answer_depth = 512;
+
+/// `text` parsed as JSON; discarded when it is not JSON or is nested deeper than
+/// `max_answer_depth`.
+inline json parse_answer(std::string_view text) {
+    if (json_nesting_depth(text) > max_answer_depth) return json(json::value_t::discarded);
+    return json::parse(text, nullptr, false);
+}
+
+}  // namespace detail
+
+/// The service's `detail` text of an error answer ("" when the body is not `{"detail": "..."}`).
+inline std::string detail_text(const http_response& r) {
+    const json body = detail::parse_answer(r.body);
+    if (!body.is_object()) return {};
+    const auto it = body.find("detail");
+    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+namespace detail {
+
+/// One item of a 422 detail list as a field error (any JSON value is accepted).
+inline field_error fastapi_field(const json& item) {
+    field_error f;
+    if (!item.is_object()) {
+        f.message = trimmed(safe_dump(item), 200);
+        return f;
+    }
+    const auto text = [&](const char* key) -> const std::string* {
+        const auto it = item.find(key);
+        return it != item.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+    };
+    if (const auto loc = item.find("loc"); loc != item.end()) f.path = fastapi_path(*loc);
+    f.message = text("msg") ? *text("msg") : trimmed(safe_dump(item), 200);
+    if (text("type")) f.expected = *text("type");
+    if (const auto input = item.find("input"); input != item.end())
+        f.actual = trimmed(safe_dump(*input), 80);
+    return f;
+}
+
+}  // namespace detail
+
+/// The error for an answer with status >= 400 (or below 100). The message reads
+/// "<what>: HTTP <status>: <detail>"; the detail is the service's `detail` text, or the fields
+/// of a 422 validation error ("<path>: <msg>; ..."), or the body itself when it is not a
+/// `{"detail": ...}` object. 401/403 -> unauthorized, 404 -> not_found, 413 -> too_large,
+/// 422 -> validation_failed (with `fields`, and `where` when there is one), anything else ->
+/// http_error; a status below 100 is malformed_response.
+inline error service_error(const http_response& r, std::string_view what) {
+    std::string message(what);
+    if (!message.empty()) message += ": ";
+    if (r.status < 100) {
+        message +=
+            "the service's answer has no valid HTTP status (" + std::to_string(r.status) + ")";
+        return error{errc::malformed_response, std::move(message)};
+    }
+    message += "HTTP " + std::to_string(r.status);
+    std::vector<field_error> fields;
+    std::string text;
+    const json body = detail::parse_answer(r.body);
+    const auto d = body.is_object() ? body.find("detail") : body.end();
+    if (body.is_object() && d != body.end()) {
+        if (d->is_string()) {
+            text = d->get<std::string>();
+        } else if (d->is_array()) {
+            for (const auto& item : *d) {
+                field_error f = detail::fastapi_field(item);
+                if (!text.empty()) text += "; ";
+                text += (f.path.empty() ? std::string("(body)") : f.path) + ": " + f.message;
+                fields.push_back(std::move(f));
+            }
+        } else {
+            text = safe_dump(*d);
+        }
+    } else {
+        text = detail::trimmed(r.body);
+    }
+    if (const auto quoted = detail::trimmed(text, 1000); !quoted.empty()) message += ": " + quoted;
+    errc code = errc::http_error;
+    if (r.status == 401 || r.status == 403)
+        code = errc::unauthorized;
+    else if (r.status == 404)
+        code = errc::not_found;
+    else if (r.status == 413)
+        code = errc::too_large;
+    else if (r.status == 422)
+        code = errc::validation_failed;
+    error e{code, std::move(message)};
+    e.http_status = r.status;
+    e.fields = std::move(fields);
+    if (e.fields.size() == 1) e.where = e.fields.front().path;
+    return e;
+}
+
+}  // namespace synapse::pipeline_service
 // ---- synapse/pipeline/sse.hpp ----
 // An incremental parser for Server-Sent Events (text/event-stream, as the WHATWG HTML standard
 // specifies it): feed it the body in chunks split anywhere, get whole events back.
@@ -8232,6 +8967,7 @@ json to_request_json(const T& value) {
 
 #include <chrono>
 #include <cstddef>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8261,10 +8997,11 @@ class sse_parser {
 
     /// Parses `chunk` and calls `on_event(const sse_event&)` for each event it completes.
     /// Returns true, or false as soon as `on_event` returned false (the rest of the chunk is
-    /// not parsed); errc::too_large when the limit is exceeded. After an error or a stop, call
+    /// not parsed); errc::too_large when the limit is exceeded, errc::invalid_argument when
+    /// `on_event` threw (the exception does not leave `feed`). After an error or a stop, call
     /// `reset` before feeding the next stream.
     template <class F>
-    expected<bool> feed(std::string_view chunk, F&& on_event) {
+    [[nodiscard]] expected<bool> feed(std::string_view chunk, F&& on_event) {
         static_assert(std::is_invocable_r_v<bool, F&, const sse_event&>,
                       "sse_parser::feed: on_event must be callable as bool(const sse_event&)");
         while (!chunk.empty()) {
@@ -8382,7 +9119,14 @@ class sse_parser {
         pending_.event.clear();
         pending_.data.clear();
         has_data_ = false;
-        return static_cast<bool>(on_event(static_cast<const sse_event&>(out)));
+        try {
+            return static_cast<bool>(on_event(static_cast<const sse_event&>(out)));
+        } catch (const std::exception& e) {
+            return fail(errc::invalid_argument,
+                        std::string("the event handler threw: ") + e.what());
+        } catch (...) {
+            return fail(errc::invalid_argument, "the event handler threw");
+        }
     }
 
     sse_limits limits_{};
@@ -8408,101 +9152,40 @@ inline void add_query(std::string& target, std::string_view key, std::string_vie
     target += synapse::detail::url_segment(value);
 }
 
-inline std::string trimmed(std::string_view s, std::size_t limit = 500) {
-    constexpr std::string_view space = " \t\r\n\v\f";
-    const auto first = s.find_first_not_of(space);
-    if (first == std::string_view::npos) return {};
-    s = s.substr(first, s.find_last_not_of(space) - first + 1);
-    if (s.size() <= limit) return std::string(s);
-    return std::string(s.substr(0, limit)) + "...";
-}
-
-/// FastAPI's location of a validation error, e.g. ["body", "action_progress", "progress"] ->
-/// "action_progress.progress" (the leading "body"/"query"/"path"/"header" is dropped).
-inline std::string fastapi_path(const json& loc) {
-    std::string out;
-    if (!loc.is_array()) return out;
-    std::size_t i = 0;
-    if (!loc.empty() && loc[0].is_string()) {
-        const auto& first = loc[0].get_ref<const std::string&>();
-        if (first == "body" || first == "query" || first == "path" || first == "header") i = 1;
+/// `e` with every text made valid UTF-8 (it may quote a server's bytes or a user's strings).
+inline error sanitized(error e) {
+    e.message = utf8_safe(e.message);
+    e.where = utf8_safe(e.where);
+    for (auto& f : e.fields) {
+        f.path = utf8_safe(f.path);
+        f.message = utf8_safe(f.message);
+        f.actual = utf8_safe(f.actual);
     }
-    for (; i < loc.size(); ++i) {
-        if (loc[i].is_number_integer()) {
-            out += '[' + std::to_string(loc[i].get<long long>()) + ']';
-        } else {
-            if (!out.empty()) out += '.';
-            out += loc[i].is_string() ? loc[i].get<std::string>() : loc[i].dump();
-        }
-    }
-    return out;
-}
-
-/// The error for an answer with status >= 400 (or below 100). The message reads
-/// "<what>: HTTP <status>: <detail>"; the detail is the service's `detail` text, or the
-/// fields of a 422 validation error ("<path>: <msg>; ..."), or the body itself when it is not
-/// a `{"detail": ...}` object. 401/403 -> unauthorized, 404 -> not_found, 413 -> too_large,
-/// 422 -> validation_failed (with `fields`), anything else -> http_error.
-inline error service_error(const http_response& r, std::string_view what) {
-    std::string message(what);
-    if (!message.empty()) message += ": ";
-    if (r.status < 100) {
-        message +=
-            "the service's answer has no valid HTTP status (" + std::to_string(r.status) + ")";
-        return error{errc::malformed_response, std::move(message)};
-    }
-    message += "HTTP " + std::to_string(r.status);
-    std::vector<field_error> fields;
-    std::string detail;
-    json body = json::parse(r.body, nullptr, false);
-    if (!body.is_discarded() && body.is_object() && body.contains("detail")) {
-        const json& d = body["detail"];
-        if (d.is_string()) {
-            detail = d.get<std::string>();
-        } else if (d.is_array()) {
-            for (const auto& item : d) {
-                field_error f;
-                f.path = fastapi_path(item.value("loc", json::array()));
-                f.message = item.contains("msg") && item["msg"].is_string()
-                                ? item["msg"].get<std::string>()
-                                : item.dump();
-                f.expected = item.contains("type") && item["type"].is_string()
-                                 ? item["type"].get<std::string>()
-                                 : std::string();
-                if (item.contains("input")) f.actual = trimmed(item["input"].dump(), 80);
-                if (!detail.empty()) detail += "; ";
-                detail += (f.path.empty() ? std::string("(body)") : f.path) + ": " + f.message;
-                fields.push_back(std::move(f));
-            }
-        } else {
-            detail = d.dump();
-        }
-    } else {
-        detail = trimmed(r.body);
-    }
-    if (!detail.empty()) message += ": " + trimmed(detail, 1000);
-    errc code = errc::http_error;
-    if (r.status == 401 || r.status == 403)
-        code = errc::unauthorized;
-    else if (r.status == 404)
-        code = errc::not_found;
-    else if (r.status == 413)
-        code = errc::too_large;
-    else if (r.status == 422)
-        code = errc::validation_failed;
-    error e{code, std::move(message)};
-    e.http_status = r.status;
-    e.fields = std::move(fields);
-    if (e.fields.size() == 1) e.where = e.fields.front().path;
     return e;
 }
 
-/// The service's `detail` text of an error answer ("" when there is none).
-inline std::string detail_text(const http_response& r) {
-    json body = json::parse(r.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return {};
-    auto it = body.find("detail");
-    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+/// Runs `f` (which returns an `expected`) so that nothing it throws leaves: an exception from
+/// nlohmann is malformed_response (only answers are parsed), std::bad_alloc is too_large, any
+/// other (from a transport) is transport_error; each names `what`. The error's texts are made
+/// valid UTF-8.
+template <class F>
+auto boundary(std::string_view what, F&& f) -> std::invoke_result_t<F&> {
+    auto failure = [&](errc code, std::string_view problem) {
+        return fail(error{code, std::string(what) + ": " + utf8_safe(problem)});
+    };
+    try {
+        auto result = f();
+        if (!result) return fail(sanitized(std::move(result).error()));
+        return result;
+    } catch (const json::exception& e) {
+        return failure(errc::malformed_response, e.what());
+    } catch (const std::bad_alloc&) {
+        return failure(errc::too_large, "out of memory");
+    } catch (const std::exception& e) {
+        return failure(errc::transport_error, e.what());
+    } catch (...) {
+        return failure(errc::transport_error, "unknown exception");
+    }
 }
 
 /// Passes answers with status 100..399 through; turns the others into `service_error`s.
@@ -8516,34 +9199,19 @@ inline expected<http_response> checked(expected<http_response> result, std::stri
     return fail(service_error(*result, what));
 }
 
-/// Older services call an action's step `progress_category`: read it as `progress_step`.
-inline void normalize_action_progress(json& entry) {
-    if (!entry.is_object() || entry.contains("progress_step")) return;
-    auto it = entry.find("progress_category");
-    if (it == entry.end()) return;
-    json value = std::move(*it);
-    entry.erase(it);
-    entry["progress_step"] = std::move(value);
-}
-
-/// Applies `normalize_action_progress` to the `progress` list of a run or progress object
-/// (or of each one in an array) and to a progress update's `action_progress`.
-inline void normalize_progress_lists(json& j) {
-    if (j.is_array()) {
-        for (auto& item : j) normalize_progress_lists(item);
-        return;
-    }
-    if (!j.is_object()) return;
-    if (auto it = j.find("progress"); it != j.end() && it->is_array())
-        for (auto& entry : *it) normalize_action_progress(entry);
-    if (auto it = j.find("action_progress"); it != j.end()) normalize_action_progress(*it);
-}
-
 /// Reads a `T` from the JSON body of `r`; errc::malformed_response naming `what` (with every
-/// failing field) when the body is not JSON or does not match `T`.
+/// failing field) when the body is not JSON, is nested deeper than `max_answer_depth`, or does
+/// not match `T`.
 template <class T>
 expected<T> read_body(const http_response& r, std::string_view what) {
-    json j = json::parse(r.body, nullptr, false);
+    if (json_nesting_depth(r.body) > max_answer_depth) {
+        error e{errc::malformed_response, std::string(what) +
+                                              ": the answer is nested deeper than " +
+                                              std::to_string(max_answer_depth) + " levels"};
+        e.http_status = r.status;
+        return fail(std::move(e));
+    }
+    json j = parse_answer(r.body);
     if (j.is_discarded()) {
         auto parsed = parse_json(r.body, "the answer");
         error e{errc::malformed_response,
@@ -8552,7 +9220,7 @@ expected<T> read_body(const http_response& r, std::string_view what) {
         e.http_status = r.status;
         return fail(std::move(e));
     }
-    normalize_progress_lists(j);
+    normalize_legacy_fields(j);
     auto value = from_json<T>(j);
     if (!value) {
         error e = std::move(value).error();
@@ -8562,6 +9230,20 @@ expected<T> read_body(const http_response& r, std::string_view what) {
         return fail(std::move(e));
     }
     return value;
+}
+
+/// Checks a request body against the rules of its model `T` (e.g. progress within 0..1) before
+/// it is sent, so that a bad value is reported with its field path instead of a 422 round trip;
+/// returns the body's text (a string that is not UTF-8 has its bad bytes replaced).
+template <class T>
+expected<std::string> request_text(const json& body, std::string_view what) {
+    auto check = from_json<T>(body);
+    if (!check) {
+        error e = std::move(check).error();
+        e.message = std::string(what) + ": " + e.message;
+        return fail(std::move(e));
+    }
+    return safe_dump(body);
 }
 
 /// `completed`, `failed` or `cancelled`: the events after which a progress stream ends.
@@ -8576,11 +9258,11 @@ inline bool is_terminal_event(std::string_view name) noexcept {
 inline expected<std::optional<pipeline_progress>> read_progress_event(const sse_event& e,
                                                                       std::string_view what) {
     if (e.event == "error") {
-        json j = json::parse(e.data, nullptr, false);
-        std::string text =
-            !j.is_discarded() && j.is_object() && j.contains("error") && j["error"].is_string()
-                ? j["error"].get<std::string>()
-                : trimmed(e.data);
+        const json j = parse_answer(e.data);
+        const auto it = j.is_object() ? j.find("error") : j.end();
+        const std::string text = j.is_object() && it != j.end() && it->is_string()
+                                     ? it->get<std::string>()
+                                     : trimmed(e.data);
         return fail(text == "Run not found" ? errc::not_found : errc::http_error,
                     std::string(what) + ": the service reported: " + text);
     }
@@ -8597,45 +9279,105 @@ inline expected<std::optional<pipeline_progress>> read_progress_event(const sse_
     return fail(std::move(err));
 }
 
-/// Checks a request body against its own rules (e.g. progress within 0..1) before it is sent,
-/// so that a bad value is reported with its field path instead of a 422 round trip.
+}  // namespace synapse::pipeline_service::detail
+
+namespace synapse::pipeline_service::detail {
+
+/// Sends `method target` with `body` (JSON when not empty) and reads the answer as an `R`.
+template <class R, class T>
+expected<R> send_request(T& transport, const char* method, std::string target, std::string body,
+                         const std::string& what) {
+    return boundary(what, [&]() -> expected<R> {
+        http_request request{method, std::move(target), {}, std::move(body), {}};
+        if (!request.body.empty()) request.content_type = "application/json";
+        auto answer = checked(transport.send(request), what);
+        if (!answer) return fail(std::move(answer).error());
+        return read_body<R>(*answer, what);
+    });
+}
+
+/// GET `target`, read as an `R`.
+template <class R, class T>
+expected<R> get_json(T& transport, std::string target, const std::string& what) {
+    return send_request<R>(transport, "GET", std::move(target), {}, what);
+}
+
+/// Checks `body` against the rules of model `B`, sends it as the JSON body of `method target`,
+/// and reads the answer as an `R`.
+template <class R, class B, class T>
+expected<R> send_checked(T& transport, const char* method, std::string target, const json& body,
+                         const std::string& what) {
+    auto text = boundary(what, [&] { return request_text<B>(body, what); });
+    if (!text) return fail(std::move(text).error());
+    return send_request<R>(transport, method, std::move(target), std::move(*text), what);
+}
+
+/// Sends `value` (its fields that are set) as the JSON body of `method target`, checked first,
+/// and reads the answer as an `R`.
+template <class R, class T, class B>
+expected<R> send_json(T& transport, const char* method, std::string target, const B& value,
+                      const std::string& what) {
+    return send_checked<R, B>(transport, method, std::move(target), to_request_json(value), what);
+}
+
+/// DELETE `target`.
 template <class T>
-expected<json> request_body(json body, std::string_view what) {
-    auto check = from_json<T>(body);
-    if (!check) {
-        error e = std::move(check).error();
-        e.message = std::string(what) + ": " + e.message;
-        return fail(std::move(e));
-    }
-    return body;
+expected<void> delete_resource(T& transport, std::string target, const std::string& what) {
+    return boundary(what, [&]() -> expected<void> {
+        auto answer = checked(transport.send({"DELETE", std::move(target), {}, {}, {}}), what);
+        if (!answer) return fail(std::move(answer).error());
+        return {};
+    });
+}
+
+/// GET `target`, a checkpoint; nullopt for the service's 404 "No checkpoints found" or
+/// "Checkpoint not found" (any other 404, e.g. "Run not found", is not_found).
+template <class T>
+expected<std::optional<checkpoint>> maybe_checkpoint(T& transport, std::string target,
+                                                     const std::string& what) {
+    return boundary(what, [&]() -> expected<std::optional<checkpoint>> {
+        auto sent = transport.send({"GET", std::move(target), {}, {}, {}});
+        if (sent && sent->status == 404) {
+            const auto text = detail_text(*sent);
+            if (text == "No checkpoints found" || text == "Checkpoint not found")
+                return std::optional<checkpoint>();
+        }
+        auto answer = checked(std::move(sent), what);
+        if (!answer) return fail(std::move(answer).error());
+        auto c = read_body<checkpoint>(*answer, what);
+        if (!c) return fail(std::move(c).error());
+        return std::optional(std::move(*c));
+    });
 }
 
 }  // namespace synapse::pipeline_service::detail
+// ---- synapse/pipeline/progress_stream.hpp ----
+// Following a pipeline run's progress over the service's SSE stream (GET
+// /api/v1/runs/{id}/progress/stream), across dropped connections, over any Transport:
+//
+//     auto done = synapse::pipeline_service::stream_progress(transport, run_id,
+//         [](const synapse::pipeline_service::pipeline_progress& p) {
+//             std::cout << p.overall_progress() * 100 << "%\n";
+//             return true;  // false stops
+//         });
+//
+// `basic_pipeline_service_client::stream_progress` is the same call on the client's transport.
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <utility>
+
 
 namespace synapse {
-
-/// Transport options for a pipeline service at `base_url`: no bearer token (the Ray token is
-/// not sent to another service; set `token` for a service started with `--token`).
-inline transport_options pipeline_service_options(std::string base_url = "http://127.0.0.1:8100") {
-    transport_options o;
-    o.base_url = std::move(base_url);
-    o.token.reset();
-    return o;
-}
-
-/// Paging of the list calls (the service's `skip` and `limit`).
-struct page {
-    int skip = 0;
-    int limit = 100;
-};
-
-/// Filters of `get_logs`. `since` is an ISO-8601 timestamp; entries strictly after it match.
-struct log_query {
-    std::optional<std::string> action_name{};
-    std::optional<pipeline_service::log_level> level{};
-    std::optional<std::string> since{};
-    int limit = 1000;  ///< 1 to 10000
-};
 
 /// How `stream_progress` follows the stream.
 struct progress_stream_options {
@@ -8646,142 +9388,53 @@ struct progress_stream_options {
     sse_limits limits{};
 };
 
-/// The pipeline service's API over a Transport `T`. Paths have the service's trailing
-/// slashes. Move-only when `T` is.
+}  // namespace synapse
+
+namespace synapse::pipeline_service {
+
+namespace detail {
+
+/// Waits `d`, or less when `stop` is requested; false when it was.
+inline bool wait_unless_stopped(std::chrono::milliseconds d, const std::stop_token& stop) {
+    std::mutex m;
+    std::condition_variable_any cv;
+    std::unique_lock lock(m);
+    cv.wait_for(lock, stop, d, [] { return false; });
+    return !stop.stop_requested();
+}
+
+}  // namespace detail
+
+/// Follows GET /api/v1/runs/{run_id}/progress/stream on `transport` and hands each state to
+/// `on_progress` until a terminal event (`completed`, `failed`, `cancelled`, or a state with a
+/// terminal status): that state is handed out too, then the call succeeds. The run's own failure
+/// is a state, not an error. `basic_pipeline_service_client::stream_progress` calls this.
+///
+/// - When the stream ends or breaks before that, it is reopened (after the server's `retry:` or
+///   `options.reconnect_delay`) with `Last-Event-ID` when the server sent ids; a server without
+///   ids (dev-api) starts again from the current state, which is not handed out again when it
+///   is the state handed out last. More than `options.max_reconnects` attempts in a row without
+///   an event give the last transport error (or errc::transport_error). A success answer that
+///   is not `text/event-stream` is malformed_response.
+/// - An `error` event (dev-api: the run was deleted) ends with not_found for "Run not found",
+///   http_error otherwise. A `progress` or terminal event whose data is not a progress state is
+///   malformed_response. Events with other names are ignored unless their data is a progress
+///   state; comments (heartbeats) are ignored.
+/// - Error statuses: 404 (unknown run) and other 4xx end the call at once; 5xx answers count as
+///   failed attempts.
+/// - `on_progress` returning false, or `stop` being requested, ends the call without an error;
+///   `on_progress` throwing ends it with errc::invalid_argument. `stop` is seen when data
+///   arrives or the transport's read timeout runs out.
 template <class T>
-class basic_pipeline_service_client {
+[[nodiscard]] expected<void> stream_progress(
+    T& transport, std::string_view run_id,
+    const std::function<bool(const pipeline_progress&)>& on_progress, std::stop_token stop = {},
+    const progress_stream_options& options = {}) {
     static_assert(check_transport<T>());
-
-  public:
-    explicit basic_pipeline_service_client(T transport) : transport_(std::move(transport)) {}
-
-    /// A client over cpp-httplib; errc::invalid_argument for a bad base URL. Use
-    /// `pipeline_service_options(url)` for the options.
-    static expected<basic_pipeline_service_client> create(transport_options options)
-        requires std::same_as<T, httplib_transport>
-    {
-        auto t = httplib_transport::create(std::move(options));
-        if (!t) return fail(std::move(t).error());
-        return basic_pipeline_service_client(std::move(*t));
-    }
-
-    T& transport() noexcept { return transport_; }
-
-    /// GET /health; the service is healthy when this succeeds.
-    expected<pipeline_service::health> health() {
-        return get<pipeline_service::health>("/health", "checking the pipeline service's health");
-    }
-
-    // Pipelines -------------------------------------------------------------------------------
-
-    /// POST /pipelines/ (201).
-    expected<pipeline_service::pipeline> create_pipeline(
-        const pipeline_service::pipeline_create& p) {
-        return send_body<pipeline_service::pipeline>("POST", api + "/pipelines/", p,
-                                                     "creating pipeline \"" + p.name + "\"");
-    }
-    /// GET /pipelines/?skip&limit
-    expected<std::vector<pipeline_service::pipeline>> list_pipelines(page pg = {}) {
-        return get<std::vector<pipeline_service::pipeline>>(paged(api + "/pipelines/", pg),
-                                                            "listing pipelines");
-    }
-    /// GET /pipelines/{id}
-    expected<pipeline_service::pipeline> get_pipeline(std::string_view id) {
-        return get<pipeline_service::pipeline>(pipeline_path(id),
-                                               "reading pipeline " + std::string(id));
-    }
-    /// PUT /pipelines/{id} with the fields that are set.
-    expected<pipeline_service::pipeline> update_pipeline(
-        std::string_view id, const pipeline_service::pipeline_update& u) {
-        return send_body<pipeline_service::pipeline>("PUT", pipeline_path(id), u,
-                                                     "updating pipeline " + std::string(id));
-    }
-    /// DELETE /pipelines/{id} (204); its runs, checkpoints and logs go with it.
-    expected<void> delete_pipeline(std::string_view id) {
-        return remove(pipeline_path(id), "deleting pipeline " + std::string(id));
-    }
-
-    // Runs ------------------------------------------------------------------------------------
-
-    /// POST /pipelines/{id}/runs/ (201): a pending run with one pending entry per action.
-    expected<pipeline_service::run> create_run(std::string_view pipeline_id,
-                                               const pipeline_service::run_create& r = {}) {
-        return send_body<pipeline_service::run>(
-            "POST", pipeline_path(pipeline_id) + "/runs/", r,
-            "creating a run of pipeline " + std::string(pipeline_id));
-    }
-    /// GET /pipelines/{id}/runs/?skip&limit
-    expected<std::vector<pipeline_service::run>> list_pipeline_runs(std::string_view pipeline_id,
-                                                                    page pg = {}) {
-        return get<std::vector<pipeline_service::run>>(
-            paged(pipeline_path(pipeline_id) + "/runs/", pg),
-            "listing the runs of pipeline " + std::string(pipeline_id));
-    }
-    /// GET /runs/?status_filter&skip&limit, newest first.
-    expected<std::vector<pipeline_service::run>> list_runs(
-        std::optional<pipeline_service::run_status> status = std::nullopt, page pg = {}) {
-        std::string target = api + "/runs/";
-        if (status)
-            pipeline_service::detail::add_query(target, "status_filter", to_string(*status));
-        return get<std::vector<pipeline_service::run>>(paged(std::move(target), pg),
-                                                       "listing runs");
-    }
-    /// GET /runs/{id}
-    expected<pipeline_service::run> get_run(std::string_view id) {
-        return get<pipeline_service::run>(run_path(id), "reading run " + std::string(id));
-    }
-    /// PATCH /runs/{id} with the fields that are set (applied verbatim by the service).
-    expected<pipeline_service::run> update_run(std::string_view id,
-                                               const pipeline_service::run_update& u) {
-        return send_body<pipeline_service::run>("PATCH", run_path(id), u,
-                                                "updating run " + std::string(id));
-    }
-    /// DELETE /runs/{id} (204).
-    expected<void> delete_run(std::string_view id) {
-        return remove(run_path(id), "deleting run " + std::string(id));
-    }
-
-    // Progress --------------------------------------------------------------------------------
-
-    /// POST /runs/{id}/progress; returns the updated run.
-    expected<pipeline_service::run> report_progress(std::string_view run_id,
-                                                    const pipeline_service::progress_update& u) {
-        return send_body<pipeline_service::run>(
-            "POST", run_path(run_id) + "/progress", u,
-            "reporting the progress of run " + std::string(run_id));
-    }
-    /// GET /runs/{id}/progress
-    expected<pipeline_service::pipeline_progress> get_progress(std::string_view run_id) {
-        return get<pipeline_service::pipeline_progress>(
-            run_path(run_id) + "/progress", "reading the progress of run " + std::string(run_id));
-    }
-
-    /// Follows GET /runs/{id}/progress/stream and hands each state to `on_progress` until a
-    /// terminal event (`completed`, `failed`, `cancelled`, or a state with a terminal status):
-    /// that state is handed out too, then the call succeeds. The run's own failure is a state,
-    /// not an error.
-    ///
-    /// - When the stream ends or breaks before that, it is reopened (after the server's
-    ///   `retry:` or `options.reconnect_delay`) with `Last-Event-ID` when the server sent ids;
-    ///   a server without ids (dev-api) starts again from the current state, which is not
-    ///   handed out again when it is the state handed out last. More than
-    ///   `options.max_reconnects` attempts in a row without an event give the last
-    ///   transport error (or errc::transport_error). A success answer that is not
-    ///   `text/event-stream` is malformed_response.
-    /// - An `error` event (dev-api: the run was deleted) ends with not_found for "Run not
-    ///   found", http_error otherwise. A `progress` or terminal event whose data is not a
-    ///   progress state is malformed_response. Events with other names are ignored unless
-    ///   their data is a progress state; comments (heartbeats) are ignored.
-    /// - Error statuses: 404 (unknown run) and other 4xx end the call at once; 5xx answers
-    ///   count as failed attempts.
-    /// - `on_progress` returning false, or `stop` being requested, ends the call without an
-    ///   error. `stop` is seen when data arrives or the transport's read timeout runs out.
-    expected<void> stream_progress(
-        std::string_view run_id,
-        const std::function<bool(const pipeline_service::pipeline_progress&)>& on_progress,
-        std::stop_token stop = {}, const progress_stream_options& options = {}) {
-        const std::string id(run_id);
-        const std::string what = "streaming the progress of run " + id;
+    const std::string what = "streaming the progress of run " + std::string(run_id);
+    return detail::boundary(what, [&]() -> expected<void> {
+        const std::string target =
+            "/api/v1/runs/" + synapse::detail::url_segment(run_id) + "/progress/stream";
         sse_parser parser(options.limits);
         std::optional<error> outcome;
         bool done = false;
@@ -8791,11 +9444,23 @@ class basic_pipeline_service_client {
 
         std::string last_data;  // the data of the last state handed out
         bool reconnected = false;
+        auto hand_out = [&](const pipeline_progress& state) {
+            try {
+                return on_progress(state);
+            } catch (const std::exception& e) {
+                outcome =
+                    error{errc::invalid_argument,
+                          what + ": the progress callback threw: " + detail::utf8_safe(e.what())};
+            } catch (...) {
+                outcome = error{errc::invalid_argument, what + ": the progress callback threw"};
+            }
+            return false;
+        };
         auto on_event = [&](const sse_event& e) -> bool {
             // A server without ids starts a new connection with the current state: skip it when
             // it is the one handed out last.
             if (++events == 1 && reconnected && e.data == last_data) return true;
-            auto state = pipeline_service::detail::read_progress_event(e, what);
+            auto state = detail::read_progress_event(e, what);
             if (!state) {
                 outcome = std::move(state).error();
                 done = true;
@@ -8803,9 +9468,8 @@ class basic_pipeline_service_client {
             }
             if (!*state) return true;  // not a progress state: ignored
             last_data = e.data;
-            const bool terminal =
-                pipeline_service::detail::is_terminal_event(e.event) || (*state)->is_terminal();
-            if (!on_progress(**state) || terminal) {
+            const bool terminal = detail::is_terminal_event(e.event) || (*state)->is_terminal();
+            if (!hand_out(**state) || terminal) {
                 done = true;
                 return false;
             }
@@ -8815,7 +9479,7 @@ class basic_pipeline_service_client {
         for (;;) {
             if (stop.stop_requested()) return {};
             http_request request{"GET",
-                                 run_path(run_id) + "/progress/stream",
+                                 target,
                                  {{"Accept", "text/event-stream"}, {"Cache-Control", "no-cache"}},
                                  {},
                                  {}};
@@ -8823,7 +9487,7 @@ class basic_pipeline_service_client {
                 request.headers.emplace_back("Last-Event-ID", parser.last_event_id());
             parser.reset();
             events = 0;
-            auto result = transport_.stream(request, [&](std::string_view chunk) {
+            auto result = transport.stream(request, [&](std::string_view chunk) {
                 if (stop.stop_requested()) {
                     done = true;
                     return false;
@@ -8847,13 +9511,14 @@ class basic_pipeline_service_client {
                     return fail(std::move(e.prefix(what)));
                 last_failure = std::move(e);
             } else if (result->status >= 400 || result->status < 100) {
-                error e = pipeline_service::detail::service_error(*result, what);
+                error e = service_error(*result, what);
                 if (result->status < 500) return fail(std::move(e));
                 last_failure = std::move(e);
             } else if (const auto type = result->header("Content-Type");
                        events == 0 && !type.empty() && !type.starts_with("text/event-stream")) {
-                return fail(errc::malformed_response,
-                            what + ": the answer is " + type + ", not an event stream");
+                return fail(errc::malformed_response, what + ": the answer is " +
+                                                          detail::trimmed(type, 200) +
+                                                          ", not an event stream");
             } else {
                 last_failure =
                     error{errc::transport_error, what + ": the stream ended before the run did"};
@@ -8866,86 +9531,250 @@ class basic_pipeline_service_client {
                     " (" + std::to_string(failures) + " attempts in a row without an event)";
                 return fail(std::move(e));
             }
-            if (!wait(parser.retry().value_or(options.reconnect_delay), stop)) return {};
+            if (!detail::wait_unless_stopped(parser.retry().value_or(options.reconnect_delay),
+                                             stop))
+                return {};
             reconnected = true;
         }
+    });
+}
+
+}  // namespace synapse::pipeline_service
+
+namespace synapse {
+
+/// The pipeline service's API over a Transport `T`. Paths have the service's trailing
+/// slashes. Move-only when `T` is.
+template <class T>
+class basic_pipeline_service_client {
+    static_assert(check_transport<T>());
+
+  public:
+    explicit basic_pipeline_service_client(T transport) : transport_(std::move(transport)) {}
+
+    /// A client over cpp-httplib; errc::invalid_argument for a bad base URL. Use
+    /// `pipeline_service_options(url)` for the options.
+    [[nodiscard]] static expected<basic_pipeline_service_client> create(transport_options options)
+        requires std::same_as<T, httplib_transport>
+    {
+        return pipeline_service::detail::boundary(
+            "connecting to the pipeline service", [&]() -> expected<basic_pipeline_service_client> {
+                auto t = httplib_transport::create(std::move(options));
+                if (!t) return fail(std::move(t).error());
+                return basic_pipeline_service_client(std::move(*t));
+            });
+    }
+
+    T& transport() noexcept { return transport_; }
+
+    /// GET /health; the service is healthy when this succeeds.
+    [[nodiscard]] expected<pipeline_service::health> health() {
+        return guarded([&] {
+            return get<pipeline_service::health>("/health",
+                                                 "checking the pipeline service's health");
+        });
+    }
+
+    // Pipelines -------------------------------------------------------------------------------
+
+    /// POST /pipelines/ (201).
+    [[nodiscard]] expected<pipeline_service::pipeline> create_pipeline(
+        const pipeline_service::pipeline_create& p) {
+        return guarded([&] {
+            return send_body<pipeline_service::pipeline>("POST", api + "/pipelines/", p,
+                                                         "creating pipeline \"" + p.name + "\"");
+        });
+    }
+    /// GET /pipelines/?skip&limit
+    [[nodiscard]] expected<std::vector<pipeline_service::pipeline>> list_pipelines(page pg = {}) {
+        return guarded([&] {
+            return get<std::vector<pipeline_service::pipeline>>(paged(api + "/pipelines/", pg),
+                                                                "listing pipelines");
+        });
+    }
+    /// GET /pipelines/{id}
+    [[nodiscard]] expected<pipeline_service::pipeline> get_pipeline(std::string_view id) {
+        return guarded([&] {
+            return get<pipeline_service::pipeline>(pipeline_path(id),
+                                                   "reading pipeline " + str(id));
+        });
+    }
+    /// PUT /pipelines/{id} with the fields that are set.
+    [[nodiscard]] expected<pipeline_service::pipeline> update_pipeline(
+        std::string_view id, const pipeline_service::pipeline_update& u) {
+        return guarded([&] {
+            return send_body<pipeline_service::pipeline>("PUT", pipeline_path(id), u,
+                                                         "updating pipeline " + str(id));
+        });
+    }
+    /// DELETE /pipelines/{id} (204); its runs, checkpoints and logs go with it.
+    [[nodiscard]] expected<void> delete_pipeline(std::string_view id) {
+        return guarded([&] { return remove(pipeline_path(id), "deleting pipeline " + str(id)); });
+    }
+
+    // Runs ------------------------------------------------------------------------------------
+
+    /// POST /pipelines/{id}/runs/ (201): a pending run with one pending entry per action.
+    [[nodiscard]] expected<pipeline_service::run> create_run(
+        std::string_view pipeline_id, const pipeline_service::run_create& r = {}) {
+        return guarded([&] {
+            return send_body<pipeline_service::run>(
+                "POST", pipeline_path(pipeline_id) + "/runs/", r,
+                "creating a run of pipeline " + str(pipeline_id));
+        });
+    }
+    /// GET /pipelines/{id}/runs/?skip&limit
+    [[nodiscard]] expected<std::vector<pipeline_service::run>> list_pipeline_runs(
+        std::string_view pipeline_id, page pg = {}) {
+        return guarded([&] {
+            return get<std::vector<pipeline_service::run>>(
+                paged(pipeline_path(pipeline_id) + "/runs/", pg),
+                "listing the runs of pipeline " + str(pipeline_id));
+        });
+    }
+    /// GET /runs/?status_filter&skip&limit, newest first.
+    [[nodiscard]] expected<std::vector<pipeline_service::run>> list_runs(
+        std::optional<pipeline_service::run_status> status = std::nullopt, page pg = {}) {
+        return guarded([&] {
+            std::string target = api + "/runs/";
+            if (status)
+                pipeline_service::detail::add_query(target, "status_filter", to_string(*status));
+            return get<std::vector<pipeline_service::run>>(paged(std::move(target), pg),
+                                                           "listing runs");
+        });
+    }
+    /// GET /runs/{id}
+    [[nodiscard]] expected<pipeline_service::run> get_run(std::string_view id) {
+        return guarded(
+            [&] { return get<pipeline_service::run>(run_path(id), "reading run " + str(id)); });
+    }
+    /// PATCH /runs/{id} with the fields that are set (applied verbatim by dev-api).
+    [[nodiscard]] expected<pipeline_service::run> update_run(
+        std::string_view id, const pipeline_service::run_update& u) {
+        return guarded([&] {
+            return send_body<pipeline_service::run>("PATCH", run_path(id), u,
+                                                    "updating run " + str(id));
+        });
+    }
+    /// DELETE /runs/{id} (204).
+    [[nodiscard]] expected<void> delete_run(std::string_view id) {
+        return guarded([&] { return remove(run_path(id), "deleting run " + str(id)); });
+    }
+
+    // Progress --------------------------------------------------------------------------------
+
+    /// POST /runs/{id}/progress; returns the updated run.
+    [[nodiscard]] expected<pipeline_service::run> report_progress(
+        std::string_view run_id, const pipeline_service::progress_update& u) {
+        return guarded([&] {
+            return send_body<pipeline_service::run>("POST", run_path(run_id) + "/progress", u,
+                                                    "reporting the progress of run " + str(run_id));
+        });
+    }
+    /// GET /runs/{id}/progress
+    [[nodiscard]] expected<pipeline_service::pipeline_progress> get_progress(
+        std::string_view run_id) {
+        return guarded([&] {
+            return get<pipeline_service::pipeline_progress>(
+                run_path(run_id) + "/progress", "reading the progress of run " + str(run_id));
+        });
+    }
+
+    /// Follows the run's SSE progress stream until the run ends, across dropped connections:
+    /// `pipeline_service::stream_progress` (progress_stream.hpp) on this client's transport.
+    [[nodiscard]] expected<void> stream_progress(
+        std::string_view run_id,
+        const std::function<bool(const pipeline_service::pipeline_progress&)>& on_progress,
+        std::stop_token stop = {}, const progress_stream_options& options = {}) {
+        return pipeline_service::stream_progress(transport_, run_id, on_progress, std::move(stop),
+                                                 options);
     }
 
     // Checkpoints -----------------------------------------------------------------------------
 
     /// POST /runs/{id}/checkpoints/ (201).
-    expected<pipeline_service::checkpoint> create_checkpoint(
+    [[nodiscard]] expected<pipeline_service::checkpoint> create_checkpoint(
         std::string_view run_id, const pipeline_service::checkpoint_create& c) {
-        return send_body<pipeline_service::checkpoint>(
-            "POST", run_path(run_id) + "/checkpoints/", c,
-            "creating a checkpoint of run " + std::string(run_id));
+        return guarded([&] {
+            return send_body<pipeline_service::checkpoint>(
+                "POST", run_path(run_id) + "/checkpoints/", c,
+                "creating a checkpoint of run " + str(run_id));
+        });
     }
     /// GET /runs/{id}/checkpoints/, by action index.
-    expected<std::vector<pipeline_service::checkpoint>> list_checkpoints(std::string_view run_id) {
-        return get<std::vector<pipeline_service::checkpoint>>(
-            run_path(run_id) + "/checkpoints/",
-            "listing the checkpoints of run " + std::string(run_id));
+    [[nodiscard]] expected<std::vector<pipeline_service::checkpoint>> list_checkpoints(
+        std::string_view run_id) {
+        return guarded([&] {
+            return get<std::vector<pipeline_service::checkpoint>>(
+                run_path(run_id) + "/checkpoints/",
+                "listing the checkpoints of run " + str(run_id));
+        });
     }
     /// GET /runs/{id}/checkpoints/latest: the checkpoint with the highest action index, or
     /// nullopt when the run has none. An unknown run is not_found (synapse-sdk treats it as
     /// "no checkpoint" and silently starts fresh).
-    expected<std::optional<pipeline_service::checkpoint>> latest_checkpoint(
+    [[nodiscard]] expected<std::optional<pipeline_service::checkpoint>> latest_checkpoint(
         std::string_view run_id) {
-        return maybe_checkpoint(run_path(run_id) + "/checkpoints/latest",
-                                "reading the latest checkpoint of run " + std::string(run_id));
+        return guarded([&] {
+            return maybe_checkpoint(run_path(run_id) + "/checkpoints/latest",
+                                    "reading the latest checkpoint of run " + str(run_id));
+        });
     }
     /// GET /runs/{id}/checkpoints/{action_name}: the action's checkpoint, or nullopt when it
     /// has none; an unknown run is not_found. An action named "latest" (which that path cannot
     /// reach on dev-api) is looked up in the list instead.
-    expected<std::optional<pipeline_service::checkpoint>> checkpoint_for(
+    [[nodiscard]] expected<std::optional<pipeline_service::checkpoint>> checkpoint_for(
         std::string_view run_id, std::string_view action_name) {
-        if (action_name == "latest") {
-            auto all = list_checkpoints(run_id);
-            if (!all) return fail(std::move(all).error());
-            for (auto& c : *all)
-                if (c.action_name == action_name) return std::optional(std::move(c));
-            return std::optional<pipeline_service::checkpoint>();
-        }
-        return maybe_checkpoint(
-            run_path(run_id) + "/checkpoints/" + synapse::detail::url_segment(action_name),
-            "reading the checkpoint of action \"" + std::string(action_name) + "\" of run " +
-                std::string(run_id));
+        return guarded([&] {
+            using result = expected<std::optional<pipeline_service::checkpoint>>;
+            if (action_name != "latest")
+                return maybe_checkpoint(
+                    run_path(run_id) + "/checkpoints/" + synapse::detail::url_segment(action_name),
+                    "reading the checkpoint of action \"" + str(action_name) + "\" of run " +
+                        str(run_id));
+            return pipeline_service::detail::boundary("reading checkpoints", [&]() -> result {
+                auto all = list_checkpoints(run_id);
+                if (!all) return fail(std::move(all).error());
+                for (auto& c : *all)
+                    if (c.action_name == action_name) return std::optional(std::move(c));
+                return std::optional<pipeline_service::checkpoint>();
+            });
+        });
     }
 
     // Logs ------------------------------------------------------------------------------------
 
     /// POST /runs/{id}/logs/ with `{"entries": [...]}` (201); returns the stored entries.
-    expected<std::vector<pipeline_service::log_entry>> append_logs(
+    [[nodiscard]] expected<std::vector<pipeline_service::log_entry>> append_logs(
         std::string_view run_id, const std::vector<pipeline_service::log_entry_create>& entries) {
-        const std::string what = "appending logs to run " + std::string(run_id);
-        json list = json::array();
-        for (const auto& entry : entries) {
-            auto body = pipeline_service::detail::request_body<pipeline_service::log_entry_create>(
-                pipeline_service::to_request_json(entry), what);
-            if (!body) return fail(std::move(body).error());
-            list.push_back(std::move(*body));
-        }
-        json body = json::object();
-        body["entries"] = std::move(list);
-        return exchange<std::vector<pipeline_service::log_entry>>(
-            "POST", run_path(run_id) + "/logs/", body.dump(), what);
+        return guarded([&] {
+            json list = json::array();
+            for (const auto& e : entries) list.push_back(pipeline_service::to_request_json(e));
+            return pipeline_service::detail::send_checked<std::vector<pipeline_service::log_entry>,
+                                                          pipeline_service::log_batch>(
+                transport_, "POST", run_path(run_id) + "/logs/", json{{"entries", std::move(list)}},
+                "appending logs to run " + str(run_id));
+        });
     }
     /// GET /runs/{id}/logs/?action_name&level&since&limit, oldest first.
-    expected<std::vector<pipeline_service::log_entry>> get_logs(std::string_view run_id,
-                                                                const log_query& q = {}) {
-        std::string target = run_path(run_id) + "/logs/";
-        if (q.action_name)
-            pipeline_service::detail::add_query(target, "action_name", *q.action_name);
-        if (q.level) pipeline_service::detail::add_query(target, "level", to_string(*q.level));
-        if (q.since) pipeline_service::detail::add_query(target, "since", *q.since);
-        pipeline_service::detail::add_query(target, "limit", std::to_string(q.limit));
-        return get<std::vector<pipeline_service::log_entry>>(
-            target, "reading the logs of run " + std::string(run_id));
+    [[nodiscard]] expected<std::vector<pipeline_service::log_entry>> get_logs(
+        std::string_view run_id, const log_query& q = {}) {
+        return guarded([&] {
+            std::string target = run_path(run_id) + "/logs/";
+            if (q.action_name)
+                pipeline_service::detail::add_query(target, "action_name", *q.action_name);
+            if (q.level) pipeline_service::detail::add_query(target, "level", to_string(*q.level));
+            if (q.since) pipeline_service::detail::add_query(target, "since", *q.since);
+            pipeline_service::detail::add_query(target, "limit", std::to_string(q.limit));
+            return get<std::vector<pipeline_service::log_entry>>(
+                target, "reading the logs of run " + str(run_id));
+        });
     }
 
   private:
     inline static const std::string api = "/api/v1";
 
+    static std::string str(std::string_view s) { return std::string(s); }
     static std::string pipeline_path(std::string_view id) {
         return api + "/pipelines/" + synapse::detail::url_segment(id);
     }
@@ -8958,59 +9787,27 @@ class basic_pipeline_service_client {
         return target;
     }
 
-    template <class R>
-    expected<R> exchange(const char* method, std::string target, std::string body,
-                         const std::string& what) {
-        http_request request{method, std::move(target), {}, std::move(body), {}};
-        if (!request.body.empty()) request.content_type = "application/json";
-        auto answer = pipeline_service::detail::checked(transport_.send(request), what);
-        if (!answer) return fail(std::move(answer).error());
-        return pipeline_service::detail::read_body<R>(*answer, what);
+    /// Keeps anything thrown while a call builds its request (std::bad_alloc) inside the call.
+    template <class F>
+    static auto guarded(F&& f) {
+        return pipeline_service::detail::boundary("pipeline service client", std::forward<F>(f));
     }
-
     template <class R>
     expected<R> get(std::string target, const std::string& what) {
-        return exchange<R>("GET", std::move(target), {}, what);
+        return pipeline_service::detail::get_json<R>(transport_, std::move(target), what);
     }
-
     template <class R, class B>
     expected<R> send_body(const char* method, std::string target, const B& value,
                           const std::string& what) {
-        auto body = pipeline_service::detail::request_body<B>(
-            pipeline_service::to_request_json(value), what);
-        if (!body) return fail(std::move(body).error());
-        return exchange<R>(method, std::move(target), body->dump(), what);
+        return pipeline_service::detail::send_json<R>(transport_, method, std::move(target), value,
+                                                      what);
     }
-
     expected<void> remove(std::string target, const std::string& what) {
-        auto answer = pipeline_service::detail::checked(
-            transport_.send({"DELETE", std::move(target), {}, {}, {}}), what);
-        if (!answer) return fail(std::move(answer).error());
-        return {};
+        return pipeline_service::detail::delete_resource(transport_, std::move(target), what);
     }
-
     expected<std::optional<pipeline_service::checkpoint>> maybe_checkpoint(
         std::string target, const std::string& what) {
-        auto sent = transport_.send({"GET", std::move(target), {}, {}, {}});
-        if (sent && sent->status == 404) {
-            const auto detail = pipeline_service::detail::detail_text(*sent);
-            if (detail == "No checkpoints found" || detail == "Checkpoint not found")
-                return std::optional<pipeline_service::checkpoint>();
-        }
-        auto answer = pipeline_service::detail::checked(std::move(sent), what);
-        if (!answer) return fail(std::move(answer).error());
-        auto c = pipeline_service::detail::read_body<pipeline_service::checkpoint>(*answer, what);
-        if (!c) return fail(std::move(c).error());
-        return std::optional(std::move(*c));
-    }
-
-    /// Waits `d`, or less when `stop` is requested; false when it was.
-    static bool wait(std::chrono::milliseconds d, const std::stop_token& stop) {
-        std::mutex m;
-        std::condition_variable_any cv;
-        std::unique_lock lock(m);
-        cv.wait_for(lock, stop, d, [] { return false; });
-        return !stop.stop_requested();
+        return pipeline_service::detail::maybe_checkpoint(transport_, std::move(target), what);
     }
 
     T transport_;

@@ -3,6 +3,7 @@
 #include <synapse/pipeline/sse.hpp>
 
 #include <catch2/catch.hpp>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -162,4 +163,16 @@ TEST_CASE("an event over the size limit is too_large, without growing further", 
     }
     CHECK(failed);
     CHECK(endless.buffered() <= 64);
+}
+
+TEST_CASE("an event handler that throws makes feed fail, the exception stays inside",
+          "[pipeline][sse]") {
+    sse_parser parser;
+    synapse::expected<bool> fed = true;
+    REQUIRE_NOTHROW(fed = parser.feed(dev_api_frames, [](const sse_event&) -> bool {
+        throw std::runtime_error("handler broke");
+    }));
+    REQUIRE_FALSE(fed);
+    CHECK(fed.error().code == errc::invalid_argument);
+    CHECK(fed.error().message == "the event handler threw: handler broke");
 }

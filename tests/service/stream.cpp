@@ -1,5 +1,5 @@
-// The SSE progress stream (reference §2.4) of the real service: pushed on change, dev-api's
-// frames and event names, resumable with Last-Event-ID, heartbeats, and its end.
+// The SSE progress stream (reference §2.4) of the real service: dev-api's frames and event
+// names, pushed on change to every subscriber, and its end.
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -10,65 +10,14 @@
 
 #include "service_process.hpp"
 #include "sse_client.hpp"
+#include "stream_fixture.hpp"
 
 using synapse::json;
 using test_support::api;
-using test_support::eventually;
-using test_support::service_process;
+using test_support::fixture;
+using test_support::id_of;
+using test_support::next_event;
 using test_support::sse_client;
-using test_support::sse_frame;
-using test_support::temp_dir;
-
-namespace {
-
-struct fixture {
-    temp_dir dir;
-    std::unique_ptr<service_process> svc;
-    std::unique_ptr<api> a;
-    std::string pipeline, run;
-
-    explicit fixture(std::vector<std::string> extra = {}) {
-        svc = std::make_unique<service_process>(dir / "p.db", std::move(extra));
-        a = std::make_unique<api>(svc->port());
-        auto p =
-            a->post("/api/v1/pipelines/", {{"name", "demo"},
-                                           {"actions",
-                                            {{{"name", "download"}, {"entrypoint", "m.Download"}},
-                                             {{"name", "train"}, {"entrypoint", "m.Train"}}}}});
-        REQUIRE(p.status == 201);
-        pipeline = p.body["id"].get<std::string>();
-        auto r = a->post("/api/v1/pipelines/" + pipeline + "/runs/", json::object());
-        REQUIRE(r.status == 201);
-        run = r.body["id"].get<std::string>();
-    }
-    std::string stream_path() const { return "/api/v1/runs/" + run + "/progress/stream"; }
-    void progress(double value) {
-        REQUIRE(a->post("/api/v1/runs/" + run + "/progress",
-                        {{"current_action_index", 1},
-                         {"action_progress",
-                          {{"name", "train"}, {"status", "running"}, {"progress", value}}}})
-                    .status == 200);
-    }
-    void status(const std::string& s) {
-        REQUIRE(a->post("/api/v1/runs/" + run + "/progress", {{"status", s}}).status == 200);
-    }
-};
-
-/// The next frame that is not a heartbeat comment.
-sse_frame next_event(sse_client& c) {
-    for (;;) {
-        auto f = c.next();
-        REQUIRE(f);
-        if (!f->is_comment()) return *f;
-    }
-}
-
-std::uint64_t id_of(const sse_frame& f) {
-    REQUIRE(f.id);
-    return std::stoull(*f.id);
-}
-
-}  // namespace
 
 TEST_CASE("a subscriber gets the current state, then every change at once, then the end",
           "[service][stream]") {
@@ -142,116 +91,6 @@ TEST_CASE("every subscriber of a run gets every event", "[service][stream]") {
     }
 }
 
-TEST_CASE("a subscriber reconnecting with Last-Event-ID gets exactly the events it missed",
-          "[service][stream]") {
-    fixture fx;
-    std::uint64_t seen = 0;
-    {
-        sse_client c(fx.svc->port(), fx.stream_path());
-        seen = id_of(next_event(c));
-    }  // hung up
-    for (int i = 1; i <= 3; ++i) fx.progress(i / 4.0);
-
-    {
-        sse_client c(fx.svc->port(), fx.stream_path(), std::to_string(seen));
-        for (int i = 1; i <= 3; ++i) {
-            auto e = next_event(c);
-            CHECK(id_of(e) == seen + 1);  // nothing lost, nothing repeated
-            CHECK(json::parse(e.data)["progress"][1]["progress"] == i / 4.0);
-            seen = id_of(e);
-        }
-        fx.progress(1.0);
-        CHECK(id_of(next_event(c)) == ++seen);
-    }
-    // Up to date: nothing is sent until the next change.
-    sse_client c(fx.svc->port(), fx.stream_path(), std::to_string(seen),
-                 "");  // no heartbeat in 15 s
-    CHECK_FALSE(c.next(std::chrono::milliseconds(300)));
-    fx.status("cancelled");
-    auto end = next_event(c);
-    CHECK(end.event == "cancelled");
-    CHECK(id_of(end) == seen + 1);
-    CHECK_FALSE(c.next(std::chrono::seconds(5)));
-    CHECK(c.ended());
-
-    // Resuming at the terminal event: the stream ends at once, repeating nothing.
-    sse_client after(fx.svc->port(), fx.stream_path(), *end.id);
-    CHECK_FALSE(after.next(std::chrono::seconds(5)));
-    CHECK(after.ended());
-}
-
-TEST_CASE("an id older than the backlog gets an explicit reset event, then the current state",
-          "[service][stream]") {
-    fixture fx({"--backlog", "2"});
-    std::uint64_t seen = 0;
-    {
-        sse_client c(fx.svc->port(), fx.stream_path());
-        seen = id_of(next_event(c));
-    }
-    for (int i = 1; i <= 5; ++i) fx.progress(i / 10.0);
-    sse_client c(fx.svc->port(), fx.stream_path(), std::to_string(seen));
-    auto reset = next_event(c);
-    CHECK(reset.event == "reset");
-    CHECK_FALSE(reset.id);  // ids are on data events only
-    auto info = json::parse(reset.data);
-    CHECK(info["run_id"] == fx.run);
-    CHECK(info["current_id"] == seen + 5);
-    auto current = next_event(c);
-    CHECK(current.event == "progress");
-    CHECK(id_of(current) == seen + 5);
-    CHECK(json::parse(current.data)["progress"][1]["progress"] == 0.5);
-
-    sse_client garbage(fx.svc->port(), fx.stream_path(), "not-a-number");
-    CHECK(next_event(garbage).event == "reset");
-    CHECK(id_of(next_event(garbage)) == seen + 5);
-}
-
-TEST_CASE("after a restart ids keep growing and a lost gap gets a reset", "[service][stream]") {
-    fixture fx;
-    std::uint64_t seen = 0;
-    {
-        sse_client c(fx.svc->port(), fx.stream_path());
-        seen = id_of(next_event(c));
-    }
-    fx.progress(0.5);
-    fx.svc->stop();
-    fx.svc->start();
-    api a(fx.svc->port());
-    {
-        // One change missed: the current state is exactly that event.
-        sse_client c(fx.svc->port(), fx.stream_path(), std::to_string(seen));
-        auto e = next_event(c);
-        CHECK(e.event == "progress");
-        CHECK(id_of(e) == seen + 1);  // ids live in the database, not in memory
-    }
-    fx.svc->stop();
-    fx.svc->start();
-    api b(fx.svc->port());
-    REQUIRE(b.post("/api/v1/runs/" + fx.run + "/progress", {{"status", "running"}}).status == 200);
-    fx.svc->stop();
-    fx.svc->start();
-    // Two changes missed and only the last one known after the restart: reset, then the state.
-    sse_client c(fx.svc->port(), fx.stream_path(), std::to_string(seen));
-    CHECK(next_event(c).event == "reset");
-    CHECK(id_of(next_event(c)) == seen + 2);
-    api d(fx.svc->port());
-    REQUIRE(d.post("/api/v1/runs/" + fx.run + "/progress", {{"status", "failed"}}).status == 200);
-    auto end = next_event(c);
-    CHECK(end.event == "failed");
-    CHECK(id_of(end) == seen + 3);
-}
-
-TEST_CASE("a quiet stream sends comment heartbeats", "[service][stream]") {
-    fixture fx({"--heartbeat", "0.1"});
-    sse_client c(fx.svc->port(), fx.stream_path());
-    CHECK(next_event(c).event == "progress");
-    auto beat = c.next(std::chrono::seconds(5));
-    REQUIRE(beat);
-    CHECK(beat->is_comment());
-    CHECK_FALSE(beat->id);
-    CHECK(beat->raw == ": keep-alive\n\n");
-}
-
 TEST_CASE("deleting the run mid-stream ends the stream with an error event", "[service][stream]") {
     fixture fx;
     sse_client c(fx.svc->port(), fx.stream_path());
@@ -275,42 +114,4 @@ TEST_CASE("a stream of a finished run sends its final state and ends; an unknown
 
     sse_client unknown(fx.svc->port(), "/api/v1/runs/nope/progress/stream");
     CHECK(unknown.status() == 404);
-}
-
-TEST_CASE("a client that drops its stream frees its thread", "[service][stream]") {
-    fixture fx({"--threads", "4", "--max-streams", "2", "--heartbeat", "0.05"});
-    auto a = std::make_unique<sse_client>(fx.svc->port(), fx.stream_path());
-    auto b = std::make_unique<sse_client>(fx.svc->port(), fx.stream_path());
-    REQUIRE(a->status() == 200);
-    REQUIRE(b->status() == 200);
-    {
-        sse_client third(fx.svc->port(), fx.stream_path());
-        CHECK(third.status() == 503);
-    }
-    a->hang_up();
-    b->hang_up();
-    // Both slots come back (the heartbeat write finds the peer gone); the API still answers.
-    std::unique_ptr<sse_client> one, two;
-    auto reopen = [&](std::unique_ptr<sse_client>& slot) {
-        return eventually([&] {
-            slot = std::make_unique<sse_client>(fx.svc->port(), fx.stream_path());
-            if (slot->status() == 200) return true;
-            slot.reset();
-            return false;
-        });
-    };
-    CHECK(reopen(one));
-    CHECK(reopen(two));
-    CHECK(fx.a->get("/api/v1/runs/" + fx.run).status == 200);
-}
-
-TEST_CASE("SIGTERM ends open streams and stops the service", "[service][stream]") {
-    fixture fx({"--heartbeat", "3600"});
-    sse_client c(fx.svc->port(), fx.stream_path());
-    CHECK(next_event(c).event == "progress");
-    const auto t0 = std::chrono::steady_clock::now();
-    CHECK(fx.svc->stop() == 0);
-    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(8));
-    CHECK_FALSE(c.next(std::chrono::seconds(2)));
-    CHECK(c.ended());
 }

@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,10 +53,11 @@ class sse_parser {
 
     /// Parses `chunk` and calls `on_event(const sse_event&)` for each event it completes.
     /// Returns true, or false as soon as `on_event` returned false (the rest of the chunk is
-    /// not parsed); errc::too_large when the limit is exceeded. After an error or a stop, call
+    /// not parsed); errc::too_large when the limit is exceeded, errc::invalid_argument when
+    /// `on_event` threw (the exception does not leave `feed`). After an error or a stop, call
     /// `reset` before feeding the next stream.
     template <class F>
-    expected<bool> feed(std::string_view chunk, F&& on_event) {
+    [[nodiscard]] expected<bool> feed(std::string_view chunk, F&& on_event) {
         static_assert(std::is_invocable_r_v<bool, F&, const sse_event&>,
                       "sse_parser::feed: on_event must be callable as bool(const sse_event&)");
         while (!chunk.empty()) {
@@ -173,7 +175,14 @@ class sse_parser {
         pending_.event.clear();
         pending_.data.clear();
         has_data_ = false;
-        return static_cast<bool>(on_event(static_cast<const sse_event&>(out)));
+        try {
+            return static_cast<bool>(on_event(static_cast<const sse_event&>(out)));
+        } catch (const std::exception& e) {
+            return fail(errc::invalid_argument,
+                        std::string("the event handler threw: ") + e.what());
+        } catch (...) {
+            return fail(errc::invalid_argument, "the event handler threw");
+        }
     }
 
     sse_limits limits_{};

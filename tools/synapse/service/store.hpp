@@ -19,7 +19,7 @@
 
 #include <synapse/core/expected.hpp>
 
-#include "models.hpp"
+#include "wire.hpp"
 
 struct sqlite3;
 

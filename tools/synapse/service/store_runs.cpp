@@ -20,9 +20,7 @@ store::result<json> store::create_run(const std::string& pipeline_id, const run_
             if (a.is_object() && a.contains("name") && a["name"].is_string())
                 name = a["name"].get<std::string>();
             if (name.empty()) name = "action_" + std::to_string(i);
-            action_progress_entry entry;
-            entry.name = name;
-            progress.push_back(progress_entry_json(entry));
+            progress.push_back(synapse::to_json(action_progress{.name = name}));
             ++i;
         }
         const auto id = new_uuid4();
@@ -34,7 +32,7 @@ store::result<json> store::create_run(const std::string& pipeline_id, const run_
         s.bind(1, id)
             .bind(2, pipeline_id)
             .bind(3, dump_or_null(in.params))
-            .bind(4, progress.dump())
+            .bind(4, safe_dump(progress))
             .bind(5, in.work_dir)
             .bind(6, now);
         s.run();
@@ -93,7 +91,7 @@ store::result<json> store::update_run(const std::string& id, const run_update& i
                 for (auto entry : *in.progress) {
                     entry.started_at = normalized(entry.started_at);
                     entry.completed_at = normalized(entry.completed_at);
-                    list.push_back(progress_entry_json(entry));
+                    list.push_back(synapse::to_json(entry));
                 }
                 run["progress"] = std::move(list);
             } else {
@@ -165,7 +163,7 @@ store::result<json> store::post_progress(const std::string& id, const progress_u
                 if (!entry.started_at && slot.is_object() && slot.contains("started_at") &&
                     slot["started_at"].is_string())
                     entry.started_at = slot["started_at"].get<std::string>();
-                slot = progress_entry_json(entry);
+                slot = synapse::to_json(entry);
             }
         }
         json after = stream_object(run);

@@ -1,115 +1,14 @@
-// The client against a real pipeline service: synapse-sdk's own FastAPI dev-api (or
-// `synapse service`), started by tests/pipeline/run_service.py, which sets
-// SYNAPSE_PIPELINE_SERVICE_URL and stops the service afterwards, also on failure. Without it
-// the tests are skipped (exit status 77).
-#define CATCH_CONFIG_RUNNER
-#include <synapse/pipeline/service_client.hpp>
-
+// The client against a real pipeline service: a run from created to completed, with progress,
+// its stream, checkpoints and logs, read back.
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <chrono>
-#include <condition_variable>
-#include <cstdlib>
-#include <iostream>
-#include <mutex>
-#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
-namespace ps = synapse::pipeline_service;
-using synapse::errc;
+#include "support.hpp"
+
+using namespace interop;
 using synapse::json;
-
-namespace {
-
-synapse::pipeline_service_client connect() {
-    auto client = synapse::pipeline_service_client::create(
-        synapse::pipeline_service_options(std::getenv("SYNAPSE_PIPELINE_SERVICE_URL")));
-    REQUIRE(client);
-    return std::move(*client);
-}
-
-/// Follows a run's progress stream on its own thread (with its own connection) and records
-/// every state, so the test can wait for conditions on what arrived.
-class stream_recorder {
-  public:
-    explicit stream_recorder(std::string run_id) {
-        thread_ = std::jthread([this, run_id](std::stop_token stop) {
-            auto client = connect_quietly();
-            synapse::expected<void> outcome =
-                client ? client->stream_progress(
-                             run_id,
-                             [this](const ps::pipeline_progress& p) {
-                                 std::lock_guard lock(m_);
-                                 states_.push_back(p);
-                                 cv_.notify_all();
-                                 return true;
-                             },
-                             stop)
-                       : synapse::expected<void>(synapse::fail(client.error()));
-            std::lock_guard lock(m_);
-            outcome_ = std::move(outcome);
-            cv_.notify_all();
-        });
-    }
-
-    /// Waits (up to a minute) until `pred(states)` holds or the stream ended; true if it holds.
-    template <class Pred>
-    bool wait_for(Pred pred) {
-        std::unique_lock lock(m_);
-        return cv_.wait_for(lock, std::chrono::minutes(1), [&] {
-            return pred(states_) || outcome_.has_value();
-        }) && pred(states_);
-    }
-    /// Waits for the end of the stream and returns how it ended.
-    synapse::expected<void> finish() {
-        std::unique_lock lock(m_);
-        if (!cv_.wait_for(lock, std::chrono::minutes(1), [&] { return outcome_.has_value(); })) {
-            return synapse::fail(errc::timeout, "the progress stream did not end");
-        }
-        return *outcome_;
-    }
-    /// How the stream ended, for failure messages ("still open" while it runs).
-    std::string outcome_text() {
-        std::lock_guard lock(m_);
-        if (!outcome_) return "still open";
-        return *outcome_ ? "ended normally" : synapse::to_string(outcome_->error());
-    }
-    std::vector<ps::pipeline_progress> states() {
-        std::lock_guard lock(m_);
-        return states_;
-    }
-
-  private:
-    static synapse::expected<synapse::pipeline_service_client> connect_quietly() {
-        return synapse::pipeline_service_client::create(
-            synapse::pipeline_service_options(std::getenv("SYNAPSE_PIPELINE_SERVICE_URL")));
-    }
-
-    std::mutex m_;
-    std::condition_variable cv_;
-    std::vector<ps::pipeline_progress> states_;
-    std::optional<synapse::expected<void>> outcome_;
-    std::jthread thread_;  // last: joined before the members it uses are destroyed
-};
-
-/// The error of `e`, for failure messages ("" when it holds a value).
-template <class E>
-std::string why(const E& e) {
-    return e ? std::string() : synapse::to_string(e.error());
-}
-
-ps::pipeline create_two_action_pipeline(synapse::pipeline_service_client& c) {
-    auto p = c.create_pipeline({.name = "interop",
-                                .description = "download then train",
-                                .actions = {{.name = "download", .entrypoint = "plugin.Download"},
-                                            {.name = "train", .entrypoint = "plugin.Train"}}});
-    REQUIRE(p);
-    return *p;
-}
-
-}  // namespace
 
 TEST_CASE("the service is healthy", "[interop]") {
     auto c = connect();
@@ -264,69 +163,4 @@ TEST_CASE("a pipeline run goes from created to completed with progress, checkpoi
     auto gone = c.get_run(run->id);
     REQUIRE_FALSE(gone);
     CHECK(gone.error().code == errc::not_found);
-}
-
-TEST_CASE("the service's errors keep their status and detail", "[interop]") {
-    auto c = connect();
-    auto run = c.get_run("no-such-run");
-    REQUIRE_FALSE(run);
-    CHECK(run.error().code == errc::not_found);
-    CHECK(run.error().http_status == 404);
-    CHECK(run.error().message.find("Run not found") != std::string::npos);
-
-    auto pipeline = c.create_run("no-such-pipeline");
-    REQUIRE_FALSE(pipeline);
-    CHECK(pipeline.error().message.find("Pipeline not found") != std::string::npos);
-
-    auto no_run = c.latest_checkpoint("no-such-run");
-    REQUIRE_FALSE(no_run);
-    CHECK(no_run.error().code == errc::not_found);
-
-    const auto p = create_two_action_pipeline(c);
-    auto fresh = c.create_run(p.id);
-    REQUIRE(fresh);
-    auto none = c.latest_checkpoint(fresh->id);
-    INFO(why(none));
-    REQUIRE(none);
-    CHECK_FALSE(*none);
-
-    auto limit = c.get_logs(fresh->id, {.limit = 0});  // the service wants 1..10000
-    REQUIRE_FALSE(limit);
-    CHECK(limit.error().code == errc::validation_failed);
-    CHECK(limit.error().http_status == 422);
-    REQUIRE(limit.error().fields.size() == 1);
-    CHECK(limit.error().fields[0].path == "limit");
-
-    auto stream =
-        c.stream_progress("no-such-run", [](const ps::pipeline_progress&) { return true; });
-    REQUIRE_FALSE(stream);
-    CHECK(stream.error().code == errc::not_found);
-    CHECK(stream.error().http_status == 404);
-    REQUIRE(c.delete_pipeline(p.id));
-}
-
-TEST_CASE("a run deleted while its progress is streamed ends the stream with not_found",
-          "[interop]") {
-    auto c = connect();
-    const auto p = create_two_action_pipeline(c);
-    auto run = c.create_run(p.id);
-    REQUIRE(run);
-    stream_recorder stream(run->id);
-    const bool first_state = stream.wait_for([](const auto& states) { return !states.empty(); });
-    INFO("progress stream: " << stream.outcome_text());
-    REQUIRE(first_state);
-    REQUIRE(c.delete_run(run->id));
-    auto ended = stream.finish();
-    REQUIRE_FALSE(ended);
-    CHECK(ended.error().code == errc::not_found);
-    REQUIRE(c.delete_pipeline(p.id));
-}
-
-int main(int argc, char** argv) {
-    if (!std::getenv("SYNAPSE_PIPELINE_SERVICE_URL")) {
-        std::cout << "SYNAPSE_PIPELINE_SERVICE_URL is not set: run under "
-                     "tests/pipeline/run_service.py\n";
-        return 77;
-    }
-    return Catch::Session().run(argc, argv);
 }
