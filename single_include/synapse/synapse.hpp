@@ -3172,14 +3172,15 @@ inline bool is_idempotent(std::string_view method) noexcept {
 }
 
 /// The kind of error an HTTP error status means: 401 and 403 are errc::unauthorized, 404 is
-/// errc::not_found, any other status >= 400 is errc::http_error. The one mapping every client
-/// of the library starts from (a client that knows its server better refines it, e.g. FastAPI's
-/// 422 as errc::validation_failed).
+/// errc::not_found, 413 is errc::too_large, any other status >= 400 is errc::http_error. The one
+/// mapping every client of the library starts from (a client that knows its server better
+/// refines it, e.g. FastAPI's 422 as errc::validation_failed).
 constexpr errc errc_for_http_status(int status) noexcept {
     switch (status) {
         case 401:
         case 403: return errc::unauthorized;
         case 404: return errc::not_found;
+        case 413: return errc::too_large;
         default: return errc::http_error;
     }
 }
@@ -8926,15 +8927,8 @@ inline error service_error(const http_response& r, std::string_view what) {
         text = detail::trimmed(r.body);
     }
     if (const auto quoted = detail::trimmed(text, 1000); !quoted.empty()) message += ": " + quoted;
-    errc code = errc::http_error;
-    if (r.status == 401 || r.status == 403)
-        code = errc::unauthorized;
-    else if (r.status == 404)
-        code = errc::not_found;
-    else if (r.status == 413)
-        code = errc::too_large;
-    else if (r.status == 422)
-        code = errc::validation_failed;
+    // FastAPI's 422 is a request body that failed validation; the rest as for any server.
+    const errc code = r.status == 422 ? errc::validation_failed : errc_for_http_status(r.status);
     error e{code, std::move(message)};
     e.http_status = r.status;
     e.fields = std::move(fields);
@@ -9365,11 +9359,9 @@ expected<std::optional<checkpoint>> maybe_checkpoint(T& transport, std::string t
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <exception>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -9386,24 +9378,13 @@ struct progress_stream_options {
     /// The wait before reconnecting, unless the server sent a `retry:` field.
     std::chrono::milliseconds reconnect_delay{1000};
     sse_limits limits{};
+    /// Where the waits between reconnections sleep (testing::manual_clock in tests).
+    std::shared_ptr<const synapse::clock> clock = system_clock_ptr();
 };
 
 }  // namespace synapse
 
 namespace synapse::pipeline_service {
-
-namespace detail {
-
-/// Waits `d`, or less when `stop` is requested; false when it was.
-inline bool wait_unless_stopped(std::chrono::milliseconds d, const std::stop_token& stop) {
-    std::mutex m;
-    std::condition_variable_any cv;
-    std::unique_lock lock(m);
-    cv.wait_for(lock, stop, d, [] { return false; });
-    return !stop.stop_requested();
-}
-
-}  // namespace detail
 
 /// Follows GET /api/v1/runs/{run_id}/progress/stream on `transport` and hands each state to
 /// `on_progress` until a terminal event (`completed`, `failed`, `cancelled`, or a state with a
@@ -9531,8 +9512,7 @@ template <class T>
                     " (" + std::to_string(failures) + " attempts in a row without an event)";
                 return fail(std::move(e));
             }
-            if (!detail::wait_unless_stopped(parser.retry().value_or(options.reconnect_delay),
-                                             stop))
+            if (!options.clock->sleep_for(parser.retry().value_or(options.reconnect_delay), stop))
                 return {};
             reconnected = true;
         }

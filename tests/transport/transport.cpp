@@ -111,6 +111,7 @@ TEST_CASE("errc_for_http_status is the one status mapping", "[transport][status]
     CHECK(synapse::errc_for_http_status(401) == errc::unauthorized);
     CHECK(synapse::errc_for_http_status(403) == errc::unauthorized);
     CHECK(synapse::errc_for_http_status(404) == errc::not_found);
+    CHECK(synapse::errc_for_http_status(413) == errc::too_large);
     CHECK(synapse::errc_for_http_status(500) == errc::http_error);
     CHECK(synapse::errc_for_http_status(422) == errc::http_error);
 }
@@ -124,7 +125,7 @@ TEST_CASE("check_status maps 404 to not_found and quotes the server", "[transpor
 }
 
 TEST_CASE("check_status maps other error statuses to http_error", "[transport][status]") {
-    for (int status : {400, 405, 413, 500, 503}) {
+    for (int status : {400, 405, 422, 500, 503}) {
         auto r = synapse::check_status(response(status, ""), "submitting job");
         REQUIRE_FALSE(r);
         CHECK(r.error().code == errc::http_error);

@@ -12,17 +12,16 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <exception>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "synapse/core/clock.hpp"
 #include "synapse/core/expected.hpp"
 #include "synapse/pipeline/detail/service_http.hpp"
 #include "synapse/pipeline/detail/text.hpp"
@@ -40,24 +39,13 @@ struct progress_stream_options {
     /// The wait before reconnecting, unless the server sent a `retry:` field.
     std::chrono::milliseconds reconnect_delay{1000};
     sse_limits limits{};
+    /// Where the waits between reconnections sleep (testing::manual_clock in tests).
+    std::shared_ptr<const synapse::clock> clock = system_clock_ptr();
 };
 
 }  // namespace synapse
 
 namespace synapse::pipeline_service {
-
-namespace detail {
-
-/// Waits `d`, or less when `stop` is requested; false when it was.
-inline bool wait_unless_stopped(std::chrono::milliseconds d, const std::stop_token& stop) {
-    std::mutex m;
-    std::condition_variable_any cv;
-    std::unique_lock lock(m);
-    cv.wait_for(lock, stop, d, [] { return false; });
-    return !stop.stop_requested();
-}
-
-}  // namespace detail
 
 /// Follows GET /api/v1/runs/{run_id}/progress/stream on `transport` and hands each state to
 /// `on_progress` until a terminal event (`completed`, `failed`, `cancelled`, or a state with a
@@ -185,8 +173,7 @@ template <class T>
                     " (" + std::to_string(failures) + " attempts in a row without an event)";
                 return fail(std::move(e));
             }
-            if (!detail::wait_unless_stopped(parser.retry().value_or(options.reconnect_delay),
-                                             stop))
+            if (!options.clock->sleep_for(parser.retry().value_or(options.reconnect_delay), stop))
                 return {};
             reconnected = true;
         }

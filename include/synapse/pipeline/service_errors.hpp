@@ -186,15 +186,8 @@ inline error service_error(const http_response& r, std::string_view what) {
         text = detail::trimmed(r.body);
     }
     if (const auto quoted = detail::trimmed(text, 1000); !quoted.empty()) message += ": " + quoted;
-    errc code = errc::http_error;
-    if (r.status == 401 || r.status == 403)
-        code = errc::unauthorized;
-    else if (r.status == 404)
-        code = errc::not_found;
-    else if (r.status == 413)
-        code = errc::too_large;
-    else if (r.status == 422)
-        code = errc::validation_failed;
+    // FastAPI's 422 is a request body that failed validation; the rest as for any server.
+    const errc code = r.status == 422 ? errc::validation_failed : errc_for_http_status(r.status);
     error e{code, std::move(message)};
     e.http_status = r.status;
     e.fields = std::move(fields);

@@ -110,14 +110,15 @@ inline bool is_idempotent(std::string_view method) noexcept {
 }
 
 /// The kind of error an HTTP error status means: 401 and 403 are errc::unauthorized, 404 is
-/// errc::not_found, any other status >= 400 is errc::http_error. The one mapping every client
-/// of the library starts from (a client that knows its server better refines it, e.g. FastAPI's
-/// 422 as errc::validation_failed).
+/// errc::not_found, 413 is errc::too_large, any other status >= 400 is errc::http_error. The one
+/// mapping every client of the library starts from (a client that knows its server better
+/// refines it, e.g. FastAPI's 422 as errc::validation_failed).
 constexpr errc errc_for_http_status(int status) noexcept {
     switch (status) {
         case 401:
         case 403: return errc::unauthorized;
         case 404: return errc::not_found;
+        case 413: return errc::too_large;
         default: return errc::http_error;
     }
 }
