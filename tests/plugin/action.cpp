@@ -35,6 +35,17 @@ struct fallible {
         return result{p.x + 1};
     }
 };
+struct loader {
+    static constexpr std::string_view name = "loader";
+    using params_type = params;
+    using result_type = result;
+    synapse::expected<result> execute(const params& p, synapse::context&) {
+        synapse::error e(synapse::errc::io_error,
+                         p.x == 1 ? "cannot read model 'x'" : "the model file is empty");
+        e.where = "x";
+        return synapse::fail(std::move(e));
+    }
+};
 struct thrower {
     static constexpr std::string_view name = "thrower";
     using params_type = params;
@@ -79,8 +90,22 @@ TEST_CASE("an error returned by an action becomes action_failed naming the actio
     REQUIRE_FALSE(r);
     CHECK(r.error().code == synapse::errc::action_failed);
     CHECK(r.error().message ==
-          "action 'fallible' failed: invalid_argument: x must not be negative (at x)");
+          "action 'fallible' failed: invalid_argument: x must not be negative");
     CHECK(r.error().where == "x");
+}
+
+TEST_CASE("an action's error names its place once, however it is wrapped", "[action]") {
+    synapse::null_logger logger;
+    synapse::context ctx(logger);
+    loader a;
+    auto named = synapse::invoke_action(a, params{1}, ctx);
+    REQUIRE_FALSE(named);
+    CHECK(synapse::to_string(named.error()) ==
+          "action_failed: action 'loader' failed: io_error: cannot read model 'x'");
+    auto unnamed = synapse::invoke_action(a, params{2}, ctx);
+    REQUIRE_FALSE(unnamed);
+    CHECK(synapse::to_string(unnamed.error()) ==
+          "action_failed: action 'loader' failed: io_error: the model file is empty (at x)");
 }
 
 TEST_CASE("set_progress with total 0 inside an action fails the action with the reason",

@@ -161,8 +161,8 @@ TEST_CASE("load_environment_file gives a plugin_environment with typed getters",
     auto env = synapse::load_environment_file(dir / "env.toml");
     std::filesystem::remove_all(dir);
     REQUIRE(env);
-    CHECK(env->get_bool("DEBUG"));
-    CHECK(env->get_int("WORKERS").value() == 4);
+    CHECK(env->get_bool("DEBUG") == true);
+    CHECK(env->get_int("WORKERS") == 4);
     CHECK(env->get_list("HOSTS") == std::vector<std::string>{"a", "b"});
     CHECK(env->find("model")->at("name") == "m");
 }

@@ -99,8 +99,9 @@ constexpr bool check_action() {
 /// Runs `action.execute(params, ctx)`, turning a returned error or a thrown exception into an
 /// `action_failed` error that names the action.
 template <class A>
-expected<typename A::result_type> invoke_action(A& action, const typename A::params_type& params,
-                                                context& ctx) {
+[[nodiscard]] expected<typename A::result_type> invoke_action(A& action,
+                                                              const typename A::params_type& params,
+                                                              context& ctx) {
     static_assert(check_action<A>());
     const std::string_view name = A::name;
     try {
