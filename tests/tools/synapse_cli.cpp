@@ -85,7 +85,7 @@ TEST_CASE("synapse plugin errors are one line and exit non-zero", "[cli]") {
     CHECK(unknown.exit_code == 1);
     CHECK(unknown.err ==
           "error: unknown_action: unknown action 'fly'; available: download, "
-          "convert, train, evaluate (at fly)\n");
+          "convert, train, evaluate\n");
 
     auto bad_json =
         run({cli, "plugin", "run", "train", "--path", cpp_plugin, "--params", "{oops"}, env);
