@@ -124,6 +124,8 @@ TEST_CASE("get_int and get_float parse text and say which key is malformed", "[e
     CHECK(bad.error().message == "environment value bad=\"3.5\" is not an integer");
     CHECK(bad.error().where == "bad");
     CHECK_FALSE(plugin_environment(json{{"x", "abc"}}).get_float("x"));
+    CHECK(plugin_environment(json{{"b", true}}).get_float("b") == 1.0);
+    CHECK_FALSE(plugin_environment(json{{"a", {1.5}}}).get_float("a"));
 }
 
 TEST_CASE("merging: later sources win and no key is dropped", "[environment]") {

@@ -125,11 +125,13 @@ class plugin_environment {
         return bad_value(key, *v, "an integer");
     }
 
-    /// Floating-point value: a number, or a string holding one.
+    /// Floating-point value, as Python's float() gives it: a number, a boolean (0.0 or 1.0), or
+    /// a string holding a number.
     [[nodiscard]] expected<double> get_float(std::string_view key, double fallback = 0.0) const {
         const json* v = find(key);
         if (!v) return fallback;
         if (v->is_number()) return v->get<double>();
+        if (v->is_boolean()) return v->get<bool>() ? 1.0 : 0.0;
         if (v->is_string()) {
             const std::string t(detail::trim(v->get_ref<const std::string&>()));
             char* end = nullptr;
