@@ -78,7 +78,7 @@ inline std::shared_ptr<const clock> system_clock_ptr() {
 // (enum.hpp) and structs reflected with SYNAPSE_REFLECT (reflect.hpp).
 // Specialise `synapse::codec<T>` for any other type, following the members below.
 
-#include <array>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
@@ -89,20 +89,28 @@ inline std::shared_ptr<const clock> system_clock_ptr() {
 #include <type_traits>
 #include <vector>
 
-// ---- synapse/core/json.hpp ----
-// JSON for synapse: nlohmann::json, plus parsing that reports errors as `synapse::error`
-// with a line and column instead of throwing.
+// ---- synapse/core/detail/read_state.hpp ----
+// Internals of codec.hpp: the state of one validation pass (the JSON path being read and the
+// errors found so far), and the options it reads with.
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
-#include <nlohmann/json.hpp>
+// ---- synapse/core/error.hpp ----
+// synapse::error: what went wrong, where, and with which context. Every public call that can
+// fail returns `synapse::expected<T>` (see expected.hpp) holding one of these; nothing throws
+// across the public API (std::bad_alloc aside, as in the standard library).
 
-// ---- synapse/core/expected.hpp ----
-// The one place that decides what `synapse::expected` is: `tl::expected` when <tl/expected.hpp>
-// is available, else C++23 `std::expected`. Code elsewhere uses only the members both share
-// (has_value, value, error, operator*, operator->, operator bool), and the helpers below.
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 // ---- synapse/core/config.hpp ----
 // Version, language checks and the warning guards shared by every synapse header.
@@ -128,18 +136,51 @@ namespace synapse {
 inline constexpr const char* version_string = SYNAPSE_VERSION_STRING;
 
 }  // namespace synapse
-// ---- synapse/core/error.hpp ----
-// synapse::error: what went wrong, where, and with which context. Every public call that can
-// fail returns `synapse::expected<T>` (see expected.hpp) holding one of these; nothing throws
-// across the public API.
+// ---- synapse/core/detail/text.hpp ----
+// Text helpers for every layer (core is the lowest one): trimming whitespace, and telling whether
+// a sentence already mentions a name. No dependencies beyond <string_view>.
 
-#include <optional>
-#include <ostream>
-#include <string>
+#include <cstddef>
 #include <string_view>
-#include <utility>
-#include <vector>
 
+namespace synapse::detail {
+
+/// The whitespace `trim` removes: what std::isspace accepts in the C locale (and Python's
+/// str.strip() for ASCII).
+inline constexpr std::string_view whitespace = " \t\n\v\f\r";
+
+/// `s` without leading and trailing whitespace (a view into `s`).
+constexpr std::string_view trim(std::string_view s) noexcept {
+    const auto first = s.find_first_not_of(whitespace);
+    if (first == std::string_view::npos) return {};
+    return s.substr(first, s.find_last_not_of(whitespace) - first + 1);
+}
+
+/// True for a byte that can continue a name, a path or a number (so that "x" is not found
+/// inside "x.json", "max" or "layers[1]"). Bytes of multi-byte UTF-8 characters count as
+/// letters.
+constexpr bool continues_name(char c) noexcept {
+    const auto u = static_cast<unsigned char>(c);
+    return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' ||
+           u == '-' || u == '.' || u == '/' || u == '[' || u == ']' || u >= 0x80;
+}
+
+/// True when `text` contains `name` as a whole word: an occurrence not preceded or followed by
+/// a byte that would make it part of a longer name, path or number. Every text mentions the
+/// empty name.
+constexpr bool mentions(std::string_view text, std::string_view name) noexcept {
+    if (name.empty()) return true;
+    for (auto pos = text.find(name); pos != std::string_view::npos;
+         pos = text.find(name, pos + 1)) {
+        const std::size_t end = pos + name.size();
+        const bool starts = pos == 0 || !continues_name(text[pos - 1]);
+        const bool ends = end == text.size() || !continues_name(text[end]);
+        if (starts && ends) return true;
+    }
+    return false;
+}
+
+}  // namespace synapse::detail
 
 namespace synapse {
 
@@ -209,11 +250,14 @@ struct field_error {
 };
 
 /// A failure with its context. Fields that do not apply stay empty.
+///
+/// There is no default constructor: an error always says what kind of failure it is, and
+/// "no error" is not an error but the value of an `expected` (neither tl::expected nor
+/// std::expected needs a default-constructible error type).
 struct error {
-    error() = default;
     error(errc c, std::string msg) : code(c), message(std::move(msg)) {}
 
-    errc code = errc::invalid_argument;
+    errc code;
     std::string message;              ///< one human sentence, no trailing newline
     std::string where;                ///< field path, or file:line for config files
     std::optional<int> http_status;   ///< HTTP status when the failure came from a server
@@ -228,12 +272,15 @@ struct error {
     }
 };
 
-/// One line: "<code>: <message> (at <where>) [field: problem; ...]".
+/// One line: "<code>: <message> (at <where>) [field: problem; ...]". ` (at <where>)` is left
+/// out when the message already mentions `where` as a whole word (e.g. "unknown action 'fly'",
+/// "config.yaml:3: ...", or a message that already ends in "(at <where>)"), so a place is
+/// reported once.
 inline std::string to_string(const error& e) {
     std::string out(to_string(e.code));
     out += ": ";
     out += e.message;
-    if (!e.where.empty()) out += " (at " + e.where + ")";
+    if (!e.where.empty() && !detail::mentions(e.message, e.where)) out += " (at " + e.where + ")";
     if (e.http_status) out += " [HTTP " + std::to_string(*e.http_status) + "]";
     if (!e.job_id.empty()) out += " [job " + e.job_id + "]";
     if (e.exit_code) out += " [exit " + std::to_string(*e.exit_code) + "]";
@@ -251,6 +298,21 @@ inline std::ostream& operator<<(std::ostream& os, const error& e) {
 }
 
 }  // namespace synapse
+// ---- synapse/core/json.hpp ----
+// JSON for synapse: nlohmann::json, plus parsing that reports errors as `synapse::error`
+// with a line and column instead of throwing, and `dump` that writes any value without throwing.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+// ---- synapse/core/expected.hpp ----
+// The one place that decides what `synapse::expected` is: `tl::expected` when <tl/expected.hpp>
+// is available, else C++23 `std::expected`. Code elsewhere uses only the members both share
+// (has_value, value, error, operator*, operator->, operator bool), and the helpers below.
+
 
 #if defined(SYNAPSE_USE_STD_EXPECTED)
 #define SYNAPSE_HAS_TL_EXPECTED 0
@@ -309,7 +371,7 @@ inline constexpr bool is_expected_v = is_expected<std::remove_cvref_t<T>>::value
 /// Applies `f` to the value of `e`, or passes its error along (the monadic `transform`, kept here
 /// because g++ 12's std::expected lacks it).
 template <class T, class F>
-auto map(expected<T>&& e, F&& f) -> expected<std::invoke_result_t<F, T&&>> {
+[[nodiscard]] auto map(expected<T>&& e, F&& f) -> expected<std::invoke_result_t<F, T&&>> {
     if (!e) return fail(std::move(e).error());
     if constexpr (std::is_void_v<std::invoke_result_t<F, T&&>>) {
         std::forward<F>(f)(std::move(*e));
@@ -322,7 +384,7 @@ auto map(expected<T>&& e, F&& f) -> expected<std::invoke_result_t<F, T&&>> {
 /// Applies `f` (which returns an `expected`) to the value of `e`, or passes its error along
 /// (the monadic `and_then`).
 template <class T, class F>
-auto and_then(expected<T>&& e, F&& f) -> std::invoke_result_t<F, T&&> {
+[[nodiscard]] auto and_then(expected<T>&& e, F&& f) -> std::invoke_result_t<F, T&&> {
     if (!e) return fail(std::move(e).error());
     return std::forward<F>(f)(std::move(*e));
 }
@@ -350,14 +412,18 @@ inline std::string_view json_type_name(const json& j) noexcept {
     }
 }
 
-/// `j` as JSON text; invalid UTF-8 in strings is replaced (U+FFFD), never thrown.
+/// `j` as JSON text (`indent` as in json::dump: -1 for one line). Unlike json::dump it never
+/// throws: a string that is not valid UTF-8 (user data often holds such bytes, e.g. a file name
+/// or a process environment value) has each invalid byte written as U+FFFD instead of raising
+/// nlohmann's type_error 316. Use it for every value that may hold user data.
 [[nodiscard]] inline std::string dump(const json& j, int indent = -1) {
     return j.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
 /// Parses `text` as JSON. On failure the error names `source` (e.g. "--params", a file path),
 /// the line and column, and what the parser expected there.
-inline expected<json> parse_json(std::string_view text, std::string_view source = "JSON text") {
+[[nodiscard]] inline expected<json> parse_json(std::string_view text,
+                                               std::string_view source = "JSON text") {
     try {
         return json::parse(text.begin(), text.end());
     } catch (const json::parse_error& e) {
@@ -434,9 +500,7 @@ class read_state {
     /// Records "expected <expected>, got <actual type> <preview>" at the current path.
     void type_mismatch(std::string_view expected_type, const json& actual) {
         std::string actual_text(json_type_name(actual));
-        std::string preview = actual.dump();
-        if (preview.size() > 40) preview = preview.substr(0, 37) + "...";
-        if (!actual.is_null()) actual_text += " " + preview;
+        if (!actual.is_null()) actual_text += " " + preview(actual);
         add(std::string("expected ") + std::string(expected_type) + ", got " + actual_text,
             std::string(expected_type), std::string(json_type_name(actual)));
     }
@@ -469,6 +533,17 @@ class read_state {
         return scope(*this);
     }
 
+    /// `value` as JSON text for a message: at most 40 bytes ("..." marks a cut, made between
+    /// UTF-8 characters), with invalid UTF-8 written as U+FFFD.
+    static std::string preview(const json& value) {
+        std::string text = dump(value);
+        if (text.size() <= 40) return text;
+        std::size_t cut = 37;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+        text.resize(cut);
+        return text + "...";
+    }
+
   private:
     // Trivial, so the segment stack below costs nothing to create.
     struct segment {
@@ -490,6 +565,14 @@ class read_state {
     std::size_t depth_ = 0;
     std::vector<field_error> errors_;
 };
+
+}  // namespace detail
+
+}  // namespace synapse
+
+namespace synapse {
+
+namespace detail {
 
 template <class>
 inline constexpr bool dependent_false = false;
@@ -561,11 +644,11 @@ struct codec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, boo
   private:
     static void out_of_range(const json& j, detail::read_state& st) {
         using limits = std::numeric_limits<T>;
-        st.add("integer " + j.dump() + " does not fit in [" + std::to_string(limits::min()) + ", " +
+        st.add("integer " + dump(j) + " does not fit in [" + std::to_string(limits::min()) + ", " +
                    std::to_string(limits::max()) + "]",
                "integer in [" + std::to_string(limits::min()) + ", " +
                    std::to_string(limits::max()) + "]",
-               j.dump());
+               dump(j));
     }
 };
 
@@ -573,10 +656,16 @@ template <class T>
 struct codec<T, std::enable_if_t<std::is_floating_point_v<T>>> {
     static constexpr bool supported = true;
     static void read(const json& j, T& out, detail::read_state& st) {
-        if (j.is_number())
-            out = j.get<T>();
-        else
-            st.type_mismatch("number", j);
+        if (!j.is_number()) return st.type_mismatch("number", j);
+        const double v = j.get<double>();
+        // A finite double beyond a float's range has no float value (converting it is undefined).
+        if constexpr (sizeof(T) < sizeof(double)) {
+            if (std::isfinite(v) && (v > static_cast<double>(std::numeric_limits<T>::max()) ||
+                                     v < -static_cast<double>(std::numeric_limits<T>::max())))
+                return st.add("number " + dump(j) + " does not fit in a float",
+                              "number within float range", dump(j));
+        }
+        out = j.get<T>();
     }
     static json write(T v) { return v; }
     static json schema() { return {{"type", "number"}}; }
@@ -843,9 +932,13 @@ struct non_empty_t {
         return std::nullopt;
     }
     void describe(json& s) const {
-        if (s.value("type", "") == "array")
+        // A codec's schema may give "type" as a list of names (or not at all): only a single
+        // "array" or "object" picks the keyword for that type.
+        const auto type = s.find("type");
+        const bool typed = type != s.end() && type->is_string();
+        if (typed && *type == "array")
             s["minItems"] = 1;
-        else if (s.value("type", "") == "object")
+        else if (typed && *type == "object")
             s["minProperties"] = 1;
         else
             s["minLength"] = 1;
@@ -979,7 +1072,7 @@ struct codec<E> {
             first = false;
         }
         if (j.is_string())
-            st.add("expected " + allowed + ", got " + j.dump(), allowed, j.dump());
+            st.add("expected " + allowed + ", got " + dump(j), allowed, dump(j));
         else
             st.type_mismatch(allowed, j);
     }
@@ -1035,7 +1128,12 @@ struct pattern_t {
         else
             text = std::string(v);
         if (!re) return "pattern /" + source + "/ is not a valid regular expression";
-        if (std::regex_search(text, *re)) return std::nullopt;
+        try {
+            if (std::regex_search(text, *re)) return std::nullopt;
+        } catch (const std::regex_error&) {
+            // std::regex gives up on some inputs (error_complexity, error_stack) by throwing.
+            return "cannot be matched against /" + source + "/: the value is too complex for it";
+        }
         return "must match /" + source + "/, got \"" + text + "\"";
     }
     void describe(json& s) const { s["pattern"] = source; }
@@ -1063,6 +1161,7 @@ inline pattern_t pattern(std::string source) {
 
 #include <array>
 #include <cstddef>
+#include <exception>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -1264,14 +1363,19 @@ struct codec<T, std::enable_if_t<boost::hana::Struct<T>::value>> {
 };
 
 /// Reads a `T` from JSON, validating as it goes. On failure the error is `validation_failed`
-/// and `fields` lists every failing field with its JSON path.
+/// and `fields` lists every failing field with its JSON path. A `codec<T>` specialisation that
+/// throws (e.g. nlohmann's type_error from an unchecked `get`) fails the read with its message.
 template <Reflectable T>
-expected<T> from_json(const json& j, parse_options options = {}) {
+[[nodiscard]] expected<T> from_json(const json& j, parse_options options = {}) {
     static_assert(std::is_default_constructible_v<T>,
                   "synapse::from_json<T>: T must be default-constructible");
     T value{};
     detail::read_state st(options);
-    codec<T>::read(j, value, st);
+    try {
+        codec<T>::read(j, value, st);
+    } catch (const std::exception& ex) {
+        return fail(errc::validation_failed, std::string("reading the value threw: ") + ex.what());
+    }
     if (st.error_count() != 0) {
         auto n = st.error_count();
         error e{errc::validation_failed,
@@ -1285,8 +1389,8 @@ expected<T> from_json(const json& j, parse_options options = {}) {
 
 /// Parses JSON text and reads a `T` from it (errors name `source` and the position).
 template <Reflectable T>
-expected<T> from_json_text(std::string_view text, parse_options options = {},
-                           std::string_view source = "JSON text") {
+[[nodiscard]] expected<T> from_json_text(std::string_view text, parse_options options = {},
+                                         std::string_view source = "JSON text") {
     auto j = parse_json(text, source);
     if (!j) return fail(std::move(j).error());
     return from_json<T>(*j, options);
@@ -1636,239 +1740,74 @@ void await_stopped_job(JobsApi& api, const clock& clock, backoff intervals, std:
 //
 // Needs yaml-cpp (pkg-config yaml-cpp).
 
-#include <array>
-#include <cctype>
-#include <charconv>
-#include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <fstream>
-#include <limits>
-#include <map>
-#include <optional>
+#include <ios>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
-#include <vector>
 
-// ---- synapse/plugin/detail/config_yaml.hpp ----
-// Internals of config.hpp: config.yaml nodes to synapse::plugin_config, with file:line errors.
+#include <yaml-cpp/yaml.h>
 
-#include <array>
-#include <cctype>
-#include <charconv>
-#include <cstdint>
-#include <exception>
+// ---- synapse/plugin/detail/config_parser.hpp ----
+// Internals of config.hpp: a parsed config.yaml document to synapse::plugin_config: the
+// top-level fields, their cross-field rules, and each entry of `actions:`.
+
 #include <filesystem>
-#include <fstream>
-#include <limits>
+#include <functional>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <utility>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
 
-// ---- synapse/plugin/plugin_config.hpp ----
-// The parsed form of a plugin's config.yaml (see config.hpp for reading one).
+// ---- synapse/plugin/detail/config_fields.hpp ----
+// Internals of config.hpp: config.yaml's allowed values (categories, data types, package
+// managers, runtimes, methods) and the readers of one field: a string, a list of strings, a
+// mapping, a choice among allowed values.
 
+#include <array>
+#include <cstddef>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+// ---- synapse/plugin/detail/yaml_node.hpp ----
+// Internals of config.hpp: reading yaml-cpp nodes with file:line errors: 1-based lines, the
+// kind of a node, the config_invalid error, the entries of a mapping (duplicate keys rejected)
+// and any node as JSON.
 
-namespace synapse {
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
 
-/// One entry of `actions:` in config.yaml.
-struct action_config {
-    std::string name;  ///< the action's name; defaults to its key under `actions:`
-    std::string description;
-    std::string entrypoint;       ///< "module:Class" (python); the action name when unset (cpp)
-    std::string method = "task";  ///< job, task, serve or restapi
-    std::optional<std::string> input_type, output_type;
-    int line = 0;  ///< 1-based line of the action's key in config.yaml
-};
+#include <yaml-cpp/yaml.h>
 
-/// A parsed config.yaml. Field names and defaults follow synapse-sdk's PluginConfig.
-struct plugin_config {
-    std::string name, code, version = "0.1.0", category = "custom", description,
-                            readme = "README.md", package_manager = "pip";
-    std::vector<std::string> package_manager_options;
-    std::string wheels_dir = "wheels";
-    json env = json::object();          ///< env vars to inject; scalar values kept as strings
-    json runtime_env = json::object();  ///< Ray runtime_env, YAML converted to typed JSON
-    std::optional<std::string> data_type;
-    std::vector<std::string> tasks, supported_data_type;
-    std::optional<std::string> annotation_category, annotation_type, smart_tool;
-    std::vector<action_config> actions;           ///< in file order
-    std::string runtime = "python";               ///< additive: "cpp" for C++ plugins
-    std::optional<std::filesystem::path> binary;  ///< additive: executable, relative to directory
-    std::filesystem::path directory;              ///< the plugin directory
-    std::filesystem::path file;                   ///< the config.yaml that was read
+// ---- synapse/plugin/detail/yaml_scalar.hpp ----
+// Internals of config.hpp: a plain YAML scalar's JSON value under the YAML 1.2 core schema
+// (booleans, null, decimal/hex/octal integers, floats; everything else stays a string).
 
-    /// The action whose name is `action_name`, or nullptr.
-    const action_config* find_action(std::string_view action_name) const {
-        for (const auto& a : actions)
-            if (a.name == action_name) return &a;
-        return nullptr;
-    }
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <system_error>
 
-    /// Every action name, in file order.
-    std::vector<std::string> action_names() const {
-        std::vector<std::string> out;
-        out.reserve(actions.size());
-        for (const auto& a : actions) out.push_back(a.name);
-        return out;
-    }
 
-    /// `directory / *binary`, or an empty path when no binary is configured.
-    std::filesystem::path binary_path() const {
-        if (!binary) return {};
-        return directory / *binary;
-    }
-};
-
-}  // namespace synapse
-
-namespace synapse {
-
-namespace detail::plugin_config_yaml {
-
-inline constexpr std::array<std::string_view, 8> categories = {
-    "neural_net",      "export",         "upload",          "smart_tool",
-    "post_annotation", "pre_annotation", "data_validation", "custom"};
-inline constexpr std::array<std::string_view, 5> data_types = {"image", "text", "video", "pcd",
-                                                               "audio"};
-inline constexpr std::array<std::string_view, 2> package_managers = {"pip", "uv"};
-inline constexpr std::array<std::string_view, 2> runtimes = {"python", "cpp"};
-inline constexpr std::array<std::string_view, 4> methods = {"job", "task", "serve", "restapi"};
-
-/// 1-based line of a yaml-cpp mark (whose lines are 0-based; -1 when unknown).
-inline int line_of(const YAML::Mark& mark) {
-    return mark.line >= 0 ? mark.line + 1 : 1;
-}
-
-inline std::string_view kind_of(const YAML::Node& node) {
-    switch (node.Type()) {
-        case YAML::NodeType::Map: return "a mapping";
-        case YAML::NodeType::Sequence: return "a list";
-        case YAML::NodeType::Scalar: return "a scalar";
-        case YAML::NodeType::Null: return "null";
-        default: return "nothing";
-    }
-}
-
-/// The config_invalid error: message "<file>:<line>: <what>", where "<file>:<line>".
-inline error invalid(const std::filesystem::path& file, int line, const std::string& what) {
-    std::string where = file.string() + ":" + std::to_string(line);
-    error e{errc::config_invalid, where + ": " + what};
-    e.where = std::move(where);
-    return e;
-}
-
-template <std::size_t N>
-std::string join(const std::array<std::string_view, N>& values) {
-    std::string out;
-    for (auto v : values) {
-        if (!out.empty()) out += ", ";
-        out += v;
-    }
-    return out;
-}
-
-template <std::size_t N>
-bool contains(const std::array<std::string_view, N>& values, std::string_view v) {
-    for (auto x : values)
-        if (x == v) return true;
-    return false;
-}
-
-/// A key and its value in a mapping, with the key's line.
-struct entry {
-    YAML::Node value;
-    int line = 1;
-    bool is_null() const { return !value.IsDefined() || value.IsNull(); }
-};
-
-/// The scalar-keyed entries of a mapping; duplicate keys are an error. Non-scalar keys are
-/// skipped (they can only be unknown keys).
-inline expected<std::map<std::string, entry, std::less<>>> entries_of(
-    const YAML::Node& mapping, const std::filesystem::path& file, std::string_view context) {
-    std::map<std::string, entry, std::less<>> out;
-    for (auto it = mapping.begin(); it != mapping.end(); ++it) {
-        if (!it->first.IsScalar()) continue;
-        const std::string key = it->first.Scalar();
-        const int line = line_of(it->first.Mark());
-        auto [pos, inserted] = out.try_emplace(key, entry{it->second, line});
-        if (!inserted) {
-            std::string field = context.empty() ? key : std::string(context) + "." + key;
-            return fail(invalid(file, line,
-                                field + ": duplicate key (first set at line " +
-                                    std::to_string(pos->second.line) + ")"));
-        }
-    }
-    return out;
-}
-
-inline const entry* find(const std::map<std::string, entry, std::less<>>& m, std::string_view k) {
-    auto it = m.find(k);
-    return it == m.end() || it->second.is_null() ? nullptr : &it->second;
-}
-
-/// A scalar field: nullopt when absent or null.
-inline expected<std::optional<std::string>> scalar_field(
-    const std::map<std::string, entry, std::less<>>& m, std::string_view key,
-    const std::filesystem::path& file, std::string_view field) {
-    const entry* e = find(m, key);
-    if (!e) return std::optional<std::string>{};
-    if (!e->value.IsScalar())
-        return fail(invalid(
-            file, e->line,
-            std::string(field) + ": must be a string, got " + std::string(kind_of(e->value))));
-    return std::optional<std::string>{e->value.Scalar()};
-}
-
-/// A list of scalars: empty when absent or null.
-inline expected<std::vector<std::string>> list_field(
-    const std::map<std::string, entry, std::less<>>& m, std::string_view key,
-    const std::filesystem::path& file) {
-    std::vector<std::string> out;
-    const entry* e = find(m, key);
-    if (!e) return out;
-    if (!e->value.IsSequence())
-        return fail(invalid(file, e->line,
-                            std::string(key) + ": must be a list of strings, got " +
-                                std::string(kind_of(e->value))));
-    std::size_t index = 0;
-    for (const auto& item : e->value) {
-        if (!item.IsScalar())
-            return fail(invalid(file, line_of(item.Mark()),
-                                std::string(key) + "[" + std::to_string(index) +
-                                    "]: must be a string, got " + std::string(kind_of(item))));
-        out.push_back(item.Scalar());
-        ++index;
-    }
-    return out;
-}
-
-/// Checks `value` against the allowed set; the error names the field and lists the choices.
-template <std::size_t N>
-std::optional<error> check_one_of(const std::string& value,
-                                  const std::array<std::string_view, N>& allowed,
-                                  const std::filesystem::path& file, int line,
-                                  std::string_view field) {
-    if (contains(allowed, value)) return std::nullopt;
-    return invalid(file, line,
-                   std::string(field) + ": '" + value + "' is not one of " + join(allowed));
-}
+namespace synapse::detail::plugin_config_yaml {
 
 inline bool all_digits(std::string_view s, int base) {
     if (s.empty()) return false;
@@ -1945,6 +1884,65 @@ inline json resolve_plain_scalar(const std::string& text) {
     return text;
 }
 
+}  // namespace synapse::detail::plugin_config_yaml
+
+namespace synapse::detail::plugin_config_yaml {
+
+/// 1-based line of a yaml-cpp mark (whose lines are 0-based; -1 when unknown).
+inline int line_of(const YAML::Mark& mark) {
+    return mark.line >= 0 ? mark.line + 1 : 1;
+}
+
+inline std::string_view kind_of(const YAML::Node& node) {
+    switch (node.Type()) {
+        case YAML::NodeType::Map: return "a mapping";
+        case YAML::NodeType::Sequence: return "a list";
+        case YAML::NodeType::Scalar: return "a scalar";
+        case YAML::NodeType::Null: return "null";
+        default: return "nothing";
+    }
+}
+
+/// The config_invalid error: message "<file>:<line>: <what>", where "<file>:<line>".
+inline error invalid(const std::filesystem::path& file, int line, const std::string& what) {
+    std::string where = file.string() + ":" + std::to_string(line);
+    error e{errc::config_invalid, where + ": " + what};
+    e.where = std::move(where);
+    return e;
+}
+
+/// A key and its value in a mapping, with the key's line.
+struct entry {
+    YAML::Node value;
+    int line = 1;
+    bool is_null() const { return !value.IsDefined() || value.IsNull(); }
+};
+
+/// The scalar-keyed entries of a mapping; duplicate keys are an error. Non-scalar keys are
+/// skipped (they can only be unknown keys).
+inline expected<std::map<std::string, entry, std::less<>>> entries_of(
+    const YAML::Node& mapping, const std::filesystem::path& file, std::string_view context) {
+    std::map<std::string, entry, std::less<>> out;
+    for (auto it = mapping.begin(); it != mapping.end(); ++it) {
+        if (!it->first.IsScalar()) continue;
+        const std::string key = it->first.Scalar();
+        const int line = line_of(it->first.Mark());
+        auto [pos, inserted] = out.try_emplace(key, entry{it->second, line});
+        if (!inserted) {
+            std::string field = context.empty() ? key : std::string(context) + "." + key;
+            return fail(invalid(file, line,
+                                field + ": duplicate key (first set at line " +
+                                    std::to_string(pos->second.line) + ")"));
+        }
+    }
+    return out;
+}
+
+inline const entry* find(const std::map<std::string, entry, std::less<>>& m, std::string_view k) {
+    auto it = m.find(k);
+    return it == m.end() || it->second.is_null() ? nullptr : &it->second;
+}
+
 /// Any YAML node as JSON. `typed`: plain scalars resolved (runtime_env); otherwise every scalar
 /// stays a string (env). Quoted scalars ("x", 'x') and `!!str` scalars always stay strings.
 inline expected<json> yaml_to_json(const YAML::Node& node, bool typed,
@@ -1989,6 +1987,83 @@ inline expected<json> yaml_to_json(const YAML::Node& node, bool typed,
     return json(nullptr);
 }
 
+}  // namespace synapse::detail::plugin_config_yaml
+
+namespace synapse::detail::plugin_config_yaml {
+
+inline constexpr std::array<std::string_view, 8> categories = {
+    "neural_net",      "export",         "upload",          "smart_tool",
+    "post_annotation", "pre_annotation", "data_validation", "custom"};
+inline constexpr std::array<std::string_view, 5> data_types = {"image", "text", "video", "pcd",
+                                                               "audio"};
+inline constexpr std::array<std::string_view, 2> package_managers = {"pip", "uv"};
+inline constexpr std::array<std::string_view, 2> runtimes = {"python", "cpp"};
+inline constexpr std::array<std::string_view, 4> methods = {"job", "task", "serve", "restapi"};
+
+template <std::size_t N>
+std::string join(const std::array<std::string_view, N>& values) {
+    std::string out;
+    for (auto v : values) {
+        if (!out.empty()) out += ", ";
+        out += v;
+    }
+    return out;
+}
+
+template <std::size_t N>
+bool contains(const std::array<std::string_view, N>& values, std::string_view v) {
+    for (auto x : values)
+        if (x == v) return true;
+    return false;
+}
+
+/// A scalar field: nullopt when absent or null.
+inline expected<std::optional<std::string>> scalar_field(
+    const std::map<std::string, entry, std::less<>>& m, std::string_view key,
+    const std::filesystem::path& file, std::string_view field) {
+    const entry* e = find(m, key);
+    if (!e) return std::optional<std::string>{};
+    if (!e->value.IsScalar())
+        return fail(invalid(
+            file, e->line,
+            std::string(field) + ": must be a string, got " + std::string(kind_of(e->value))));
+    return std::optional<std::string>{e->value.Scalar()};
+}
+
+/// A list of scalars: empty when absent or null.
+inline expected<std::vector<std::string>> list_field(
+    const std::map<std::string, entry, std::less<>>& m, std::string_view key,
+    const std::filesystem::path& file) {
+    std::vector<std::string> out;
+    const entry* e = find(m, key);
+    if (!e) return out;
+    if (!e->value.IsSequence())
+        return fail(invalid(file, e->line,
+                            std::string(key) + ": must be a list of strings, got " +
+                                std::string(kind_of(e->value))));
+    std::size_t index = 0;
+    for (const auto& item : e->value) {
+        if (!item.IsScalar())
+            return fail(invalid(file, line_of(item.Mark()),
+                                std::string(key) + "[" + std::to_string(index) +
+                                    "]: must be a string, got " + std::string(kind_of(item))));
+        out.push_back(item.Scalar());
+        ++index;
+    }
+    return out;
+}
+
+/// Checks `value` against the allowed set; the error names the field and lists the choices.
+template <std::size_t N>
+std::optional<error> check_one_of(const std::string& value,
+                                  const std::array<std::string_view, N>& allowed,
+                                  const std::filesystem::path& file, int line,
+                                  std::string_view field) {
+    if (contains(allowed, value)) return std::nullopt;
+    return invalid(file, line,
+                   std::string(field) + ": '" + value + "' is not one of " + join(allowed));
+}
+
 /// A mapping field converted to a JSON object: an empty object when absent or null.
 inline expected<json> mapping_field(const std::map<std::string, entry, std::less<>>& m,
                                     std::string_view key, bool typed,
@@ -2001,6 +2076,72 @@ inline expected<json> mapping_field(const std::map<std::string, entry, std::less
             std::string(key) + ": must be a mapping, got " + std::string(kind_of(e->value))));
     return yaml_to_json(e->value, typed, file, std::string(key));
 }
+
+}  // namespace synapse::detail::plugin_config_yaml
+// ---- synapse/plugin/plugin_config.hpp ----
+// The parsed form of a plugin's config.yaml (see config.hpp for reading one).
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace synapse {
+
+/// One entry of `actions:` in config.yaml.
+struct action_config {
+    std::string name;  ///< the action's name; defaults to its key under `actions:`
+    std::string description;
+    std::string entrypoint;       ///< "module:Class" (python); the action name when unset (cpp)
+    std::string method = "task";  ///< job, task, serve or restapi
+    std::optional<std::string> input_type, output_type;
+    int line = 0;  ///< 1-based line of the action's key in config.yaml
+};
+
+/// A parsed config.yaml. Field names and defaults follow synapse-sdk's PluginConfig.
+struct plugin_config {
+    std::string name, code, version = "0.1.0", category = "custom", description,
+                            readme = "README.md", package_manager = "pip";
+    std::vector<std::string> package_manager_options;
+    std::string wheels_dir = "wheels";
+    json env = json::object();          ///< env vars to inject; scalar values kept as strings
+    json runtime_env = json::object();  ///< Ray runtime_env, YAML converted to typed JSON
+    std::optional<std::string> data_type;
+    std::vector<std::string> tasks, supported_data_type;
+    std::optional<std::string> annotation_category, annotation_type, smart_tool;
+    std::vector<action_config> actions;           ///< in file order
+    std::string runtime = "python";               ///< additive: "cpp" for C++ plugins
+    std::optional<std::filesystem::path> binary;  ///< additive: executable, relative to directory
+    std::filesystem::path directory;              ///< the plugin directory
+    std::filesystem::path file;                   ///< the config.yaml that was read
+
+    /// The action whose name is `action_name`, or nullptr.
+    const action_config* find_action(std::string_view action_name) const {
+        for (const auto& a : actions)
+            if (a.name == action_name) return &a;
+        return nullptr;
+    }
+
+    /// Every action name, in file order.
+    std::vector<std::string> action_names() const {
+        std::vector<std::string> out;
+        out.reserve(actions.size());
+        for (const auto& a : actions) out.push_back(a.name);
+        return out;
+    }
+
+    /// `directory / *binary`, or an empty path when no binary is configured.
+    std::filesystem::path binary_path() const {
+        if (!binary) return {};
+        return directory / *binary;
+    }
+};
+
+}  // namespace synapse
+
+namespace synapse::detail::plugin_config_yaml {
 
 /// One `actions:` entry: a mapping of settings, or a legacy entrypoint string.
 inline expected<action_config> parse_action(const std::string& key, const entry& e,
@@ -2208,16 +2349,14 @@ inline expected<plugin_config> parse(const YAML::Node& root, const std::filesyst
     return cfg;
 }
 
-}  // namespace detail::plugin_config_yaml
-
-}  // namespace synapse
+}  // namespace synapse::detail::plugin_config_yaml
 
 namespace synapse {
 
 /// Parses config.yaml text. `file` is used in error locations and sets `file` / `directory`
 /// (its parent, or "." when it has none); nothing is read from disk.
-inline expected<plugin_config> parse_plugin_config(std::string_view yaml_text,
-                                                   const std::filesystem::path& file) {
+[[nodiscard]] inline expected<plugin_config> parse_plugin_config(
+    std::string_view yaml_text, const std::filesystem::path& file) {
     namespace d = detail::plugin_config_yaml;
     try {
         const YAML::Node root = YAML::Load(std::string(yaml_text));
@@ -2238,7 +2377,8 @@ inline expected<plugin_config> parse_plugin_config(std::string_view yaml_text,
 /// Reads `<dir>/config.yaml` (or the file itself when given one) and parses it. `file` and
 /// `directory` of the result are absolute. Missing → errc::config_not_found; unreadable →
 /// errc::io_error; malformed → errc::config_invalid.
-inline expected<plugin_config> load_plugin_config(const std::filesystem::path& dir_or_file) {
+[[nodiscard]] inline expected<plugin_config> load_plugin_config(
+    const std::filesystem::path& dir_or_file) {
     namespace fs = std::filesystem;
     std::error_code ec;
     fs::path file = dir_or_file;
@@ -2281,9 +2421,11 @@ inline expected<plugin_config> load_plugin_config(const std::filesystem::path& d
 
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <initializer_list>
+#include <limits>
 #include <map>
 #include <string>
 #include <string_view>
@@ -2365,79 +2507,98 @@ class plugin_environment {
     std::string get_string(std::string_view key, std::string fallback = {}) const {
         const json* v = find(key);
         if (!v) return fallback;
-        return v->is_string() ? v->get<std::string>() : v->dump();
+        return v->is_string() ? v->get<std::string>() : dump(*v);
     }
 
-    /// Integer value; a string must hold a whole integer ("3.5" is an error, as in synapse-sdk).
-    expected<std::int64_t> get_int(std::string_view key, std::int64_t fallback = 0) const {
+    /// Integer value, as Python's int() gives it: an integer, a boolean (0 or 1), a finite number
+    /// truncated toward zero, or a string holding a whole integer ("3.5" is an error, as in
+    /// synapse-sdk). A value outside the int64 range is an error too.
+    [[nodiscard]] expected<std::int64_t> get_int(std::string_view key,
+                                                 std::int64_t fallback = 0) const {
         const json* v = find(key);
         if (!v) return fallback;
-        if (v->is_number_integer()) return v->get<std::int64_t>();
-        if (v->is_boolean()) return v->get<bool>() ? 1 : 0;
-        if (v->is_number_float()) return static_cast<std::int64_t>(v->get<double>());
-        if (v->is_string()) {
-            const auto& s = v->get_ref<const std::string&>();
-            auto t = trim(s);
-            std::int64_t out = 0;
+        if (v->is_number_unsigned()) {
+            const auto u = v->get<std::uint64_t>();
+            if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+                return static_cast<std::int64_t>(u);
+        } else if (v->is_number_integer()) {
+            return v->get<std::int64_t>();
+        } else if (v->is_boolean()) {
+            return v->get<bool>() ? 1 : 0;
+        } else if (v->is_number_float()) {
+            const double d = v->get<double>();
+            const double limit = std::ldexp(1.0, 63);  // int64 holds [-2^63, 2^63)
+            if (std::isfinite(d) && d >= -limit && d < limit) return static_cast<std::int64_t>(d);
+        } else if (v->is_string()) {
+            const std::string t(detail::trim(v->get_ref<const std::string&>()));
             char* end = nullptr;
             errno = 0;
-            out = std::strtoll(t.c_str(), &end, 10);
+            const std::int64_t out = std::strtoll(t.c_str(), &end, 10);
             if (!t.empty() && end == t.c_str() + t.size() && errno == 0) return out;
         }
         return bad_value(key, *v, "an integer");
     }
 
-    /// Floating-point value.
-    expected<double> get_float(std::string_view key, double fallback = 0.0) const {
+    /// Floating-point value, as Python's float() gives it: a number, a boolean (0.0 or 1.0), or
+    /// a string holding a number.
+    [[nodiscard]] expected<double> get_float(std::string_view key, double fallback = 0.0) const {
         const json* v = find(key);
         if (!v) return fallback;
         if (v->is_number()) return v->get<double>();
+        if (v->is_boolean()) return v->get<bool>() ? 1.0 : 0.0;
         if (v->is_string()) {
-            auto t = trim(v->get_ref<const std::string&>());
+            const std::string t(detail::trim(v->get_ref<const std::string&>()));
             char* end = nullptr;
             errno = 0;
-            double out = std::strtod(t.c_str(), &end);
+            const double out = std::strtod(t.c_str(), &end);
             if (!t.empty() && end == t.c_str() + t.size() && errno == 0) return out;
         }
         return bad_value(key, *v, "a number");
     }
 
-    /// synapse-sdk's rule: a string is true iff it is "true", "1" or "yes" (any case);
-    /// other types by truthiness.
-    bool get_bool(std::string_view key, bool fallback = false) const {
+    /// Boolean value, with synapse-sdk's answer for every value it reads as a boolean: a boolean
+    /// is itself; a number is true unless it is 0; a string is true when it is "true", "1" or
+    /// "yes" and false when it is "false", "0", "no" or empty (any case). Anything else is
+    /// malformed (errc::invalid_argument naming the key): another string ("on", "off", "y",
+    /// " true"; synapse-sdk reads all of them as false, so "on" would silently mean off), an
+    /// array or an object.
+    [[nodiscard]] expected<bool> get_bool(std::string_view key, bool fallback = false) const {
         const json* v = find(key);
         if (!v) return fallback;
         if (v->is_boolean()) return v->get<bool>();
+        if (v->is_number()) return v->get<double>() != 0.0;
         if (v->is_string()) {
             std::string s = v->get<std::string>();
             for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            return s == "true" || s == "1" || s == "yes";
+            if (s == "true" || s == "1" || s == "yes") return true;
+            if (s == "false" || s == "0" || s == "no" || s.empty()) return false;
         }
-        if (v->is_number()) return v->get<double>() != 0.0;
-        return !v->empty();
+        return bad_value(key, *v, "a boolean (true, 1, yes or false, 0, no; any case)");
     }
 
-    /// A list: arrays as they are (items as text), strings split on ',' with items trimmed and
-    /// empty items dropped; any other type gives `fallback`.
-    std::vector<std::string> get_list(std::string_view key,
-                                      std::vector<std::string> fallback = {}) const {
+    /// A list, as synapse-sdk reads one: an array as it is (each item as text: a string as
+    /// itself, anything else as JSON), or a string split on ',' with items trimmed and empty items
+    /// dropped. Any other type (a number, a boolean, an object) is malformed:
+    /// errc::invalid_argument naming the key (synapse-sdk silently gives the default).
+    [[nodiscard]] expected<std::vector<std::string>> get_list(
+        std::string_view key, std::vector<std::string> fallback = {}) const {
         const json* v = find(key);
         if (!v) return fallback;
         std::vector<std::string> out;
         if (v->is_array()) {
             for (const auto& item : *v)
-                out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+                out.push_back(item.is_string() ? item.get<std::string>() : dump(item));
             return out;
         }
-        if (!v->is_string()) return fallback;
-        const auto& s = v->get_ref<const std::string&>();
-        std::size_t start = 0;
-        while (start <= s.size()) {
-            auto comma = s.find(',', start);
-            if (comma == std::string::npos) comma = s.size();
-            auto item = trim(s.substr(start, comma - start));
-            if (!item.empty()) out.push_back(std::move(item));
-            start = comma + 1;
+        if (!v->is_string())
+            return bad_value(key, *v, "a list (an array, or a string of comma-separated items)");
+        std::string_view s = v->get_ref<const std::string&>();
+        while (true) {
+            const auto comma = s.find(',');
+            const auto item = detail::trim(s.substr(0, comma));
+            if (!item.empty()) out.emplace_back(item);
+            if (comma == std::string_view::npos) break;
+            s.remove_prefix(comma + 1);
         }
         return out;
     }
@@ -2450,21 +2611,14 @@ class plugin_environment {
         std::map<std::string, std::string> out;
         for (auto it = values_.begin(); it != values_.end(); ++it)
             if (!it->is_null())
-                out[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
+                out[it.key()] = it->is_string() ? it->get<std::string>() : dump(*it);
         return out;
     }
 
   private:
-    static std::string trim(const std::string& s) {
-        auto b = s.find_first_not_of(" \t\r\n");
-        if (b == std::string::npos) return {};
-        auto e = s.find_last_not_of(" \t\r\n");
-        return s.substr(b, e - b + 1);
-    }
-
     static unexpected_type<error> bad_value(std::string_view key, const json& v,
                                             std::string_view wanted) {
-        error e(errc::invalid_argument, "environment value " + std::string(key) + "=" + v.dump() +
+        error e(errc::invalid_argument, "environment value " + std::string(key) + "=" + dump(v) +
                                             " is not " + std::string(wanted));
         e.where = std::string(key);
         return fail(std::move(e));
@@ -2495,22 +2649,6 @@ class plugin_environment {
 #include <string>
 #include <string_view>
 
-// ---- synapse/core/detail/text.hpp ----
-// Text helpers every layer uses.
-
-#include <string_view>
-
-namespace synapse::detail {
-
-/// `s` without leading and trailing ASCII whitespace (space, \t, \n, \v, \f, \r).
-constexpr std::string_view trim(std::string_view s) noexcept {
-    constexpr std::string_view space = " \t\n\v\f\r";
-    const auto first = s.find_first_not_of(space);
-    if (first == std::string_view::npos) return {};
-    return s.substr(first, s.find_last_not_of(space) - first + 1);
-}
-
-}  // namespace synapse::detail
 
 namespace synapse {
 
@@ -5179,8 +5317,8 @@ class context {
     /// Reports progress of `step` (or of the whole action when `step` is empty). Needs
     /// total > 0 and 0 <= current <= total. Elapsed time counts from the first report of the
     /// step, or from the last report with current == 0.
-    expected<void> set_progress(std::int64_t current, std::int64_t total,
-                                std::string_view step = {}) {
+    [[nodiscard]] expected<void> set_progress(std::int64_t current, std::int64_t total,
+                                              std::string_view step = {}) {
         if (total <= 0)
             return fail(errc::invalid_argument, "total must be > 0, got " + std::to_string(total));
         if (current < 0 || current > total)
@@ -5208,7 +5346,7 @@ class context {
     }
 
     /// Records metrics for `step`, merged with those already recorded for it (later keys win).
-    expected<void> set_metrics(const json& values, std::string_view step) {
+    [[nodiscard]] expected<void> set_metrics(const json& values, std::string_view step) {
         if (!values.is_object())
             return fail(errc::invalid_argument, std::string("metrics must be a JSON object, got ") +
                                                     std::string(json_type_name(values)));
@@ -5230,10 +5368,16 @@ class context {
     const std::optional<std::string>& job_id() const noexcept { return job_id_; }
     logger_ref logger() const noexcept { return logger_; }
 
-    /// Replaces the clock used for elapsed time and ETA (tests use a manual clock).
-    void set_clock(clock_function clock) { now_ = std::move(clock); }
+    /// Replaces the clock used for elapsed time and ETA (tests use a manual clock); an empty
+    /// function restores the steady clock.
+    void set_clock(clock_function clock) {
+        now_ = clock ? std::move(clock) : clock_function(steady_now);
+    }
 
   private:
+    static std::chrono::steady_clock::time_point steady_now() {
+        return std::chrono::steady_clock::now();
+    }
     static double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
     logger_ref logger_;
@@ -5247,7 +5391,7 @@ class context {
     std::optional<std::string> job_id_;
     std::map<std::string, std::chrono::steady_clock::time_point, std::less<>> progress_start_;
     std::map<std::string, json, std::less<>> metrics_;
-    clock_function now_ = [] { return std::chrono::steady_clock::now(); };
+    clock_function now_ = steady_now;
 };
 
 }  // namespace synapse
@@ -5328,18 +5472,23 @@ constexpr bool check_action() {
 /// Runs `action.execute(params, ctx)`, turning a returned error or a thrown exception into an
 /// `action_failed` error that names the action.
 template <class A>
-expected<typename A::result_type> invoke_action(A& action, const typename A::params_type& params,
-                                                context& ctx) {
+[[nodiscard]] expected<typename A::result_type> invoke_action(A& action,
+                                                              const typename A::params_type& params,
+                                                              context& ctx) {
     static_assert(check_action<A>());
     const std::string_view name = A::name;
     try {
         if constexpr (is_expected_v<decltype(action.execute(params, ctx))>) {
             auto result = action.execute(params, ctx);
             if (!result) {
-                // Keep the action's own context (fields, where) and say which action it was.
+                // Say which action it was and keep the action's own code in the message; the
+                // context (where, fields, status, ...) stays on the error, so to_string prints
+                // it once.
                 error e = std::move(result).error();
                 e.message = "action '" + std::string(name) + "' failed: " +
-                            (e.code == errc::action_failed ? e.message : to_string(e));
+                            (e.code == errc::action_failed
+                                 ? e.message
+                                 : std::string(to_string(e.code)) + ": " + e.message);
                 e.code = errc::action_failed;
                 return fail(std::move(e));
             }
@@ -6787,6 +6936,7 @@ static_assert(check_executor<process_executor>());
 
 #include <array>
 #include <cstddef>
+#include <exception>
 #include <string>
 #include <string_view>
 
@@ -6818,9 +6968,11 @@ error unknown_action_error(std::string_view name, const Names& available) {
 }
 
 /// Validates `params` against `A::params_type`, runs `A`, and returns its result as JSON
-/// (a validation failure says which action's params were wrong).
+/// (a validation failure says which action's params were wrong; a result codec that throws
+/// fails the action).
 template <Action A>
-expected<json> run_action_json(const json& params, context& ctx, parse_options options = {}) {
+[[nodiscard]] expected<json> run_action_json(const json& params, context& ctx,
+                                             parse_options options = {}) {
     auto typed = from_json<typename A::params_type>(params, options);
     if (!typed) {
         error e = std::move(typed).error();
@@ -6830,7 +6982,12 @@ expected<json> run_action_json(const json& params, context& ctx, parse_options o
     A action{};
     auto result = invoke_action(action, *typed, ctx);
     if (!result) return fail(std::move(result).error());
-    return to_json(*result);
+    try {
+        return to_json(*result);
+    } catch (const std::exception& ex) {
+        return fail(errc::action_failed, "action '" + std::string(A::name) +
+                                             "': writing the result threw: " + ex.what());
+    }
 }
 
 /// The JSON Schema of an action: {"name", "params": schema, "result": schema}.
@@ -6862,8 +7019,8 @@ class plugin {
     }
 
     /// Runs the action called `name` with JSON params; unknown names list the available ones.
-    static expected<json> run(std::string_view name, const json& params, context& ctx,
-                              parse_options options = {}) {
+    [[nodiscard]] static expected<json> run(std::string_view name, const json& params, context& ctx,
+                                            parse_options options = {}) {
         expected<json> out;
         bool found =
             ((As::name == name && (out = run_action_json<As>(params, ctx, options), true)) || ...);
@@ -6872,7 +7029,7 @@ class plugin {
     }
 
     /// The schema of the action called `name`.
-    static expected<json> schema(std::string_view name) {
+    [[nodiscard]] static expected<json> schema(std::string_view name) {
         expected<json> out;
         bool found = ((As::name == name && (out = action_schema<As>(), true)) || ...);
         if (!found) return fail(unknown_action_error(name, names));
@@ -7103,7 +7260,7 @@ inline void python_repr(const json& j, std::string& out) {
             out += '}';
             return;
         }
-        default: out += j.dump(); return;
+        default: out += dump(j); return;
     }
 }
 
@@ -9872,7 +10029,7 @@ inline error parse_failure(const std::filesystem::path& file, const toml::parse_
 }  // namespace detail::toml_environment
 
 /// Reads the TOML file `file` into a JSON object (see the top of this header).
-inline expected<json> load_toml_environment(const std::filesystem::path& file) {
+[[nodiscard]] inline expected<json> load_toml_environment(const std::filesystem::path& file) {
     namespace fs = std::filesystem;
     namespace d = detail::toml_environment;
     std::error_code ec;
@@ -9909,7 +10066,8 @@ inline expected<json> load_toml_environment(const std::filesystem::path& file) {
 }
 
 /// A plugin_environment from a TOML file (nested tables stay nested).
-inline expected<plugin_environment> load_environment_file(const std::filesystem::path& file) {
+[[nodiscard]] inline expected<plugin_environment> load_environment_file(
+    const std::filesystem::path& file) {
     auto values = load_toml_environment(file);
     if (!values) return fail(std::move(values).error());
     return plugin_environment(std::move(*values));
@@ -9962,10 +10120,11 @@ class json_lines_logger {
     void write(std::string_view type, std::chrono::system_clock::time_point time,
                const json& fields) {
         // Fixed key order: type and time first, so a reader can dispatch on a prefix.
+        // Data comes from the action: invalid UTF-8 in it is written as U+FFFD, never thrown.
         std::string line =
-            "{\"type\":" + json(type).dump() + ",\"time\":\"" + detail::utc_timestamp(time) + "\"";
+            "{\"type\":" + dump(json(type)) + ",\"time\":\"" + detail::utc_timestamp(time) + "\"";
         for (auto it = fields.begin(); it != fields.end(); ++it)
-            line += "," + json(it.key()).dump() + ":" + it.value().dump();
+            line += "," + dump(json(it.key())) + ":" + dump(it.value());
         line += "}\n";
         *out_ << line << std::flush;
     }

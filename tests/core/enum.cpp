@@ -77,6 +77,15 @@ TEST_CASE("enum names are matched case-sensitively", "[enum]") {
     CHECK(upper.value == optimizer::adam);
 }
 
+TEST_CASE("an unknown name with invalid UTF-8 is reported with U+FFFD instead of throwing",
+          "[enum]") {
+    auto bad = read_as(json("sg\xe9"), optimizer::adam);
+    REQUIRE(bad.errors.size() == 1);
+    CHECK(bad.errors[0].message ==
+          "expected one of \"sgd\", \"adam\", \"rmsprop\", got \"sg\xef\xbf\xbd\"");
+    CHECK(bad.errors[0].actual == "\"sg\xef\xbf\xbd\"");
+}
+
 TEST_CASE("a value that is not a string is rejected with its type", "[enum]") {
     auto number = read_as(json(1), optimizer::sgd);
     REQUIRE(number.errors.size() == 1);

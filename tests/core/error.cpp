@@ -4,6 +4,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -65,16 +66,21 @@ TEST_CASE("an error code streams as its name", "[error]") {
     CHECK(streamed(errc::process_failed) == "process_failed");
 }
 
-TEST_CASE("a default error is an invalid_argument with no context", "[error]") {
-    synapse::error e;
-    CHECK(e.code == errc::invalid_argument);
+TEST_CASE("an error cannot be made without saying what kind of failure it is", "[error]") {
+    STATIC_REQUIRE_FALSE(std::is_default_constructible_v<synapse::error>);
+    STATIC_REQUIRE(std::is_constructible_v<synapse::error, errc, std::string>);
+}
+
+TEST_CASE("a new error has its code and message and no context", "[error]") {
+    synapse::error e(errc::io_error, "");
+    CHECK(e.code == errc::io_error);
     CHECK(e.message.empty());
     CHECK(e.where.empty());
     CHECK_FALSE(e.http_status.has_value());
     CHECK(e.job_id.empty());
     CHECK(e.fields.empty());
     CHECK_FALSE(e.exit_code.has_value());
-    CHECK(synapse::to_string(e) == "invalid_argument: ");
+    CHECK(synapse::to_string(e) == "io_error: ");
 }
 
 TEST_CASE("an error without context prints as code and message", "[error]") {
@@ -175,4 +181,43 @@ TEST_CASE("field errors compare equal member by member", "[error]") {
     CHECK(a == b);
     b.actual = "null";
     CHECK_FALSE(a == b);
+}
+
+TEST_CASE("where is not repeated when the message already names it", "[error]") {
+    synapse::error unknown(errc::unknown_action, "unknown action 'fly'; available: train");
+    unknown.where = "fly";
+    CHECK(synapse::to_string(unknown) == "unknown_action: unknown action 'fly'; available: train");
+
+    synapse::error config(errc::config_invalid, "/p/config.yaml:3: name: required");
+    config.where = "/p/config.yaml:3";
+    CHECK(synapse::to_string(config) == "config_invalid: /p/config.yaml:3: name: required");
+    config.prefix("loading plugin");
+    CHECK(synapse::to_string(config) ==
+          "config_invalid: loading plugin: /p/config.yaml:3: name: required");
+}
+
+TEST_CASE("where is printed once even when the message already carries (at where)", "[error]") {
+    // What invoke_action makes of an action's own error: its text, where included, in the
+    // message, and the same where.
+    synapse::error e(errc::action_failed,
+                     "action 'load' failed: io_error: cannot read model 'x' (at x)");
+    e.where = "x";
+    CHECK(synapse::to_string(e) ==
+          "action_failed: action 'load' failed: io_error: cannot read model 'x' (at x)");
+}
+
+TEST_CASE("where is printed when the message names it only inside a longer name", "[error]") {
+    const auto printed = [](std::string message, std::string where) {
+        synapse::error e(errc::validation_failed, std::move(message));
+        e.where = std::move(where);
+        return synapse::to_string(e);
+    };
+    CHECK(printed("cannot read x.json", "x") == "validation_failed: cannot read x.json (at x)");
+    CHECK(printed("max is 3", "x") == "validation_failed: max is 3 (at x)");
+    CHECK(printed("layers[1] is bad", "layers") ==
+          "validation_failed: layers[1] is bad (at layers)");
+    CHECK(printed("model.units is bad", "units") ==
+          "validation_failed: model.units is bad (at units)");
+    CHECK(printed("config.yaml:30: bad", "config.yaml:3") ==
+          "validation_failed: config.yaml:30: bad (at config.yaml:3)");
 }

@@ -145,3 +145,24 @@ TEST_CASE("json_type_name classifies parsed numbers by their written form", "[js
     CHECK(synapse::json_type_name((*parsed)[2]) == "number");
     CHECK(synapse::json_type_name((*parsed)[3]) == "number");
 }
+
+TEST_CASE("dump writes a value as json::dump does", "[json]") {
+    const json j = {{"b", 1}, {"a", {true, nullptr, "x"}}};
+    CHECK(synapse::dump(j) == j.dump());
+    CHECK(synapse::dump(j) == R"({"b":1,"a":[true,null,"x"]})");
+    CHECK(synapse::dump(j, 2) == j.dump(2));
+}
+
+TEST_CASE("dump writes invalid UTF-8 as U+FFFD instead of throwing", "[json]") {
+    const json j = {{"name", "caf\xe9"}, {"list", {"\xff\xfe"}}};
+    CHECK_THROWS_AS(j.dump(), json::type_error);  // what synapse::dump protects from
+    CHECK(synapse::dump(j) ==
+          "{\"name\":\"caf\xef\xbf\xbd\",\"list\":[\"\xef\xbf\xbd\xef\xbf\xbd\"]}");
+    CHECK(synapse::dump(json("ok \xc3\xa9")) == "\"ok \xc3\xa9\"");  // valid UTF-8 stays
+}
+
+TEST_CASE("parse_json reports invalid UTF-8 in a string as invalid JSON", "[json]") {
+    const synapse::error e = parse_error_of("{\"name\": \"caf\xe9\"}");
+    CHECK(e.code == synapse::errc::invalid_json);
+    CHECK(e.where.rfind("params.json:1:", 0) == 0);
+}

@@ -112,3 +112,14 @@ TEST_CASE("the context exposes the log, environment and job id", "[context]") {
     CHECK(ctx.env().get_string("MODE") == "fast");
     CHECK(ctx.job_id() == "job-7");
 }
+
+TEST_CASE("an empty clock function restores the steady clock instead of throwing", "[context]") {
+    synapse::testing::recording_logger logger;
+    synapse::context ctx(logger);
+    ctx.set_clock({});
+    REQUIRE(ctx.set_progress(0, 2, "train"));
+    REQUIRE(ctx.set_progress(1, 2, "train"));
+    REQUIRE(logger.progress.size() == 2);
+    CHECK(logger.progress[1].elapsed >= 0.0);
+    CHECK(logger.progress[1].eta.has_value());
+}

@@ -128,6 +128,28 @@ TEST_CASE("a directory in place of the TOML file is an io_error", "[environment]
     CHECK_THAT(result.error().message, Contains(dir.path().string()));
 }
 
+TEST_CASE("a TOML path that cannot be resolved (a symlink loop) is an io_error", "[environment]") {
+    temp_dir dir;
+    fs::create_symlink(dir.path() / "loop_b", dir.path() / "loop_a");
+    fs::create_symlink(dir.path() / "loop_a", dir.path() / "loop_b");
+    const auto result = synapse::load_toml_environment(dir.path() / "loop_a");
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().code == errc::io_error);
+    CHECK(result.error().where == (dir.path() / "loop_a").string());
+}
+
+TEST_CASE("invalid UTF-8 in a TOML file is config_invalid at its position", "[environment]") {
+    temp_dir dir;
+    const fs::path file = dir.write("bytes.toml", "A = \"caf\xe9\"\n");
+    const auto result = synapse::load_toml_environment(file);
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().code == errc::config_invalid);
+    CHECK(result.error().where == file.string() + ":1:8");
+    CHECK(synapse::to_string(result.error()) ==
+          "config_invalid: " + file.string() +
+              ":1:8: TOML syntax error: Encountered invalid utf-8 sequence");
+}
+
 TEST_CASE("a TOML syntax error is config_invalid with file, line and column", "[environment]") {
     temp_dir dir;
     const fs::path file = dir.write("bad.toml", "name = \"ok\"\n\ncount = = 2\n");
@@ -161,8 +183,8 @@ TEST_CASE("load_environment_file gives a plugin_environment with typed getters",
     auto env = synapse::load_environment_file(dir / "env.toml");
     std::filesystem::remove_all(dir);
     REQUIRE(env);
-    CHECK(env->get_bool("DEBUG"));
-    CHECK(env->get_int("WORKERS").value() == 4);
+    CHECK(env->get_bool("DEBUG") == true);
+    CHECK(env->get_int("WORKERS") == 4);
     CHECK(env->get_list("HOSTS") == std::vector<std::string>{"a", "b"});
     CHECK(env->find("model")->at("name") == "m");
 }

@@ -1,6 +1,10 @@
 #include <synapse/plugin/plugin.hpp>
 
 #include <catch2/catch.hpp>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <synapse/plugin/loggers/json_lines.hpp>
 #include <synapse/testing/recording_logger.hpp>
 
 namespace plugin_test {
@@ -25,9 +29,44 @@ struct dec {
     using result_type = r;
     r execute(const p& in, synapse::context&) { return {in.n - 1}; }
 };
+struct text {
+    std::string value;
+};
+struct echo {
+    static constexpr std::string_view name = "echo";
+    using params_type = text;
+    using result_type = text;
+    text execute(const text& in, synapse::context& ctx) {
+        ctx.log("echo", {{"value", in.value}});
+        return in;
+    }
+};
+/// A result whose codec throws when it is written.
+struct unwritable {
+    int n = 0;
+};
+struct broken_result {
+    static constexpr std::string_view name = "broken_result";
+    using params_type = p;
+    using result_type = unwritable;
+    unwritable execute(const p& in, synapse::context&) { return {in.n}; }
+};
 }  // namespace plugin_test
 SYNAPSE_REFLECT(plugin_test::p, n)
 SYNAPSE_REFLECT(plugin_test::r, n)
+SYNAPSE_REFLECT(plugin_test::text, value)
+
+template <>
+struct synapse::codec<plugin_test::unwritable> {
+    static constexpr bool supported = true;
+    static void read(const json& j, plugin_test::unwritable& out, detail::read_state& st) {
+        codec<int>::read(j, out.n, st);
+    }
+    static json write(const plugin_test::unwritable&) {
+        throw std::runtime_error("no writer for unwritable");
+    }
+    static json schema() { return {{"type", "integer"}}; }
+};
 
 using plugin_test::dec;
 using plugin_test::inc;
@@ -91,4 +130,35 @@ TEST_CASE("a plugin gives each action's params and result schema", "[plugin]") {
     CHECK((*s)["params"]["properties"]["n"]["type"] == "integer");
     CHECK((*s)["result"]["required"] == synapse::json::array({"n"}));
     CHECK_FALSE(two::schema("nope"));
+}
+
+TEST_CASE("params and results with invalid UTF-8 run and are written without throwing",
+          "[plugin]") {
+    using plugin_test::echo;
+    std::ostringstream lines;
+    synapse::json_lines_logger logger(lines);
+    synapse::context ctx(logger);
+    const std::string bytes = "caf\xe9";
+    auto out = synapse::plugin<echo>::run("echo", {{"value", bytes}}, ctx);
+    REQUIRE(out);
+    CHECK((*out)["value"] == bytes);  // the result holds the bytes as they are
+    CHECK(synapse::dump(*out) == "{\"value\":\"caf\xef\xbf\xbd\"}");
+    CHECK_THAT(lines.str(), Catch::Contains("\"data\":{\"value\":\"caf\xef\xbf\xbd\"}"));
+
+    auto bad = two::run("inc", {{"n", bytes}}, ctx);
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().code == synapse::errc::validation_failed);
+    REQUIRE(bad.error().fields.size() == 1);
+    CHECK(bad.error().fields[0].message == "expected integer, got string \"caf\xef\xbf\xbd\"");
+}
+
+TEST_CASE("a result that cannot be written fails the action instead of throwing", "[plugin]") {
+    using plugin_test::broken_result;
+    synapse::null_logger logger;
+    synapse::context ctx(logger);
+    auto out = synapse::plugin<broken_result>::run("broken_result", {{"n", 1}}, ctx);
+    REQUIRE_FALSE(out);
+    CHECK(out.error().code == synapse::errc::action_failed);
+    CHECK(out.error().message ==
+          "action 'broken_result': writing the result threw: no writer for unwritable");
 }

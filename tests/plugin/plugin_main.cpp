@@ -51,7 +51,7 @@ TEST_CASE("a failing job prints the reason on stderr, no result, and exits non-z
     CHECK(unknown.exit_code == 1);
     CHECK(unknown.err ==
           "error: unknown_action: unknown action 'fly'; available: download, convert, train, "
-          "evaluate (at fly)\n");
+          "evaluate\n");
     CHECK(unknown.out.find("__SYNAPSE_RESULT_START__") == std::string::npos);
 
     auto no_params = run({plugin}, {{"SYNAPSE_ACTION_ENTRYPOINT", "train"}}, {},

@@ -165,9 +165,13 @@ struct non_empty_t {
         return std::nullopt;
     }
     void describe(json& s) const {
-        if (s.value("type", "") == "array")
+        // A codec's schema may give "type" as a list of names (or not at all): only a single
+        // "array" or "object" picks the keyword for that type.
+        const auto type = s.find("type");
+        const bool typed = type != s.end() && type->is_string();
+        if (typed && *type == "array")
             s["minItems"] = 1;
-        else if (s.value("type", "") == "object")
+        else if (typed && *type == "object")
             s["minProperties"] = 1;
         else
             s["minLength"] = 1;

@@ -57,7 +57,7 @@ struct codec<E> {
             first = false;
         }
         if (j.is_string())
-            st.add("expected " + allowed + ", got " + j.dump(), allowed, j.dump());
+            st.add("expected " + allowed + ", got " + dump(j), allowed, dump(j));
         else
             st.type_mismatch(allowed, j);
     }

@@ -1,6 +1,6 @@
 // synapse::error: what went wrong, where, and with which context. Every public call that can
 // fail returns `synapse::expected<T>` (see expected.hpp) holding one of these; nothing throws
-// across the public API.
+// across the public API (std::bad_alloc aside, as in the standard library).
 #pragma once
 
 #include <optional>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "synapse/core/config.hpp"
+#include "synapse/core/detail/text.hpp"
 
 namespace synapse {
 
@@ -80,11 +81,14 @@ struct field_error {
 };
 
 /// A failure with its context. Fields that do not apply stay empty.
+///
+/// There is no default constructor: an error always says what kind of failure it is, and
+/// "no error" is not an error but the value of an `expected` (neither tl::expected nor
+/// std::expected needs a default-constructible error type).
 struct error {
-    error() = default;
     error(errc c, std::string msg) : code(c), message(std::move(msg)) {}
 
-    errc code = errc::invalid_argument;
+    errc code;
     std::string message;              ///< one human sentence, no trailing newline
     std::string where;                ///< field path, or file:line for config files
     std::optional<int> http_status;   ///< HTTP status when the failure came from a server
@@ -99,12 +103,15 @@ struct error {
     }
 };
 
-/// One line: "<code>: <message> (at <where>) [field: problem; ...]".
+/// One line: "<code>: <message> (at <where>) [field: problem; ...]". ` (at <where>)` is left
+/// out when the message already mentions `where` as a whole word (e.g. "unknown action 'fly'",
+/// "config.yaml:3: ...", or a message that already ends in "(at <where>)"), so a place is
+/// reported once.
 inline std::string to_string(const error& e) {
     std::string out(to_string(e.code));
     out += ": ";
     out += e.message;
-    if (!e.where.empty()) out += " (at " + e.where + ")";
+    if (!e.where.empty() && !detail::mentions(e.message, e.where)) out += " (at " + e.where + ")";
     if (e.http_status) out += " [HTTP " + std::to_string(*e.http_status) + "]";
     if (!e.job_id.empty()) out += " [job " + e.job_id + "]";
     if (e.exit_code) out += " [exit " + std::to_string(*e.exit_code) + "]";

@@ -63,7 +63,7 @@ inline constexpr bool is_expected_v = is_expected<std::remove_cvref_t<T>>::value
 /// Applies `f` to the value of `e`, or passes its error along (the monadic `transform`, kept here
 /// because g++ 12's std::expected lacks it).
 template <class T, class F>
-auto map(expected<T>&& e, F&& f) -> expected<std::invoke_result_t<F, T&&>> {
+[[nodiscard]] auto map(expected<T>&& e, F&& f) -> expected<std::invoke_result_t<F, T&&>> {
     if (!e) return fail(std::move(e).error());
     if constexpr (std::is_void_v<std::invoke_result_t<F, T&&>>) {
         std::forward<F>(f)(std::move(*e));
@@ -76,7 +76,7 @@ auto map(expected<T>&& e, F&& f) -> expected<std::invoke_result_t<F, T&&>> {
 /// Applies `f` (which returns an `expected`) to the value of `e`, or passes its error along
 /// (the monadic `and_then`).
 template <class T, class F>
-auto and_then(expected<T>&& e, F&& f) -> std::invoke_result_t<F, T&&> {
+[[nodiscard]] auto and_then(expected<T>&& e, F&& f) -> std::invoke_result_t<F, T&&> {
     if (!e) return fail(std::move(e).error());
     return std::forward<F>(f)(std::move(*e));
 }

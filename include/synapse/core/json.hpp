@@ -1,5 +1,5 @@
 // JSON for synapse: nlohmann::json, plus parsing that reports errors as `synapse::error`
-// with a line and column instead of throwing.
+// with a line and column instead of throwing, and `dump` that writes any value without throwing.
 #pragma once
 
 #include <cstddef>
@@ -31,14 +31,18 @@ inline std::string_view json_type_name(const json& j) noexcept {
     }
 }
 
-/// `j` as JSON text; invalid UTF-8 in strings is replaced (U+FFFD), never thrown.
+/// `j` as JSON text (`indent` as in json::dump: -1 for one line). Unlike json::dump it never
+/// throws: a string that is not valid UTF-8 (user data often holds such bytes, e.g. a file name
+/// or a process environment value) has each invalid byte written as U+FFFD instead of raising
+/// nlohmann's type_error 316. Use it for every value that may hold user data.
 [[nodiscard]] inline std::string dump(const json& j, int indent = -1) {
     return j.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
 /// Parses `text` as JSON. On failure the error names `source` (e.g. "--params", a file path),
 /// the line and column, and what the parser expected there.
-inline expected<json> parse_json(std::string_view text, std::string_view source = "JSON text") {
+[[nodiscard]] inline expected<json> parse_json(std::string_view text,
+                                               std::string_view source = "JSON text") {
     try {
         return json::parse(text.begin(), text.end());
     } catch (const json::parse_error& e) {

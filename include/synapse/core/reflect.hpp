@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstddef>
+#include <exception>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -214,14 +215,19 @@ struct codec<T, std::enable_if_t<boost::hana::Struct<T>::value>> {
 };
 
 /// Reads a `T` from JSON, validating as it goes. On failure the error is `validation_failed`
-/// and `fields` lists every failing field with its JSON path.
+/// and `fields` lists every failing field with its JSON path. A `codec<T>` specialisation that
+/// throws (e.g. nlohmann's type_error from an unchecked `get`) fails the read with its message.
 template <Reflectable T>
-expected<T> from_json(const json& j, parse_options options = {}) {
+[[nodiscard]] expected<T> from_json(const json& j, parse_options options = {}) {
     static_assert(std::is_default_constructible_v<T>,
                   "synapse::from_json<T>: T must be default-constructible");
     T value{};
     detail::read_state st(options);
-    codec<T>::read(j, value, st);
+    try {
+        codec<T>::read(j, value, st);
+    } catch (const std::exception& ex) {
+        return fail(errc::validation_failed, std::string("reading the value threw: ") + ex.what());
+    }
     if (st.error_count() != 0) {
         auto n = st.error_count();
         error e{errc::validation_failed,
@@ -235,8 +241,8 @@ expected<T> from_json(const json& j, parse_options options = {}) {
 
 /// Parses JSON text and reads a `T` from it (errors name `source` and the position).
 template <Reflectable T>
-expected<T> from_json_text(std::string_view text, parse_options options = {},
-                           std::string_view source = "JSON text") {
+[[nodiscard]] expected<T> from_json_text(std::string_view text, parse_options options = {},
+                                         std::string_view source = "JSON text") {
     auto j = parse_json(text, source);
     if (!j) return fail(std::move(j).error());
     return from_json<T>(*j, options);

@@ -99,18 +99,23 @@ constexpr bool check_action() {
 /// Runs `action.execute(params, ctx)`, turning a returned error or a thrown exception into an
 /// `action_failed` error that names the action.
 template <class A>
-expected<typename A::result_type> invoke_action(A& action, const typename A::params_type& params,
-                                                context& ctx) {
+[[nodiscard]] expected<typename A::result_type> invoke_action(A& action,
+                                                              const typename A::params_type& params,
+                                                              context& ctx) {
     static_assert(check_action<A>());
     const std::string_view name = A::name;
     try {
         if constexpr (is_expected_v<decltype(action.execute(params, ctx))>) {
             auto result = action.execute(params, ctx);
             if (!result) {
-                // Keep the action's own context (fields, where) and say which action it was.
+                // Say which action it was and keep the action's own code in the message; the
+                // context (where, fields, status, ...) stays on the error, so to_string prints
+                // it once.
                 error e = std::move(result).error();
                 e.message = "action '" + std::string(name) + "' failed: " +
-                            (e.code == errc::action_failed ? e.message : to_string(e));
+                            (e.code == errc::action_failed
+                                 ? e.message
+                                 : std::string(to_string(e.code)) + ": " + e.message);
                 e.code = errc::action_failed;
                 return fail(std::move(e));
             }

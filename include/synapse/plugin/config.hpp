@@ -18,32 +18,30 @@
 // Needs yaml-cpp (pkg-config yaml-cpp).
 #pragma once
 
-#include <array>
-#include <cctype>
-#include <charconv>
-#include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <fstream>
-#include <limits>
-#include <map>
-#include <optional>
+#include <ios>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
-#include <vector>
 
-#include "synapse/plugin/detail/config_yaml.hpp"
+#include <yaml-cpp/yaml.h>
+
+#include "synapse/core/error.hpp"
+#include "synapse/core/expected.hpp"
+#include "synapse/plugin/detail/config_parser.hpp"
+#include "synapse/plugin/detail/yaml_node.hpp"
 #include "synapse/plugin/plugin_config.hpp"
 
 namespace synapse {
 
 /// Parses config.yaml text. `file` is used in error locations and sets `file` / `directory`
 /// (its parent, or "." when it has none); nothing is read from disk.
-inline expected<plugin_config> parse_plugin_config(std::string_view yaml_text,
-                                                   const std::filesystem::path& file) {
+[[nodiscard]] inline expected<plugin_config> parse_plugin_config(
+    std::string_view yaml_text, const std::filesystem::path& file) {
     namespace d = detail::plugin_config_yaml;
     try {
         const YAML::Node root = YAML::Load(std::string(yaml_text));
@@ -64,7 +62,8 @@ inline expected<plugin_config> parse_plugin_config(std::string_view yaml_text,
 /// Reads `<dir>/config.yaml` (or the file itself when given one) and parses it. `file` and
 /// `directory` of the result are absolute. Missing → errc::config_not_found; unreadable →
 /// errc::io_error; malformed → errc::config_invalid.
-inline expected<plugin_config> load_plugin_config(const std::filesystem::path& dir_or_file) {
+[[nodiscard]] inline expected<plugin_config> load_plugin_config(
+    const std::filesystem::path& dir_or_file) {
     namespace fs = std::filesystem;
     std::error_code ec;
     fs::path file = dir_or_file;

@@ -52,8 +52,8 @@ class context {
     /// Reports progress of `step` (or of the whole action when `step` is empty). Needs
     /// total > 0 and 0 <= current <= total. Elapsed time counts from the first report of the
     /// step, or from the last report with current == 0.
-    expected<void> set_progress(std::int64_t current, std::int64_t total,
-                                std::string_view step = {}) {
+    [[nodiscard]] expected<void> set_progress(std::int64_t current, std::int64_t total,
+                                              std::string_view step = {}) {
         if (total <= 0)
             return fail(errc::invalid_argument, "total must be > 0, got " + std::to_string(total));
         if (current < 0 || current > total)
@@ -81,7 +81,7 @@ class context {
     }
 
     /// Records metrics for `step`, merged with those already recorded for it (later keys win).
-    expected<void> set_metrics(const json& values, std::string_view step) {
+    [[nodiscard]] expected<void> set_metrics(const json& values, std::string_view step) {
         if (!values.is_object())
             return fail(errc::invalid_argument, std::string("metrics must be a JSON object, got ") +
                                                     std::string(json_type_name(values)));
@@ -103,10 +103,16 @@ class context {
     const std::optional<std::string>& job_id() const noexcept { return job_id_; }
     logger_ref logger() const noexcept { return logger_; }
 
-    /// Replaces the clock used for elapsed time and ETA (tests use a manual clock).
-    void set_clock(clock_function clock) { now_ = std::move(clock); }
+    /// Replaces the clock used for elapsed time and ETA (tests use a manual clock); an empty
+    /// function restores the steady clock.
+    void set_clock(clock_function clock) {
+        now_ = clock ? std::move(clock) : clock_function(steady_now);
+    }
 
   private:
+    static std::chrono::steady_clock::time_point steady_now() {
+        return std::chrono::steady_clock::now();
+    }
     static double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
     logger_ref logger_;
@@ -120,7 +126,7 @@ class context {
     std::optional<std::string> job_id_;
     std::map<std::string, std::chrono::steady_clock::time_point, std::less<>> progress_start_;
     std::map<std::string, json, std::less<>> metrics_;
-    clock_function now_ = [] { return std::chrono::steady_clock::now(); };
+    clock_function now_ = steady_now;
 };
 
 }  // namespace synapse

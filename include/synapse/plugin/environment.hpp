@@ -5,14 +5,17 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <initializer_list>
+#include <limits>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "synapse/core/detail/text.hpp"
 #include "synapse/core/json.hpp"
 
 extern "C" char** environ;  // POSIX: the process environment
@@ -90,79 +93,98 @@ class plugin_environment {
     std::string get_string(std::string_view key, std::string fallback = {}) const {
         const json* v = find(key);
         if (!v) return fallback;
-        return v->is_string() ? v->get<std::string>() : v->dump();
+        return v->is_string() ? v->get<std::string>() : dump(*v);
     }
 
-    /// Integer value; a string must hold a whole integer ("3.5" is an error, as in synapse-sdk).
-    expected<std::int64_t> get_int(std::string_view key, std::int64_t fallback = 0) const {
+    /// Integer value, as Python's int() gives it: an integer, a boolean (0 or 1), a finite number
+    /// truncated toward zero, or a string holding a whole integer ("3.5" is an error, as in
+    /// synapse-sdk). A value outside the int64 range is an error too.
+    [[nodiscard]] expected<std::int64_t> get_int(std::string_view key,
+                                                 std::int64_t fallback = 0) const {
         const json* v = find(key);
         if (!v) return fallback;
-        if (v->is_number_integer()) return v->get<std::int64_t>();
-        if (v->is_boolean()) return v->get<bool>() ? 1 : 0;
-        if (v->is_number_float()) return static_cast<std::int64_t>(v->get<double>());
-        if (v->is_string()) {
-            const auto& s = v->get_ref<const std::string&>();
-            auto t = trim(s);
-            std::int64_t out = 0;
+        if (v->is_number_unsigned()) {
+            const auto u = v->get<std::uint64_t>();
+            if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+                return static_cast<std::int64_t>(u);
+        } else if (v->is_number_integer()) {
+            return v->get<std::int64_t>();
+        } else if (v->is_boolean()) {
+            return v->get<bool>() ? 1 : 0;
+        } else if (v->is_number_float()) {
+            const double d = v->get<double>();
+            const double limit = std::ldexp(1.0, 63);  // int64 holds [-2^63, 2^63)
+            if (std::isfinite(d) && d >= -limit && d < limit) return static_cast<std::int64_t>(d);
+        } else if (v->is_string()) {
+            const std::string t(detail::trim(v->get_ref<const std::string&>()));
             char* end = nullptr;
             errno = 0;
-            out = std::strtoll(t.c_str(), &end, 10);
+            const std::int64_t out = std::strtoll(t.c_str(), &end, 10);
             if (!t.empty() && end == t.c_str() + t.size() && errno == 0) return out;
         }
         return bad_value(key, *v, "an integer");
     }
 
-    /// Floating-point value.
-    expected<double> get_float(std::string_view key, double fallback = 0.0) const {
+    /// Floating-point value, as Python's float() gives it: a number, a boolean (0.0 or 1.0), or
+    /// a string holding a number.
+    [[nodiscard]] expected<double> get_float(std::string_view key, double fallback = 0.0) const {
         const json* v = find(key);
         if (!v) return fallback;
         if (v->is_number()) return v->get<double>();
+        if (v->is_boolean()) return v->get<bool>() ? 1.0 : 0.0;
         if (v->is_string()) {
-            auto t = trim(v->get_ref<const std::string&>());
+            const std::string t(detail::trim(v->get_ref<const std::string&>()));
             char* end = nullptr;
             errno = 0;
-            double out = std::strtod(t.c_str(), &end);
+            const double out = std::strtod(t.c_str(), &end);
             if (!t.empty() && end == t.c_str() + t.size() && errno == 0) return out;
         }
         return bad_value(key, *v, "a number");
     }
 
-    /// synapse-sdk's rule: a string is true iff it is "true", "1" or "yes" (any case);
-    /// other types by truthiness.
-    bool get_bool(std::string_view key, bool fallback = false) const {
+    /// Boolean value, with synapse-sdk's answer for every value it reads as a boolean: a boolean
+    /// is itself; a number is true unless it is 0; a string is true when it is "true", "1" or
+    /// "yes" and false when it is "false", "0", "no" or empty (any case). Anything else is
+    /// malformed (errc::invalid_argument naming the key): another string ("on", "off", "y",
+    /// " true"; synapse-sdk reads all of them as false, so "on" would silently mean off), an
+    /// array or an object.
+    [[nodiscard]] expected<bool> get_bool(std::string_view key, bool fallback = false) const {
         const json* v = find(key);
         if (!v) return fallback;
         if (v->is_boolean()) return v->get<bool>();
+        if (v->is_number()) return v->get<double>() != 0.0;
         if (v->is_string()) {
             std::string s = v->get<std::string>();
             for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            return s == "true" || s == "1" || s == "yes";
+            if (s == "true" || s == "1" || s == "yes") return true;
+            if (s == "false" || s == "0" || s == "no" || s.empty()) return false;
         }
-        if (v->is_number()) return v->get<double>() != 0.0;
-        return !v->empty();
+        return bad_value(key, *v, "a boolean (true, 1, yes or false, 0, no; any case)");
     }
 
-    /// A list: arrays as they are (items as text), strings split on ',' with items trimmed and
-    /// empty items dropped; any other type gives `fallback`.
-    std::vector<std::string> get_list(std::string_view key,
-                                      std::vector<std::string> fallback = {}) const {
+    /// A list, as synapse-sdk reads one: an array as it is (each item as text: a string as
+    /// itself, anything else as JSON), or a string split on ',' with items trimmed and empty items
+    /// dropped. Any other type (a number, a boolean, an object) is malformed:
+    /// errc::invalid_argument naming the key (synapse-sdk silently gives the default).
+    [[nodiscard]] expected<std::vector<std::string>> get_list(
+        std::string_view key, std::vector<std::string> fallback = {}) const {
         const json* v = find(key);
         if (!v) return fallback;
         std::vector<std::string> out;
         if (v->is_array()) {
             for (const auto& item : *v)
-                out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+                out.push_back(item.is_string() ? item.get<std::string>() : dump(item));
             return out;
         }
-        if (!v->is_string()) return fallback;
-        const auto& s = v->get_ref<const std::string&>();
-        std::size_t start = 0;
-        while (start <= s.size()) {
-            auto comma = s.find(',', start);
-            if (comma == std::string::npos) comma = s.size();
-            auto item = trim(s.substr(start, comma - start));
-            if (!item.empty()) out.push_back(std::move(item));
-            start = comma + 1;
+        if (!v->is_string())
+            return bad_value(key, *v, "a list (an array, or a string of comma-separated items)");
+        std::string_view s = v->get_ref<const std::string&>();
+        while (true) {
+            const auto comma = s.find(',');
+            const auto item = detail::trim(s.substr(0, comma));
+            if (!item.empty()) out.emplace_back(item);
+            if (comma == std::string_view::npos) break;
+            s.remove_prefix(comma + 1);
         }
         return out;
     }
@@ -175,21 +197,14 @@ class plugin_environment {
         std::map<std::string, std::string> out;
         for (auto it = values_.begin(); it != values_.end(); ++it)
             if (!it->is_null())
-                out[it.key()] = it->is_string() ? it->get<std::string>() : it->dump();
+                out[it.key()] = it->is_string() ? it->get<std::string>() : dump(*it);
         return out;
     }
 
   private:
-    static std::string trim(const std::string& s) {
-        auto b = s.find_first_not_of(" \t\r\n");
-        if (b == std::string::npos) return {};
-        auto e = s.find_last_not_of(" \t\r\n");
-        return s.substr(b, e - b + 1);
-    }
-
     static unexpected_type<error> bad_value(std::string_view key, const json& v,
                                             std::string_view wanted) {
-        error e(errc::invalid_argument, "environment value " + std::string(key) + "=" + v.dump() +
+        error e(errc::invalid_argument, "environment value " + std::string(key) + "=" + dump(v) +
                                             " is not " + std::string(wanted));
         e.where = std::string(key);
         return fail(std::move(e));

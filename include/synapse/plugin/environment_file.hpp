@@ -77,7 +77,7 @@ inline error parse_failure(const std::filesystem::path& file, const toml::parse_
 }  // namespace detail::toml_environment
 
 /// Reads the TOML file `file` into a JSON object (see the top of this header).
-inline expected<json> load_toml_environment(const std::filesystem::path& file) {
+[[nodiscard]] inline expected<json> load_toml_environment(const std::filesystem::path& file) {
     namespace fs = std::filesystem;
     namespace d = detail::toml_environment;
     std::error_code ec;
@@ -114,7 +114,8 @@ inline expected<json> load_toml_environment(const std::filesystem::path& file) {
 }
 
 /// A plugin_environment from a TOML file (nested tables stay nested).
-inline expected<plugin_environment> load_environment_file(const std::filesystem::path& file) {
+[[nodiscard]] inline expected<plugin_environment> load_environment_file(
+    const std::filesystem::path& file) {
     auto values = load_toml_environment(file);
     if (!values) return fail(std::move(values).error());
     return plugin_environment(std::move(*values));

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstddef>
+#include <exception>
 #include <string>
 #include <string_view>
 
@@ -37,9 +38,11 @@ error unknown_action_error(std::string_view name, const Names& available) {
 }
 
 /// Validates `params` against `A::params_type`, runs `A`, and returns its result as JSON
-/// (a validation failure says which action's params were wrong).
+/// (a validation failure says which action's params were wrong; a result codec that throws
+/// fails the action).
 template <Action A>
-expected<json> run_action_json(const json& params, context& ctx, parse_options options = {}) {
+[[nodiscard]] expected<json> run_action_json(const json& params, context& ctx,
+                                             parse_options options = {}) {
     auto typed = from_json<typename A::params_type>(params, options);
     if (!typed) {
         error e = std::move(typed).error();
@@ -49,7 +52,12 @@ expected<json> run_action_json(const json& params, context& ctx, parse_options o
     A action{};
     auto result = invoke_action(action, *typed, ctx);
     if (!result) return fail(std::move(result).error());
-    return to_json(*result);
+    try {
+        return to_json(*result);
+    } catch (const std::exception& ex) {
+        return fail(errc::action_failed, "action '" + std::string(A::name) +
+                                             "': writing the result threw: " + ex.what());
+    }
 }
 
 /// The JSON Schema of an action: {"name", "params": schema, "result": schema}.
@@ -81,8 +89,8 @@ class plugin {
     }
 
     /// Runs the action called `name` with JSON params; unknown names list the available ones.
-    static expected<json> run(std::string_view name, const json& params, context& ctx,
-                              parse_options options = {}) {
+    [[nodiscard]] static expected<json> run(std::string_view name, const json& params, context& ctx,
+                                            parse_options options = {}) {
         expected<json> out;
         bool found =
             ((As::name == name && (out = run_action_json<As>(params, ctx, options), true)) || ...);
@@ -91,7 +99,7 @@ class plugin {
     }
 
     /// The schema of the action called `name`.
-    static expected<json> schema(std::string_view name) {
+    [[nodiscard]] static expected<json> schema(std::string_view name) {
         expected<json> out;
         bool found = ((As::name == name && (out = action_schema<As>(), true)) || ...);
         if (!found) return fail(unknown_action_error(name, names));

@@ -24,3 +24,11 @@ TEST_CASE("the console logger prints lines as synapse-sdk does", "[loggers][cons
         "INFO: [train] Metrics: {'loss': 0.25, 'epoch': 3}\n";
     CHECK(out.str() == expected);
 }
+
+TEST_CASE("the console logger prints data with invalid UTF-8 byte for byte", "[loggers][console]") {
+    std::ostringstream out;
+    synapse::console_logger logger(out);
+    synapse::context ctx(logger);
+    ctx.log("file", {{"name", "caf\xe9"}});
+    CHECK(out.str() == "INFO: file {'name': 'caf\xe9'}\n");
+}

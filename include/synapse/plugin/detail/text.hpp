@@ -71,7 +71,7 @@ inline void python_repr(const json& j, std::string& out) {
             out += '}';
             return;
         }
-        default: out += j.dump(); return;
+        default: out += dump(j); return;
     }
 }
 

@@ -46,10 +46,11 @@ class json_lines_logger {
     void write(std::string_view type, std::chrono::system_clock::time_point time,
                const json& fields) {
         // Fixed key order: type and time first, so a reader can dispatch on a prefix.
+        // Data comes from the action: invalid UTF-8 in it is written as U+FFFD, never thrown.
         std::string line =
-            "{\"type\":" + json(type).dump() + ",\"time\":\"" + detail::utc_timestamp(time) + "\"";
+            "{\"type\":" + dump(json(type)) + ",\"time\":\"" + detail::utc_timestamp(time) + "\"";
         for (auto it = fields.begin(); it != fields.end(); ++it)
-            line += "," + json(it.key()).dump() + ":" + it.value().dump();
+            line += "," + dump(json(it.key())) + ":" + dump(it.value());
         line += "}\n";
         *out_ << line << std::flush;
     }

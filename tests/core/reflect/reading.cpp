@@ -1,103 +1,39 @@
+// reflect.hpp: from_json and from_json_text: reading and validating reflected structs.
 #include <synapse/core/reflect.hpp>
 
 #include <catch2/catch.hpp>
-#include <filesystem>
-#include <map>
-#include <optional>
 #include <string>
-#include <utility>
 #include <vector>
+
+#include "params.hpp"
 
 namespace core_reflect_test {
 
-enum class activation { relu, tanh };
-
-struct layer {
-    int units = 0;
-    activation act = activation::relu;
-
-    static auto constraints() {
-        using namespace synapse::rules;
-        return synapse::constraints(synapse::rule(&layer::units, at_least(1)),
-                                    synapse::rule(&layer::act, defaulted));
-    }
+/// A type whose codec reads with an unchecked get<int>(), which throws on a non-number.
+struct careless {
+    int value = 0;
 };
-
-struct model_spec {
-    std::string name;
-    std::vector<layer> layers;
-    std::optional<double> dropout;
-};
-
-struct train_params {
-    model_spec model;
-    int epochs = 10;
-    double learning_rate = 0.01;
-    std::map<std::string, std::string> tags;
-    bool verbose = false;
-    std::filesystem::path output;
-
-    static auto constraints() {
-        using namespace synapse::rules;
-        return synapse::constraints(
-            synapse::rule(&train_params::epochs, defaulted, in_range(1, 1000)),
-            synapse::rule(&train_params::verbose, defaulted));
-    }
-};
-
-struct run_options {
-    std::optional<int> seed;
-    bool debug = false;
-
-    static auto constraints() {
-        return synapse::constraints(synapse::rule(&run_options::debug, synapse::rules::defaulted));
-    }
-};
-
-/// A valid train_params document.
-inline synapse::json valid_params() {
-    return synapse::json::parse(R"({
-        "model": {
-            "name": "mlp",
-            "layers": [{"units": 64, "act": "relu"}, {"units": 32, "act": "tanh"}],
-            "dropout": 0.5
-        },
-        "epochs": 20,
-        "learning_rate": 0.001,
-        "tags": {"team": "ml"},
-        "verbose": true,
-        "output": "runs/mlp"
-    })");
-}
 
 }  // namespace core_reflect_test
 
-SYNAPSE_REFLECT_ENUM(core_reflect_test::activation, relu, tanh)
-SYNAPSE_REFLECT(core_reflect_test::layer, units, act)
-SYNAPSE_REFLECT(core_reflect_test::model_spec, name, layers, dropout)
-SYNAPSE_REFLECT(core_reflect_test::train_params, model, epochs, learning_rate, tags, verbose,
-                output)
-SYNAPSE_REFLECT(core_reflect_test::run_options, seed, debug)
+template <>
+struct synapse::codec<core_reflect_test::careless> {
+    static constexpr bool supported = true;
+    static void read(const json& j, core_reflect_test::careless& out, detail::read_state&) {
+        out.value = j.get<int>();
+    }
+    static json write(const core_reflect_test::careless& v) { return v.value; }
+    static json schema() { return {{"type", "integer"}}; }
+};
 
 using core_reflect_test::activation;
 using core_reflect_test::layer;
 using core_reflect_test::model_spec;
+using core_reflect_test::path_and_message;
+using core_reflect_test::paths_and_messages;
 using core_reflect_test::train_params;
 using core_reflect_test::valid_params;
 using synapse::json;
-
-namespace {
-
-using path_and_message = std::pair<std::string, std::string>;
-
-/// The (path, message) of every failing field, in the order reported.
-std::vector<path_and_message> paths_and_messages(const synapse::error& e) {
-    std::vector<path_and_message> out;
-    for (const auto& f : e.fields) out.emplace_back(f.path, f.message);
-    return out;
-}
-
-}  // namespace
 
 TEST_CASE("a valid document reads into nested structs", "[reflect]") {
     auto p = synapse::from_json<train_params>(valid_params());
@@ -262,42 +198,6 @@ TEST_CASE("strict mode accepts a document with only known fields", "[reflect]") 
     CHECK(p->epochs == 20);
 }
 
-TEST_CASE("a struct writes every field under its own name", "[reflect]") {
-    train_params p;
-    p.model.name = "cnn";
-    p.model.layers = {{16, activation::tanh}};
-    p.epochs = 3;
-    p.learning_rate = 0.5;
-    p.tags = {{"a", "b"}};
-    p.output = "out/dir";
-    CHECK(synapse::to_json(p) == json::parse(R"({
-        "model": {"name": "cnn", "layers": [{"units": 16, "act": "tanh"}], "dropout": null},
-        "epochs": 3,
-        "learning_rate": 0.5,
-        "tags": {"a": "b"},
-        "verbose": false,
-        "output": "out/dir"
-    })"));
-}
-
-TEST_CASE("to_json and from_json round trip", "[reflect]") {
-    auto first = synapse::from_json<train_params>(valid_params());
-    REQUIRE(first.has_value());
-    json written = synapse::to_json(*first);
-    CHECK(written == valid_params());
-    auto second = synapse::from_json<train_params>(written);
-    REQUIRE(second.has_value());
-    CHECK(synapse::to_json(*second) == written);
-    CHECK(second->model.layers[1].act == activation::tanh);
-    CHECK(second->output == first->output);
-
-    train_params empty_optional = *first;
-    empty_optional.model.dropout.reset();
-    auto third = synapse::from_json<train_params>(synapse::to_json(empty_optional));
-    REQUIRE(third.has_value());
-    CHECK_FALSE(third->model.dropout.has_value());
-}
-
 TEST_CASE("from_json reads a vector of structs with indexed paths", "[reflect]") {
     auto ok = synapse::from_json<std::vector<layer>>(json::parse(R"([{"units": 1}])"));
     REQUIRE(ok.has_value());
@@ -342,71 +242,20 @@ TEST_CASE("from_json_text with malformed JSON gives invalid_json with the positi
     CHECK(unnamed.error().where == "JSON text:1:2");
 }
 
-TEST_CASE("json_schema describes a nested type with its required fields", "[reflect]") {
-    json s = synapse::json_schema<train_params>();
-    CHECK(s["$schema"] == "https://json-schema.org/draft/2020-12/schema");
-    CHECK(s["type"] == "object");
-    CHECK(s["required"] == json::array({"model", "learning_rate", "tags", "output"}));
-
-    const json& props = s["properties"];
-    CHECK(props.size() == 6);
-    CHECK(props["epochs"] ==
-          json{{"type", "integer"}, {"default", 10}, {"minimum", 1}, {"maximum", 1000}});
-    CHECK(props["learning_rate"] == json{{"type", "number"}});
-    CHECK(props["tags"] ==
-          json{{"type", "object"}, {"additionalProperties", {{"type", "string"}}}});
-    CHECK(props["verbose"] == json{{"type", "boolean"}, {"default", false}});
-    CHECK(props["output"] == json{{"type", "string"}, {"format", "path"}});
-
-    const json layer_schema = {
-        {"type", "object"},
-        {"properties",
-         {{"units", {{"type", "integer"}, {"minimum", 1}}},
-          {"act", {{"type", "string"}, {"enum", {"relu", "tanh"}}, {"default", "relu"}}}}},
-        {"required", {"units"}},
-    };
-    const json model_schema = {
-        {"type", "object"},
-        {"properties",
-         {{"name", {{"type", "string"}}},
-          {"layers", {{"type", "array"}, {"items", layer_schema}}},
-          {"dropout",
-           {{"anyOf", json::array({json{{"type", "number"}}, json{{"type", "null"}}})}}}}},
-        {"required", {"name", "layers"}},
-    };
-    CHECK(props["model"] == model_schema);
-    CHECK_FALSE(props["model"].contains("$schema"));
-}
-
-TEST_CASE("json_schema omits required when every field is optional or defaulted", "[reflect]") {
-    json s = synapse::json_schema<core_reflect_test::run_options>();
-    CHECK_FALSE(s.contains("required"));
-    CHECK(s["$schema"] == "https://json-schema.org/draft/2020-12/schema");
-    s.erase("$schema");
-    CHECK(s ==
-          json{{"type", "object"},
-               {"properties",
-                {{"seed",
-                  {{"anyOf", json::array({json{{"type", "integer"}}, json{{"type", "null"}}})}}},
-                 {"debug", {{"type", "boolean"}, {"default", false}}}}}});
-    auto empty = synapse::from_json<core_reflect_test::run_options>(json::object());
-    REQUIRE(empty.has_value());
-    CHECK_FALSE(empty->seed.has_value());
-    CHECK_FALSE(empty->debug);
-}
-
-TEST_CASE("only the outermost schema carries $schema", "[reflect]") {
-    json outer = synapse::json_schema<std::vector<model_spec>>();
-    CHECK(outer["$schema"] == "https://json-schema.org/draft/2020-12/schema");
-    CHECK(outer["type"] == "array");
-    CHECK_FALSE(outer["items"].contains("$schema"));
-    CHECK(outer["items"]["required"] == json::array({"name", "layers"}));
-    CHECK_FALSE(synapse::codec<model_spec>::schema().contains("$schema"));
-}
-
 TEST_CASE("reflected structs are Reflectable", "[reflect]") {
     STATIC_REQUIRE(synapse::Reflectable<train_params>);
     STATIC_REQUIRE(synapse::Reflectable<model_spec>);
     STATIC_REQUIRE(synapse::Reflectable<std::vector<layer>>);
     STATIC_REQUIRE(synapse::Reflectable<activation>);
+}
+
+TEST_CASE("a codec that throws fails the read with its message instead of throwing", "[reflect]") {
+    auto ok = synapse::from_json<core_reflect_test::careless>(json(7));
+    REQUIRE(ok);
+    CHECK(ok->value == 7);
+    auto bad = synapse::from_json<core_reflect_test::careless>(json("seven"));
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().code == synapse::errc::validation_failed);
+    CHECK_THAT(bad.error().message, Catch::StartsWith("reading the value threw: "));
+    CHECK_THAT(bad.error().message, Catch::Contains("type must be number"));
 }
