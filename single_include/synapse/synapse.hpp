@@ -4264,7 +4264,7 @@ inline std::string format_result(const json& result) {
     out.reserve(64);
     out += result_start;
     out += '\n';
-    out += line.dump(-1, ' ', false, json::error_handler_t::replace);
+    out += synapse::dump(line);
     out += '\n';
     out += result_end;
     out += '\n';
@@ -6767,7 +6767,7 @@ inline error child_failure(std::string_view action, const process_outcome& outco
                            const std::optional<std::string>& job_id) {
     std::string last;
     for (auto it = stderr_tail.rbegin(); it != stderr_tail.rend() && last.empty(); ++it)
-        if (it->find_first_not_of(" \t\r") != std::string::npos) last = *it;
+        if (!detail::trim(*it).empty()) last = *it;
     error e(errc::process_failed, "");
     if (auto reported = job_protocol::read_error_line(last); reported && !outcome.signal) {
         e = std::move(*reported);
@@ -8025,7 +8025,7 @@ sync_adapter(E) -> sync_adapter<E>;
 // - models/checkpoint.hpp: checkpoint_create, checkpoint
 // - models/log_entry.hpp: log_entry_create, log_batch, log_entry
 // - models/health.hpp: health
-// - models/wire_json.hpp: to_request_json, normalize_legacy_fields, safe_dump
+// - models/wire_json.hpp: to_request_json, normalize_legacy_fields
 
 // ---- synapse/pipeline/models/checkpoint.hpp ----
 // Checkpoints of a pipeline run (../docs/synapse-sdk-reference.md §2.2): what a run resumes
@@ -8687,12 +8687,6 @@ constexpr std::size_t json_nesting_depth(std::string_view text) noexcept {
     return deepest;
 }
 
-/// Compact JSON text of `j`, where a string that is not valid UTF-8 has its bad bytes replaced
-/// by U+FFFD instead of making `dump` throw. For every value built from user or server data.
-inline std::string safe_dump(const json& j) {
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 /// Writes a request body: like `to_json`, but top-level fields that are not set are left out
 /// (dev-api applies a PATCH's fields "as given", so a null would clear a field).
 template <Reflectable T>
@@ -8842,6 +8836,7 @@ struct log_query {
 #include <string>
 #include <string_view>
 
+
 namespace synapse::pipeline_service::detail {
 
 /// The length of the well-formed UTF-8 sequence at `s[i]` (1 to 4), or 0 when the bytes there
@@ -8890,10 +8885,7 @@ inline std::string utf8_safe(std::string_view s) {
 /// `s` without surrounding whitespace, cut to at most `limit` bytes (at a character boundary,
 /// then "..."), as valid UTF-8: for quoting a server's text in an error message.
 inline std::string trimmed(std::string_view s, std::size_t limit = 500) {
-    constexpr std::string_view space = " \t\r\n\v\f";
-    const auto first = s.find_first_not_of(space);
-    if (first == std::string_view::npos) return {};
-    s = s.substr(first, s.find_last_not_of(space) - first + 1);
+    s = synapse::detail::trim(s);
     if (s.size() <= limit) return utf8_safe(s);
     std::size_t cut = limit;
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
@@ -8972,10 +8964,11 @@ inline std::string fastapi_path(const json& loc) {
     }
     for (; i < loc.size(); ++i) {
         if (loc[i].is_number_integer()) {
-            out += '[' + safe_dump(loc[i]) + ']';
+            out += '[' + synapse::dump(loc[i]) + ']';
         } else {
             if (!out.empty()) out += '.';
-            out += loc[i].is_string() ? loc[i].get_ref<const std::string&>() : safe_dump(loc[i]);
+            out +=
+                loc[i].is_string() ? loc[i].get_ref<const std::string&>() : synapse::dump(loc[i]);
         }
     }
     return out;
@@ -9031,7 +9024,7 @@ namespace detail {
 inline field_error fastapi_field(const json& item) {
     field_error f;
     if (!item.is_object()) {
-        f.message = trimmed(safe_dump(item), 200);
+        f.message = trimmed(synapse::dump(item), 200);
         return f;
     }
     const auto text = [&](const char* key) -> const std::string* {
@@ -9039,10 +9032,10 @@ inline field_error fastapi_field(const json& item) {
         return it != item.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
     };
     if (const auto loc = item.find("loc"); loc != item.end()) f.path = fastapi_path(*loc);
-    f.message = text("msg") ? *text("msg") : trimmed(safe_dump(item), 200);
+    f.message = text("msg") ? *text("msg") : trimmed(synapse::dump(item), 200);
     if (text("type")) f.expected = *text("type");
     if (const auto input = item.find("input"); input != item.end())
-        f.actual = trimmed(safe_dump(*input), 80);
+        f.actual = trimmed(synapse::dump(*input), 80);
     return f;
 }
 
@@ -9078,7 +9071,7 @@ inline error service_error(const http_response& r, std::string_view what) {
                 fields.push_back(std::move(f));
             }
         } else {
-            text = safe_dump(*d);
+            text = synapse::dump(*d);
         }
     } else {
         text = detail::trimmed(r.body);
@@ -9394,7 +9387,7 @@ expected<std::string> request_text(const json& body, std::string_view what) {
         e.message = std::string(what) + ": " + e.message;
         return fail(std::move(e));
     }
-    return safe_dump(body);
+    return synapse::dump(body);
 }
 
 /// `completed`, `failed` or `cancelled`: the events after which a progress stream ends.
@@ -10249,7 +10242,7 @@ int run_cli(const std::vector<std::string_view>& args, std::string_view program)
         if (as_json) {
             json out = json::array();
             for (auto name : P::names) out.push_back(*P::schema(name));
-            std::cout << out.dump() << "\n";
+            std::cout << synapse::dump(out) << "\n";
         } else {
             for (auto name : P::names) std::cout << name << "\n";
         }
@@ -10262,7 +10255,7 @@ int run_cli(const std::vector<std::string_view>& args, std::string_view program)
             std::cerr << "error: " << schema.error() << "\n";
             return 1;
         }
-        std::cout << schema->dump(2) << "\n";
+        std::cout << synapse::dump(*schema, 2) << "\n";
         return 0;
     }
     if (command == "run") {
@@ -10293,7 +10286,7 @@ int run_cli(const std::vector<std::string_view>& args, std::string_view program)
             std::cerr << "error: " << result.error() << "\n";
             return 1;
         }
-        std::cout << result->dump() << "\n";
+        std::cout << synapse::dump(*result) << "\n";
         return 0;
     }
     return usage_error("unknown command '" + std::string(command) + "'");

@@ -27,6 +27,7 @@
 
 #include <unistd.h>
 
+#include "synapse/core/detail/text.hpp"
 #include "synapse/executors/protocol.hpp"
 #include "synapse/executors/spawner.hpp"
 #include "synapse/plugin/job_protocol.hpp"
@@ -76,7 +77,7 @@ inline error child_failure(std::string_view action, const process_outcome& outco
                            const std::optional<std::string>& job_id) {
     std::string last;
     for (auto it = stderr_tail.rbegin(); it != stderr_tail.rend() && last.empty(); ++it)
-        if (it->find_first_not_of(" \t\r") != std::string::npos) last = *it;
+        if (!detail::trim(*it).empty()) last = *it;
     error e(errc::process_failed, "");
     if (auto reported = job_protocol::read_error_line(last); reported && !outcome.signal) {
         e = std::move(*reported);

@@ -20,7 +20,7 @@
 // - models/checkpoint.hpp: checkpoint_create, checkpoint
 // - models/log_entry.hpp: log_entry_create, log_batch, log_entry
 // - models/health.hpp: health
-// - models/wire_json.hpp: to_request_json, normalize_legacy_fields, safe_dump
+// - models/wire_json.hpp: to_request_json, normalize_legacy_fields
 #pragma once
 
 #include "synapse/pipeline/models/checkpoint.hpp"

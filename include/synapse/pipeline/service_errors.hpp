@@ -74,10 +74,11 @@ inline std::string fastapi_path(const json& loc) {
     }
     for (; i < loc.size(); ++i) {
         if (loc[i].is_number_integer()) {
-            out += '[' + safe_dump(loc[i]) + ']';
+            out += '[' + synapse::dump(loc[i]) + ']';
         } else {
             if (!out.empty()) out += '.';
-            out += loc[i].is_string() ? loc[i].get_ref<const std::string&>() : safe_dump(loc[i]);
+            out +=
+                loc[i].is_string() ? loc[i].get_ref<const std::string&>() : synapse::dump(loc[i]);
         }
     }
     return out;
@@ -133,7 +134,7 @@ namespace detail {
 inline field_error fastapi_field(const json& item) {
     field_error f;
     if (!item.is_object()) {
-        f.message = trimmed(safe_dump(item), 200);
+        f.message = trimmed(synapse::dump(item), 200);
         return f;
     }
     const auto text = [&](const char* key) -> const std::string* {
@@ -141,10 +142,10 @@ inline field_error fastapi_field(const json& item) {
         return it != item.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
     };
     if (const auto loc = item.find("loc"); loc != item.end()) f.path = fastapi_path(*loc);
-    f.message = text("msg") ? *text("msg") : trimmed(safe_dump(item), 200);
+    f.message = text("msg") ? *text("msg") : trimmed(synapse::dump(item), 200);
     if (text("type")) f.expected = *text("type");
     if (const auto input = item.find("input"); input != item.end())
-        f.actual = trimmed(safe_dump(*input), 80);
+        f.actual = trimmed(synapse::dump(*input), 80);
     return f;
 }
 
@@ -180,7 +181,7 @@ inline error service_error(const http_response& r, std::string_view what) {
                 fields.push_back(std::move(f));
             }
         } else {
-            text = safe_dump(*d);
+            text = synapse::dump(*d);
         }
     } else {
         text = detail::trimmed(r.body);

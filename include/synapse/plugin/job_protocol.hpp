@@ -89,7 +89,7 @@ inline std::string format_result(const json& result) {
     out.reserve(64);
     out += result_start;
     out += '\n';
-    out += line.dump(-1, ' ', false, json::error_handler_t::replace);
+    out += synapse::dump(line);
     out += '\n';
     out += result_end;
     out += '\n';

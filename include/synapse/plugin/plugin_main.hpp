@@ -97,7 +97,7 @@ int run_cli(const std::vector<std::string_view>& args, std::string_view program)
         if (as_json) {
             json out = json::array();
             for (auto name : P::names) out.push_back(*P::schema(name));
-            std::cout << out.dump() << "\n";
+            std::cout << synapse::dump(out) << "\n";
         } else {
             for (auto name : P::names) std::cout << name << "\n";
         }
@@ -110,7 +110,7 @@ int run_cli(const std::vector<std::string_view>& args, std::string_view program)
             std::cerr << "error: " << schema.error() << "\n";
             return 1;
         }
-        std::cout << schema->dump(2) << "\n";
+        std::cout << synapse::dump(*schema, 2) << "\n";
         return 0;
     }
     if (command == "run") {
@@ -141,7 +141,7 @@ int run_cli(const std::vector<std::string_view>& args, std::string_view program)
             std::cerr << "error: " << result.error() << "\n";
             return 1;
         }
-        std::cout << result->dump() << "\n";
+        std::cout << synapse::dump(*result) << "\n";
         return 0;
     }
     return usage_error("unknown command '" + std::string(command) + "'");

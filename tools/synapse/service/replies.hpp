@@ -1,5 +1,5 @@
 // Answers of the pipeline service: JSON bodies, `{"detail": ...}` errors, and store results.
-// Every body is written with invalid UTF-8 replaced (safe_dump), so no answer can throw.
+// Every body is written with invalid UTF-8 replaced (synapse::dump), so no answer can throw.
 #pragma once
 
 #include <type_traits>
@@ -14,7 +14,7 @@ namespace synapse_service {
 
 inline void reply(httplib::Response& res, int status, const json& body) {
     res.status = status;
-    res.set_content(safe_dump(body), "application/json");
+    res.set_content(synapse::dump(body), "application/json");
 }
 
 inline void reply_detail(httplib::Response& res, int status, const json& detail) {

@@ -143,7 +143,7 @@ store::result<json> store::create_pipeline(const pipeline_create& in) {
         s.bind(1, row["id"].get<std::string>())
             .bind(2, in.name)
             .bind(3, in.description)
-            .bind(4, safe_dump(row["actions"]))
+            .bind(4, synapse::dump(row["actions"]))
             .bind(5, now)
             .bind(6, now);
         s.run();
@@ -188,7 +188,7 @@ store::result<json> store::update_pipeline(const std::string& id, const pipeline
             "WHERE id = ?");
         s.bind(1, row["name"].get<std::string>())
             .bind(2, optional_string(row["description"]))
-            .bind(3, safe_dump(row["actions"]))
+            .bind(3, synapse::dump(row["actions"]))
             .bind(4, row["updated_at"].get<std::string>())
             .bind(5, id);
         s.run();

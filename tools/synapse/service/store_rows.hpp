@@ -76,7 +76,7 @@ inline json parse_or_null(const std::optional<std::string>& text) {
 }
 inline std::optional<std::string> dump_or_null(const std::optional<json>& j) {
     if (!j || j->is_null()) return std::nullopt;
-    return safe_dump(*j);
+    return synapse::dump(*j);
 }
 inline json text_or_null(const std::optional<std::string>& s) {
     return s ? json(*s) : json(nullptr);

@@ -32,7 +32,7 @@ store::result<json> store::create_run(const std::string& pipeline_id, const run_
         s.bind(1, id)
             .bind(2, pipeline_id)
             .bind(3, dump_or_null(in.params))
-            .bind(4, safe_dump(progress))
+            .bind(4, synapse::dump(progress))
             .bind(5, in.work_dir)
             .bind(6, now);
         s.run();

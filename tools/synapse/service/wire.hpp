@@ -27,7 +27,7 @@ using synapse::pipeline_service::progress_update;
 using synapse::pipeline_service::run_create;
 using synapse::pipeline_service::run_status;
 using synapse::pipeline_service::run_update;
-using synapse::pipeline_service::safe_dump;
+using synapse::dump;
 
 /// Whether a stored status string is terminal (completed, failed, cancelled).
 inline bool is_terminal(std::string_view status) {

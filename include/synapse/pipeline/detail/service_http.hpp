@@ -122,7 +122,7 @@ expected<std::string> request_text(const json& body, std::string_view what) {
         e.message = std::string(what) + ": " + e.message;
         return fail(std::move(e));
     }
-    return safe_dump(body);
+    return synapse::dump(body);
 }
 
 /// `completed`, `failed` or `cancelled`: the events after which a progress stream ends.

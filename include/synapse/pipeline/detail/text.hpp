@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "synapse/core/detail/text.hpp"
+
 namespace synapse::pipeline_service::detail {
 
 /// The length of the well-formed UTF-8 sequence at `s[i]` (1 to 4), or 0 when the bytes there
@@ -54,10 +56,7 @@ inline std::string utf8_safe(std::string_view s) {
 /// `s` without surrounding whitespace, cut to at most `limit` bytes (at a character boundary,
 /// then "..."), as valid UTF-8: for quoting a server's text in an error message.
 inline std::string trimmed(std::string_view s, std::size_t limit = 500) {
-    constexpr std::string_view space = " \t\r\n\v\f";
-    const auto first = s.find_first_not_of(space);
-    if (first == std::string_view::npos) return {};
-    s = s.substr(first, s.find_last_not_of(space) - first + 1);
+    s = synapse::detail::trim(s);
     if (s.size() <= limit) return utf8_safe(s);
     std::size_t cut = limit;
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;

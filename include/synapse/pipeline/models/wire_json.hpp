@@ -39,12 +39,6 @@ constexpr std::size_t json_nesting_depth(std::string_view text) noexcept {
     return deepest;
 }
 
-/// Compact JSON text of `j`, where a string that is not valid UTF-8 has its bad bytes replaced
-/// by U+FFFD instead of making `dump` throw. For every value built from user or server data.
-inline std::string safe_dump(const json& j) {
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 /// Writes a request body: like `to_json`, but top-level fields that are not set are left out
 /// (dev-api applies a PATCH's fields "as given", so a null would clear a field).
 template <Reflectable T>
