@@ -4060,6 +4060,17 @@ struct ray_job_options {
     job_deadlines deadlines;  ///< kept in the metadata; enforced by whoever waits on the job
 };
 
+/// One job of the plugin directory: what it runs, with which variables and files besides the
+/// plugin's own. `submit(action, params)` makes one for the job protocol.
+struct ray_job_request {
+    std::string label{};             ///< kept in the job's metadata as `synapse_action`
+    json env_vars = json::object();  ///< on top of the plugin environment
+    /// Relative path -> content, added inside the package only (never to the directory).
+    std::vector<std::pair<std::string, std::string>> extra_files{};
+    /// The command; by default the plugin binary, or the Python entrypoint without one.
+    std::optional<std::string> entrypoint{};
+};
+
 /// A plugin directory made ready for Ray: the executor options, the package manager its
 /// config.yaml names (a compile-time policy: see with_package_manager), and the config.
 struct ray_plugin {
@@ -4958,40 +4969,36 @@ inline std::string new_submission_id() {
 /// Where the params file travels inside the package.
 inline constexpr std::string_view params_file_in_package = ".synapse_params.json";
 
-/// The job protocol's env vars for `action` (the plugin environment first) and what the package
-/// must hold besides the plugin directory (a params file, the kept binary). Params of 32,000
-/// characters or more need a working_dir to travel in: invalid_argument otherwise.
-inline expected<json> job_env_vars(const ray_executor_options& options, std::string_view action,
-                                   const std::string& id, std::string params_text,
-                                   package_options& package) {
-    json env_vars = options.env.values();
-    env_vars[std::string(job_protocol::entrypoint_var)] = std::string(action);
-    env_vars[std::string(job_protocol::job_id_var)] = id;
-    package.extra_excludes = options.package_excludes;
-    if (options.binary) package.keep.emplace_back(*options.binary);
+/// The job protocol's request for `action`: its name, the job id and the params (inline, or from
+/// 32,000 characters on as a file inside the package).
+inline ray_job_request job_protocol_request(std::string_view action, const std::string& id,
+                                            std::string params_text) {
+    ray_job_request r;
+    r.label = std::string(action);
+    r.env_vars[std::string(job_protocol::entrypoint_var)] = std::string(action);
+    r.env_vars[std::string(job_protocol::job_id_var)] = id;
     if (params_text.size() < job_protocol::params_inline_limit) {
-        env_vars[std::string(job_protocol::params_var)] = std::move(params_text);
-        return env_vars;
+        r.env_vars[std::string(job_protocol::params_var)] = std::move(params_text);
+    } else {
+        r.extra_files.emplace_back(std::string(params_file_in_package), std::move(params_text));
+        r.env_vars[std::string(job_protocol::params_file_var)] =
+            std::string(params_file_in_package);
     }
-    if (options.working_dir.empty())
-        return fail(errc::invalid_argument,
-                    "params of 32,000 characters or more need a working_dir to travel in");
-    package.extra_files.emplace_back(std::string(params_file_in_package), std::move(params_text));
-    env_vars[std::string(job_protocol::params_file_var)] = std::string(params_file_in_package);
-    return env_vars;
+    return r;
 }
 
 /// The submission, once the runtime_env is built.
-inline job_submission make_submission(const ray_executor_options& options, std::string_view action,
-                                      const std::string& id, json runtime_env,
-                                      const ray_job_options& job) {
+inline job_submission make_submission(const ray_executor_options& options,
+                                      const ray_job_request& request, const std::string& id,
+                                      json runtime_env, const ray_job_options& job) {
     job_submission s;
-    s.entrypoint =
-        options.binary ? executable_launcher(*options.binary) : options.python_entrypoint;
+    s.entrypoint = request.entrypoint ? *request.entrypoint
+                   : options.binary   ? executable_launcher(*options.binary)
+                                      : options.python_entrypoint;
     s.submission_id = id;
     s.runtime_env = std::move(runtime_env);
     s.metadata = job.metadata;
-    s.metadata["synapse_action"] = std::string(action);
+    if (!request.label.empty()) s.metadata["synapse_action"] = request.label;
     write_deadlines(job.deadlines, s.metadata);
     s.entrypoint_num_cpus = job.num_cpus ? job.num_cpus : options.num_cpus;
     s.entrypoint_num_gpus = job.num_gpus ? job.num_gpus : options.num_gpus;
@@ -5180,6 +5187,7 @@ constexpr bool check_async_executor() {
 #include <functional>
 #include <map>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -5308,6 +5316,15 @@ class context {
     context(const context&) = delete;
     context& operator=(const context&) = delete;
 
+    /// Lets the action be asked to stop (a pipeline run cancelled, a runner told to end): after
+    /// `stop` is requested, `stop_requested()` is true and `set_progress` answers
+    /// errc::cancelled, so an action that reports progress ends at its next report.
+    void set_stop_token(std::stop_token stop) noexcept { stop_ = std::move(stop); }
+
+    /// True once the action was asked to stop; a long action checks it between steps.
+    bool stop_requested() const noexcept { return stop_.stop_requested(); }
+    const std::stop_token& stop_token() const noexcept { return stop_; }
+
     /// Reports an event with its data (usually a JSON object).
     void log(std::string_view event, const json& data = json::object(),
              log_level level = log_level::info) {
@@ -5319,6 +5336,7 @@ class context {
     /// step, or from the last report with current == 0.
     [[nodiscard]] expected<void> set_progress(std::int64_t current, std::int64_t total,
                                               std::string_view step = {}) {
+        if (stop_.stop_requested()) return fail(errc::cancelled, "the action was asked to stop");
         if (total <= 0)
             return fail(errc::invalid_argument, "total must be > 0, got " + std::to_string(total));
         if (current < 0 || current > total)
@@ -5387,6 +5405,7 @@ class context {
     }
 
     std::optional<plugin_environment> owned_env_;
+    std::stop_token stop_;
     const plugin_environment* env_;
     std::optional<std::string> job_id_;
     std::map<std::string, std::chrono::steady_clock::time_point, std::less<>> progress_start_;
@@ -6049,14 +6068,32 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
     /// returns that job instead of an error (idempotent after a lost answer).
     [[nodiscard]] expected<std::string> submit(std::string_view action, const json& params,
                                                const ray_job_options& job = {}) {
-        const std::string id = job.submission_id.value_or(detail::new_submission_id());
+        ray_job_options with_id = job;
+        const std::string id =
+            *(with_id.submission_id = job.submission_id.value_or(detail::new_submission_id()));
         auto text = serializer_.write_params(params);
         if (!text) return fail(std::move(text).error());
+        return submit_job(detail::job_protocol_request(action, id, std::move(*text)), with_id);
+    }
+
+    /// Submits a job of the plugin directory that runs what `request` says (the entrypoint, env
+    /// vars and files beside the plugin's); `submit` is this for the job protocol.
+    [[nodiscard]] expected<std::string> submit_job(const ray_job_request& request,
+                                                   const ray_job_options& job = {}) {
+        const std::string id = job.submission_id.value_or(detail::new_submission_id());
+        if (!request.extra_files.empty() && options_.working_dir.empty())
+            return fail(errc::invalid_argument,
+                        "files that travel with a job (params of 32,000 characters or more) "
+                        "need a working_dir");
         package_options package;
-        auto env_vars = detail::job_env_vars(options_, action, id, std::move(*text), package);
-        if (!env_vars) return fail(std::move(env_vars).error());
+        package.extra_excludes = options_.package_excludes;
+        if (options_.binary) package.keep.emplace_back(*options_.binary);
+        package.extra_files = request.extra_files;
+        json env_vars = options_.env.values();
+        for (auto it = request.env_vars.begin(); it != request.env_vars.end(); ++it)
+            env_vars[it.key()] = *it;
         runtime_env_options re = options_.runtime_env;
-        re.env_vars = std::move(*env_vars);
+        re.env_vars = std::move(env_vars);
         if (!options_.working_dir.empty()) {
             auto uri = upload(package);
             if (!uri) return fail(std::move(uri).error().prefix("package upload"));
@@ -6066,7 +6103,7 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
         auto runtime_env = build_runtime_env(re, packages_);
         if (!runtime_env) return fail(std::move(runtime_env).error());
         const job_submission s =
-            detail::make_submission(options_, action, id, std::move(*runtime_env), job);
+            detail::make_submission(options_, request, id, std::move(*runtime_env), job);
 
         auto submitted = api_.submit(s);
         if (!submitted && submitted.error().code == errc::transport_error) {
@@ -6503,6 +6540,7 @@ class basic_ray_batch_executor<T, S, P, W> {
 //         std::cout << line << '\n';
 //     });  // expected<process_outcome>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <concepts>
@@ -6511,6 +6549,7 @@ class basic_ray_batch_executor<T, S, P, W> {
 #include <functional>
 #include <map>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -6533,6 +6572,8 @@ struct process_spec {
     std::map<std::string, std::string> set_env;  ///< added or overridden
     std::vector<std::string> unset_env;          ///< removed from the inherited environment
     std::chrono::milliseconds timeout{0};        ///< 0: none
+    /// Asks the child to end: SIGTERM, then SIGKILL two seconds later if it is still there.
+    std::stop_token stop{};
 };
 
 /// How a child process ended.
@@ -6540,6 +6581,7 @@ struct process_outcome {
     int exit_code = -1;         ///< exit status, or 128 + signal
     std::optional<int> signal;  ///< the signal that ended it, if one did
     bool timed_out = false;     ///< killed because `timeout` ran out
+    bool stopped = false;       ///< told to end because `stop` was requested
 };
 
 /// Receives each output line of a child: `is_stderr` tells the stream.
@@ -6641,19 +6683,30 @@ inline expected<process_outcome> run_posix_process(const process_spec& spec,
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     int open_count = 2;
     auto deadline = std::chrono::steady_clock::now() + spec.timeout;
-    bool timed_out = false;
+    bool timed_out = false, stopped = false;
+    auto kill_at = std::chrono::steady_clock::time_point::max();  // max: no SIGKILL due
     char chunk[65536];
     while (open_count > 0) {
-        int wait_ms = -1;
+        int wait_ms = spec.stop.stop_possible() ? 50 : -1;
+        const auto now = std::chrono::steady_clock::now();
+        if (!stopped && spec.stop.stop_requested()) {
+            stopped = true;
+            kill(pid, SIGTERM);
+            kill_at = now + std::chrono::seconds(2);
+        }
+        if (now >= kill_at) {
+            kill(pid, SIGKILL);
+            kill_at = std::chrono::steady_clock::time_point::max();
+        }
         if (spec.timeout.count() > 0) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now());
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
             if (left.count() <= 0) {
                 timed_out = true;
                 kill(pid, SIGKILL);
                 break;
             }
-            wait_ms = static_cast<int>(left.count());
+            wait_ms = wait_ms < 0 ? static_cast<int>(left.count())
+                                  : std::min(wait_ms, static_cast<int>(left.count()));
         }
         int ready = poll(fds, 2, wait_ms);
         if (ready < 0 && errno == EINTR) continue;
@@ -6696,6 +6749,7 @@ inline expected<process_outcome> run_posix_process(const process_spec& spec,
     }
     process_outcome outcome;
     outcome.timed_out = timed_out;
+    outcome.stopped = stopped;
     if (WIFSIGNALED(status)) {
         outcome.signal = WTERMSIG(status);
         outcome.exit_code = 128 + WTERMSIG(status);
@@ -6730,6 +6784,7 @@ struct process_options {
     std::map<std::string, std::string> env;  ///< set in the child's environment
     std::optional<std::string> job_id;       ///< passed as SYNAPSE_JOB_ID
     std::chrono::milliseconds timeout{0};    ///< kill the child after this long (0: never)
+    std::stop_token stop{};                  ///< ends the child (SIGTERM): errc::cancelled
     /// Each output line that is not part of the result; `is_stderr` tells the stream.
     output_handler on_output;
 };
@@ -6835,6 +6890,7 @@ class basic_process_executor<S, Z> {
         spec.argv = command_;
         spec.working_dir = options_.working_dir;
         spec.timeout = options_.timeout;
+        spec.stop = options_.stop;
         spec.set_env = options_.env;
         spec.set_env[std::string(job_protocol::entrypoint_var)] = std::string(action);
         if (options_.job_id) spec.set_env[std::string(job_protocol::job_id_var)] = *options_.job_id;
@@ -6884,12 +6940,19 @@ class basic_process_executor<S, Z> {
             else
                 show(true, line);
         });
-        if (!outcome || outcome->exit_code == 0 || outcome->timed_out || outcome->signal) release();
+        if (!outcome || outcome->exit_code == 0 || outcome->timed_out || outcome->stopped ||
+            outcome->signal)
+            release();
         if (!params_file.empty()) {
             std::error_code ec;
             std::filesystem::remove(params_file, ec);
         }
         if (!outcome) return fail(std::move(outcome).error());
+        if (outcome->stopped) {
+            error e(errc::cancelled, "action '" + std::string(action) + "' was stopped");
+            if (options_.job_id) e.job_id = *options_.job_id;
+            return fail(std::move(e));
+        }
         if (outcome->timed_out) {
             error e(errc::timeout, "action '" + std::string(action) + "' did not finish within " +
                                        std::to_string(options_.timeout.count()) + " ms");
@@ -7019,8 +7082,10 @@ class plugin {
     }
 
     /// Runs the action called `name` with JSON params; unknown names list the available ones.
-    [[nodiscard]] static expected<json> run(std::string_view name, const json& params, context& ctx,
-                                            parse_options options = {}) {
+    [[nodiscard]] static expected<json> run(std::string_view name,
+                                            [[maybe_unused]] const json& params,
+                                            [[maybe_unused]] context& ctx,
+                                            [[maybe_unused]] parse_options options = {}) {
         expected<json> out;
         bool found =
             ((As::name == name && (out = run_action_json<As>(params, ctx, options), true)) || ...);
@@ -7292,21 +7357,22 @@ class console_logger {
   public:
     explicit console_logger(std::ostream& out = std::cout) : out_(&out) {}
 
-    void on_log(const log_record& r) {
+    void on_log(const log_record& r) { write(format(r)); }
+    void on_progress(const progress_record& r) { write(format(r)); }
+    void on_metrics(const metrics_record& r) { write(format(r)); }
+
+    /// The line a record is printed as.
+    static std::string format(const log_record& r) {
         std::string line = upper(to_string(r.level)) + ": " + std::string(r.event);
         if (!r.data.is_object() || !r.data.empty()) line += " " + detail::python_repr(r.data);
-        write(line);
+        return line;
     }
-
-    void on_progress(const progress_record& r) {
-        std::string line =
-            "INFO: " + step_prefix(r.step) + "Progress: " + detail::python_float(r.percent) +
-            "% | ETA: " + (r.eta ? detail::python_float(*r.eta) : std::string("None")) + "s";
-        write(line);
+    static std::string format(const progress_record& r) {
+        return "INFO: " + step_prefix(r.step) + "Progress: " + detail::python_float(r.percent) +
+               "% | ETA: " + (r.eta ? detail::python_float(*r.eta) : std::string("None")) + "s";
     }
-
-    void on_metrics(const metrics_record& r) {
-        write("INFO: " + step_prefix(r.step) + "Metrics: " + detail::python_repr(r.values));
+    static std::string format(const metrics_record& r) {
+        return "INFO: " + step_prefix(r.step) + "Metrics: " + detail::python_repr(r.values);
     }
 
   private:
@@ -10164,10 +10230,19 @@ namespace synapse {
 //     <plugin> run ACTION [--params JSON|@FILE] [--log-format console|json] [--job-id ID]
 //
 // Exit status: 0 on success, 1 when the action or its params fail, 2 on a usage error.
+//
+// More modes are opt-in, passed after argv: a mode is any object with
+// `template <class Plugin> std::optional<int> run(int argc, char** argv) const` that answers an
+// exit status when the process was started for it (its environment says so), nothing otherwise.
+// `synapse::pipeline_mode` (synapse/pipeline/pipeline_mode.hpp) runs pipelines:
+//
+//     return synapse::plugin_main<download, train>(argc, argv, synapse::pipeline_mode{});
 
+#include <concepts>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -10294,10 +10369,20 @@ int run_cli(const std::vector<std::string_view>& args, std::string_view program)
 
 }  // namespace detail
 
-/// The `main` of a plugin binary made of actions `As...` (see the top of this header).
-template <class... As>
-int plugin_main(int argc, char** argv) {
+/// A mode of a plugin binary beyond the job protocol and its command line (see the top).
+template <class M, class P>
+concept PluginMode = requires(const M& mode, int argc, char** argv) {
+    { mode.template run<P>(argc, argv) } -> std::same_as<std::optional<int>>;
+};
+
+/// The `main` of a plugin binary made of actions `As...`, speaking `modes` too (see the top of
+/// this header).
+template <class... As, class... Modes>
+    requires(PluginMode<Modes, plugin<As...>> && ...)
+int plugin_main(int argc, char** argv, const Modes&... modes) {
     using P = plugin<As...>;
+    std::optional<int> code;
+    if (((code = modes.template run<P>(argc, argv)).has_value() || ...)) return *code;
     std::string_view program = argc > 0 ? argv[0] : "plugin";
     if (auto action = job_protocol::process_env(job_protocol::entrypoint_var))
         return detail::run_job<P>(*action);

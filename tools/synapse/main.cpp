@@ -3,17 +3,52 @@
 //   synapse plugin run ACTION [--path DIR] [--params JSON|@FILE] [--mode local] [--json]
 //   synapse plugin list [--path DIR] [--json]
 //   synapse plugin schema ACTION [--path DIR]
+//   synapse pipeline run ACTION[,ACTION...] [--path DIR] [--params JSON|@FILE] [--service URL]
+//                    [--mode local|job] [--resume-from RUN] [--name N] [--detach] [--json]
+//   synapse pipeline status|watch|cancel RUN, list, logs RUN
 //   synapse service [--host H] [--port P] [--db PATH] [--token T] ...
+//
+// Started with SYNAPSE_PIPELINE_SPEC in its environment, the program is a pipeline runner (of
+// pipelines without C++ actions; a C++ plugin binary runs its own).
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include <CLI/CLI.hpp>
 #include <synapse/core/config.hpp>
 
+#include "pipeline_commands.hpp"
 #include "plugin_commands.hpp"
 #include "service/service.hpp"
 
+namespace {
+
+std::string service_default() {
+    const char* url = std::getenv("SYNAPSE_PIPELINE_SERVICE_URL");
+    return url && *url ? url : "http://127.0.0.1:8100";
+}
+
+std::string service_token_default() {
+    const char* token = std::getenv("SYNAPSE_PIPELINE_SERVICE_TOKEN");
+    return token ? token : "";
+}
+
+/// The options every `synapse pipeline` command shares.
+void add_service_options(CLI::App* cmd, synapse_cli::pipeline_options& o) {
+    o.service = service_default();
+    o.token = service_token_default();
+    cmd->add_option("--service", o.service,
+                    "The pipeline service (default: $SYNAPSE_PIPELINE_SERVICE_URL)")
+        ->capture_default_str();
+    cmd->add_option("--service-token", o.token,
+                    "The service's bearer token (default: $SYNAPSE_PIPELINE_SERVICE_TOKEN)");
+    cmd->add_flag("--json", o.json_only, "Print JSON");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+    if (auto code = synapse_cli::pipeline_runner_mode(argc, argv)) return *code;
     CLI::App app{"synapse: run plugin actions locally, as Ray jobs, or as pipelines"};
     app.set_version_flag("--version", std::string(synapse::version_string));
     app.require_subcommand(1);
@@ -51,6 +86,58 @@ int main(int argc, char** argv) {
     schema_cmd->add_option("action", schema.action, "The action")->required();
     schema_cmd->add_option("--path,-p", schema.path, "The plugin directory")->capture_default_str();
     schema_cmd->add_option("--python", schema.python, "Python interpreter for Python plugins");
+
+    auto* pipeline = app.add_subcommand(
+        "pipeline", "Run a plugin's actions as one checkpointed pipeline, and look at its runs");
+    pipeline->require_subcommand(1);
+    synapse_cli::pipeline_run_options prun;
+    auto* prun_cmd = pipeline->add_subcommand("run", "Run actions as one pipeline and follow it");
+    prun_cmd->add_option("actions", prun.actions, "ACTION[,ACTION...] (or Python module.Class)")
+        ->required();
+    prun_cmd->add_option("--path,-p", prun.path, "The plugin directory")->capture_default_str();
+    prun_cmd->add_option("--params", prun.params, "The first action's params: JSON, or @FILE")
+        ->capture_default_str();
+    prun_cmd->add_option("--mode,-m", prun.mode, "local (this machine) or job (one Ray job)")
+        ->check(CLI::IsMember({"local", "job"}))
+        ->capture_default_str();
+    prun_cmd->add_option("--name", prun.name, "The pipeline's name");
+    prun_cmd->add_option("--resume-from", prun.resume_from,
+                         "Resume this run from its last checkpoint (params given override)");
+    prun_cmd->add_flag("--detach", prun.detach, "Start, print the run id and return (--mode job)");
+    prun_cmd->add_option("--python", prun.python, "Python interpreter for Python actions");
+    prun_cmd->add_option("--dashboard", prun.dashboard, "Ray dashboard URL (--mode job)");
+    prun.dashboard = synapse::dashboard_url_from_environment();
+    prun_cmd->add_option("--actor-service", prun.actor_service,
+                         "The service's URL as the cluster reaches it (--mode job)");
+    prun_cmd->add_option("--cpus", prun.cpus, "CPUs for the runner (--mode job)");
+    prun_cmd->add_option("--gpus", prun.gpus, "GPUs for the runner (--mode job)");
+    add_service_options(prun_cmd, prun);
+
+    synapse_cli::pipeline_run_ref pref;
+    pref.dashboard = synapse::dashboard_url_from_environment();
+    auto* pstatus_cmd = pipeline->add_subcommand("status", "Show where a run stands");
+    auto* pwatch_cmd = pipeline->add_subcommand("watch", "Follow a run live until it ends");
+    auto* pcancel_cmd = pipeline->add_subcommand("cancel", "Cancel a run (and stop its Ray job)");
+    for (auto* cmd : {pstatus_cmd, pwatch_cmd, pcancel_cmd}) {
+        cmd->add_option("run", pref.run, "The run id")->required();
+        add_service_options(cmd, pref);
+    }
+    pcancel_cmd->add_option("--dashboard", pref.dashboard, "Ray dashboard URL")
+        ->capture_default_str();
+
+    synapse_cli::pipeline_list_options plist;
+    auto* plist_cmd = pipeline->add_subcommand("list", "List runs, newest first");
+    plist_cmd->add_option("--status", plist.status, "Only runs with this status");
+    plist_cmd->add_option("--limit", plist.limit, "At most this many")->capture_default_str();
+    add_service_options(plist_cmd, plist);
+
+    synapse_cli::pipeline_logs_options plogs;
+    auto* plogs_cmd = pipeline->add_subcommand("logs", "Print a run's log entries");
+    plogs_cmd->add_option("run", plogs.run, "The run id")->required();
+    plogs_cmd->add_option("--action", plogs.action, "Only this action's entries");
+    plogs_cmd->add_option("--level", plogs.level, "Only entries of this level");
+    plogs_cmd->add_option("--limit", plogs.limit, "At most this many")->capture_default_str();
+    add_service_options(plogs_cmd, plogs);
 
     synapse_service::service_options service;
     auto* service_cmd = app.add_subcommand(
@@ -94,6 +181,12 @@ int main(int argc, char** argv) {
     if (run_cmd->parsed()) return synapse_cli::plugin_run(run);
     if (list_cmd->parsed()) return synapse_cli::plugin_list(list);
     if (schema_cmd->parsed()) return synapse_cli::plugin_schema(schema);
+    if (prun_cmd->parsed()) return synapse_cli::pipeline_run(prun);
+    if (pstatus_cmd->parsed()) return synapse_cli::pipeline_status(pref);
+    if (pwatch_cmd->parsed()) return synapse_cli::pipeline_watch(pref);
+    if (pcancel_cmd->parsed()) return synapse_cli::pipeline_cancel(pref);
+    if (plist_cmd->parsed()) return synapse_cli::pipeline_list(plist);
+    if (plogs_cmd->parsed()) return synapse_cli::pipeline_logs(plogs);
     if (service_cmd->parsed()) {
         if (service.max_streams >= service.threads) {
             std::cerr << "error: --max-streams must be below --threads (streams hold a thread)\n";

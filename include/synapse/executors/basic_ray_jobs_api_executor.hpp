@@ -95,14 +95,32 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
     /// returns that job instead of an error (idempotent after a lost answer).
     [[nodiscard]] expected<std::string> submit(std::string_view action, const json& params,
                                                const ray_job_options& job = {}) {
-        const std::string id = job.submission_id.value_or(detail::new_submission_id());
+        ray_job_options with_id = job;
+        const std::string id =
+            *(with_id.submission_id = job.submission_id.value_or(detail::new_submission_id()));
         auto text = serializer_.write_params(params);
         if (!text) return fail(std::move(text).error());
+        return submit_job(detail::job_protocol_request(action, id, std::move(*text)), with_id);
+    }
+
+    /// Submits a job of the plugin directory that runs what `request` says (the entrypoint, env
+    /// vars and files beside the plugin's); `submit` is this for the job protocol.
+    [[nodiscard]] expected<std::string> submit_job(const ray_job_request& request,
+                                                   const ray_job_options& job = {}) {
+        const std::string id = job.submission_id.value_or(detail::new_submission_id());
+        if (!request.extra_files.empty() && options_.working_dir.empty())
+            return fail(errc::invalid_argument,
+                        "files that travel with a job (params of 32,000 characters or more) "
+                        "need a working_dir");
         package_options package;
-        auto env_vars = detail::job_env_vars(options_, action, id, std::move(*text), package);
-        if (!env_vars) return fail(std::move(env_vars).error());
+        package.extra_excludes = options_.package_excludes;
+        if (options_.binary) package.keep.emplace_back(*options_.binary);
+        package.extra_files = request.extra_files;
+        json env_vars = options_.env.values();
+        for (auto it = request.env_vars.begin(); it != request.env_vars.end(); ++it)
+            env_vars[it.key()] = *it;
         runtime_env_options re = options_.runtime_env;
-        re.env_vars = std::move(*env_vars);
+        re.env_vars = std::move(env_vars);
         if (!options_.working_dir.empty()) {
             auto uri = upload(package);
             if (!uri) return fail(std::move(uri).error().prefix("package upload"));
@@ -112,7 +130,7 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
         auto runtime_env = build_runtime_env(re, packages_);
         if (!runtime_env) return fail(std::move(runtime_env).error());
         const job_submission s =
-            detail::make_submission(options_, action, id, std::move(*runtime_env), job);
+            detail::make_submission(options_, request, id, std::move(*runtime_env), job);
 
         auto submitted = api_.submit(s);
         if (!submitted && submitted.error().code == errc::transport_error) {

@@ -40,6 +40,7 @@ struct process_options {
     std::map<std::string, std::string> env;  ///< set in the child's environment
     std::optional<std::string> job_id;       ///< passed as SYNAPSE_JOB_ID
     std::chrono::milliseconds timeout{0};    ///< kill the child after this long (0: never)
+    std::stop_token stop{};                  ///< ends the child (SIGTERM): errc::cancelled
     /// Each output line that is not part of the result; `is_stderr` tells the stream.
     output_handler on_output;
 };
@@ -145,6 +146,7 @@ class basic_process_executor<S, Z> {
         spec.argv = command_;
         spec.working_dir = options_.working_dir;
         spec.timeout = options_.timeout;
+        spec.stop = options_.stop;
         spec.set_env = options_.env;
         spec.set_env[std::string(job_protocol::entrypoint_var)] = std::string(action);
         if (options_.job_id) spec.set_env[std::string(job_protocol::job_id_var)] = *options_.job_id;
@@ -194,12 +196,19 @@ class basic_process_executor<S, Z> {
             else
                 show(true, line);
         });
-        if (!outcome || outcome->exit_code == 0 || outcome->timed_out || outcome->signal) release();
+        if (!outcome || outcome->exit_code == 0 || outcome->timed_out || outcome->stopped ||
+            outcome->signal)
+            release();
         if (!params_file.empty()) {
             std::error_code ec;
             std::filesystem::remove(params_file, ec);
         }
         if (!outcome) return fail(std::move(outcome).error());
+        if (outcome->stopped) {
+            error e(errc::cancelled, "action '" + std::string(action) + "' was stopped");
+            if (options_.job_id) e.job_id = *options_.job_id;
+            return fail(std::move(e));
+        }
         if (outcome->timed_out) {
             error e(errc::timeout, "action '" + std::string(action) + "' did not finish within " +
                                        std::to_string(options_.timeout.count()) + " ms");

@@ -59,6 +59,17 @@ struct ray_job_options {
     job_deadlines deadlines;  ///< kept in the metadata; enforced by whoever waits on the job
 };
 
+/// One job of the plugin directory: what it runs, with which variables and files besides the
+/// plugin's own. `submit(action, params)` makes one for the job protocol.
+struct ray_job_request {
+    std::string label{};             ///< kept in the job's metadata as `synapse_action`
+    json env_vars = json::object();  ///< on top of the plugin environment
+    /// Relative path -> content, added inside the package only (never to the directory).
+    std::vector<std::pair<std::string, std::string>> extra_files{};
+    /// The command; by default the plugin binary, or the Python entrypoint without one.
+    std::optional<std::string> entrypoint{};
+};
+
 /// A plugin directory made ready for Ray: the executor options, the package manager its
 /// config.yaml names (a compile-time policy: see with_package_manager), and the config.
 struct ray_plugin {

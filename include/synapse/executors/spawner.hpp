@@ -10,6 +10,7 @@
 //     });  // expected<process_outcome>
 #pragma once
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <concepts>
@@ -18,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +43,8 @@ struct process_spec {
     std::map<std::string, std::string> set_env;  ///< added or overridden
     std::vector<std::string> unset_env;          ///< removed from the inherited environment
     std::chrono::milliseconds timeout{0};        ///< 0: none
+    /// Asks the child to end: SIGTERM, then SIGKILL two seconds later if it is still there.
+    std::stop_token stop{};
 };
 
 /// How a child process ended.
@@ -48,6 +52,7 @@ struct process_outcome {
     int exit_code = -1;         ///< exit status, or 128 + signal
     std::optional<int> signal;  ///< the signal that ended it, if one did
     bool timed_out = false;     ///< killed because `timeout` ran out
+    bool stopped = false;       ///< told to end because `stop` was requested
 };
 
 /// Receives each output line of a child: `is_stderr` tells the stream.
@@ -149,19 +154,30 @@ inline expected<process_outcome> run_posix_process(const process_spec& spec,
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     int open_count = 2;
     auto deadline = std::chrono::steady_clock::now() + spec.timeout;
-    bool timed_out = false;
+    bool timed_out = false, stopped = false;
+    auto kill_at = std::chrono::steady_clock::time_point::max();  // max: no SIGKILL due
     char chunk[65536];
     while (open_count > 0) {
-        int wait_ms = -1;
+        int wait_ms = spec.stop.stop_possible() ? 50 : -1;
+        const auto now = std::chrono::steady_clock::now();
+        if (!stopped && spec.stop.stop_requested()) {
+            stopped = true;
+            kill(pid, SIGTERM);
+            kill_at = now + std::chrono::seconds(2);
+        }
+        if (now >= kill_at) {
+            kill(pid, SIGKILL);
+            kill_at = std::chrono::steady_clock::time_point::max();
+        }
         if (spec.timeout.count() > 0) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now());
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
             if (left.count() <= 0) {
                 timed_out = true;
                 kill(pid, SIGKILL);
                 break;
             }
-            wait_ms = static_cast<int>(left.count());
+            wait_ms = wait_ms < 0 ? static_cast<int>(left.count())
+                                  : std::min(wait_ms, static_cast<int>(left.count()));
         }
         int ready = poll(fds, 2, wait_ms);
         if (ready < 0 && errno == EINTR) continue;
@@ -204,6 +220,7 @@ inline expected<process_outcome> run_posix_process(const process_spec& spec,
     }
     process_outcome outcome;
     outcome.timed_out = timed_out;
+    outcome.stopped = stopped;
     if (WIFSIGNALED(status)) {
         outcome.signal = WTERMSIG(status);
         outcome.exit_code = 128 + WTERMSIG(status);

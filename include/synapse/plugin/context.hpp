@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,6 +44,15 @@ class context {
     context(const context&) = delete;
     context& operator=(const context&) = delete;
 
+    /// Lets the action be asked to stop (a pipeline run cancelled, a runner told to end): after
+    /// `stop` is requested, `stop_requested()` is true and `set_progress` answers
+    /// errc::cancelled, so an action that reports progress ends at its next report.
+    void set_stop_token(std::stop_token stop) noexcept { stop_ = std::move(stop); }
+
+    /// True once the action was asked to stop; a long action checks it between steps.
+    bool stop_requested() const noexcept { return stop_.stop_requested(); }
+    const std::stop_token& stop_token() const noexcept { return stop_; }
+
     /// Reports an event with its data (usually a JSON object).
     void log(std::string_view event, const json& data = json::object(),
              log_level level = log_level::info) {
@@ -54,6 +64,7 @@ class context {
     /// step, or from the last report with current == 0.
     [[nodiscard]] expected<void> set_progress(std::int64_t current, std::int64_t total,
                                               std::string_view step = {}) {
+        if (stop_.stop_requested()) return fail(errc::cancelled, "the action was asked to stop");
         if (total <= 0)
             return fail(errc::invalid_argument, "total must be > 0, got " + std::to_string(total));
         if (current < 0 || current > total)
@@ -122,6 +133,7 @@ class context {
     }
 
     std::optional<plugin_environment> owned_env_;
+    std::stop_token stop_;
     const plugin_environment* env_;
     std::optional<std::string> job_id_;
     std::map<std::string, std::chrono::steady_clock::time_point, std::less<>> progress_start_;

@@ -89,8 +89,10 @@ class plugin {
     }
 
     /// Runs the action called `name` with JSON params; unknown names list the available ones.
-    [[nodiscard]] static expected<json> run(std::string_view name, const json& params, context& ctx,
-                                            parse_options options = {}) {
+    [[nodiscard]] static expected<json> run(std::string_view name,
+                                            [[maybe_unused]] const json& params,
+                                            [[maybe_unused]] context& ctx,
+                                            [[maybe_unused]] parse_options options = {}) {
         expected<json> out;
         bool found =
             ((As::name == name && (out = run_action_json<As>(params, ctx, options), true)) || ...);

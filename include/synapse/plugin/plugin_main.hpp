@@ -12,11 +12,20 @@
 //     <plugin> run ACTION [--params JSON|@FILE] [--log-format console|json] [--job-id ID]
 //
 // Exit status: 0 on success, 1 when the action or its params fail, 2 on a usage error.
+//
+// More modes are opt-in, passed after argv: a mode is any object with
+// `template <class Plugin> std::optional<int> run(int argc, char** argv) const` that answers an
+// exit status when the process was started for it (its environment says so), nothing otherwise.
+// `synapse::pipeline_mode` (synapse/pipeline/pipeline_mode.hpp) runs pipelines:
+//
+//     return synapse::plugin_main<download, train>(argc, argv, synapse::pipeline_mode{});
 #pragma once
 
+#include <concepts>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -149,10 +158,20 @@ int run_cli(const std::vector<std::string_view>& args, std::string_view program)
 
 }  // namespace detail
 
-/// The `main` of a plugin binary made of actions `As...` (see the top of this header).
-template <class... As>
-int plugin_main(int argc, char** argv) {
+/// A mode of a plugin binary beyond the job protocol and its command line (see the top).
+template <class M, class P>
+concept PluginMode = requires(const M& mode, int argc, char** argv) {
+    { mode.template run<P>(argc, argv) } -> std::same_as<std::optional<int>>;
+};
+
+/// The `main` of a plugin binary made of actions `As...`, speaking `modes` too (see the top of
+/// this header).
+template <class... As, class... Modes>
+    requires(PluginMode<Modes, plugin<As...>> && ...)
+int plugin_main(int argc, char** argv, const Modes&... modes) {
     using P = plugin<As...>;
+    std::optional<int> code;
+    if (((code = modes.template run<P>(argc, argv)).has_value() || ...)) return *code;
     std::string_view program = argc > 0 ? argv[0] : "plugin";
     if (auto action = job_protocol::process_env(job_protocol::entrypoint_var))
         return detail::run_job<P>(*action);

@@ -57,7 +57,7 @@ TEST_CASE("safe_dump writes bytes that are not UTF-8 as U+FFFD instead of throwi
           "[pipeline][models]") {
     const json j = {{"name", std::string("caf\xC3\xA9 \xFF\xFE")}};
     CHECK_THROWS(j.dump());
-    CHECK(ps::synapse::dump(j) == "{\"name\":\"caf\xC3\xA9 \xEF\xBF\xBD\xEF\xBF\xBD\"}");
+    CHECK(synapse::dump(j) == "{\"name\":\"caf\xC3\xA9 \xEF\xBF\xBD\xEF\xBF\xBD\"}");
 }
 
 TEST_CASE("the nesting depth of JSON text counts brackets outside strings", "[pipeline][models]") {

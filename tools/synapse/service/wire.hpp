@@ -14,6 +14,7 @@
 
 namespace synapse_service {
 
+using synapse::dump;
 using synapse::pipeline_service::action_definition;
 using synapse::pipeline_service::action_progress;
 using synapse::pipeline_service::action_status;
@@ -27,7 +28,6 @@ using synapse::pipeline_service::progress_update;
 using synapse::pipeline_service::run_create;
 using synapse::pipeline_service::run_status;
 using synapse::pipeline_service::run_update;
-using synapse::dump;
 
 /// Whether a stored status string is terminal (completed, failed, cancelled).
 inline bool is_terminal(std::string_view status) {

@@ -29,40 +29,36 @@ inline std::string new_submission_id() {
 /// Where the params file travels inside the package.
 inline constexpr std::string_view params_file_in_package = ".synapse_params.json";
 
-/// The job protocol's env vars for `action` (the plugin environment first) and what the package
-/// must hold besides the plugin directory (a params file, the kept binary). Params of 32,000
-/// characters or more need a working_dir to travel in: invalid_argument otherwise.
-inline expected<json> job_env_vars(const ray_executor_options& options, std::string_view action,
-                                   const std::string& id, std::string params_text,
-                                   package_options& package) {
-    json env_vars = options.env.values();
-    env_vars[std::string(job_protocol::entrypoint_var)] = std::string(action);
-    env_vars[std::string(job_protocol::job_id_var)] = id;
-    package.extra_excludes = options.package_excludes;
-    if (options.binary) package.keep.emplace_back(*options.binary);
+/// The job protocol's request for `action`: its name, the job id and the params (inline, or from
+/// 32,000 characters on as a file inside the package).
+inline ray_job_request job_protocol_request(std::string_view action, const std::string& id,
+                                            std::string params_text) {
+    ray_job_request r;
+    r.label = std::string(action);
+    r.env_vars[std::string(job_protocol::entrypoint_var)] = std::string(action);
+    r.env_vars[std::string(job_protocol::job_id_var)] = id;
     if (params_text.size() < job_protocol::params_inline_limit) {
-        env_vars[std::string(job_protocol::params_var)] = std::move(params_text);
-        return env_vars;
+        r.env_vars[std::string(job_protocol::params_var)] = std::move(params_text);
+    } else {
+        r.extra_files.emplace_back(std::string(params_file_in_package), std::move(params_text));
+        r.env_vars[std::string(job_protocol::params_file_var)] =
+            std::string(params_file_in_package);
     }
-    if (options.working_dir.empty())
-        return fail(errc::invalid_argument,
-                    "params of 32,000 characters or more need a working_dir to travel in");
-    package.extra_files.emplace_back(std::string(params_file_in_package), std::move(params_text));
-    env_vars[std::string(job_protocol::params_file_var)] = std::string(params_file_in_package);
-    return env_vars;
+    return r;
 }
 
 /// The submission, once the runtime_env is built.
-inline job_submission make_submission(const ray_executor_options& options, std::string_view action,
-                                      const std::string& id, json runtime_env,
-                                      const ray_job_options& job) {
+inline job_submission make_submission(const ray_executor_options& options,
+                                      const ray_job_request& request, const std::string& id,
+                                      json runtime_env, const ray_job_options& job) {
     job_submission s;
-    s.entrypoint =
-        options.binary ? executable_launcher(*options.binary) : options.python_entrypoint;
+    s.entrypoint = request.entrypoint ? *request.entrypoint
+                   : options.binary   ? executable_launcher(*options.binary)
+                                      : options.python_entrypoint;
     s.submission_id = id;
     s.runtime_env = std::move(runtime_env);
     s.metadata = job.metadata;
-    s.metadata["synapse_action"] = std::string(action);
+    if (!request.label.empty()) s.metadata["synapse_action"] = request.label;
     write_deadlines(job.deadlines, s.metadata);
     s.entrypoint_num_cpus = job.num_cpus ? job.num_cpus : options.num_cpus;
     s.entrypoint_num_gpus = job.num_gpus ? job.num_gpus : options.num_gpus;

@@ -19,21 +19,22 @@ class console_logger {
   public:
     explicit console_logger(std::ostream& out = std::cout) : out_(&out) {}
 
-    void on_log(const log_record& r) {
+    void on_log(const log_record& r) { write(format(r)); }
+    void on_progress(const progress_record& r) { write(format(r)); }
+    void on_metrics(const metrics_record& r) { write(format(r)); }
+
+    /// The line a record is printed as.
+    static std::string format(const log_record& r) {
         std::string line = upper(to_string(r.level)) + ": " + std::string(r.event);
         if (!r.data.is_object() || !r.data.empty()) line += " " + detail::python_repr(r.data);
-        write(line);
+        return line;
     }
-
-    void on_progress(const progress_record& r) {
-        std::string line =
-            "INFO: " + step_prefix(r.step) + "Progress: " + detail::python_float(r.percent) +
-            "% | ETA: " + (r.eta ? detail::python_float(*r.eta) : std::string("None")) + "s";
-        write(line);
+    static std::string format(const progress_record& r) {
+        return "INFO: " + step_prefix(r.step) + "Progress: " + detail::python_float(r.percent) +
+               "% | ETA: " + (r.eta ? detail::python_float(*r.eta) : std::string("None")) + "s";
     }
-
-    void on_metrics(const metrics_record& r) {
-        write("INFO: " + step_prefix(r.step) + "Metrics: " + detail::python_repr(r.values));
+    static std::string format(const metrics_record& r) {
+        return "INFO: " + step_prefix(r.step) + "Metrics: " + detail::python_repr(r.values);
     }
 
   private:
