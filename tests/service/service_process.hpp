@@ -55,8 +55,9 @@ class service_process {
         int fds[2];
         if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
         log_ = db_.string() + ".service-log";
-        std::vector<std::string> argv = {SYNAPSE_CLI, "service", "--host", "127.0.0.1",
-                                         "--port",    "0",       "--db",   db_.string()};
+        std::vector<std::string> argv = {SYNAPSE_CLI, "service",   "--host",
+                                         "127.0.0.1", "--port",    std::to_string(port_),
+                                         "--db",      db_.string()};
         argv.insert(argv.end(), extra_.begin(), extra_.end());
         if (!shell_prefix_.empty()) {
             std::string cmd = shell_prefix_ + " exec";
@@ -128,6 +129,7 @@ class service_process {
     }
 
     int port() const { return port_; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     pid_t pid() const { return pid_; }
     std::string log() const {
         std::ifstream in(log_);

@@ -255,10 +255,21 @@ class basic_local_pipeline_executor {
         auto stop = std::make_shared<std::stop_source>();
         ps.stop = stop->get_token();
         run.stop = [stop] { stop->request_stop(); };
-        run.thread = std::jthread([ps = std::move(ps), spec_file, print = printer()] {
-            (void)posix_spawner().run(ps, [&](bool, std::string_view line) { print(line); });
+        run.thread = std::jthread([ps = std::move(ps), spec_file, print = printer(),
+                                   service = options_.service, run_id = spec.run_id] {
+            auto ended = posix_spawner().run(ps, [&](bool, std::string_view line) { print(line); });
             std::error_code removed;
             if (!spec_file.empty()) std::filesystem::remove(spec_file, removed);
+            // A runner that died (a signal, a crash) cannot report its end: say it for it.
+            auto client = client_type::create(service);
+            if (!client) return;
+            pipeline_runs<client_type> runs(std::move(*client));
+            const std::string how = !ended ? ended.error().message
+                                    : ended->signal
+                                        ? "was killed by signal " + std::to_string(*ended->signal)
+                                        : "exited with status " + std::to_string(ended->exit_code);
+            (void)runs.mark_failed(
+                run_id, "process_failed: the pipeline runner " + how + " before the run ended");
         });
         return {};
     }

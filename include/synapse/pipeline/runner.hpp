@@ -236,11 +236,11 @@ class pipeline_runner {
         std::lock_guard lock(mutex_);
         if (cancelled_) return fail(cancelled_error());
         finished_ = true;
-        const std::string text = std::string(to_string(e.code)) + ": " + e.message;
+        const std::string text = to_string(e);  // "<kind>: <message>", with failing fields
         if (current_) {
             auto p = current_->entry;
             p.status = pipeline_service::action_status::failed;
-            p.error = e.message;
+            p.error = text.substr(to_string(e.code).size() + 2);
             p.completed_at = pipeline_service::detail::now_timestamp();
             post(index, step, std::move(p), false);
             current_.reset();
