@@ -779,12 +779,17 @@ struct codec<std::map<std::string, T, C, A>> {
 //         static auto constraints() {
 //             using namespace synapse::rules;
 //             return synapse::constraints(
-//                 synapse::rule(&train_params::train_path, non_empty),
-//                 synapse::rule(&train_params::epochs, defaulted, in_range(1, 100000)),
-//                 synapse::rule(&train_params::learning_rate, defaulted, in_range(0.0, 10.0)),
-//                 synapse::rule(&train_params::optimizer, defaulted, one_of({"sgd", "adam"})));
+//                 synapse::rule<&train_params::train_path>(non_empty),
+//                 synapse::rule<&train_params::epochs>(defaulted, in_range(1, 100000)),
+//                 synapse::rule<&train_params::learning_rate>(defaulted, in_range(0.0, 10.0)),
+//                 synapse::rule<&train_params::optimizer>(defaulted, one_of({"sgd", "adam"})));
 //         }
 //     };
+//
+// `rule<&T::field>(checks...)` names the field in its type, so the compiler knows which fields
+// are `defaulted` (synapse::pipeline checks at compile time that required params are provided).
+// The older `rule(&T::field, checks...)` keeps working for validation and JSON Schema exactly
+// the same; only the compile-time check cannot tell which field it marks `defaulted`.
 //
 // `pattern(regex)` lives in <synapse/core/pattern.hpp>, so that only the files that use it pay
 // for <regex> at compile time.
@@ -986,10 +991,38 @@ struct field_rule {
     }
 };
 
+namespace detail {
+
+template <class P>
+struct member_pointer_traits;
+template <class T, class M>
+struct member_pointer_traits<M T::*> {
+    using class_type = T;
+    using member_type = M;
+};
+
+}  // namespace detail
+
+/// A field_rule whose type names its field: `member` is a compile-time constant, so which
+/// fields are `defaulted` is known to the compiler (see `rule<&T::field>(...)`).
+template <auto Member, class... Checks>
+struct member_rule
+    : field_rule<typename detail::member_pointer_traits<decltype(Member)>::class_type,
+                 typename detail::member_pointer_traits<decltype(Member)>::member_type, Checks...> {
+    static constexpr auto member = Member;
+};
+
 /// Declares constraints on one field: `rule(&params::epochs, in_range(1, 1000))`.
 template <class T, class M, class... Checks>
 field_rule<T, M, Checks...> rule(M T::*member, Checks... checks) {
     return {member, std::tuple<Checks...>(std::move(checks)...)};
+}
+
+/// The same, with the field known at compile time: `rule<&params::epochs>(in_range(1, 1000))`.
+template <auto Member, class... Checks>
+    requires std::is_member_object_pointer_v<decltype(Member)>
+member_rule<Member, Checks...> rule(Checks... checks) {
+    return {{Member, std::tuple<Checks...>(std::move(checks)...)}};
 }
 
 /// Bundles the rules of a struct.
@@ -7446,6 +7479,110 @@ using local_executor = basic_local_executor<plugin<As...>, console_logger>;
 static_assert(check_executor<local_executor<>>());
 
 }  // namespace synapse
+// ---- synapse/executors/python_host.hpp ----
+// The host that runs a synapse-sdk action for synapse-cpp: synapse-sdk's own job entrypoint
+// (`python -m synapse_sdk.plugins.entrypoint`: the job protocol's env vars, its params handling,
+// validation, dispatch and result markers), with one change: the action's logs, progress and
+// metrics are written as JSON lines in the format of synapse-cpp's json_lines_logger instead of
+// coloured console text and tqdm bars, so that a C++ runner reads them exactly. A failure ends
+// with one `error: <kind>: <message>` line on stderr and exit status 1.
+//
+// The module is text inside this header (no file to find at run time): `write_python_host(dir)`
+// writes it, and a process runs `python <dir>/synapse_host.py` with the plugin directory as its
+// working directory.
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+
+namespace synapse {
+
+/// The Python host module's source.
+inline constexpr std::string_view python_host_source = R"PY(
+"""synapse-cpp's host for a synapse-sdk action (written by synapse-cpp; do not edit)."""
+import datetime
+import json
+import os
+import sys
+
+
+def _now():
+    t = datetime.datetime.now(datetime.timezone.utc)
+    return t.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (t.microsecond // 1000)
+
+
+def _emit(kind, **fields):
+    line = json.dumps({'type': kind, 'time': _now(), **fields}, default=str, ensure_ascii=False)
+    print(line, flush=True)
+
+
+def _json_lines_logger():
+    from synapse_sdk.loggers import BaseLogger
+
+    class JsonLinesLogger(BaseLogger):
+        def _log_impl(self, event, data, file, step, level=None):
+            _emit('log', data=data or {}, event=event, level=level.value if level else 'info',
+                  step=step or '')
+
+        def _on_progress(self, progress, step):
+            _emit('progress', elapsed=progress.elapsed_time, eta=progress.time_remaining,
+                  percent=progress.percent, step=step or '')
+
+        def _on_metrics(self, step, metrics):
+            _emit('metrics', step=step or '', values=metrics)
+
+    return JsonLinesLogger()
+
+
+def main():
+    sys.path.insert(0, os.getcwd())
+    try:
+        from synapse_sdk.plugins import entrypoint
+        if hasattr(entrypoint, '_create_logger'):
+            entrypoint._create_logger = lambda client, job_id: _json_lines_logger()
+        entrypoint.main()
+    except Exception as e:  # noqa: BLE001 - reported as the job protocol's error line
+        kind = 'validation_failed' if type(e).__name__ == 'ValidationError' else 'action_failed'
+        message = ' '.join(f'{type(e).__name__}: {e}'.split())
+        print(f'error: {kind}: {message}', file=sys.stderr, flush=True)
+        sys.exit(1)
+
+
+if __name__ == '__main__':
+    main()
+)PY";
+
+/// The file name of the host module.
+inline constexpr std::string_view python_host_file = "synapse_host.py";
+
+/// Writes the host module into `dir` (created when missing) unless an identical copy is there;
+/// its path.
+[[nodiscard]] inline expected<std::filesystem::path> write_python_host(
+    const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return fail(errc::io_error, "cannot create " + dir.string() + ": " + ec.message());
+    const auto path = dir / python_host_file;
+    {
+        std::ifstream in(path, std::ios::binary);
+        std::string current((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (in && current == python_host_source) return path;
+    }
+    const auto partial = dir / (std::string(python_host_file) + ".part");
+    {
+        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+        out << python_host_source;
+        if (!out.flush()) return fail(errc::io_error, "cannot write " + partial.string());
+    }
+    std::filesystem::rename(partial, path, ec);  // whole or not at all, for concurrent runners
+    if (ec) return fail(errc::io_error, "cannot write " + path.string() + ": " + ec.message());
+    return path;
+}
+
+}  // namespace synapse
 // ---- synapse/executors/ray_batch_executor.hpp ----
 // ray_batch_executor, and ray_job_executor (synapse-sdk's name for it): the batch
 // executor over cpp-httplib and Boost.Beast. The template is in basic_ray_batch_executor.hpp.
@@ -8068,6 +8205,44 @@ template <class E>
 sync_adapter(E) -> sync_adapter<E>;
 
 }  // namespace synapse
+// ---- synapse/pipeline/basic_ray_pipeline_executor.hpp ----
+// basic_ray_pipeline_executor: a pipeline run as one Ray job, reported live to the pipeline
+// service; synapse-sdk's RayPipelineExecutor, on the same service wire. `ray_pipeline_executor`
+// (ray_pipeline_executor.hpp) is the one over cpp-httplib and Boost.Beast.
+//
+//     auto plugin = synapse::ray_plugin_options("build/examples/plugins/regression");
+//     auto exec = synapse::ray_pipeline_executor::create(std::move(*plugin), {});
+//     auto run = exec->submit("download,convert,train,evaluate", params);
+//     auto result = exec->get_result(*run);  // the last action's result
+//
+// The job runs the plugin's binary in its pipeline mode (pipeline_mode.hpp) when the pipeline
+// has C++ actions, else `runner_program` (the `synapse` executable), packaged with the job. Its
+// submission id is `synapse_pipeline_<run id>`, so whoever waits on the run finds the job: when
+// the job ends and the run did not (the runner was killed, its node died), the run is marked
+// failed with the job's failure report, and no run stays running forever. `cancel` stops the
+// job (the runner marks its action and the run cancelled) and marks the run cancelled.
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <utility>
+
+// ---- synapse/pipeline/pipeline_definition.hpp ----
+// A pipeline named at run time: its name and its actions in order, each a C++ action of the
+// plugin that runs the pipeline or a Python synapse-sdk action (`module.Class`).
+//
+//     auto p = synapse::plugin_pipeline(config, {"download", "convert", "train", "evaluate"});
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
 // ---- synapse/pipeline/models.hpp ----
 // The pipeline service's JSON models (synapse-sdk's "dev-api", ../docs/synapse-sdk-reference.md
 // §2.1–2.2): one definition of the wire types, used by the service client, the pipeline runner
@@ -8803,6 +8978,165 @@ inline void normalize_legacy_fields(json& j) {
 }
 
 }  // namespace synapse::pipeline_service
+// ---- synapse/pipeline/run_spec.hpp ----
+// What a pipeline runner is told: the run to report to, its actions, the params, where to resume.
+// A runner is started with the spec in SYNAPSE_PIPELINE_SPEC (JSON), or in the file named by
+// SYNAPSE_PIPELINE_SPEC_FILE when it is long, as the job protocol passes params; the service's
+// token, when it has one, comes in SYNAPSE_PIPELINE_SERVICE_TOKEN and is never written into the
+// spec, a log or an error.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace synapse {
+
+/// Where an action of a pipeline runs: inside the runner (a C++ action of the plugin binary that
+/// runs the pipeline) or in a child process (a synapse-sdk action, `module.Class`).
+enum class step_runtime { cpp, python };
+
+/// One action of a pipeline.
+struct pipeline_step {
+    std::string name{};        ///< as the service shows it, e.g. "train"
+    std::string entrypoint{};  ///< the C++ action's name, or the Python `module.Class`
+    step_runtime runtime = step_runtime::cpp;
+};
+
+/// The runner's instructions.
+struct pipeline_run_spec {
+    std::string service_url{};  ///< the pipeline service, as the runner reaches it
+    std::string run_id{};
+    std::string pipeline_id{};
+    std::vector<pipeline_step> actions{};
+    json params = json::object();  ///< the first action's params (a resumed run's, merged)
+    /// Actions with an index up to this one completed in the run resumed from: skipped.
+    std::optional<std::int64_t> resume_after{};
+    std::string python = "python";  ///< the interpreter of Python actions
+};
+
+namespace pipeline_env {
+inline constexpr std::string_view spec_var = "SYNAPSE_PIPELINE_SPEC";
+inline constexpr std::string_view spec_file_var = "SYNAPSE_PIPELINE_SPEC_FILE";
+inline constexpr std::string_view token_var = "SYNAPSE_PIPELINE_SERVICE_TOKEN";
+}  // namespace pipeline_env
+
+}  // namespace synapse
+
+SYNAPSE_REFLECT_ENUM(synapse::step_runtime, cpp, python)
+SYNAPSE_REFLECT(synapse::pipeline_step, name, entrypoint, runtime)
+SYNAPSE_REFLECT(synapse::pipeline_run_spec, service_url, run_id, pipeline_id, actions, params,
+                resume_after, python)
+
+namespace synapse {
+
+/// True when this process was started as a pipeline runner.
+[[nodiscard]] inline bool pipeline_spec_given(
+    const job_protocol::env_lookup& env = job_protocol::process_env) {
+    return env(pipeline_env::spec_var) || env(pipeline_env::spec_file_var);
+}
+
+/// The spec of this runner, from the environment; an error names the variable or file.
+[[nodiscard]] inline expected<pipeline_run_spec> read_pipeline_spec(
+    const job_protocol::env_lookup& env = job_protocol::process_env) {
+    std::string text, source;
+    if (auto inline_spec = env(pipeline_env::spec_var)) {
+        text = std::move(*inline_spec);
+        source = std::string(pipeline_env::spec_var);
+    } else if (auto file = env(pipeline_env::spec_file_var)) {
+        auto read = job_protocol::read_params_file(*file);
+        if (!read) return fail(std::move(read).error());
+        text = std::move(*read);
+        source = *file;
+    } else {
+        return fail(errc::protocol_error, "no pipeline spec in " +
+                                              std::string(pipeline_env::spec_var) + " or " +
+                                              std::string(pipeline_env::spec_file_var));
+    }
+    auto j = parse_json(text, source);
+    if (!j) return fail(std::move(j).error());
+    auto spec = from_json<pipeline_run_spec>(*j);
+    if (!spec) return fail(std::move(spec).error().prefix("the pipeline spec in " + source));
+    return spec;
+}
+
+}  // namespace synapse
+
+namespace synapse {
+
+struct pipeline_definition {
+    std::string name = "pipeline";
+    std::optional<std::string> description{};
+    std::vector<pipeline_step> actions{};
+
+    /// The service's pipeline body: each action as `{name, entrypoint}`.
+    [[nodiscard]] pipeline_service::pipeline_create to_create() const {
+        pipeline_service::pipeline_create c;
+        c.name = name;
+        c.description = description;
+        for (const auto& a : actions)
+            c.actions.push_back({.name = a.name, .entrypoint = a.entrypoint});
+        return c;
+    }
+};
+
+/// A step for a Python synapse-sdk action given as `module.Class` (or `module:Class`): named by
+/// its class, as synapse-sdk names an action given by its entrypoint string.
+[[nodiscard]] inline pipeline_step python_step(std::string_view entrypoint) {
+    std::string ep = normalize_entrypoint(std::string(entrypoint));
+    const auto dot = ep.rfind('.');
+    return {.name = dot == std::string::npos ? ep : ep.substr(dot + 1),
+            .entrypoint = ep,
+            .runtime = step_runtime::python};
+}
+
+/// The steps of a plugin directory's pipeline: each entry of `actions` is an action of its
+/// config.yaml (a C++ action for `runtime: cpp`, a Python one otherwise), or a Python
+/// `module.Class` (anything with a dot that is not one of its actions). Errors: unknown_action
+/// listing the plugin's actions, config_invalid for a Python action without an entrypoint,
+/// invalid_argument for an empty list.
+[[nodiscard]] inline expected<pipeline_definition> plugin_pipeline(
+    const plugin_config& config, const std::vector<std::string>& actions, std::string name = {}) {
+    if (actions.empty())
+        return fail(errc::invalid_argument, "a pipeline needs at least one action");
+    pipeline_definition d;
+    d.name = std::move(name);
+    if (d.name.empty()) {  // "regression: download | convert", as synapse-sdk's ActionPipeline
+        d.name = config.code + ":";
+        for (std::size_t i = 0; i < actions.size(); ++i) d.name += (i ? " | " : " ") + actions[i];
+    }
+    for (const auto& a : actions) {
+        if (!config.find_action(a) && a.find('.') != std::string::npos) {
+            d.actions.push_back(python_step(a));
+            continue;
+        }
+        auto ep = plugin_entrypoint(config, a);
+        if (!ep) return fail(std::move(ep).error());
+        d.actions.push_back(
+            {.name = a,
+             .entrypoint = std::move(*ep),
+             .runtime = config.runtime == "cpp" ? step_runtime::cpp : step_runtime::python});
+    }
+    return d;
+}
+
+}  // namespace synapse
+// ---- synapse/pipeline/pipeline_runs.hpp ----
+// What a client knows of pipeline runs through the service: status, progress, the live stream,
+// waiting for the end, the result, the logs. Both pipeline executors answer these the same way;
+// the service is the one source of truth.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 // ---- synapse/pipeline/service_client.hpp ----
 // A typed client for the pipeline service (synapse-sdk's dev-api, or `synapse service`):
 // every endpoint of ../docs/synapse-sdk-reference.md §2.3, over any Transport, plus the SSE
@@ -10013,6 +10347,2235 @@ class basic_pipeline_service_client {
 using pipeline_service_client = basic_pipeline_service_client<httplib_transport>;
 
 }  // namespace synapse
+
+namespace synapse {
+
+/// `Client` is a basic_pipeline_service_client.
+template <class Client>
+class pipeline_runs {
+  public:
+    using status_type = pipeline_service::run_status;
+    using details_type = pipeline_service::pipeline_progress;
+
+    explicit pipeline_runs(
+        Client client, std::shared_ptr<const synapse::clock> clock = system_clock_ptr(),
+        std::chrono::milliseconds status_interval = std::chrono::milliseconds(250))
+        : client_(std::move(client)), clock_(std::move(clock)), interval_(status_interval) {}
+
+    Client& service() noexcept { return client_; }
+
+    /// pending, running, completed, failed or cancelled; not_found for an unknown run.
+    [[nodiscard]] expected<pipeline_service::run_status> get_status(std::string_view run_id) {
+        auto p = client_.get_progress(run_id);
+        if (!p) return fail(std::move(p).error());
+        return p->status;
+    }
+
+    /// Where the run stands: each action's status, progress and step.
+    [[nodiscard]] expected<pipeline_service::pipeline_progress> get_progress(
+        std::string_view run_id) {
+        return client_.get_progress(run_id);
+    }
+
+    /// Follows the run over the service's SSE stream until it ends (see the client's
+    /// stream_progress: reconnects with Last-Event-ID, each state once).
+    [[nodiscard]] expected<void> stream_progress(
+        std::string_view run_id,
+        const std::function<bool(const pipeline_service::pipeline_progress&)>& on_progress,
+        std::stop_token stop = {}) {
+        return client_.stream_progress(run_id, on_progress, std::move(stop));
+    }
+
+    /// Waits until the run ended (completed, failed or cancelled: the run's own failure is a
+    /// state, not an error), up to `timeout`; errc::timeout naming its status when it did not,
+    /// errc::cancelled when `stop` was requested. `also` is called between looks (the Ray
+    /// executor checks its job there); an error from it ends the wait.
+    [[nodiscard]] expected<pipeline_service::pipeline_progress> wait(
+        std::string_view run_id, std::chrono::milliseconds timeout = std::chrono::hours(24),
+        std::stop_token stop = {},
+        const std::function<expected<void>(const pipeline_service::pipeline_progress&)>& also =
+            {}) {
+        expected<pipeline_service::pipeline_progress> progress =
+            fail(errc::timeout, "not read yet");
+        const auto end = detail::poll_until(
+            *clock_, stop, timeout, detail::backoff(std::chrono::milliseconds(20), interval_), [&] {
+                progress = client_.get_progress(run_id);
+                if (!progress || progress->is_terminal()) return true;
+                if (also) {
+                    if (auto checked = also(*progress); !checked) {
+                        progress = fail(std::move(checked).error());
+                        return true;
+                    }
+                }
+                return false;
+            });
+        if (end == detail::poll_end::stopped)
+            return fail(errc::cancelled, "stopped waiting for run " + std::string(run_id));
+        if (progress && !progress->is_terminal())
+            return fail(errc::timeout, "run " + std::string(run_id) + " is still " +
+                                           std::string(to_string(progress->status)) + " after " +
+                                           std::to_string(timeout.count()) + " ms");
+        return progress;
+    }
+
+    /// The run's result once it completed: its final result (the last action's). A failed run
+    /// is action_failed with the run's error ("<kind>: <message>" as the runner reported it); a
+    /// cancelled one errc::cancelled.
+    [[nodiscard]] expected<json> get_result(
+        std::string_view run_id, std::chrono::milliseconds timeout = std::chrono::hours(24),
+        std::stop_token stop = {}) {
+        auto ended = wait(run_id, timeout, std::move(stop));
+        if (!ended) return fail(std::move(ended).error());
+        return result_of(run_id);
+    }
+
+    /// The result of a run that ended (see get_result).
+    [[nodiscard]] expected<json> result_of(std::string_view run_id) {
+        auto run = client_.get_run(run_id);
+        if (!run) return fail(std::move(run).error());
+        using pipeline_service::run_status;
+        if (run->status == run_status::completed) return run->result.value_or(json::object());
+        error e(run->status == run_status::cancelled ? errc::cancelled : errc::action_failed,
+                "pipeline run " + std::string(run_id) + " " + std::string(to_string(run->status)) +
+                    (run->error ? ": " + *run->error : std::string()));
+        return fail(std::move(e));
+    }
+
+    /// The run's log entries (the service's filters: action, level, since, limit).
+    [[nodiscard]] expected<std::vector<pipeline_service::log_entry>> logs(std::string_view run_id,
+                                                                          log_query query = {}) {
+        return client_.get_logs(run_id, query);
+    }
+
+    /// Marks a run that cannot end by itself (its runner is gone) as failed with `reason`, unless
+    /// it ended meanwhile; the run's state afterwards.
+    [[nodiscard]] expected<pipeline_service::pipeline_progress> mark_failed(std::string_view run_id,
+                                                                            std::string reason) {
+        auto now = client_.get_progress(run_id);
+        if (!now || now->is_terminal()) return now;
+        pipeline_service::run_update u;
+        u.status = pipeline_service::run_status::failed;
+        u.error = std::move(reason);
+        if (auto patched = client_.update_run(run_id, u); !patched)
+            return fail(std::move(patched).error());
+        return client_.get_progress(run_id);
+    }
+
+    /// Marks a run cancelled unless it ended meanwhile.
+    [[nodiscard]] expected<void> mark_cancelled(std::string_view run_id) {
+        auto now = client_.get_progress(run_id);
+        if (!now) return fail(std::move(now).error());
+        if (now->is_terminal()) return {};
+        pipeline_service::run_update u;
+        u.status = pipeline_service::run_status::cancelled;
+        auto patched = client_.update_run(run_id, u);
+        if (!patched) return fail(std::move(patched).error());
+        return {};
+    }
+
+  private:
+    Client client_;
+    std::shared_ptr<const synapse::clock> clock_;
+    std::chrono::milliseconds interval_;
+};
+
+}  // namespace synapse
+// ---- synapse/pipeline/run_preparation.hpp ----
+// Before a pipeline runner starts: the pipeline and its run are registered with the service,
+// and a resumed run's checkpoint is read back, so the runner is told everything it needs.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+
+namespace synapse {
+
+/// How a pipeline run starts.
+struct pipeline_submit_options {
+    /// Resume this run: the actions up to its last checkpoint are skipped (reported skipped),
+    /// the params start from the checkpoint's snapshot, and params given now override its keys.
+    std::optional<std::string> resume_from{};
+};
+
+namespace detail {
+
+/// True when the pipeline action `old` (a run's, or a checkpoint's `action_name`) is the step
+/// `now`: the same name, the same entrypoint, or its class (synapse-sdk's runner names
+/// checkpoints by class, e.g. TrainAction for m.TrainAction).
+inline bool same_action(std::string_view old_name, std::string_view old_entrypoint,
+                        const pipeline_step& now) {
+    const std::string_view cls =
+        std::string_view(now.entrypoint)
+            .substr(now.entrypoint.rfind('.') == std::string::npos ? 0
+                                                                   : now.entrypoint.rfind('.') + 1);
+    return old_name == now.name || old_name == cls || old_name == now.entrypoint ||
+           (!old_entrypoint.empty() && normalize_entrypoint(std::string(old_entrypoint)) ==
+                                           normalize_entrypoint(now.entrypoint));
+}
+
+}  // namespace detail
+
+/// Registers `definition` and a run of it with the service behind `client` (a
+/// basic_pipeline_service_client) and returns what the runner is told. With `resume_from`: the
+/// run resumed must exist (not_found otherwise), have a checkpoint (not_found "has no
+/// checkpoint"), and its pipeline's actions up to that checkpoint must be this pipeline's
+/// (invalid_argument naming the first difference).
+template <class Client>
+[[nodiscard]] expected<pipeline_run_spec> prepare_pipeline_run(
+    Client& client, const pipeline_definition& definition, const json& params,
+    const pipeline_submit_options& options = {}) {
+    if (!params.is_object())
+        return fail(errc::invalid_argument, "pipeline params must be a JSON object, got " +
+                                                std::string(json_type_name(params)));
+    if (definition.actions.empty())
+        return fail(errc::invalid_argument, "a pipeline needs at least one action");
+    pipeline_run_spec spec;
+    spec.actions = definition.actions;
+    spec.params = params;
+    if (options.resume_from) {
+        const std::string& from = *options.resume_from;
+        auto old_run = client.get_run(from);
+        if (!old_run) return fail(std::move(old_run).error().prefix("resuming run " + from));
+        auto old_pipeline = client.get_pipeline(old_run->pipeline_id);
+        if (!old_pipeline)
+            return fail(std::move(old_pipeline).error().prefix("resuming run " + from));
+        auto latest = client.latest_checkpoint(from);
+        if (!latest) return fail(std::move(latest).error().prefix("resuming run " + from));
+        if (!*latest)
+            return fail(errc::not_found, "cannot resume run " + from + ": it has no checkpoint");
+        const auto& cp = **latest;
+        const auto& old_actions = old_pipeline->actions;
+        if (cp.action_index < 0 ||
+            cp.action_index >= static_cast<std::int64_t>(definition.actions.size()))
+            return fail(errc::invalid_argument,
+                        "cannot resume run " + from + ": its checkpoint is at action " +
+                            std::to_string(cp.action_index) + ", and this pipeline has " +
+                            std::to_string(definition.actions.size()) + " actions");
+        for (std::int64_t i = 0; i <= cp.action_index; ++i) {
+            const auto& now = definition.actions[static_cast<std::size_t>(i)];
+            const bool known = i < static_cast<std::int64_t>(old_actions.size());
+            const auto& old_name =
+                known ? old_actions[static_cast<std::size_t>(i)].name : cp.action_name;
+            const std::string old_ep =
+                known ? old_actions[static_cast<std::size_t>(i)].entrypoint : std::string();
+            if (!detail::same_action(old_name, old_ep, now) ||
+                (i == cp.action_index && !detail::same_action(cp.action_name, {}, now)))
+                return fail(errc::invalid_argument,
+                            "cannot resume run " + from + ": its action " + std::to_string(i) +
+                                " is '" + (i == cp.action_index ? cp.action_name : old_name) +
+                                "', this pipeline's is '" + now.name + "' (" + now.entrypoint +
+                                ")");
+        }
+        json merged = cp.params_snapshot && cp.params_snapshot->is_object() ? *cp.params_snapshot
+                                                                            : json::object();
+        for (auto it = params.begin(); it != params.end(); ++it) merged[it.key()] = *it;
+        spec.params = std::move(merged);
+        spec.resume_after = cp.action_index;
+    }
+    auto pipeline = client.create_pipeline(definition.to_create());
+    if (!pipeline) return fail(std::move(pipeline).error().prefix("registering the pipeline"));
+    pipeline_service::run_create rc;
+    rc.params = spec.params;
+    auto run = client.create_run(pipeline->id, rc);
+    if (!run) return fail(std::move(run).error().prefix("registering the run"));
+    spec.pipeline_id = pipeline->id;
+    spec.run_id = run->id;
+    return spec;
+}
+
+}  // namespace synapse
+
+namespace synapse {
+
+struct ray_pipeline_options {
+    /// The pipeline service, as this client reaches it.
+    transport_options service = pipeline_service_options();
+    /// The service as the runner on the cluster reaches it (default: `service.base_url`).
+    std::optional<std::string> actor_pipeline_service_url{};
+    /// The interpreter of Python actions on the worker.
+    std::string python = "python";
+    /// The program that runs pipelines without C++ actions (the `synapse` executable): it
+    /// travels in the job's package.
+    std::filesystem::path runner_program{};
+};
+
+/// A pipeline run's Ray job.
+[[nodiscard]] inline std::string pipeline_job_id(std::string_view run_id) {
+    return "synapse_pipeline_" + std::string(run_id);
+}
+
+/// Chosen only when a policy does not fit: says which, one sentence each.
+template <class T, class S = json_serializer, class P = pip, class W = beast_websocket>
+class basic_ray_pipeline_executor {
+    static_assert(check_transport<T>());
+    static_assert(check_serializer<S>());
+    static_assert(check_package_manager<P>());
+    static_assert(check_websocket_connector<W>());
+};
+
+template <Transport T, Serializer S, PackageManager P, WebSocketConnector W>
+class basic_ray_pipeline_executor<T, S, P, W> {
+  public:
+    using executor_concept = async_executor_tag;
+    using jobs_type = basic_ray_jobs_api_executor<T, S, P, W>;
+    using client_type = basic_pipeline_service_client<T>;
+    using status_type = pipeline_service::run_status;
+    using details_type = pipeline_service::pipeline_progress;
+
+    basic_ray_pipeline_executor(jobs_type jobs, client_type service, plugin_config config,
+                                ray_pipeline_options options)
+        : jobs_(std::move(jobs)),
+          runs_(std::move(service), jobs_.options().clock),
+          config_(std::move(config)),
+          options_(std::move(options)) {}
+
+    /// An executor for the plugin directory `plugin` (ray_plugin_options) and the service of
+    /// `options`.
+    [[nodiscard]] static expected<basic_ray_pipeline_executor> create(ray_plugin plugin,
+                                                                      ray_pipeline_options options)
+        requires requires { jobs_type::create(plugin.options); }
+    {
+        auto jobs = jobs_type::create(std::move(plugin.options));
+        if (!jobs) return fail(std::move(jobs).error());
+        auto service = client_type::create(options.service);
+        if (!service) return fail(std::move(service).error());
+        return basic_ray_pipeline_executor(std::move(*jobs), std::move(*service),
+                                           std::move(plugin.config), std::move(options));
+    }
+
+    jobs_type& jobs() noexcept { return jobs_; }
+    pipeline_runs<client_type>& runs() noexcept { return runs_; }
+
+    /// Registers a run of `definition` and submits its Ray job; the run id.
+    [[nodiscard]] expected<std::string> submit(const pipeline_definition& definition,
+                                               const json& params,
+                                               const pipeline_submit_options& options = {},
+                                               ray_job_options job = {}) {
+        auto spec = prepare_pipeline_run(runs_.service(), definition, params, options);
+        if (!spec) return fail(std::move(spec).error());
+        spec->service_url = options_.actor_pipeline_service_url.value_or(options_.service.base_url);
+        spec->python = options_.python;
+        auto request = runner_request(*spec, definition);
+        if (!request) return abandon(spec->run_id, std::move(request).error());
+        job.submission_id = pipeline_job_id(spec->run_id);
+        job.metadata["synapse_run_id"] = spec->run_id;
+        auto submitted = jobs_.submit_job(*request, job);
+        if (!submitted) return abandon(spec->run_id, std::move(submitted).error());
+        return spec->run_id;
+    }
+
+    /// A pipeline of the plugin's actions named in `actions`, separated by commas.
+    [[nodiscard]] expected<std::string> submit(std::string_view actions, const json& params) {
+        return submit(actions, params, {});
+    }
+    [[nodiscard]] expected<std::string> submit(std::string_view actions, const json& params,
+                                               const pipeline_submit_options& options,
+                                               std::string name = {}, ray_job_options job = {}) {
+        std::vector<std::string> names;
+        for (std::string_view rest = actions; !rest.empty();) {
+            const auto comma = rest.find(',');
+            if (auto part = synapse::detail::trim(rest.substr(0, comma)); !part.empty())
+                names.emplace_back(part);
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+        auto definition = plugin_pipeline(config_, names, std::move(name));
+        if (!definition) return fail(std::move(definition).error());
+        return submit(*definition, params, options, std::move(job));
+    }
+
+    [[nodiscard]] expected<status_type> get_status(std::string_view run) {
+        return runs_.get_status(run);
+    }
+    [[nodiscard]] expected<details_type> get_progress(std::string_view run) {
+        return runs_.get_progress(run);
+    }
+
+    /// Waits until the run ended (see pipeline_runs::wait); meanwhile the run's job is looked
+    /// at too, and a job that ended while the run did not marks the run failed with its report.
+    [[nodiscard]] expected<details_type> wait(
+        std::string_view run, std::chrono::milliseconds timeout = std::chrono::hours(24),
+        std::stop_token stop = {}) {
+        return runs_.wait(run, timeout, std::move(stop),
+                          [&](const details_type&) { return check_job(run); });
+    }
+
+    [[nodiscard]] expected<json> get_result(
+        std::string_view run, std::chrono::milliseconds timeout = std::chrono::hours(24),
+        std::stop_token stop = {}) {
+        auto ended = wait(run, timeout, std::move(stop));
+        if (!ended) return fail(std::move(ended).error());
+        return runs_.result_of(run);
+    }
+
+    /// Stops the run's job (its runner marks the current action and the run cancelled) and
+    /// marks the run cancelled if it has not ended.
+    [[nodiscard]] expected<void> cancel(std::string_view run) {
+        auto stopped = jobs_.stop(pipeline_job_id(run));
+        if (!stopped && stopped.error().code != errc::not_found)
+            return fail(std::move(stopped).error());
+        return runs_.mark_cancelled(run);
+    }
+
+  private:
+    /// The runner's job: the plugin binary in pipeline mode, or the runner program packaged.
+    expected<ray_job_request> runner_request(const pipeline_run_spec& spec,
+                                             const pipeline_definition& definition) const {
+        ray_job_request r;
+        r.label = "pipeline " + definition.name;
+        std::string text = synapse::dump(to_json(spec));
+        if (text.size() < job_protocol::params_inline_limit) {
+            r.env_vars[std::string(pipeline_env::spec_var)] = std::move(text);
+        } else {
+            r.extra_files.emplace_back(".synapse_pipeline.json", std::move(text));
+            r.env_vars[std::string(pipeline_env::spec_file_var)] = ".synapse_pipeline.json";
+        }
+        if (options_.service.token)
+            r.env_vars[std::string(pipeline_env::token_var)] = *options_.service.token;
+        const bool has_cpp =
+            std::any_of(definition.actions.begin(), definition.actions.end(),
+                        [](const auto& s) { return s.runtime == step_runtime::cpp; });
+        if (has_cpp) {
+            if (!jobs_.options().binary)
+                return fail(errc::invalid_argument,
+                            "a pipeline with C++ actions needs the plugin's binary (runtime: cpp, "
+                            "binary: in config.yaml)");
+            return r;  // the plugin binary, in its pipeline mode
+        }
+        if (options_.runner_program.empty())
+            return fail(errc::invalid_argument,
+                        "a pipeline without C++ actions needs ray_pipeline_options.runner_program "
+                        "(the synapse executable) to run it");
+        std::ifstream in(options_.runner_program, std::ios::binary);
+        std::string program((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (!in.good() && !in.eof())
+            return fail(errc::io_error, "cannot read " + options_.runner_program.string());
+        if (program.empty())
+            return fail(errc::io_error, "cannot read " + options_.runner_program.string());
+        r.extra_files.emplace_back(".synapse/synapse", std::move(program));
+        r.entrypoint = executable_launcher(".synapse/synapse");
+        return r;
+    }
+
+    /// A run whose job could not be submitted is marked failed, and the error returned.
+    unexpected_type<error> abandon(const std::string& run, error e) {
+        (void)runs_.mark_failed(run, "could not start the run's Ray job: " +
+                                         std::string(to_string(e.code)) + ": " + e.message);
+        return fail(std::move(e));
+    }
+
+    /// Marks the run failed when its job ended before it did.
+    expected<void> check_job(std::string_view run) {
+        auto job = jobs_.api().get_job(pipeline_job_id(run));
+        if (!job) {
+            if (job.error().code == errc::not_found) return {};  // not this executor's kind of run
+            return fail(std::move(job).error());
+        }
+        if (!is_terminal(job->status)) return {};
+        auto now = runs_.get_progress(run);  // the runner may have reported its end just now
+        if (!now || now->is_terminal()) return {};
+        std::string tail;
+        (void)jobs_.api().stream_logs(job->submission_id.value_or(pipeline_job_id(run)),
+                                      [&](std::string_view text) {
+                                          tail += text;
+                                          if (tail.size() > 4000) tail.erase(0, tail.size() - 4000);
+                                          return true;
+                                      });
+        const auto report = detail::failure_report(*job, tail);
+        auto marked = runs_.mark_failed(run, "job_failed: the run's Ray job ended " +
+                                                 std::string(to_string(job->status)) +
+                                                 " before the run did: " + report.message);
+        if (!marked) return fail(std::move(marked).error());
+        return {};
+    }
+
+    jobs_type jobs_;
+    pipeline_runs<client_type> runs_;
+    plugin_config config_;
+    ray_pipeline_options options_;
+};
+
+}  // namespace synapse
+// ---- synapse/pipeline/local_pipeline_executor.hpp ----
+// local_pipeline_executor: runs pipelines on this machine, for development without Ray, with
+// the same runner as on Ray and reporting to the same pipeline service:
+//
+//     synapse::local_pipeline_options o;                  // service: http://127.0.0.1:8100
+//     auto exec = synapse::local_pipeline_executor::open("build/examples/plugins/regression", o);
+//     auto run = exec->submit("download,convert,train,evaluate", params);  // the run id
+//     auto result = exec->get_result(*run);
+//
+// A pipeline whose actions are all Python ones (or a typed pipeline's C++ actions, given as a
+// cpp_action_runner) runs in this process on a thread of its own, its Python actions as child
+// processes; one with C++ actions of a plugin binary runs in that binary, started in its
+// pipeline mode (pipeline_mode.hpp). Status, progress, waiting and results come from the
+// service (pipeline_runs). Destroying the executor cancels the runs it still runs, and waits
+// for them to end.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+// ---- synapse/pipeline/runner.hpp ----
+// pipeline_runner: runs a pipeline's actions in order and reports each step to the pipeline
+// service, on the wire synapse-sdk's PipelineActor uses (../docs/synapse-sdk-reference.md §1.7):
+//
+//   POST progress {status: running}
+//   per action:  POST progress {current_action, index, action_progress: running, started_at}
+//                ... POST progress {index, action_progress: running, fraction, step} per report
+//                POST progress {index, action_progress: completed (started_at kept)}
+//                POST checkpoint {action_name, action_index, params_snapshot, result}
+//   at the end:  PATCH run {status: completed, result}  or  {status: failed, error: "<kind>: ..."}
+//
+// Each action's params are the run's params with every earlier result merged in (a shallow
+// merge, later keys win). C++ actions of the plugin that runs the pipeline run in this process;
+// Python synapse-sdk actions run as child processes (the Python host, python_host.hpp), their
+// progress read from their JSON lines. Action logs reach the service's log endpoint in batches.
+// Progress and logs never wait for the service (service_writer: retried, bounded); a checkpoint
+// that cannot be written fails the run, which never reports completed without its checkpoints.
+// `cancel()` (a SIGTERM to a runner process) stops the current action and marks it and the run
+// cancelled.
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <utility>
+
+// ---- synapse/pipeline/detail/service_writer.hpp ----
+// The pipeline runner's writes to the service, in order, on a thread of their own: an action
+// never waits for progress or logs to be sent, a service that is briefly unreachable is retried
+// (what waits meanwhile is bounded: superseded progress and old logs give way first), and the
+// writes that matter (checkpoints, the run's end) are waited for and say when they failed.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+
+namespace synapse::pipeline_service::detail {
+
+struct writer_options {
+    /// How long one write is retried while the service cannot be reached (or answers 5xx).
+    std::chrono::milliseconds retry_for{60000};
+    /// Writes that may wait at once; beyond it superseded progress, then old logs, are dropped.
+    std::size_t max_queued = 10000;
+    /// Log entries sent in one request at most.
+    std::size_t log_batch = 200;
+    std::shared_ptr<const synapse::clock> clock = system_clock_ptr();
+    /// Where the writer says what it dropped or could not write (never a secret).
+    std::function<void(std::string_view)> warn = [](std::string_view) {};
+};
+
+/// True for a failure worth trying again: no answer, or the service's 5xx.
+inline bool transient(const error& e) {
+    return e.code == errc::transport_error || e.code == errc::timeout ||
+           (e.http_status && *e.http_status >= 500);
+}
+
+/// `Client` is a basic_pipeline_service_client; the writer's thread is its only user.
+template <class Client>
+class service_writer {
+  public:
+    service_writer(Client client, std::string run_id, writer_options options = {})
+        : client_(std::move(client)), run_id_(std::move(run_id)), options_(std::move(options)) {
+        try {
+            thread_ = std::thread([this] { loop(); });
+        } catch (...) {
+            synchronous_ = true;  // no thread to be had: every write is made on the caller's
+        }
+    }
+    service_writer(const service_writer&) = delete;
+    service_writer& operator=(const service_writer&) = delete;
+
+    /// Sends what is queued (each write retried as usual), then stops.
+    ~service_writer() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+
+    /// A progress post; `supersedable` when a later one for the same action replaces it (a
+    /// fraction while the action runs), so it may be skipped when the service is slow.
+    void progress(progress_update update, bool supersedable) {
+        task t{task::progress_post};
+        t.supersedable = supersedable;
+        t.progress = std::move(update);
+        push(std::move(t));
+    }
+
+    /// A log entry (sent in batches).
+    void log(log_entry_create entry) {
+        task t{task::log_post};
+        t.logs.push_back(std::move(entry));
+        push(std::move(t));
+    }
+
+    /// A checkpoint, after every write queued before it; waits for the answer.
+    [[nodiscard]] expected<void> checkpoint(checkpoint_create c) {
+        task t{task::checkpoint_post};
+        t.checkpoint = std::move(c);
+        return push_and_wait(std::move(t));
+    }
+
+    /// The run's PATCH (its end), after every write queued before it; waits for the answer.
+    [[nodiscard]] expected<void> update_run(run_update u) {
+        task t{task::run_patch};
+        t.run = std::move(u);
+        return push_and_wait(std::move(t));
+    }
+
+    /// Writes dropped because too many were waiting, or failed after their retries.
+    std::size_t dropped() const {
+        std::lock_guard lock(mutex_);
+        return dropped_;
+    }
+
+  private:
+    struct task {
+        enum kind_t { progress_post, log_post, checkpoint_post, run_patch } kind;
+        bool supersedable = false;
+        progress_update progress{};
+        std::vector<log_entry_create> logs{};
+        checkpoint_create checkpoint{};
+        run_update run{};
+        std::shared_ptr<std::promise<expected<void>>> done{};
+    };
+
+    void push(task t) {
+        if (synchronous_) {
+            (void)send_with_retry(t);
+            return;
+        }
+        {
+            std::lock_guard lock(mutex_);
+            if (queue_.size() >= options_.max_queued) make_room();
+            queue_.push_back(std::move(t));
+        }
+        wake_.notify_one();
+    }
+
+    expected<void> push_and_wait(task t) {
+        if (synchronous_) return send_with_retry(t);
+        t.done = std::make_shared<std::promise<expected<void>>>();
+        auto answer = t.done->get_future();
+        push(std::move(t));
+        return answer.get();
+    }
+
+    /// Drops the oldest superseded progress post, else the oldest log batch (lock held).
+    void make_room() {
+        for (bool logs : {false, true}) {
+            for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+                if (logs ? it->kind == task::log_post : it->supersedable) {
+                    dropped_ += logs ? it->logs.size() : 1;
+                    queue_.erase(it);
+                    return;
+                }
+            }
+        }
+    }
+
+    void loop() {
+        for (;;) {
+            task t{task::progress_post};
+            {
+                std::unique_lock lock(mutex_);
+                wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+                if (queue_.empty()) return;
+                t = std::move(queue_.front());
+                queue_.pop_front();
+                if (t.kind == task::progress_post && t.supersedable && !queue_.empty() &&
+                    queue_.front().kind == task::progress_post && queue_.front().supersedable &&
+                    queue_.front().progress.current_action_index == t.progress.current_action_index)
+                    continue;  // a newer fraction of the same action follows
+                while (t.kind == task::log_post && !queue_.empty() &&
+                       queue_.front().kind == task::log_post &&
+                       t.logs.size() < options_.log_batch) {
+                    for (auto& e : queue_.front().logs) t.logs.push_back(std::move(e));
+                    queue_.pop_front();
+                }
+            }
+            auto sent = send_with_retry(t);
+            if (t.done) {
+                t.done->set_value(std::move(sent));
+            } else if (!sent) {
+                {
+                    std::lock_guard lock(mutex_);
+                    dropped_ += t.kind == task::log_post ? t.logs.size() : 1;
+                }
+                options_.warn("could not write to the pipeline service: " + sent.error().message);
+            }
+        }
+    }
+
+    expected<void> send(task& t) {
+        switch (t.kind) {
+            case task::progress_post: {
+                auto r = client_.report_progress(run_id_, t.progress);
+                if (!r) return fail(std::move(r).error());
+                return {};
+            }
+            case task::log_post: {
+                auto r = client_.append_logs(run_id_, t.logs);
+                if (!r) return fail(std::move(r).error());
+                return {};
+            }
+            case task::checkpoint_post: {
+                auto r = client_.create_checkpoint(run_id_, t.checkpoint);
+                if (!r) return fail(std::move(r).error());
+                return {};
+            }
+            case task::run_patch: {
+                auto r = client_.update_run(run_id_, t.run);
+                if (!r) return fail(std::move(r).error());
+                return {};
+            }
+        }
+        return {};
+    }
+
+    expected<void> send_with_retry(task& t) {
+        expected<void> sent;
+        synapse::detail::backoff intervals(std::chrono::milliseconds(200), std::chrono::seconds(2));
+        (void)synapse::detail::poll_until(*options_.clock, {}, options_.retry_for, intervals, [&] {
+            sent = send(t);
+            return sent || !transient(sent.error());
+        });
+        return sent;
+    }
+
+    Client client_;
+    std::string run_id_;
+    writer_options options_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<task> queue_;
+    std::size_t dropped_ = 0;
+    bool stopping_ = false;
+    bool synchronous_ = false;
+    std::thread thread_;
+};
+
+}  // namespace synapse::pipeline_service::detail
+// ---- synapse/pipeline/detail/step_reporter.hpp ----
+// What one running action of a pipeline reports, turned into the service's progress and log
+// writes and into the runner's own output: the Logger of a C++ action run inside the runner, and
+// the reader of a child's output lines (JSON lines as synapse-cpp's json_lines_logger and the
+// Python host write them; any other line is a log message).
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+
+namespace synapse::pipeline_service::detail {
+
+/// Now, as the service writes timestamps (naive UTC with microseconds).
+inline std::string now_timestamp() {
+    return format_timestamp(std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
+}
+
+/// The service's log level for an action's level (it knows debug, info, warning, error).
+constexpr pipeline_service::log_level service_level(synapse::log_level level) noexcept {
+    switch (level) {
+        case synapse::log_level::debug: return pipeline_service::log_level::debug;
+        case synapse::log_level::warning: return pipeline_service::log_level::warning;
+        case synapse::log_level::danger:
+        case synapse::log_level::error:
+        case synapse::log_level::critical: return pipeline_service::log_level::error;
+        default: return pipeline_service::log_level::info;
+    }
+}
+
+/// `Writer` is a service_writer (or anything with its `progress` and `log`).
+template <class Writer>
+class step_reporter {
+  public:
+    step_reporter(Writer& writer, std::int64_t index, std::string name, std::string started_at,
+                  std::function<void(std::string_view)> print)
+        : writer_(writer),
+          index_(index),
+          name_(std::move(name)),
+          started_at_(std::move(started_at)),
+          print_(std::move(print)) {}
+
+    // The Logger of a C++ action.
+    void on_log(const log_record& r) { message(console_logger::format(r), service_level(r.level)); }
+    void on_progress(const progress_record& r) {
+        print_(console_logger::format(r));
+        progress(r.percent / 100.0, r.step,
+                 std::to_string(r.current) + "/" + std::to_string(r.total));
+    }
+    void on_metrics(const metrics_record& r) {
+        print_(console_logger::format(r));
+        metrics_[r.step.empty() ? std::string("__default__") : std::string(r.step)] = r.values;
+        progress(last_fraction_, last_step_, last_message_);
+    }
+
+    /// One output line of a child that runs the action.
+    void child_line(bool is_stderr, std::string_view line) {
+        if (!is_stderr && line.starts_with("{\"type\":")) {
+            auto j = parse_json(line, "an action's output line");
+            if (j && j->is_object() && read_event(*j)) return;
+        }
+        message(std::string(line),
+                line.starts_with("error: ") ? log_level::error : log_level::info);
+    }
+
+    /// The action's running entry, as the service shows it.
+    action_progress running() const {
+        action_progress p;
+        p.name = name_;
+        p.status = action_status::running;
+        p.progress = last_fraction_;
+        if (!last_step_.empty()) p.progress_step = last_step_;
+        if (!last_message_.empty()) p.message = last_message_;
+        p.metrics = metrics_;
+        p.started_at = started_at_;
+        return p;
+    }
+
+  private:
+    void message(std::string text, pipeline_service::log_level level) {
+        print_(text);
+        log_entry_create e;
+        e.action_name = name_;
+        e.level = level;
+        e.message = std::move(text);
+        e.timestamp = now_timestamp();
+        writer_.log(std::move(e));
+    }
+
+    void progress(double fraction, std::string_view step, std::string message) {
+        last_fraction_ = std::clamp(fraction, 0.0, 1.0);
+        last_step_ = std::string(step);
+        last_message_ = std::move(message);
+        progress_update u;
+        u.current_action_index = index_;
+        u.action_progress = running();
+        writer_.progress(std::move(u), true);
+    }
+
+    /// A json_lines event: {"type": "log"|"progress"|"metrics", ...}; false when it is not one.
+    bool read_event(const json& j) {
+        const auto text = [&](const char* key) {
+            auto it = j.find(key);
+            return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+        };
+        const std::string type = text("type");
+        if (type == "log") {
+            synapse::log_level level = synapse::log_level::info;
+            for (auto l : {synapse::log_level::debug, synapse::log_level::success,
+                           synapse::log_level::warning, synapse::log_level::danger,
+                           synapse::log_level::error, synapse::log_level::critical})
+                if (text("level") == to_string(l)) level = l;
+            const auto data = j.find("data");
+            const json empty = json::object();
+            message(console_logger::format(log_record{level, text("event"),
+                                                      data != j.end() ? *data : empty,
+                                                      std::chrono::system_clock::now()}),
+                    service_level(level));
+            return true;
+        }
+        if (type == "progress") {
+            const auto percent = j.find("percent");
+            if (percent == j.end() || !percent->is_number()) return false;
+            std::string shown = "INFO: ";
+            if (!text("step").empty()) shown += "[" + text("step") + "] ";
+            shown += "Progress: " + synapse::dump(*percent) + "%";
+            print_(shown);
+            std::string counts;
+            const auto current = j.find("current"), total = j.find("total");
+            if (current != j.end() && total != j.end() && current->is_number_integer() &&
+                total->is_number_integer())
+                counts = synapse::dump(*current) + "/" + synapse::dump(*total);
+            progress(percent->get<double>() / 100.0, text("step"), std::move(counts));
+            return true;
+        }
+        if (type == "metrics") {
+            const auto values = j.find("values");
+            if (values == j.end() || !values->is_object()) return false;
+            const std::string step = text("step");
+            print_("INFO: " + (step.empty() ? std::string() : "[" + step + "] ") +
+                   "Metrics: " + synapse::dump(*values));
+            metrics_[step.empty() ? std::string("__default__") : step] = *values;
+            progress(last_fraction_, last_step_, last_message_);
+            return true;
+        }
+        return false;
+    }
+
+    Writer& writer_;
+    std::int64_t index_;
+    std::string name_;
+    std::string started_at_;
+    std::function<void(std::string_view)> print_;
+    double last_fraction_ = 0.0;
+    std::string last_step_;
+    std::string last_message_;
+    json metrics_ = json::object();
+};
+
+}  // namespace synapse::pipeline_service::detail
+
+namespace synapse {
+
+/// Runs a C++ action of the runner's own plugin by name: `plugin<As...>::run`.
+using cpp_action_runner =
+    std::function<expected<json>(std::string_view name, const json& params, context& ctx)>;
+
+struct pipeline_runner_options {
+    /// The runner's own output (the Ray job's log): what each action logs, and each step.
+    std::function<void(std::string_view line)> print = [](std::string_view line) {
+        std::cout << line << '\n' << std::flush;
+    };
+    /// The working directory of Python actions (the plugin directory).
+    std::filesystem::path working_dir;
+    /// Where the Python host module is written (a directory of its own by default).
+    std::filesystem::path python_host_dir;
+    /// What C++ actions see as `ctx.env()`; Python actions inherit the process environment.
+    plugin_environment env;
+    pipeline_service::detail::writer_options writer;
+};
+
+/// `Client` is a basic_pipeline_service_client.
+template <class Client>
+class pipeline_runner {
+  public:
+    pipeline_runner(pipeline_run_spec spec, Client client, cpp_action_runner cpp,
+                    pipeline_runner_options options = {})
+        : spec_(std::move(spec)),
+          cpp_(std::move(cpp)),
+          options_(std::move(options)),
+          writer_(std::move(client), spec_.run_id, options_.writer) {}
+
+    /// Runs every action and reports the run's end; the last action's result, or the error that
+    /// ended the run (errc::cancelled after `cancel`).
+    [[nodiscard]] expected<json> run() {
+        writer_.progress({.status = pipeline_service::run_status::running}, false);
+        json accumulated = spec_.params.is_object() ? spec_.params : json::object();
+        json last = json::object();
+        for (std::size_t i = 0; i < spec_.actions.size(); ++i) {
+            const auto index = static_cast<std::int64_t>(i);
+            const pipeline_step& step = spec_.actions[i];
+            if (spec_.resume_after && index <= *spec_.resume_after) {
+                skip(index, step);
+                continue;
+            }
+            auto result = run_step(index, step, accumulated);
+            if (!result) return end_failed(index, step, std::move(result).error());
+            last = result->is_object() ? std::move(*result) : json::object();
+            for (auto it = last.begin(); it != last.end(); ++it) accumulated[it.key()] = *it;
+            if (auto done = complete(index, step, accumulated, last); !done)
+                return end_failed(index, step, std::move(done).error());
+        }
+        std::lock_guard lock(mutex_);
+        if (cancelled_) return fail(cancelled_error());
+        finished_ = true;
+        pipeline_service::run_update u;
+        u.status = pipeline_service::run_status::completed;
+        u.result = last;
+        if (auto patched = writer_.update_run(std::move(u)); !patched)
+            return fail(std::move(patched).error().prefix("reporting the run's end"));
+        options_.print(std::string(job_protocol::result_start));
+        options_.print(synapse::dump(last));
+        options_.print(std::string(job_protocol::result_end));
+        return last;
+    }
+
+    /// Stops the current action (its context's stop token; a child process is sent SIGTERM) and
+    /// marks it and the run cancelled, once, from any thread. The run then ends cancelled.
+    void cancel() {
+        stop_.request_stop();
+        std::lock_guard lock(mutex_);
+        if (cancelled_ || finished_) return;
+        cancelled_ = true;
+        if (current_) {
+            auto p = current_->entry;
+            p.status = pipeline_service::action_status::failed;
+            p.error = "cancelled";
+            p.completed_at = pipeline_service::detail::now_timestamp();
+            writer_.progress({.current_action_index = current_->index, .action_progress = p},
+                             false);
+        }
+        pipeline_service::run_update u;
+        u.status = pipeline_service::run_status::cancelled;
+        (void)writer_.update_run(std::move(u));
+    }
+
+  private:
+    struct running_step {
+        std::int64_t index;
+        pipeline_service::action_progress entry;
+    };
+
+    static error cancelled_error() { return error(errc::cancelled, "the run was cancelled"); }
+
+    void post(std::int64_t index, const pipeline_step& step, pipeline_service::action_progress p,
+              bool with_name) {
+        pipeline_service::progress_update u;
+        if (with_name) u.current_action = step.name;
+        u.current_action_index = index;
+        u.action_progress = std::move(p);
+        writer_.progress(std::move(u), false);
+    }
+
+    void skip(std::int64_t index, const pipeline_step& step) {
+        pipeline_service::action_progress p;
+        p.name = step.name;
+        p.status = pipeline_service::action_status::skipped;
+        p.progress = 1.0;
+        p.completed_at = pipeline_service::detail::now_timestamp();
+        post(index, step, std::move(p), true);
+        say(step, "Skipping action (resumed): " + step.name);
+    }
+
+    void say(const pipeline_step& step, std::string text) {
+        options_.print(text);
+        writer_.log({.action_name = step.name,
+                     .message = std::move(text),
+                     .timestamp = pipeline_service::detail::now_timestamp()});
+    }
+
+    expected<json> run_step(std::int64_t index, const pipeline_step& step, const json& params) {
+        using reporter_type = pipeline_service::detail::step_reporter<
+            pipeline_service::detail::service_writer<Client>>;
+        reporter_type reporter(writer_, index, step.name, pipeline_service::detail::now_timestamp(),
+                               options_.print);
+        {
+            std::lock_guard lock(mutex_);
+            if (cancelled_) return fail(cancelled_error());
+            current_ = running_step{index, reporter.running()};
+            post(index, step, reporter.running(), true);
+        }
+        say(step, "Starting action: " + step.name);
+        if (step.runtime == step_runtime::cpp) {
+            if (!cpp_)
+                return fail(errc::unknown_action,
+                            "action '" + step.name + "' is a C++ action, but this runner has none");
+            context ctx(reporter, options_.env, spec_.run_id);
+            ctx.set_stop_token(stop_.get_token());
+            return finished(cpp_(step.entrypoint, params, ctx), reporter);
+        }
+        return finished(run_python(step, params, reporter), reporter);
+    }
+
+    /// Keeps the action's last progress (fraction, step, metrics) for its final entry.
+    template <class Reporter>
+    expected<json> finished(expected<json> result, const Reporter& reporter) {
+        std::lock_guard lock(mutex_);
+        if (current_) current_->entry = reporter.running();
+        return result;
+    }
+
+    template <class Reporter>
+    expected<json> run_python(const pipeline_step& step, const json& params, Reporter& reporter) {
+        std::filesystem::path dir = options_.python_host_dir;
+        if (dir.empty()) {
+            std::error_code ec;
+            dir = std::filesystem::temp_directory_path(ec) / "synapse-python-host";
+        }
+        auto host = write_python_host(dir);
+        if (!host) return fail(std::move(host).error());
+        process_options po;
+        po.working_dir = options_.working_dir;
+        po.job_id = spec_.run_id;
+        po.stop = stop_.get_token();
+        po.on_output = [&](bool is_stderr, std::string_view line) {
+            reporter.child_line(is_stderr, line);
+        };
+        process_executor child({spec_.python, host->string()}, std::move(po));
+        return child.execute(step.entrypoint, params);
+    }
+
+    expected<void> complete(std::int64_t index, const pipeline_step& step, const json& accumulated,
+                            const json& result) {
+        {
+            std::lock_guard lock(mutex_);
+            if (cancelled_) return fail(cancelled_error());
+            auto p = current_->entry;
+            p.status = pipeline_service::action_status::completed;
+            p.progress = 1.0;
+            p.completed_at = pipeline_service::detail::now_timestamp();
+            post(index, step, std::move(p), false);
+            current_.reset();
+        }
+        pipeline_service::checkpoint_create c;
+        c.action_name = step.name;
+        c.action_index = index;
+        c.params_snapshot = accumulated;
+        c.result = result;
+        if (auto written = writer_.checkpoint(std::move(c)); !written)
+            return fail(std::move(written).error().prefix("writing the checkpoint of action '" +
+                                                          step.name + "'"));
+        say(step, "Completed action: " + step.name);
+        return {};
+    }
+
+    expected<json> end_failed(std::int64_t index, const pipeline_step& step, error e) {
+        std::lock_guard lock(mutex_);
+        if (cancelled_) return fail(cancelled_error());
+        finished_ = true;
+        const std::string text = to_string(e);  // "<kind>: <message>", with failing fields
+        if (current_) {
+            auto p = current_->entry;
+            p.status = pipeline_service::action_status::failed;
+            p.error = text.substr(to_string(e.code).size() + 2);
+            p.completed_at = pipeline_service::detail::now_timestamp();
+            post(index, step, std::move(p), false);
+            current_.reset();
+        }
+        options_.print("Pipeline failed: " + text);
+        writer_.log({.action_name = step.name,
+                     .level = pipeline_service::log_level::error,
+                     .message = "Pipeline failed: " + text,
+                     .timestamp = pipeline_service::detail::now_timestamp()});
+        pipeline_service::run_update u;
+        u.status = pipeline_service::run_status::failed;
+        u.error = text;
+        (void)writer_.update_run(std::move(u));
+        return fail(std::move(e));
+    }
+
+    pipeline_run_spec spec_;
+    cpp_action_runner cpp_;
+    pipeline_runner_options options_;
+    pipeline_service::detail::service_writer<Client> writer_;
+    std::stop_source stop_;
+    std::mutex mutex_;
+    std::optional<running_step> current_;
+    bool cancelled_ = false;
+    bool finished_ = false;
+};
+
+}  // namespace synapse
+
+namespace synapse {
+
+struct local_pipeline_options {
+    /// The pipeline service (its token, when it has one, goes to the runners too).
+    transport_options service = pipeline_service_options();
+    /// The interpreter of Python actions: $SYNAPSE_PYTHON, else python3.
+    std::string python;
+    /// What the runner prints (its steps, what actions log); stdout by default.
+    std::function<void(std::string_view line)> print;
+    pipeline_service::detail::writer_options writer;
+    std::shared_ptr<const synapse::clock> clock = system_clock_ptr();
+};
+
+template <class T = httplib_transport>
+class basic_local_pipeline_executor {
+  public:
+    using executor_concept = async_executor_tag;
+    using client_type = basic_pipeline_service_client<T>;
+    using status_type = pipeline_service::run_status;
+    using details_type = pipeline_service::pipeline_progress;
+
+    /// An executor for the pipelines of the plugin directory `dir` (its config.yaml).
+    [[nodiscard]] static expected<basic_local_pipeline_executor> open(
+        const std::filesystem::path& dir, local_pipeline_options options = {}) {
+        auto config = load_plugin_config(dir);
+        if (!config) return fail(std::move(config).error());
+        auto client = client_type::create(options.service);
+        if (!client) return fail(std::move(client).error());
+        return basic_local_pipeline_executor(std::move(*client), std::move(*config),
+                                             std::move(options));
+    }
+
+    basic_local_pipeline_executor(basic_local_pipeline_executor&&) noexcept = default;
+    ~basic_local_pipeline_executor() {
+        if (!state_) return;
+        std::vector<std::unique_ptr<active_run>> runs;
+        {
+            std::lock_guard lock(state_->mutex);
+            for (auto& [id, run] : state_->runs) runs.push_back(std::move(run));
+            state_->runs.clear();
+        }
+        for (auto& run : runs) run->cancel();  // the threads are joined by ~active_run
+    }
+
+    const plugin_config& config() const noexcept { return config_; }
+    pipeline_runs<client_type>& runs() noexcept { return runs_; }
+
+    /// Starts a run of `definition` with `params`; its id. The runner reports to the service;
+    /// this call returns once the run is registered and its runner started.
+    [[nodiscard]] expected<std::string> submit(const pipeline_definition& definition,
+                                               const json& params,
+                                               const pipeline_submit_options& options = {}) {
+        auto spec = prepare_pipeline_run(runs_.service(), definition, params, options);
+        if (!spec) return fail(std::move(spec).error());
+        spec->service_url = options_.service.base_url;
+        spec->python = python();
+        const bool has_cpp =
+            std::any_of(spec->actions.begin(), spec->actions.end(),
+                        [](const auto& s) { return s.runtime == step_runtime::cpp; });
+        auto run = std::make_unique<active_run>();
+        const std::string id = spec->run_id;
+        if (has_cpp) {
+            auto started = start_child(*spec, *run);
+            if (!started) return fail(std::move(started).error());
+        } else {
+            auto started = start_in_process(std::move(*spec), *run);
+            if (!started) return fail(std::move(started).error());
+        }
+        std::lock_guard lock(state_->mutex);
+        state_->runs[id] = std::move(run);
+        return id;
+    }
+
+    /// A pipeline of this plugin's actions, named in `actions` separated by commas (a Python
+    /// `module.Class` may stand among them): see plugin_pipeline.
+    [[nodiscard]] expected<std::string> submit(std::string_view actions, const json& params) {
+        return submit(actions, params, {});
+    }
+    [[nodiscard]] expected<std::string> submit(std::string_view actions, const json& params,
+                                               const pipeline_submit_options& options,
+                                               std::string name = {}) {
+        auto definition = plugin_pipeline(config_, split_actions(actions), std::move(name));
+        if (!definition) return fail(std::move(definition).error());
+        return submit(*definition, params, options);
+    }
+
+    [[nodiscard]] expected<status_type> get_status(std::string_view run) {
+        return runs_.get_status(run);
+    }
+    [[nodiscard]] expected<details_type> get_progress(std::string_view run) {
+        return runs_.get_progress(run);
+    }
+    [[nodiscard]] expected<details_type> wait(
+        std::string_view run, std::chrono::milliseconds timeout = std::chrono::hours(24),
+        std::stop_token stop = {}) {
+        return runs_.wait(run, timeout, std::move(stop));
+    }
+    [[nodiscard]] expected<json> get_result(
+        std::string_view run, std::chrono::milliseconds timeout = std::chrono::hours(24),
+        std::stop_token stop = {}) {
+        return runs_.get_result(run, timeout, std::move(stop));
+    }
+
+    /// Cancels a run this executor started: its current action is stopped, and the action and
+    /// the run are marked cancelled. not_found for a run it did not start.
+    [[nodiscard]] expected<void> cancel(std::string_view run) {
+        std::unique_ptr<active_run> found;
+        {
+            std::lock_guard lock(state_->mutex);
+            auto it = state_->runs.find(std::string(run));
+            if (it == state_->runs.end())
+                return fail(errc::not_found,
+                            "run " + std::string(run) + " was not started by this executor");
+            found = std::move(it->second);
+            state_->runs.erase(it);
+        }
+        found->cancel();
+        found.reset();  // joins its thread: the runner has reported the cancellation
+        return runs_.mark_cancelled(run);
+    }
+
+  private:
+    /// A run in progress: its thread, and how to stop it.
+    struct active_run {
+        std::jthread thread;
+        std::function<void()> stop;
+        void cancel() {
+            if (stop) stop();
+        }
+        ~active_run() {
+            if (thread.joinable()) thread.join();
+        }
+    };
+
+    struct shared_state {
+        std::mutex mutex;
+        std::map<std::string, std::unique_ptr<active_run>, std::less<>> runs;
+    };
+
+    basic_local_pipeline_executor(client_type client, plugin_config config,
+                                  local_pipeline_options options)
+        : runs_(std::move(client), options.clock),
+          config_(std::move(config)),
+          options_(std::move(options)) {}
+
+    /// The interpreter of Python actions; a relative path is taken from this process's working
+    /// directory (the actions run in the plugin's).
+    std::string python() const {
+        std::string p = options_.python;
+        if (p.empty())
+            if (const char* env = std::getenv("SYNAPSE_PYTHON"); env && *env) p = env;
+        if (p.empty()) return "python3";
+        std::error_code ec;
+        if (p.find('/') != std::string::npos) p = std::filesystem::absolute(p, ec).string();
+        return p;
+    }
+
+    static std::vector<std::string> split_actions(std::string_view text) {
+        std::vector<std::string> out;
+        while (!text.empty()) {
+            const auto comma = text.find(',');
+            const auto part = synapse::detail::trim(text.substr(0, comma));
+            if (!part.empty()) out.emplace_back(part);
+            if (comma == std::string_view::npos) break;
+            text.remove_prefix(comma + 1);
+        }
+        return out;
+    }
+
+    std::function<void(std::string_view)> printer() const {
+        if (options_.print) return options_.print;
+        return [](std::string_view line) { std::cout << line << '\n' << std::flush; };
+    }
+
+    expected<void> start_in_process(pipeline_run_spec spec, active_run& run) {
+        auto client = client_type::create(options_.service);
+        if (!client) return fail(std::move(client).error());
+        pipeline_runner_options o;
+        o.print = printer();
+        o.working_dir = config_.directory;
+        o.env = plugin_environment(config_.env);
+        o.writer = options_.writer;
+        auto runner = std::make_shared<pipeline_runner<client_type>>(
+            std::move(spec), std::move(*client), cpp_action_runner{}, std::move(o));
+        run.stop = [runner] { runner->cancel(); };
+        run.thread = std::jthread([runner] { (void)runner->run(); });
+        return {};
+    }
+
+    expected<void> start_child(const pipeline_run_spec& spec, active_run& run) {
+        if (config_.runtime != "cpp" || !config_.binary)
+            return fail(errc::invalid_argument,
+                        "C++ actions need the plugin's binary (runtime: cpp, binary: in " +
+                            config_.file.string() + ")");
+        process_spec ps;
+        std::error_code ec;
+        ps.argv = {std::filesystem::absolute(config_.binary_path(), ec).string()};
+        ps.working_dir = config_.directory;
+        ps.set_env = plugin_environment(config_.env).to_strings();
+        std::string text = synapse::dump(to_json(spec));
+        std::filesystem::path spec_file;  // a long spec travels in a file, as long params do
+        if (text.size() < job_protocol::params_inline_limit) {
+            ps.set_env[std::string(pipeline_env::spec_var)] = std::move(text);
+        } else {
+            auto written = detail::write_temporary_params(text);
+            if (!written) return fail(std::move(written).error());
+            spec_file = *written;
+            ps.set_env[std::string(pipeline_env::spec_file_var)] = spec_file.string();
+        }
+        if (options_.service.token)
+            ps.set_env[std::string(pipeline_env::token_var)] = *options_.service.token;
+        auto stop = std::make_shared<std::stop_source>();
+        ps.stop = stop->get_token();
+        run.stop = [stop] { stop->request_stop(); };
+        run.thread = std::jthread([ps = std::move(ps), spec_file, print = printer(),
+                                   service = options_.service, run_id = spec.run_id] {
+            auto ended = posix_spawner().run(ps, [&](bool, std::string_view line) { print(line); });
+            std::error_code removed;
+            if (!spec_file.empty()) std::filesystem::remove(spec_file, removed);
+            // A runner that died (a signal, a crash) cannot report its end: say it for it.
+            auto client = client_type::create(service);
+            if (!client) return;
+            pipeline_runs<client_type> runs(std::move(*client));
+            const std::string how = !ended ? ended.error().message
+                                    : ended->signal
+                                        ? "was killed by signal " + std::to_string(*ended->signal)
+                                        : "exited with status " + std::to_string(ended->exit_code);
+            (void)runs.mark_failed(
+                run_id, "process_failed: the pipeline runner " + how + " before the run ended");
+        });
+        return {};
+    }
+
+    pipeline_runs<client_type> runs_;
+    plugin_config config_;
+    local_pipeline_options options_;
+    std::unique_ptr<shared_state> state_ = std::make_unique<shared_state>();
+};
+
+/// Local pipelines over cpp-httplib.
+using local_pipeline_executor = basic_local_pipeline_executor<>;
+
+static_assert(check_async_executor<local_pipeline_executor>());
+
+}  // namespace synapse
+// ---- synapse/pipeline/pipeline_check.hpp ----
+// synapse::check_pipeline: the check synapse::pipeline<Inputs, A, B...> makes at compile time,
+// made at run time from JSON Schemas, for pipelines named at run time (C++ or synapse-sdk
+// actions, in any mix):
+//
+//     std::vector<synapse::pipeline_step_schema> steps{
+//         {"download", download_params_schema, download_result_schema},
+//         {"train", train_params_schema, train_result_schema}};
+//     if (auto ok = synapse::check_pipeline(steps, {{"dataset", 1}}); !ok)
+//         std::cerr << to_string(ok.error()) << '\n';
+//         // invalid_argument: pipeline: action 'train' needs 'converted_path' (string), which
+//         // neither the inputs nor the results of download provide
+//
+// Schemas are read as synapse::json_schema<T>() writes them and as Pydantic v2's
+// model_json_schema() does (see detail/schema_fields.hpp).
+
+#include <span>
+#include <string>
+#include <vector>
+
+// ---- synapse/pipeline/detail/param_check.hpp ----
+// The one check behind synapse::pipeline (at compile time, from reflected types) and
+// synapse::check_pipeline (at run time, from JSON Schemas): every required param of each action
+// is provided by the inputs or by an earlier action's result, under the same name and with a
+// JSON kind that fits. Everything here is constexpr, so both callers share the algorithm and the
+// sentences word for word.
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace synapse::detail {
+
+/// The JSON kind of a param or result field. `any` is a field that takes (or may be) any JSON
+/// value; `null` only comes from run-time inputs.
+enum class param_kind { string, integer, number, boolean, array, object, any, null };
+
+constexpr std::string_view kind_name(param_kind k) {
+    switch (k) {
+        case param_kind::string: return "string";
+        case param_kind::integer: return "integer";
+        case param_kind::number: return "number";
+        case param_kind::boolean: return "boolean";
+        case param_kind::array: return "array";
+        case param_kind::object: return "object";
+        case param_kind::null: return "null";
+        case param_kind::any: break;
+    }
+    return "any";
+}
+
+/// True when a value of kind `provided` reads as a field of kind `needed` (an integer is also a
+/// number; `any` fits and takes everything).
+constexpr bool kind_fits(param_kind needed, param_kind provided) {
+    return needed == provided || needed == param_kind::any || provided == param_kind::any ||
+           (needed == param_kind::number && provided == param_kind::integer);
+}
+
+/// One field of a params or result object.
+struct param_field {
+    std::string_view name;
+    param_kind kind = param_kind::any;
+    bool required = false;  ///< for params: must be provided
+};
+
+/// What the inputs or one action's result provide: `fields`, and, when `open`, possibly any
+/// other key too (a result whose type or schema does not list its keys).
+struct param_source {
+    std::span<const param_field> fields;
+    bool open = false;
+};
+
+/// One action of a pipeline: its name, its params, and what its result provides.
+struct param_step {
+    std::string_view name;
+    std::span<const param_field> params;
+    param_source result;
+};
+
+/// The first problem found: the index of the action and its sentence (empty: none).
+struct param_problem {
+    std::size_t step = 0;
+    std::string sentence;
+};
+
+/// Where a key comes from, looking at the inputs and then at each result in turn (later
+/// providers win, as the runner merges results shallowly).
+struct param_provider {
+    bool found = false;
+    bool inputs = false;
+    std::string_view step;
+    param_kind kind = param_kind::any;
+};
+
+constexpr param_provider last_provider(std::string_view name, const param_source& inputs,
+                                       std::span<const param_step> earlier) {
+    for (std::size_t i = earlier.size(); i-- > 0;) {
+        for (const auto& f : earlier[i].result.fields)
+            if (f.name == name) return {true, false, earlier[i].name, f.kind};
+        if (earlier[i].result.open) return {true, false, earlier[i].name, param_kind::any};
+    }
+    for (const auto& f : inputs.fields)
+        if (f.name == name) return {true, true, {}, f.kind};
+    if (inputs.open) return {true, true, {}, param_kind::any};
+    return {};
+}
+
+/// "pipeline: action 'train' needs 'train_path' (string), which neither the inputs nor the
+/// results of download, convert provide", or "... but the results of convert provide it as
+/// string" (the names of the earlier actions are given in order).
+constexpr std::string param_sentence(std::string_view action, const param_field& field,
+                                     std::span<const param_step> earlier,
+                                     const param_provider& provider) {
+    std::string s = "pipeline: action '";
+    s += action;
+    s += "' needs '";
+    s += field.name;
+    s += "' (";
+    s += kind_name(field.kind);
+    s += "), ";
+    if (provider.found) {
+        s += "but ";
+        if (provider.inputs) {
+            s += "the inputs";
+        } else {
+            s += "the results of ";
+            s += provider.step;
+        }
+        s += " provide it as ";
+        s += kind_name(provider.kind);
+    } else if (earlier.empty()) {
+        s += "which the inputs do not provide";
+    } else {
+        s += "which neither the inputs nor the results of ";
+        for (std::size_t i = 0; i < earlier.size(); ++i) {
+            if (i != 0) s += ", ";
+            s += earlier[i].name;
+        }
+        s += " provide";
+    }
+    return s;
+}
+
+/// The first required param, in action order and then field order, that nothing before its
+/// action provides with a fitting kind.
+constexpr param_problem first_unprovided_param(const param_source& inputs,
+                                               std::span<const param_step> steps) {
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const auto earlier = steps.first(i);
+        for (const auto& field : steps[i].params) {
+            if (!field.required) continue;
+            const auto provider = last_provider(field.name, inputs, earlier);
+            if (!provider.found || !kind_fits(field.kind, provider.kind))
+                return {i, param_sentence(steps[i].name, field, earlier, provider)};
+        }
+    }
+    return {};
+}
+
+}  // namespace synapse::detail
+// ---- synapse/pipeline/detail/schema_fields.hpp ----
+// The fields of a params or result object as a JSON Schema describes them, for check_pipeline:
+// the schemas synapse::json_schema<T>() writes and those Pydantic v2's model_json_schema()
+// writes (`required` lists; `properties` with `type`, or `anyOf` where a {"type": "null"} branch
+// means optional; `$ref` into `$defs`; no `type` meaning any), and the keys of a params object.
+
+#include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace synapse::detail {
+
+/// The fields found in a schema or object; names point into the JSON they were read from.
+struct schema_fields {
+    std::vector<param_field> fields;
+    bool open = false;  ///< may hold keys it does not list
+};
+
+/// `node`, or the schema its `$ref` points to inside `root` ("#/$defs/Name", any JSON pointer);
+/// null when the reference leads nowhere.
+inline const json* resolve_schema(const json& root, const json& node) {
+    const json* at = &node;
+    for (int depth = 0; depth < 32; ++depth) {
+        if (!at->is_object()) return at;
+        const auto ref = at->find("$ref");
+        if (ref == at->end() || !ref->is_string()) return at;
+        const std::string& text = ref->get_ref<const std::string&>();
+        if (text.empty() || text.front() != '#') return nullptr;
+        try {
+            const json::json_pointer pointer(text.substr(1));
+            if (!root.contains(pointer)) return nullptr;
+            at = &root.at(pointer);
+        } catch (const std::exception&) {
+            return nullptr;
+        }
+    }
+    return nullptr;
+}
+
+inline param_kind kind_of_type_name(std::string_view type) {
+    if (type == "string") return param_kind::string;
+    if (type == "integer") return param_kind::integer;
+    if (type == "number") return param_kind::number;
+    if (type == "boolean") return param_kind::boolean;
+    if (type == "array") return param_kind::array;
+    if (type == "object") return param_kind::object;
+    if (type == "null") return param_kind::null;
+    return param_kind::any;
+}
+
+/// One kind for several alternatives, nulls left out: the kind they share, `number` for
+/// integers and numbers, `null` when only null is left, else `any`.
+inline param_kind merge_kinds(const std::vector<param_kind>& kinds) {
+    bool first = true, numeric = true;
+    param_kind out = param_kind::null;
+    for (param_kind k : kinds) {
+        if (k == param_kind::null) continue;
+        numeric = numeric && (k == param_kind::integer || k == param_kind::number);
+        if (first)
+            out = k;
+        else if (k != out)
+            out = numeric ? param_kind::number : param_kind::any;
+        first = false;
+    }
+    return out;
+}
+
+/// The kind of a JSON value.
+inline param_kind kind_of_value(const json& v) {
+    if (v.is_string()) return param_kind::string;
+    if (v.is_boolean()) return param_kind::boolean;
+    if (v.is_number_integer()) return param_kind::integer;  // signed and unsigned
+    if (v.is_number()) return param_kind::number;
+    if (v.is_array()) return param_kind::array;
+    if (v.is_object()) return param_kind::object;
+    if (v.is_null()) return param_kind::null;
+    return param_kind::any;
+}
+
+/// The kind of the values a schema allows.
+inline param_kind kind_of_schema(const json& root, const json& node, int depth = 0) {
+    const json* s = resolve_schema(root, node);
+    if (!s || !s->is_object() || depth > 32) return param_kind::any;
+    std::vector<param_kind> kinds;
+    if (const auto type = s->find("type"); type != s->end()) {
+        if (type->is_string()) return kind_of_type_name(type->get_ref<const std::string&>());
+        if (type->is_array()) {
+            for (const auto& t : *type)
+                kinds.push_back(t.is_string() ? kind_of_type_name(t.get_ref<const std::string&>())
+                                              : param_kind::any);
+            return kinds.empty() ? param_kind::any : merge_kinds(kinds);
+        }
+        return param_kind::any;
+    }
+    for (const char* key : {"anyOf", "oneOf"}) {
+        if (const auto branches = s->find(key); branches != s->end() && branches->is_array()) {
+            for (const auto& b : *branches) kinds.push_back(kind_of_schema(root, b, depth + 1));
+            return kinds.empty() ? param_kind::any : merge_kinds(kinds);
+        }
+    }
+    if (const auto all = s->find("allOf"); all != s->end() && all->is_array() && all->size() == 1)
+        return kind_of_schema(root, all->front(), depth + 1);
+    for (const char* key : {"enum", "const"}) {
+        if (const auto values = s->find(key); values != s->end()) {
+            if (!values->is_array()) return kind_of_value(*values);
+            for (const auto& v : *values) kinds.push_back(kind_of_value(v));
+            return kinds.empty() ? param_kind::any : merge_kinds(kinds);
+        }
+    }
+    return param_kind::any;
+}
+
+/// True when a schema allows null (`{"type": "null"}`, a "null" in a type list, or an `anyOf`
+/// / `oneOf` branch that does).
+inline bool schema_allows_null(const json& root, const json& node, int depth = 0) {
+    const json* s = resolve_schema(root, node);
+    if (!s || !s->is_object() || depth > 32) return false;
+    if (const auto type = s->find("type"); type != s->end()) {
+        if (type->is_string()) return *type == "null";
+        if (type->is_array())
+            for (const auto& t : *type)
+                if (t == "null") return true;
+        return false;
+    }
+    for (const char* key : {"anyOf", "oneOf"}) {
+        if (const auto branches = s->find(key); branches != s->end() && branches->is_array())
+            for (const auto& b : *branches)
+                if (schema_allows_null(root, b, depth + 1)) return true;
+    }
+    return false;
+}
+
+/// The properties of an object schema: each with its kind, required when it is listed in
+/// `required` and does not allow null. `open` when the schema lists no properties, or allows
+/// additional ones.
+inline schema_fields fields_of_schema(const json& root) {
+    schema_fields out;
+    const json* s = resolve_schema(root, root);
+    if (!s || !s->is_object()) {
+        out.open = true;
+        return out;
+    }
+    const auto properties = s->find("properties");
+    const auto additional = s->find("additionalProperties");
+    out.open = properties == s->end() || !properties->is_object() ||
+               (additional != s->end() && *additional != false);
+    std::vector<std::string_view> required;
+    if (const auto r = s->find("required"); r != s->end() && r->is_array())
+        for (const auto& name : *r)
+            if (name.is_string()) required.push_back(name.get_ref<const std::string&>());
+    auto listed = [&](std::string_view name) {
+        for (auto r : required)
+            if (r == name) return true;
+        return false;
+    };
+    if (properties != s->end() && properties->is_object()) {
+        for (auto it = properties->begin(); it != properties->end(); ++it) {
+            const std::string& name = it.key();
+            out.fields.push_back({name, kind_of_schema(root, it.value()),
+                                  listed(name) && !schema_allows_null(root, it.value())});
+        }
+    }
+    // A required name without a property: required, of any kind.
+    for (auto name : required) {
+        bool known = false;
+        for (const auto& f : out.fields) known = known || f.name == name;
+        if (!known) out.fields.push_back({name, param_kind::any, true});
+    }
+    return out;
+}
+
+/// The keys of a params object, each with the kind of its value.
+inline schema_fields fields_of_object(const json& object) {
+    schema_fields out;
+    for (auto it = object.begin(); it != object.end(); ++it)
+        out.fields.push_back({it.key(), kind_of_value(it.value()), false});
+    return out;
+}
+
+}  // namespace synapse::detail
+
+namespace synapse {
+
+/// One action of a pipeline, described by the JSON Schemas of its params and of its result.
+struct pipeline_step_schema {
+    std::string name;
+    json params_schema;  ///< an object schema: `properties` and a `required` list
+    json result_schema;  ///< an object schema; empty or {} when the action has no result model
+};
+
+/// Checks that every required param of each step (listed in the params schema's `required`,
+/// and not allowing null) is provided by `inputs` (the caller's params: a JSON object, each key
+/// with the kind of its value) or by an earlier step's result schema, under the same name and
+/// with a JSON kind that fits; later providers win, as the runner merges results shallowly.
+/// Kinds: string (also `format: "path"`, enums of strings), integer, number (an integer fits
+/// too), boolean, array, object; a schema without `type` takes and provides anything. A step
+/// whose result schema says nothing about its properties (empty or {}: an action without a
+/// result model), or allows additional ones, may provide anything: later params that nothing
+/// else provides are then not reported missing.
+///
+/// The first problem, in step order and then field order, fails with errc::invalid_argument,
+/// `where` the step's name, and the sentence synapse::pipeline prints at compile time:
+/// "pipeline: action 'train' needs 'epochs' (integer), but the results of convert provide it as
+/// string". Inputs that are not a JSON object fail with errc::invalid_argument too.
+[[nodiscard]] inline expected<void> check_pipeline(const std::vector<pipeline_step_schema>& steps,
+                                                   const json& inputs) {
+    if (!inputs.is_object()) {
+        error e{
+            errc::invalid_argument,
+            std::string("pipeline: the inputs must be a JSON object, got ") + inputs.type_name()};
+        e.where = "inputs";
+        return fail(std::move(e));
+    }
+    const detail::schema_fields given = detail::fields_of_object(inputs);
+    std::vector<detail::schema_fields> params, results;
+    params.reserve(steps.size());
+    results.reserve(steps.size());
+    std::vector<detail::param_step> checked;
+    checked.reserve(steps.size());
+    for (const auto& step : steps) {
+        params.push_back(detail::fields_of_schema(step.params_schema));
+        results.push_back(detail::fields_of_schema(step.result_schema));
+        checked.push_back(
+            {step.name, params.back().fields, {results.back().fields, results.back().open}});
+    }
+    auto problem = detail::first_unprovided_param({given.fields, false}, checked);
+    if (problem.sentence.empty()) return {};
+    error e{errc::invalid_argument, std::move(problem.sentence)};
+    e.where = steps[problem.step].name;
+    return fail(std::move(e));
+}
+
+}  // namespace synapse
+// ---- synapse/pipeline/pipeline_mode.hpp ----
+// The pipeline mode of a plugin binary: started with a pipeline spec in its environment
+// (run_spec.hpp), the binary runs the pipeline: its own C++ actions in-process, Python actions as
+// child processes, every step reported to the pipeline service. A binary opts in by passing the
+// mode to plugin_main:
+//
+//     int main(int argc, char** argv) {
+//         return synapse::plugin_main<download, convert, train, evaluate>(argc, argv,
+//                                                                           synapse::pipeline_mode{});
+//     }
+//
+// SIGTERM (a stopped Ray job, a cancelled run) stops the current action and marks it and the
+// run cancelled before the process exits. Exit status: 0 when the run completed, 1 when it
+// failed (one `error: <kind>: <message>` line on stderr), 143 when it was cancelled.
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <optional>
+#include <stop_token>
+#include <thread>
+
+
+namespace synapse {
+
+namespace detail {
+
+inline std::atomic<bool>& pipeline_terminate_flag() {
+    static std::atomic<bool> flag{false};
+    return flag;
+}
+
+extern "C" inline void pipeline_on_sigterm(int) {
+    pipeline_terminate_flag() = true;
+}
+
+}  // namespace detail
+
+struct pipeline_mode {
+    /// The HTTP options of the runner's service client: short timeouts, a token when the
+    /// service needs one (SYNAPSE_PIPELINE_SERVICE_TOKEN).
+    transport_options service_transport{.base_url = {},
+                                        .connect_timeout = std::chrono::seconds(3),
+                                        .read_timeout = std::chrono::seconds(15)};
+
+    /// Runs the pipeline when this process was started as a runner; nothing otherwise.
+    template <class Plugin>
+    std::optional<int> run(int, char**) const {
+        if (!pipeline_spec_given()) return std::nullopt;
+        return run_pipeline_mode<Plugin>();
+    }
+
+  private:
+    template <class Plugin>
+    int run_pipeline_mode() const {
+        auto spec = read_pipeline_spec();
+        if (!spec) return report(spec.error());
+        transport_options t = service_transport;
+        t.base_url = spec->service_url;
+        t.token = job_protocol::process_env(pipeline_env::token_var);
+        t.max_retries = 0;  // the runner's writer retries, with its own patience
+        auto client = pipeline_service_client::create(t);
+        if (!client) return report(client.error());
+
+        pipeline_runner_options options;
+        options.env = plugin_environment::from_process();
+        std::error_code ec;
+        options.working_dir = std::filesystem::current_path(ec);
+        options.writer.warn = [](std::string_view text) {
+            std::cerr << "warning: " << text << std::endl;
+        };
+        pipeline_runner runner(
+            std::move(*spec), std::move(*client),
+            [](std::string_view name, const json& params, context& ctx) {
+                return Plugin::run(name, params, ctx);
+            },
+            std::move(options));
+
+        std::signal(SIGTERM, detail::pipeline_on_sigterm);
+        std::jthread watcher([&runner](std::stop_token done) {
+            while (!done.stop_requested()) {
+                if (detail::pipeline_terminate_flag()) {
+                    runner.cancel();
+                    return;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+        });
+        auto result = runner.run();
+        watcher.request_stop();
+        watcher.join();
+        if (result) return 0;
+        if (result.error().code == errc::cancelled) {
+            std::cerr << "error: cancelled: the run was cancelled" << std::endl;
+            return 143;
+        }
+        return report(result.error());
+    }
+
+    static int report(const error& e) {
+        std::cout << std::flush;
+        std::cerr << "error: " << e << std::endl;
+        return 1;
+    }
+};
+
+}  // namespace synapse
+// ---- synapse/pipeline/ray_pipeline_executor.hpp ----
+// ray_pipeline_executor: pipelines on Ray over cpp-httplib and Boost.Beast, with JSON params and
+// pip packages; synapse-sdk's RayPipelineExecutor. The template is basic_ray_pipeline_executor.
+
+
+namespace synapse {
+
+/// Pipelines as Ray jobs, over cpp-httplib and Boost.Beast.
+using ray_pipeline_executor = basic_ray_pipeline_executor<httplib_transport>;
+
+static_assert(check_async_executor<ray_pipeline_executor>());
+
+}  // namespace synapse
+// ---- synapse/pipeline/typed_pipeline.hpp ----
+// synapse::pipeline<Inputs, A, B, C>: a pipeline of C++ actions whose params are checked at
+// compile time. `Inputs` is a reflected struct of what the caller supplies; each action's
+// required params (neither std::optional nor marked `defaulted`) must be provided by a field of
+// `Inputs` or of an earlier action's result type, under the same name and with a JSON kind that
+// fits (string: std::string, std::filesystem::path, reflected enums; integer; number, which an
+// integer also fits; boolean; array; object: maps and reflected structs; any: synapse::json,
+// which fits everything; std::optional<T> has T's kind). The runner merges results shallowly,
+// later keys winning, so the kind checked is that of the last provider before the action.
+//
+//     struct inputs { std::filesystem::path work_dir; };
+//     SYNAPSE_REFLECT(inputs, work_dir)
+//     using regression_pipeline = synapse::pipeline<inputs, download, convert, train, evaluate>;
+//
+// Otherwise compilation fails with one sentence, printed in the template argument of
+// synapse::detail::pipeline_param_not_provided:
+//
+//     pipeline: action 'train' needs 'train_path' (string), which neither the inputs nor the
+//     results of download, convert provide
+//     pipeline: action 'train' needs 'epochs' (integer), but the results of convert provide it
+//     as string
+//
+// Which fields are `defaulted` is read from the type of the struct's constraints: a rule
+// written `rule<&T::f>(defaulted, ...)` names its field at compile time. The older form
+// `rule(&T::f, defaulted, ...)` holds its field at run time only, so every field of the same
+// member type counts as maybe defaulted (not required) here; check_pipeline
+// (pipeline_check.hpp), which reads the JSON Schema, is exact. A result type that is not a
+// reflected struct (a map, synapse::json) may provide any key.
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <boost/hana/concept/struct.hpp>
+
+// ---- synapse/pipeline/detail/typed_check.hpp ----
+// The compile-time half of synapse::pipeline: the first required param that neither the inputs
+// nor an earlier action's result provides, as a sentence, reported through a template argument
+// so that GCC prints it:
+//
+//     In instantiation of 'struct synapse::detail::pipeline_param_not_provided<
+//         synapse::detail::fixed_string<112>{"pipeline: action \'train\' needs ..."}>'
+//     error: static assertion failed: synapse::pipeline: a required param is not provided; ...
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <boost/hana/concept/struct.hpp>
+
+// ---- synapse/pipeline/detail/fixed_string.hpp ----
+// A string usable as a template argument (a structural type), so that a sentence built at
+// compile time can appear in the compiler's "In instantiation of ..." line: C++ before C++26
+// has no static_assert message computed from the program.
+
+#include <cstddef>
+#include <string_view>
+
+namespace synapse::detail {
+
+/// N characters and a terminating '\0' (without it, GCC prints the text one character short).
+template <std::size_t N>
+struct fixed_string {
+    char value[N + 1]{};
+
+    constexpr fixed_string() = default;
+    constexpr fixed_string(std::string_view text) {
+        for (std::size_t i = 0; i < N && i < text.size(); ++i) value[i] = text[i];
+    }
+
+    static constexpr std::size_t size() { return N; }
+    constexpr std::string_view view() const { return {value, N}; }
+};
+
+}  // namespace synapse::detail
+// ---- synapse/pipeline/detail/typed_fields.hpp ----
+// The fields of a reflected struct as the compiler sees them, for synapse::pipeline: each
+// field's name, JSON kind and whether it is required (not std::optional, not marked `defaulted`
+// by a rule). Read from the Boost.Hana accessors and from the type of the struct's constraints,
+// in unevaluated contexts only.
+
+#include <array>
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <boost/hana/accessors.hpp>
+#include <boost/hana/adapt_struct.hpp>
+#include <boost/hana/concept/struct.hpp>
+#include <boost/hana/pair.hpp>
+#include <boost/hana/string.hpp>
+#include <boost/hana/tuple.hpp>
+
+
+namespace synapse::detail {
+
+// ---- kinds ------------------------------------------------------------------------------------
+
+template <class M>
+struct is_std_vector : std::false_type {};
+template <class T, class A>
+struct is_std_vector<std::vector<T, A>> : std::true_type {};
+
+template <class M>
+struct is_string_map : std::false_type {};
+template <class T, class C, class A>
+struct is_string_map<std::map<std::string, T, C, A>> : std::true_type {};
+
+/// The JSON kind a field of type M reads from (std::optional<T>: T's kind; a type with its own
+/// codec that is none of the built-in ones: any).
+template <class M>
+consteval param_kind kind_of() {
+    using T = typename unwrap_optional<M>::type;
+    if constexpr (!std::is_same_v<T, M>)
+        return kind_of<T>();
+    else if constexpr (std::is_same_v<T, json>)
+        return param_kind::any;
+    else if constexpr (std::is_same_v<T, bool>)
+        return param_kind::boolean;
+    else if constexpr (std::is_integral_v<T>)
+        return param_kind::integer;
+    else if constexpr (std::is_floating_point_v<T>)
+        return param_kind::number;
+    else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::filesystem::path> ||
+                       ReflectedEnum<T>)
+        return param_kind::string;
+    else if constexpr (is_std_vector<T>::value)
+        return param_kind::array;
+    else if constexpr (is_string_map<T>::value || boost::hana::Struct<T>::value)
+        return param_kind::object;
+    else
+        return param_kind::any;
+}
+
+// ---- defaulted fields -------------------------------------------------------------------------
+
+template <class R>
+struct is_member_rule : std::false_type {};
+template <auto P, class... C>
+struct is_member_rule<member_rule<P, C...>> : std::true_type {};
+
+/// The member pointer behind a Hana accessor, when it is the one BOOST_HANA_ADAPT_STRUCT makes.
+template <class Accessor>
+struct accessor_member {
+    static constexpr bool known = false;
+};
+template <class P, P Pointer>
+struct accessor_member<boost::hana::struct_detail::member_ptr<P, Pointer>> {
+    static constexpr bool known = true;
+    static constexpr P value = Pointer;
+};
+
+/// True when rule R marks the field behind `Accessor` (of type `M T::*`) `defaulted`, or may
+/// do so: an old-form rule(&T::f, ...) holds its member pointer at run time, so any defaulted
+/// one of the same member type counts.
+template <class R, class Accessor, class Pointer>
+consteval bool rule_may_default() {
+    if constexpr (!R::marks_default) {
+        return false;
+    } else {
+        using RulePointer = std::remove_cv_t<decltype(R::member)>;
+        if constexpr (!std::is_same_v<RulePointer, Pointer>)
+            return false;
+        else if constexpr (is_member_rule<R>::value && accessor_member<Accessor>::known)
+            return R::member == accessor_member<Accessor>::value;
+        else
+            return true;
+    }
+}
+
+template <class T, class Accessor, class Pointer, class... Rules>
+consteval bool any_rule_may_default(const std::tuple<Rules...>*) {
+    return (rule_may_default<Rules, Accessor, Pointer>() || ...);
+}
+
+template <class T>
+using rules_of_t = std::remove_cvref_t<decltype(constraints_of<T>::get())>;
+
+// ---- field tables -----------------------------------------------------------------------------
+
+template <class... Pairs>
+struct hana_pair_list {};
+template <class... Pairs>
+hana_pair_list<Pairs...> hana_pairs(const boost::hana::tuple<Pairs...>&);  // unevaluated only
+
+template <class T, class Pair>
+struct typed_field;
+template <class T, class Name, class Accessor>
+struct typed_field<T, boost::hana::pair<Name, Accessor>> {
+    using member_type = std::remove_cvref_t<decltype(std::declval<Accessor>()(std::declval<T&>()))>;
+
+    static consteval param_field get() {
+        constexpr bool optional =
+            !std::is_same_v<typename unwrap_optional<member_type>::type, member_type>;
+        constexpr bool defaulted = any_rule_may_default<T, Accessor, member_type T::*>(
+            static_cast<const rules_of_t<T>*>(nullptr));
+        return {std::string_view(Name::c_str()), kind_of<member_type>(), !optional && !defaulted};
+    }
+};
+
+template <class T, class... Pairs>
+consteval auto typed_field_array(hana_pair_list<Pairs...>) {
+    return std::array<param_field, sizeof...(Pairs)>{typed_field<T, Pairs>::get()...};
+}
+
+/// The fields of T, when T is a reflected struct; any other type (a map, synapse::json, a type
+/// with its own codec) is `open`: it lists no fields and, as a result, may provide any key.
+template <class T>
+struct typed_fields {
+    static constexpr bool open = true;
+    static constexpr std::array<param_field, 0> fields{};
+};
+template <class T>
+    requires boost::hana::Struct<T>::value
+struct typed_fields<T> {
+    static constexpr bool open = false;
+    static constexpr auto fields =
+        typed_field_array<T>(decltype(hana_pairs(boost::hana::accessors<T>())){});
+};
+
+}  // namespace synapse::detail
+
+namespace synapse::detail {
+
+template <class T>
+constexpr param_source typed_source() {
+    return {typed_fields<T>::fields, typed_fields<T>::open};
+}
+
+/// The sentence for the first unprovided param of a pipeline of actions `As` fed `Inputs`
+/// ("" when every required param is provided).
+template <class Inputs, class... As>
+constexpr std::string typed_pipeline_problem() {
+    const std::array<param_step, sizeof...(As)> steps{
+        param_step{std::string_view(As::name), typed_fields<typename As::params_type>::fields,
+                   typed_source<typename As::result_type>()}...};
+    return first_unprovided_param(typed_source<Inputs>(), steps).sentence;
+}
+
+template <class Inputs, class... As>
+inline constexpr std::size_t typed_problem_length = typed_pipeline_problem<Inputs, As...>().size();
+
+template <class Inputs, class... As>
+inline constexpr fixed_string<typed_problem_length<Inputs, As...>> typed_problem_sentence{
+    typed_pipeline_problem<Inputs, As...>()};
+
+template <fixed_string Sentence>
+struct pipeline_param_not_provided {
+    static_assert(Sentence.size() == 0,
+                  "synapse::pipeline: a required param is not provided; the sentence is in the "
+                  "template argument above");
+};
+
+/// Instantiates pipeline_param_not_provided<sentence> (whose static_assert fails) when a
+/// required param is not provided; returns true either way, so that the sentence is the only
+/// error. Types that are not Actions, or inputs that are not reflected, are left to the
+/// pipeline's own static_asserts.
+template <class Inputs, class... As>
+constexpr bool check_typed_pipeline() {
+    if constexpr ((Action<As> && ...) && boost::hana::Struct<Inputs>::value) {
+        if constexpr (typed_problem_length<Inputs, As...> != 0)
+            (void)sizeof(pipeline_param_not_provided<typed_problem_sentence<Inputs, As...>>);
+    }
+    return true;
+}
+
+}  // namespace synapse::detail
+
+namespace synapse {
+
+template <class Inputs, class... As>
+class pipeline {
+    static_assert(sizeof...(As) > 0, "synapse::pipeline: list at least one action");
+    static_assert(boost::hana::Struct<Inputs>::value,
+                  "synapse::pipeline<Inputs, Actions...>: Inputs must be a struct reflected with "
+                  "SYNAPSE_REFLECT(T, fields...)");
+    static_assert((check_action<As>() && ...), "synapse::pipeline: every action must be an Action");
+
+  public:
+    using inputs_type = Inputs;
+    /// The actions as a plugin (a plugin binary that can run this pipeline registers them).
+    using plugin_type = plugin<As...>;
+
+    /// The number of actions.
+    static constexpr std::size_t size = sizeof...(As);
+
+    /// The action names, in order.
+    static constexpr std::array<std::string_view, sizeof...(As)> names{
+        std::string_view(As::name)...};
+
+    /// The body of POST /pipelines/ for this pipeline: each action as {name, entrypoint}, both
+    /// the action's name (the entrypoint a plugin binary runs it by).
+    [[nodiscard]] static pipeline_service::pipeline_create definition(
+        std::string name, std::optional<std::string> description = {}) {
+        pipeline_service::pipeline_create out;
+        out.name = std::move(name);
+        out.description = std::move(description);
+        out.actions.reserve(sizeof...(As));
+        (out.actions.push_back(
+             {.name = std::string(As::name), .entrypoint = std::string(As::name)}),
+         ...);
+        return out;
+    }
+
+  private:
+    // Two actions with the same name fail here, with plugin<>'s own sentence.
+    static_assert(plugin_type::size == sizeof...(As));
+    static_assert(detail::check_typed_pipeline<Inputs, As...>());
+};
+
+}  // namespace synapse
 // ---- synapse/plugin/environment_file.hpp ----
 // Reads a TOML environment file (synapse-sdk's `PluginEnvironment.from_file`) into a JSON object:
 //
@@ -10391,3 +12954,654 @@ int plugin_main(int argc, char** argv, const Modes&... modes) {
 }
 
 }  // namespace synapse
+// ---- synapse/testing/fail_nth.hpp ----
+// A Transport wrapper for tests: makes the Nth operation fail, to exercise error paths of code
+// that talks to a server (a failure in the middle of an upload, of a poll loop, ...).
+
+#include <cstddef>
+#include <string>
+#include <utility>
+
+
+namespace synapse::testing {
+
+/// Forwards `send` and `stream` to the wrapped transport, except that operation number `n`
+/// (1-based, counting both kinds) fails with the chosen error instead of reaching it.
+template <Transport T>
+class fail_nth {
+  public:
+    using transport_concept = transport_tag;
+
+    /// Fails operation `n` with errc::transport_error "injected failure of operation <n>".
+    fail_nth(T inner, std::size_t n) : fail_nth(std::move(inner), n, default_error(n)) {}
+    /// Fails operation `n` with `failure`.
+    fail_nth(T inner, std::size_t n, error failure)
+        : inner_(std::move(inner)), n_(n), failure_(std::move(failure)) {}
+
+    [[nodiscard]] expected<http_response> send(const http_request& request) {
+        if (++count_ == n_) return fail(failure_);
+        return inner_.send(request);
+    }
+
+    [[nodiscard]] expected<http_response> stream(const http_request& request,
+                                                 const chunk_handler& on_chunk) {
+        if (++count_ == n_) return fail(failure_);
+        return inner_.stream(request, on_chunk);
+    }
+
+    /// How many operations were attempted, the failed one included.
+    std::size_t count() const noexcept { return count_; }
+    /// The wrapped transport.
+    T& inner() noexcept { return inner_; }
+    const T& inner() const noexcept { return inner_; }
+
+  private:
+    static error default_error(std::size_t n) {
+        return error{errc::transport_error, "injected failure of operation " + std::to_string(n)};
+    }
+
+    T inner_;
+    std::size_t n_;
+    std::size_t count_ = 0;
+    error failure_;
+};
+
+}  // namespace synapse::testing
+// ---- synapse/testing/fake_jobs_transport.hpp ----
+// A Transport for tests that plays a Ray dashboard's Jobs API in memory: jobs are created by
+// POST /api/jobs/, run for a set number of status reads, then end with a set status and log.
+// Code built on the Jobs API (executors, batch tools) can be tested without a cluster, and with
+// fail_nth around it, at every failure point.
+//
+//     synapse::testing::fake_jobs_transport ray;
+//     ray.state().running_reads = 2;                       // RUNNING twice, then SUCCEEDED
+//     ray.state().log = "hello\n__SYNAPSE_RESULT_START__\n{\"x\":1}\n__SYNAPSE_RESULT_END__\n";
+//     synapse::basic_ray_jobs_executor exec(ray, options);  // copies share the state
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+
+namespace synapse::testing {
+
+class fake_jobs_transport {
+  public:
+    using transport_concept = transport_tag;
+
+    struct job {
+        json submission;              ///< the POST body as received
+        std::string status;           ///< the current status
+        int reads = 0;                ///< GET /api/jobs/{id} answered so far
+        std::int64_t start_time = 0;  ///< unix ms
+    };
+
+    /// What the fake cluster does, and what it saw. Shared by copies of the transport.
+    struct cluster_state {
+        int running_reads = 1;  ///< status reads answered RUNNING before the end
+        int pending_reads = 0;  ///< ... answered PENDING before those
+        std::string final_status = "SUCCEEDED";
+        std::optional<int> exit_code;          ///< driver_exit_code at the end
+        std::string error_type;                ///< error_type at the end (empty: null)
+        std::string log;                       ///< the whole driver log
+        std::size_t chunk_size = 7;            ///< streamed bodies come in pieces this big
+        std::int64_t start_time = 0;           ///< start_time of new jobs (0: now)
+        bool lose_next_submit_answer = false;  ///< create the job, then fail the answer
+        std::map<std::string, job, std::less<>> jobs;
+        int submissions = 0;  ///< POST /api/jobs/ received
+        int stops = 0;        ///< POST .../stop received
+    };
+
+    fake_jobs_transport() : state_(std::make_shared<cluster_state>()) {}
+
+    cluster_state& state() noexcept { return *state_; }
+
+    [[nodiscard]] expected<http_response> send(const http_request& request) {
+        return answer(request);
+    }
+
+    [[nodiscard]] expected<http_response> stream(const http_request& request,
+                                                 const chunk_handler& on_chunk) {
+        auto r = answer(request);
+        if (!r || r->status >= 400) return r;
+        const std::string body = std::move(r->body);
+        r->body.clear();
+        const std::size_t step = std::max<std::size_t>(state_->chunk_size, 1);
+        for (std::size_t at = 0; at < body.size(); at += step)
+            if (!on_chunk(std::string_view(body).substr(at, step))) break;
+        return r;
+    }
+
+  private:
+    static http_response reply(int status, std::string body) {
+        http_response r;
+        r.status = status;
+        r.headers.emplace_back("Content-Type",
+                               status < 400 ? "application/json" : "text/plain; charset=utf-8");
+        r.body = std::move(body);
+        return r;
+    }
+
+    json describe(const std::string& id, const job& j) const {
+        json d = {{"type", "SUBMISSION"},
+                  {"job_id", nullptr},
+                  {"submission_id", id},
+                  {"status", j.status},
+                  {"entrypoint", j.submission.value("entrypoint", "")},
+                  {"message", "Job " + j.status},
+                  {"error_type", nullptr},
+                  {"start_time", j.start_time},
+                  {"end_time", nullptr},
+                  {"metadata", j.submission.value("metadata", json::object())},
+                  {"driver_exit_code", nullptr}};
+        if (j.status == "SUCCEEDED" || j.status == "FAILED" || j.status == "STOPPED") {
+            d["end_time"] = j.start_time + 1000;
+            if (state_->exit_code) d["driver_exit_code"] = *state_->exit_code;
+            if (!state_->error_type.empty()) d["error_type"] = state_->error_type;
+        }
+        return d;
+    }
+
+    expected<http_response> answer(const http_request& request) {
+        cluster_state& s = *state_;
+        const std::string_view target = request.target;
+        if (request.method == "POST" && target == "/api/jobs/") {
+            ++s.submissions;
+            json body = json::parse(request.body, nullptr, false);
+            if (!body.is_object()) return reply(400, "the body is not a JSON object");
+            const auto sid = body.find("submission_id");
+            const std::string id = sid != body.end() && sid->is_string()
+                                       ? sid->get<std::string>()
+                                       : std::string("raysubmit_fake");
+            if (s.jobs.contains(id))
+                return reply(500, "Job with submission_id " + id +
+                                      " already exists. Please use a different submission_id.");
+            job j{body, s.pending_reads > 0 ? "PENDING" : "RUNNING", 0, s.start_time};
+            if (j.start_time == 0)
+                j.start_time = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+            s.jobs.emplace(id, std::move(j));
+            if (s.lose_next_submit_answer) {
+                s.lose_next_submit_answer = false;
+                return fail(errc::transport_error, "the connection was reset (answer lost)");
+            }
+            return reply(200, synapse::dump(json{{"submission_id", id}}));
+        }
+        if (target.starts_with("/api/packages/gcs/"))
+            return request.method == "PUT" ? reply(200, "") : reply(404, "not found");
+        if (!target.starts_with("/api/jobs/")) return reply(404, "no such route");
+        std::string_view rest = target.substr(10);
+        const std::string_view id = rest.substr(0, rest.find('/'));
+        const std::string_view tail = rest.substr(id.size());
+        auto it = s.jobs.find(id);
+        if (it == s.jobs.end()) return reply(404, "Job " + std::string(id) + " does not exist");
+        job& j = it->second;
+        if (request.method == "GET" && tail.empty()) {
+            const bool terminal =
+                j.status == "SUCCEEDED" || j.status == "FAILED" || j.status == "STOPPED";
+            if (!terminal) {
+                ++j.reads;
+                if (j.reads > s.pending_reads + s.running_reads)
+                    j.status = s.final_status;
+                else if (j.reads > s.pending_reads)
+                    j.status = "RUNNING";
+            }
+            return reply(200, synapse::dump(describe(std::string(id), j)));
+        }
+        if (request.method == "GET" && tail == "/logs")
+            return reply(200, synapse::dump(json{{"logs", s.log}}));
+        if (request.method == "POST" && tail == "/stop") {
+            ++s.stops;
+            const bool was_running = j.status == "PENDING" || j.status == "RUNNING";
+            if (was_running) j.status = "STOPPED";
+            return reply(200, synapse::dump(json{{"stopped", was_running}}));
+        }
+        if (request.method == "DELETE" && tail.empty()) {
+            s.jobs.erase(it);
+            return reply(200, synapse::dump(json{{"deleted", true}}));
+        }
+        return reply(404, "no such route");
+    }
+
+    std::shared_ptr<cluster_state> state_;
+};
+
+static_assert(check_transport<fake_jobs_transport>());
+
+}  // namespace synapse::testing
+// ---- synapse/testing/manual_clock.hpp ----
+// A clock for tests that moves only when told to, or when something sleeps on it: a sleep
+// returns at once and advances the clock by its duration. Waits, deadlines and backoff then run
+// in no wall time, and the sleeps they made can be checked.
+//
+//     auto clock = std::make_shared<synapse::testing::manual_clock>();
+//     options.clock = clock;
+//     ...
+//     CHECK(clock->sleeps() == std::vector<std::chrono::milliseconds>{20ms, 30ms, 45ms});
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <stop_token>
+#include <vector>
+
+
+namespace synapse::testing {
+
+class manual_clock final : public synapse::clock {
+  public:
+    /// Starts at `unix_ms` on the wall clock (and at the steady clock's epoch).
+    explicit manual_clock(std::int64_t unix_ms = 1'700'000'000'000) : unix_start_(unix_ms) {}
+
+    std::chrono::steady_clock::time_point now() const noexcept override {
+        std::lock_guard lock(mutex_);
+        return std::chrono::steady_clock::time_point(elapsed_);
+    }
+
+    std::int64_t unix_ms() const noexcept override {
+        std::lock_guard lock(mutex_);
+        return unix_start_ + elapsed_.count();
+    }
+
+    /// Records the sleep and advances the clock by `d`; false (without advancing) when `stop`
+    /// was requested.
+    bool sleep_for(std::chrono::milliseconds d, const std::stop_token& stop) const override {
+        if (stop.stop_requested()) return false;
+        std::lock_guard lock(mutex_);
+        sleeps_.push_back(d);
+        elapsed_ += d;
+        return true;
+    }
+
+    /// Moves the clock forward without a sleep.
+    void advance(std::chrono::milliseconds d) {
+        std::lock_guard lock(mutex_);
+        elapsed_ += d;
+    }
+
+    /// Every sleep made so far, in order.
+    std::vector<std::chrono::milliseconds> sleeps() const {
+        std::lock_guard lock(mutex_);
+        return sleeps_;
+    }
+
+    /// The time slept in all.
+    std::chrono::milliseconds slept() const {
+        std::lock_guard lock(mutex_);
+        std::chrono::milliseconds total{0};
+        for (auto d : sleeps_) total += d;
+        return total;
+    }
+
+  private:
+    mutable std::mutex mutex_;
+    std::int64_t unix_start_;
+    mutable std::chrono::milliseconds elapsed_{0};
+    mutable std::vector<std::chrono::milliseconds> sleeps_;
+};
+
+}  // namespace synapse::testing
+// ---- synapse/testing/recording_logger.hpp ----
+// A logger that keeps every record, for tests of actions and executors.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace synapse::testing {
+
+class recording_logger {
+  public:
+    struct log_entry {
+        log_level level;
+        std::string event;
+        json data;
+    };
+    struct progress_entry {
+        std::string step;
+        std::int64_t current, total;
+        double percent, elapsed;
+        std::optional<double> eta;
+    };
+    struct metrics_entry {
+        std::string step;
+        json values;
+    };
+
+    void on_log(const log_record& r) { logs.push_back({r.level, std::string(r.event), r.data}); }
+    void on_progress(const progress_record& r) {
+        progress.push_back({std::string(r.step), r.current, r.total, r.percent, r.elapsed, r.eta});
+    }
+    void on_metrics(const metrics_record& r) { metrics.push_back({std::string(r.step), r.values}); }
+
+    std::vector<log_entry> logs;
+    std::vector<progress_entry> progress;
+    std::vector<metrics_entry> metrics;
+};
+
+}  // namespace synapse::testing
+// ---- synapse/testing/scripted_spawner.hpp ----
+// A Spawner for tests that runs no process: each `run` plays the next scripted child (its output
+// lines, then its exit status, a signal, a timeout, or a failure to start) and records the spec
+// it was asked to run. Copies share the script, so a test keeps one to inspect.
+//
+//     synapse::testing::scripted_spawner spawner;
+//     spawner.push({.lines = {{false, "hello"}}, .signal = 9});
+//     synapse::basic_process_executor<synapse::testing::scripted_spawner> exec({"plugin"}, {},
+//     spawner);
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+
+namespace synapse::testing {
+
+class scripted_spawner {
+  public:
+    using spawner_concept = spawner_tag;
+
+    /// One child: what it prints and how it ends.
+    struct child {
+        std::vector<std::pair<bool, std::string>> lines{};  ///< (is_stderr, line), in order
+        int exit_code = 0;
+        std::optional<int> signal{};           ///< ended by this signal (exit code 128 + signal)
+        bool timed_out = false;                ///< killed at its timeout
+        std::optional<error> start_failure{};  ///< could not be started at all
+    };
+
+    scripted_spawner() : state_(std::make_shared<state>()) {}
+
+    /// Adds the next child to play. Without one, `run` plays a child that prints nothing and
+    /// exits 0.
+    void push(child c) {
+        std::lock_guard lock(state_->mutex);
+        state_->children.push_back(std::move(c));
+    }
+
+    /// The specs `run` was called with, in order.
+    std::vector<process_spec> runs() const {
+        std::lock_guard lock(state_->mutex);
+        return state_->runs;
+    }
+
+    [[nodiscard]] expected<process_outcome> run(const process_spec& spec,
+                                                const output_handler& on_line) {
+        child c;
+        {
+            std::lock_guard lock(state_->mutex);
+            state_->runs.push_back(spec);
+            if (!state_->children.empty()) {
+                c = std::move(state_->children.front());
+                state_->children.pop_front();
+            }
+        }
+        if (c.start_failure) return fail(std::move(*c.start_failure));
+        for (const auto& [is_stderr, line] : c.lines) on_line(is_stderr, line);
+        process_outcome out;
+        out.timed_out = c.timed_out;
+        out.signal = c.signal;
+        out.exit_code = c.signal ? 128 + *c.signal : c.exit_code;
+        return out;
+    }
+
+  private:
+    struct state {
+        mutable std::mutex mutex;
+        std::deque<child> children;
+        std::vector<process_spec> runs;
+    };
+    std::shared_ptr<state> state_;
+};
+
+static_assert(check_spawner<scripted_spawner>());
+
+}  // namespace synapse::testing
+// ---- synapse/testing/scripted_transport.hpp ----
+// A Transport for tests: returns scripted results in order and records every request, so client
+// code can be tested without a server.
+
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace synapse::testing {
+
+/// Answers each `send` or `stream` call with the next scripted result and records the request.
+/// When the script is used up, calls fail with errc::transport_error "no scripted response left".
+///
+/// For `stream`, a scripted success (status < 400) hands its chunks to `on_chunk` (the body as
+/// one chunk when no chunks were given) and returns the status and headers with an empty body,
+/// stopping when `on_chunk` returns false; an error status returns the body in the response, as
+/// real transports do.
+class scripted_transport {
+  public:
+    using transport_concept = transport_tag;
+
+    /// One scripted answer: a response (or an error), and for `stream` its body in pieces.
+    struct step {
+        expected<http_response> result;
+        std::vector<std::string> chunks;
+    };
+
+    scripted_transport() = default;
+
+    /// Queues a response.
+    scripted_transport& respond(http_response response) {
+        steps_.push_back(step{std::move(response), {}});
+        return *this;
+    }
+    /// Queues a response with `status` and `body` (and a JSON content type when the body starts
+    /// with '{' or '[').
+    scripted_transport& respond(int status, std::string body = {}) {
+        http_response response;
+        response.status = status;
+        if (!body.empty() && (body.front() == '{' || body.front() == '[')) {
+            response.headers.emplace_back("Content-Type", "application/json");
+        }
+        response.body = std::move(body);
+        return respond(std::move(response));
+    }
+    /// Queues a response whose body `stream` delivers as these chunks (`send` gets them joined).
+    scripted_transport& respond_chunks(int status, std::vector<std::string> chunks) {
+        http_response response;
+        response.status = status;
+        for (const auto& c : chunks) response.body += c;
+        steps_.push_back(step{std::move(response), std::move(chunks)});
+        return *this;
+    }
+    /// Queues a failure (no response), e.g. `fail_with({errc::timeout, "slow"})`.
+    scripted_transport& fail_with(error e) {
+        steps_.push_back(step{unexpected_type<error>(std::move(e)), {}});
+        return *this;
+    }
+    /// Queues any scripted step.
+    scripted_transport& push(step s) {
+        steps_.push_back(std::move(s));
+        return *this;
+    }
+
+    [[nodiscard]] expected<http_response> send(const http_request& request) {
+        requests_.push_back(request);
+        if (steps_.empty()) return no_response_left(request);
+        step s = std::move(steps_.front());
+        steps_.pop_front();
+        return std::move(s.result);
+    }
+
+    [[nodiscard]] expected<http_response> stream(const http_request& request,
+                                                 const chunk_handler& on_chunk) {
+        requests_.push_back(request);
+        if (steps_.empty()) return no_response_left(request);
+        step s = std::move(steps_.front());
+        steps_.pop_front();
+        if (!s.result || s.result->status >= 400) return std::move(s.result);
+        http_response response = std::move(*s.result);
+        if (s.chunks.empty() && !response.body.empty()) s.chunks.push_back(response.body);
+        response.body.clear();
+        for (const auto& chunk : s.chunks) {
+            if (!on_chunk(chunk)) break;
+        }
+        return response;
+    }
+
+    /// Every request received so far, in order.
+    const std::vector<http_request>& requests() const noexcept { return requests_; }
+    /// The scripted steps not used yet.
+    std::size_t remaining() const noexcept { return steps_.size(); }
+
+  private:
+    static expected<http_response> no_response_left(const http_request& request) {
+        return fail(errc::transport_error,
+                    "no scripted response left for " + request.method + " " + request.target);
+    }
+
+    std::deque<step> steps_;
+    std::vector<http_request> requests_;
+};
+
+static_assert(check_transport<scripted_transport>());
+
+}  // namespace synapse::testing
+// ---- synapse/testing/scripted_websocket.hpp ----
+// A WebSocketConnector for tests that opens no socket: each `connect` plays the next scripted
+// connection (refused with an error, or a list of frames: text, a silent read, a normal close, a
+// broken connection) and records the target. A read past the end of the script is silent. With
+// a manual_clock, every silent read advances it by the read's timeout, so code that waits on a
+// quiet stream runs in no wall time. Copies share the script.
+//
+//     synapse::testing::scripted_websocket ws;
+//     ws.push({.frames = {text("line 1\n"), silent(), close_normally()}});
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace synapse::testing {
+
+class scripted_websocket {
+  public:
+    using websocket_concept = websocket_tag;
+
+    /// One step of a connection.
+    struct frame {
+        enum kind_t { text, silent, close_normally, broken } kind = text;
+        std::string data{};  ///< the message, for `text`
+    };
+
+    /// One connection: refused, or these frames in order.
+    struct connection {
+        std::optional<error> refuse{};
+        std::vector<frame> frames{};
+    };
+
+    /// The open socket `connect` returns.
+    class socket {
+      public:
+        [[nodiscard]] expected<std::optional<std::string>> read(std::chrono::milliseconds timeout) {
+            if (!open_) return fail(errc::transport_error, "the WebSocket connection is closed");
+            if (next_ >= frames_.size() || frames_[next_].kind == frame::silent) {
+                if (next_ < frames_.size()) ++next_;
+                if (clock_) clock_->advance(timeout);
+                return fail(errc::timeout, "no WebSocket message within " +
+                                               std::to_string(timeout.count()) + " ms");
+            }
+            const frame& f = frames_[next_++];
+            if (f.kind == frame::text) return std::optional<std::string>(f.data);
+            open_ = false;
+            if (f.kind == frame::close_normally) return std::optional<std::string>();
+            return fail(errc::transport_error, "the WebSocket connection broke (scripted)");
+        }
+        void close() noexcept { open_ = false; }
+
+      private:
+        friend class scripted_websocket;
+        socket(std::vector<frame> frames, std::shared_ptr<manual_clock> clock)
+            : frames_(std::move(frames)), clock_(std::move(clock)) {}
+        std::vector<frame> frames_;
+        std::size_t next_ = 0;
+        bool open_ = true;
+        std::shared_ptr<manual_clock> clock_;
+    };
+
+    /// With `clock`, silent reads advance it by their timeout.
+    explicit scripted_websocket(std::shared_ptr<manual_clock> clock = nullptr)
+        : state_(std::make_shared<state>()) {
+        state_->clock = std::move(clock);
+    }
+
+    /// Adds the next connection. Without one, `connect` is refused with a transport_error.
+    void push(connection c) {
+        std::lock_guard lock(state_->mutex);
+        state_->connections.push_back(std::move(c));
+    }
+
+    /// The targets `connect` was called with, in order.
+    std::vector<std::string> targets() const {
+        std::lock_guard lock(state_->mutex);
+        return state_->targets;
+    }
+
+    [[nodiscard]] expected<socket> connect(std::string_view target) {
+        std::lock_guard lock(state_->mutex);
+        state_->targets.emplace_back(target);
+        if (state_->connections.empty())
+            return fail(errc::transport_error, "cannot connect (no scripted connection left)");
+        connection c = std::move(state_->connections.front());
+        state_->connections.pop_front();
+        if (c.refuse) return fail(std::move(*c.refuse));
+        return socket(std::move(c.frames), state_->clock);
+    }
+
+  private:
+    struct state {
+        mutable std::mutex mutex;
+        std::deque<connection> connections;
+        std::vector<std::string> targets;
+        std::shared_ptr<manual_clock> clock;
+    };
+    std::shared_ptr<state> state_;
+};
+
+/// Steps of a scripted connection.
+inline scripted_websocket::frame text(std::string data) {
+    return {scripted_websocket::frame::text, std::move(data)};
+}
+inline scripted_websocket::frame silent() {
+    return {scripted_websocket::frame::silent, {}};
+}
+inline scripted_websocket::frame close_normally() {
+    return {scripted_websocket::frame::close_normally, {}};
+}
+inline scripted_websocket::frame broken() {
+    return {scripted_websocket::frame::broken, {}};
+}
+
+static_assert(check_websocket_connector<scripted_websocket>());
+
+}  // namespace synapse::testing

@@ -25,7 +25,7 @@ struct download_params {
 
     static auto constraints() {
         using namespace synapse::rules;
-        return synapse::constraints(synapse::rule(&download_params::work_dir, non_empty));
+        return synapse::constraints(synapse::rule<&download_params::work_dir>(non_empty));
     }
 };
 struct download_result {
@@ -50,10 +50,10 @@ struct convert_params {
     static auto constraints() {
         using namespace synapse::rules;
         return synapse::constraints(
-            synapse::rule(&convert_params::dataset_path, non_empty),
-            synapse::rule(&convert_params::work_dir, non_empty),
-            synapse::rule(&convert_params::test_fraction, defaulted, in_range(0.05, 0.5)),
-            synapse::rule(&convert_params::seed, defaulted));
+            synapse::rule<&convert_params::dataset_path>(non_empty),
+            synapse::rule<&convert_params::work_dir>(non_empty),
+            synapse::rule<&convert_params::test_fraction>(defaulted, in_range(0.05, 0.5)),
+            synapse::rule<&convert_params::seed>(defaulted));
     }
 };
 struct convert_result {
@@ -81,10 +81,10 @@ struct train_params {
     static auto constraints() {
         using namespace synapse::rules;
         return synapse::constraints(
-            synapse::rule(&train_params::train_path, non_empty),
-            synapse::rule(&train_params::work_dir, non_empty),
-            synapse::rule(&train_params::epochs, defaulted, in_range(1, 100000)),
-            synapse::rule(&train_params::learning_rate, defaulted, in_range(1e-6, 1.0)));
+            synapse::rule<&train_params::train_path>(non_empty),
+            synapse::rule<&train_params::work_dir>(non_empty),
+            synapse::rule<&train_params::epochs>(defaulted, in_range(1, 100000)),
+            synapse::rule<&train_params::learning_rate>(defaulted, in_range(1e-6, 1.0)));
     }
 };
 struct train_result {

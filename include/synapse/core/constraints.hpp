@@ -10,12 +10,17 @@
 //         static auto constraints() {
 //             using namespace synapse::rules;
 //             return synapse::constraints(
-//                 synapse::rule(&train_params::train_path, non_empty),
-//                 synapse::rule(&train_params::epochs, defaulted, in_range(1, 100000)),
-//                 synapse::rule(&train_params::learning_rate, defaulted, in_range(0.0, 10.0)),
-//                 synapse::rule(&train_params::optimizer, defaulted, one_of({"sgd", "adam"})));
+//                 synapse::rule<&train_params::train_path>(non_empty),
+//                 synapse::rule<&train_params::epochs>(defaulted, in_range(1, 100000)),
+//                 synapse::rule<&train_params::learning_rate>(defaulted, in_range(0.0, 10.0)),
+//                 synapse::rule<&train_params::optimizer>(defaulted, one_of({"sgd", "adam"})));
 //         }
 //     };
+//
+// `rule<&T::field>(checks...)` names the field in its type, so the compiler knows which fields
+// are `defaulted` (synapse::pipeline checks at compile time that required params are provided).
+// The older `rule(&T::field, checks...)` keeps working for validation and JSON Schema exactly
+// the same; only the compile-time check cannot tell which field it marks `defaulted`.
 //
 // `pattern(regex)` lives in <synapse/core/pattern.hpp>, so that only the files that use it pay
 // for <regex> at compile time.
@@ -219,10 +224,38 @@ struct field_rule {
     }
 };
 
+namespace detail {
+
+template <class P>
+struct member_pointer_traits;
+template <class T, class M>
+struct member_pointer_traits<M T::*> {
+    using class_type = T;
+    using member_type = M;
+};
+
+}  // namespace detail
+
+/// A field_rule whose type names its field: `member` is a compile-time constant, so which
+/// fields are `defaulted` is known to the compiler (see `rule<&T::field>(...)`).
+template <auto Member, class... Checks>
+struct member_rule
+    : field_rule<typename detail::member_pointer_traits<decltype(Member)>::class_type,
+                 typename detail::member_pointer_traits<decltype(Member)>::member_type, Checks...> {
+    static constexpr auto member = Member;
+};
+
 /// Declares constraints on one field: `rule(&params::epochs, in_range(1, 1000))`.
 template <class T, class M, class... Checks>
 field_rule<T, M, Checks...> rule(M T::*member, Checks... checks) {
     return {member, std::tuple<Checks...>(std::move(checks)...)};
+}
+
+/// The same, with the field known at compile time: `rule<&params::epochs>(in_range(1, 1000))`.
+template <auto Member, class... Checks>
+    requires std::is_member_object_pointer_v<decltype(Member)>
+member_rule<Member, Checks...> rule(Checks... checks) {
+    return {{Member, std::tuple<Checks...>(std::move(checks)...)}};
 }
 
 /// Bundles the rules of a struct.

@@ -43,6 +43,34 @@ struct train_params {
     }
 };
 
+/// train_params with its rules written in the compile-time form, rule<&T::field>(...), except
+/// one in the older form: both must read and describe exactly alike.
+struct typed_train_params {
+    std::filesystem::path train_path;
+    int epochs = 100;
+    double learning_rate = 0.01;
+    std::string optimizer = "sgd";
+    std::string run_name;
+    std::vector<int> layers;
+    std::map<std::string, std::string> tags = {{"team", "ml"}};
+    std::optional<int> seed;
+    std::optional<std::string> note;
+
+    static auto constraints() {
+        using namespace synapse::rules;
+        using self = typed_train_params;
+        return synapse::constraints(
+            synapse::rule<&self::train_path>(non_empty),
+            synapse::rule<&self::epochs>(defaulted, in_range(1, 100000)),
+            synapse::rule<&self::learning_rate>(defaulted, in_range(0.0, 10.0)),
+            synapse::rule(&self::optimizer, defaulted, one_of({"sgd", "adam"})),
+            synapse::rule<&self::run_name>(pattern("^[a-z][a-z0-9_-]*$")),
+            synapse::rule<&self::layers>(non_empty),
+            synapse::rule<&self::tags>(defaulted, non_empty),
+            synapse::rule<&self::seed>(at_least(0)), synapse::rule<&self::note>(non_empty));
+    }
+};
+
 /// A valid train_params document with only the required fields.
 inline json minimal() {
     return json{{"train_path", "/data/train.csv"}, {"run_name", "baseline"}, {"layers", {64, 32}}};
@@ -88,6 +116,8 @@ struct synapse::constraints_of<core_constraints_test::external> {
 
 SYNAPSE_REFLECT(core_constraints_test::train_params, train_path, epochs, learning_rate, optimizer,
                 run_name, layers, tags, seed, note)
+SYNAPSE_REFLECT(core_constraints_test::typed_train_params, train_path, epochs, learning_rate,
+                optimizer, run_name, layers, tags, seed, note)
 SYNAPSE_REFLECT(core_constraints_test::external, level, code)
 SYNAPSE_REFLECT(core_constraints_test::float_bound, dropout)
 SYNAPSE_REFLECT(core_constraints_test::numbers, count, ratio)

@@ -169,3 +169,27 @@ TEST_CASE("constraints_of can declare rules for a type without a constraints() m
               {"level", "must be between 0 and 9, got 10", "constraint", ""},
               {"code", "must match /^[A-Z]{3}$/, got \"abcd\"", "constraint", ""}});
 }
+
+TEST_CASE("rules written rule<&T::field> read exactly as rules written rule(&T::field)",
+          "[constraints]") {
+    using core_constraints_test::typed_train_params;
+    json bad = minimal();
+    bad["train_path"] = "";
+    bad["epochs"] = 0;
+    bad["optimizer"] = "rmsprop";
+    bad["run_name"] = "Bad Name";
+    bad["layers"] = json::array();
+    bad["seed"] = -1;
+    bad["note"] = "";
+    for (const json& j : {minimal(), json::object(), bad}) {
+        INFO(j.dump());
+        CHECK(errors_of<typed_train_params>(j) == errors_of<train_params>(j));
+    }
+    CHECK(errors_of<typed_train_params>(bad).size() == 7);
+
+    auto p = synapse::from_json<typed_train_params>(minimal());
+    REQUIRE(p.has_value());
+    CHECK(p->epochs == 100);
+    CHECK(p->optimizer == "sgd");
+    CHECK(p->tags == std::map<std::string, std::string>{{"team", "ml"}});
+}

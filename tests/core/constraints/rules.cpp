@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <synapse/core/pattern.hpp>
+#include <type_traits>
 #include <vector>
 
 using synapse::json;
@@ -128,4 +129,28 @@ TEST_CASE("non_empty describes a schema whose type is a list of names without th
     json untyped = json::object();
     rules::non_empty.describe(untyped);
     CHECK(untyped == json{{"minLength", 1}});
+}
+
+namespace {
+struct two_ints {
+    int a = 0;
+    int b = 0;
+};
+}  // namespace
+
+TEST_CASE("rule<&T::field> carries its field in its type and checks like rule(&T::field)",
+          "[constraints]") {
+    auto typed = synapse::rule<&two_ints::b>(rules::defaulted, rules::in_range(1, 9));
+    using typed_rule = decltype(typed);
+    STATIC_REQUIRE(typed_rule::member == &two_ints::b);
+    STATIC_REQUIRE(typed_rule::marks_default);
+    STATIC_REQUIRE(std::is_base_of_v<
+                   synapse::field_rule<two_ints, int, rules::defaulted_t, rules::range_t<int>>,
+                   typed_rule>);
+    STATIC_REQUIRE_FALSE(decltype(synapse::rule<&two_ints::a>(rules::non_empty))::marks_default);
+
+    json described = json::object();
+    typed.describe(described);
+    CHECK(described == json{{"minimum", 1}, {"maximum", 9}});
+    CHECK(synapse::rule(&two_ints::b, rules::in_range(1, 9)).member == &two_ints::b);
 }

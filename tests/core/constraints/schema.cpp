@@ -58,3 +58,12 @@ TEST_CASE("constraints of an optional field describe its non-null alternative", 
           json{{"anyOf", json::array({json{{"type", "string"}, {"minLength", 1}},
                                       json{{"type", "null"}}})}});
 }
+
+TEST_CASE("rules written rule<&T::field> describe the schema as rules written rule(&T::field)",
+          "[constraints]") {
+    json typed = synapse::json_schema<core_constraints_test::typed_train_params>();
+    CHECK(typed == synapse::json_schema<train_params>());
+    CHECK(typed["required"] == json::array({"train_path", "run_name", "layers"}));
+    CHECK(typed["properties"]["epochs"] ==
+          json{{"type", "integer"}, {"default", 100}, {"minimum", 1}, {"maximum", 100000}});
+}
