@@ -8224,6 +8224,7 @@ sync_adapter(E) -> sync_adapter<E>;
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -10489,6 +10490,402 @@ class pipeline_runs {
 #include <string>
 #include <string_view>
 
+// ---- synapse/pipeline/pipeline_check.hpp ----
+// synapse::check_pipeline: the check synapse::pipeline<Inputs, A, B...> makes at compile time,
+// made at run time from JSON Schemas, for pipelines named at run time (C++ or synapse-sdk
+// actions, in any mix):
+//
+//     std::vector<synapse::pipeline_step_schema> steps{
+//         {"download", download_params_schema, download_result_schema},
+//         {"train", train_params_schema, train_result_schema}};
+//     if (auto ok = synapse::check_pipeline(steps, {{"dataset", 1}}); !ok)
+//         std::cerr << to_string(ok.error()) << '\n';
+//         // invalid_argument: pipeline: action 'train' needs 'converted_path' (string), which
+//         // neither the inputs nor the results of download provide
+//
+// Schemas are read as synapse::json_schema<T>() writes them and as Pydantic v2's
+// model_json_schema() does (see detail/schema_fields.hpp).
+
+#include <span>
+#include <string>
+#include <vector>
+
+// ---- synapse/pipeline/detail/param_check.hpp ----
+// The one check behind synapse::pipeline (at compile time, from reflected types) and
+// synapse::check_pipeline (at run time, from JSON Schemas): every required param of each action
+// is provided by the inputs or by an earlier action's result, under the same name and with a
+// JSON kind that fits. Everything here is constexpr, so both callers share the algorithm and the
+// sentences word for word.
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace synapse::detail {
+
+/// The JSON kind of a param or result field. `any` is a field that takes (or may be) any JSON
+/// value; `null` only comes from run-time inputs.
+enum class param_kind { string, integer, number, boolean, array, object, any, null };
+
+constexpr std::string_view kind_name(param_kind k) {
+    switch (k) {
+        case param_kind::string: return "string";
+        case param_kind::integer: return "integer";
+        case param_kind::number: return "number";
+        case param_kind::boolean: return "boolean";
+        case param_kind::array: return "array";
+        case param_kind::object: return "object";
+        case param_kind::null: return "null";
+        case param_kind::any: break;
+    }
+    return "any";
+}
+
+/// True when a value of kind `provided` reads as a field of kind `needed` (an integer is also a
+/// number; `any` fits and takes everything).
+constexpr bool kind_fits(param_kind needed, param_kind provided) {
+    return needed == provided || needed == param_kind::any || provided == param_kind::any ||
+           (needed == param_kind::number && provided == param_kind::integer);
+}
+
+/// One field of a params or result object.
+struct param_field {
+    std::string_view name;
+    param_kind kind = param_kind::any;
+    bool required = false;  ///< for params: must be provided
+};
+
+/// What the inputs or one action's result provide: `fields`, and, when `open`, possibly any
+/// other key too (a result whose type or schema does not list its keys).
+struct param_source {
+    std::span<const param_field> fields;
+    bool open = false;
+};
+
+/// One action of a pipeline: its name, its params, and what its result provides.
+struct param_step {
+    std::string_view name;
+    std::span<const param_field> params;
+    param_source result;
+};
+
+/// The first problem found: the index of the action and its sentence (empty: none).
+struct param_problem {
+    std::size_t step = 0;
+    std::string sentence;
+};
+
+/// Where a key comes from, looking at the inputs and then at each result in turn (later
+/// providers win, as the runner merges results shallowly).
+struct param_provider {
+    bool found = false;
+    bool inputs = false;
+    std::string_view step;
+    param_kind kind = param_kind::any;
+};
+
+constexpr param_provider last_provider(std::string_view name, const param_source& inputs,
+                                       std::span<const param_step> earlier) {
+    for (std::size_t i = earlier.size(); i-- > 0;) {
+        for (const auto& f : earlier[i].result.fields)
+            if (f.name == name) return {true, false, earlier[i].name, f.kind};
+        if (earlier[i].result.open) return {true, false, earlier[i].name, param_kind::any};
+    }
+    for (const auto& f : inputs.fields)
+        if (f.name == name) return {true, true, {}, f.kind};
+    if (inputs.open) return {true, true, {}, param_kind::any};
+    return {};
+}
+
+/// "pipeline: action 'train' needs 'train_path' (string), which neither the inputs nor the
+/// results of download, convert provide", or "... but the results of convert provide it as
+/// string" (the names of the earlier actions are given in order).
+constexpr std::string param_sentence(std::string_view action, const param_field& field,
+                                     std::span<const param_step> earlier,
+                                     const param_provider& provider) {
+    std::string s = "pipeline: action '";
+    s += action;
+    s += "' needs '";
+    s += field.name;
+    s += "' (";
+    s += kind_name(field.kind);
+    s += "), ";
+    if (provider.found) {
+        s += "but ";
+        if (provider.inputs) {
+            s += "the inputs";
+        } else {
+            s += "the results of ";
+            s += provider.step;
+        }
+        s += " provide it as ";
+        s += kind_name(provider.kind);
+    } else if (earlier.empty()) {
+        s += "which the inputs do not provide";
+    } else {
+        s += "which neither the inputs nor the results of ";
+        for (std::size_t i = 0; i < earlier.size(); ++i) {
+            if (i != 0) s += ", ";
+            s += earlier[i].name;
+        }
+        s += " provide";
+    }
+    return s;
+}
+
+/// The first required param, in action order and then field order, that nothing before its
+/// action provides with a fitting kind.
+constexpr param_problem first_unprovided_param(const param_source& inputs,
+                                               std::span<const param_step> steps) {
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const auto earlier = steps.first(i);
+        for (const auto& field : steps[i].params) {
+            if (!field.required) continue;
+            const auto provider = last_provider(field.name, inputs, earlier);
+            if (!provider.found || !kind_fits(field.kind, provider.kind))
+                return {i, param_sentence(steps[i].name, field, earlier, provider)};
+        }
+    }
+    return {};
+}
+
+}  // namespace synapse::detail
+// ---- synapse/pipeline/detail/schema_fields.hpp ----
+// The fields of a params or result object as a JSON Schema describes them, for check_pipeline:
+// the schemas synapse::json_schema<T>() writes and those Pydantic v2's model_json_schema()
+// writes (`required` lists; `properties` with `type`, or `anyOf` where a {"type": "null"} branch
+// means optional; `$ref` into `$defs`; no `type` meaning any), and the keys of a params object.
+
+#include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace synapse::detail {
+
+/// The fields found in a schema or object; names point into the JSON they were read from.
+struct schema_fields {
+    std::vector<param_field> fields;
+    bool open = false;  ///< may hold keys it does not list
+};
+
+/// `node`, or the schema its `$ref` points to inside `root` ("#/$defs/Name", any JSON pointer);
+/// null when the reference leads nowhere.
+inline const json* resolve_schema(const json& root, const json& node) {
+    const json* at = &node;
+    for (int depth = 0; depth < 32; ++depth) {
+        if (!at->is_object()) return at;
+        const auto ref = at->find("$ref");
+        if (ref == at->end() || !ref->is_string()) return at;
+        const std::string& text = ref->get_ref<const std::string&>();
+        if (text.empty() || text.front() != '#') return nullptr;
+        try {
+            const json::json_pointer pointer(text.substr(1));
+            if (!root.contains(pointer)) return nullptr;
+            at = &root.at(pointer);
+        } catch (const std::exception&) {
+            return nullptr;
+        }
+    }
+    return nullptr;
+}
+
+inline param_kind kind_of_type_name(std::string_view type) {
+    if (type == "string") return param_kind::string;
+    if (type == "integer") return param_kind::integer;
+    if (type == "number") return param_kind::number;
+    if (type == "boolean") return param_kind::boolean;
+    if (type == "array") return param_kind::array;
+    if (type == "object") return param_kind::object;
+    if (type == "null") return param_kind::null;
+    return param_kind::any;
+}
+
+/// One kind for several alternatives, nulls left out: the kind they share, `number` for
+/// integers and numbers, `null` when only null is left, else `any`.
+inline param_kind merge_kinds(const std::vector<param_kind>& kinds) {
+    bool first = true, numeric = true;
+    param_kind out = param_kind::null;
+    for (param_kind k : kinds) {
+        if (k == param_kind::null) continue;
+        numeric = numeric && (k == param_kind::integer || k == param_kind::number);
+        if (first)
+            out = k;
+        else if (k != out)
+            out = numeric ? param_kind::number : param_kind::any;
+        first = false;
+    }
+    return out;
+}
+
+/// The kind of a JSON value.
+inline param_kind kind_of_value(const json& v) {
+    if (v.is_string()) return param_kind::string;
+    if (v.is_boolean()) return param_kind::boolean;
+    if (v.is_number_integer()) return param_kind::integer;  // signed and unsigned
+    if (v.is_number()) return param_kind::number;
+    if (v.is_array()) return param_kind::array;
+    if (v.is_object()) return param_kind::object;
+    if (v.is_null()) return param_kind::null;
+    return param_kind::any;
+}
+
+/// The kind of the values a schema allows.
+inline param_kind kind_of_schema(const json& root, const json& node, int depth = 0) {
+    const json* s = resolve_schema(root, node);
+    if (!s || !s->is_object() || depth > 32) return param_kind::any;
+    std::vector<param_kind> kinds;
+    if (const auto type = s->find("type"); type != s->end()) {
+        if (type->is_string()) return kind_of_type_name(type->get_ref<const std::string&>());
+        if (type->is_array()) {
+            for (const auto& t : *type)
+                kinds.push_back(t.is_string() ? kind_of_type_name(t.get_ref<const std::string&>())
+                                              : param_kind::any);
+            return kinds.empty() ? param_kind::any : merge_kinds(kinds);
+        }
+        return param_kind::any;
+    }
+    for (const char* key : {"anyOf", "oneOf"}) {
+        if (const auto branches = s->find(key); branches != s->end() && branches->is_array()) {
+            for (const auto& b : *branches) kinds.push_back(kind_of_schema(root, b, depth + 1));
+            return kinds.empty() ? param_kind::any : merge_kinds(kinds);
+        }
+    }
+    if (const auto all = s->find("allOf"); all != s->end() && all->is_array() && all->size() == 1)
+        return kind_of_schema(root, all->front(), depth + 1);
+    for (const char* key : {"enum", "const"}) {
+        if (const auto values = s->find(key); values != s->end()) {
+            if (!values->is_array()) return kind_of_value(*values);
+            for (const auto& v : *values) kinds.push_back(kind_of_value(v));
+            return kinds.empty() ? param_kind::any : merge_kinds(kinds);
+        }
+    }
+    return param_kind::any;
+}
+
+/// True when a schema allows null (`{"type": "null"}`, a "null" in a type list, or an `anyOf`
+/// / `oneOf` branch that does).
+inline bool schema_allows_null(const json& root, const json& node, int depth = 0) {
+    const json* s = resolve_schema(root, node);
+    if (!s || !s->is_object() || depth > 32) return false;
+    if (const auto type = s->find("type"); type != s->end()) {
+        if (type->is_string()) return *type == "null";
+        if (type->is_array())
+            for (const auto& t : *type)
+                if (t == "null") return true;
+        return false;
+    }
+    for (const char* key : {"anyOf", "oneOf"}) {
+        if (const auto branches = s->find(key); branches != s->end() && branches->is_array())
+            for (const auto& b : *branches)
+                if (schema_allows_null(root, b, depth + 1)) return true;
+    }
+    return false;
+}
+
+/// The properties of an object schema: each with its kind, required when it is listed in
+/// `required` and does not allow null. `open` when the schema lists no properties, or allows
+/// additional ones.
+inline schema_fields fields_of_schema(const json& root) {
+    schema_fields out;
+    const json* s = resolve_schema(root, root);
+    if (!s || !s->is_object()) {
+        out.open = true;
+        return out;
+    }
+    const auto properties = s->find("properties");
+    const auto additional = s->find("additionalProperties");
+    out.open = properties == s->end() || !properties->is_object() ||
+               (additional != s->end() && *additional != false);
+    std::vector<std::string_view> required;
+    if (const auto r = s->find("required"); r != s->end() && r->is_array())
+        for (const auto& name : *r)
+            if (name.is_string()) required.push_back(name.get_ref<const std::string&>());
+    auto listed = [&](std::string_view name) {
+        for (auto r : required)
+            if (r == name) return true;
+        return false;
+    };
+    if (properties != s->end() && properties->is_object()) {
+        for (auto it = properties->begin(); it != properties->end(); ++it) {
+            const std::string& name = it.key();
+            out.fields.push_back({name, kind_of_schema(root, it.value()),
+                                  listed(name) && !schema_allows_null(root, it.value())});
+        }
+    }
+    // A required name without a property: required, of any kind.
+    for (auto name : required) {
+        bool known = false;
+        for (const auto& f : out.fields) known = known || f.name == name;
+        if (!known) out.fields.push_back({name, param_kind::any, true});
+    }
+    return out;
+}
+
+/// The keys of a params object, each with the kind of its value.
+inline schema_fields fields_of_object(const json& object) {
+    schema_fields out;
+    for (auto it = object.begin(); it != object.end(); ++it)
+        out.fields.push_back({it.key(), kind_of_value(it.value()), false});
+    return out;
+}
+
+}  // namespace synapse::detail
+
+namespace synapse {
+
+/// One action of a pipeline, described by the JSON Schemas of its params and of its result.
+struct pipeline_step_schema {
+    std::string name;
+    json params_schema;  ///< an object schema: `properties` and a `required` list
+    json result_schema;  ///< an object schema; empty or {} when the action has no result model
+};
+
+/// Checks that every required param of each step (listed in the params schema's `required`,
+/// and not allowing null) is provided by `inputs` (the caller's params: a JSON object, each key
+/// with the kind of its value) or by an earlier step's result schema, under the same name and
+/// with a JSON kind that fits; later providers win, as the runner merges results shallowly.
+/// Kinds: string (also `format: "path"`, enums of strings), integer, number (an integer fits
+/// too), boolean, array, object; a schema without `type` takes and provides anything. A step
+/// whose result schema says nothing about its properties (empty or {}: an action without a
+/// result model), or allows additional ones, may provide anything: later params that nothing
+/// else provides are then not reported missing.
+///
+/// The first problem, in step order and then field order, fails with errc::invalid_argument,
+/// `where` the step's name, and the sentence synapse::pipeline prints at compile time:
+/// "pipeline: action 'train' needs 'epochs' (integer), but the results of convert provide it as
+/// string". Inputs that are not a JSON object fail with errc::invalid_argument too.
+[[nodiscard]] inline expected<void> check_pipeline(const std::vector<pipeline_step_schema>& steps,
+                                                   const json& inputs) {
+    if (!inputs.is_object()) {
+        error e{
+            errc::invalid_argument,
+            std::string("pipeline: the inputs must be a JSON object, got ") + inputs.type_name()};
+        e.where = "inputs";
+        return fail(std::move(e));
+    }
+    const detail::schema_fields given = detail::fields_of_object(inputs);
+    std::vector<detail::schema_fields> params, results;
+    params.reserve(steps.size());
+    results.reserve(steps.size());
+    std::vector<detail::param_step> checked;
+    checked.reserve(steps.size());
+    for (const auto& step : steps) {
+        params.push_back(detail::fields_of_schema(step.params_schema));
+        results.push_back(detail::fields_of_schema(step.result_schema));
+        checked.push_back(
+            {step.name, params.back().fields, {results.back().fields, results.back().open}});
+    }
+    auto problem = detail::first_unprovided_param({given.fields, false}, checked);
+    if (problem.sentence.empty()) return {};
+    error e{errc::invalid_argument, std::move(problem.sentence)};
+    e.where = steps[problem.step].name;
+    return fail(std::move(e));
+}
+
+}  // namespace synapse
 
 namespace synapse {
 
@@ -10497,6 +10894,9 @@ struct pipeline_submit_options {
     /// Resume this run: the actions up to its last checkpoint are skipped (reported skipped),
     /// the params start from the checkpoint's snapshot, and params given now override its keys.
     std::optional<std::string> resume_from{};
+    /// Check before anything runs that each action's required params are provided (by the
+    /// params or an earlier action's result), from the actions' JSON Schemas.
+    bool check_params = true;
 };
 
 namespace detail {
@@ -10522,10 +10922,15 @@ inline bool same_action(std::string_view old_name, std::string_view old_entrypoi
 /// run resumed must exist (not_found otherwise), have a checkpoint (not_found "has no
 /// checkpoint"), and its pipeline's actions up to that checkpoint must be this pipeline's
 /// (invalid_argument naming the first difference).
+///
+/// With `schemas` (one per action, see step_schemas.hpp), the params are checked against them
+/// first (check_pipeline; for a resumed run, the actions after the checkpoint, with the params
+/// it resumes with), and nothing is registered when a required param is missing.
 template <class Client>
 [[nodiscard]] expected<pipeline_run_spec> prepare_pipeline_run(
     Client& client, const pipeline_definition& definition, const json& params,
-    const pipeline_submit_options& options = {}) {
+    const pipeline_submit_options& options = {},
+    const std::vector<pipeline_step_schema>* schemas = nullptr) {
     if (!params.is_object())
         return fail(errc::invalid_argument, "pipeline params must be a JSON object, got " +
                                                 std::string(json_type_name(params)));
@@ -10574,6 +10979,12 @@ template <class Client>
         spec.params = std::move(merged);
         spec.resume_after = cp.action_index;
     }
+    if (schemas) {
+        std::vector<pipeline_step_schema> to_run(
+            schemas->begin() + (spec.resume_after ? *spec.resume_after + 1 : 0), schemas->end());
+        if (auto checked = check_pipeline(to_run, spec.params); !checked)
+            return fail(std::move(checked).error());
+    }
     auto pipeline = client.create_pipeline(definition.to_create());
     if (!pipeline) return fail(std::move(pipeline).error().prefix("registering the pipeline"));
     pipeline_service::run_create rc;
@@ -10583,6 +10994,116 @@ template <class Client>
     spec.pipeline_id = pipeline->id;
     spec.run_id = run->id;
     return spec;
+}
+
+}  // namespace synapse
+// ---- synapse/pipeline/step_schemas.hpp ----
+// The JSON Schemas of a pipeline's steps, for checking at submit time that each action's required
+// params are provided (check_pipeline): a C++ plugin's from its binary (`<binary> list --json`,
+// one process for all), synapse-sdk actions' from their Pydantic models (one Python process).
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+
+namespace synapse {
+
+namespace detail {
+
+/// Prints `[{"entrypoint", "params", "result"}, ...]` for the `module.Class` arguments.
+inline constexpr std::string_view python_schemas_script = R"(import importlib, json, os, sys
+sys.path.insert(0, os.getcwd())
+def schema(model):
+    return model.model_json_schema() if hasattr(model, 'model_json_schema') else {}
+out = []
+for ep in sys.argv[1:]:
+    module, _, name = ep.rpartition('.')
+    cls = getattr(importlib.import_module(module), name)
+    out.append({'entrypoint': ep, 'params': schema(getattr(cls, 'params_model', None)),
+                'result': schema(getattr(cls, 'result_model', None))})
+print(json.dumps(out))
+)";
+
+/// Runs `argv` in `dir` and parses the JSON array its stdout ends with.
+inline expected<json> schemas_from(std::vector<std::string> argv, const std::filesystem::path& dir,
+                                   std::string_view what) {
+    process_spec spec;
+    spec.argv = std::move(argv);
+    spec.working_dir = dir;
+    spec.timeout = std::chrono::minutes(2);
+    std::string out, err;
+    auto ran = posix_spawner().run(spec, [&](bool is_stderr, std::string_view line) {
+        (is_stderr ? err : out).append(line).append("\n");
+    });
+    if (!ran) return fail(std::move(ran).error());
+    if (ran->exit_code != 0) {
+        const auto last = err.substr(err.rfind('\n', err.size() > 1 ? err.size() - 2 : 0) + 1);
+        return fail(errc::process_failed, "cannot read the schemas of " + std::string(what) +
+                                              " (exit status " + std::to_string(ran->exit_code) +
+                                              "): " + last);
+    }
+    const auto start = out.rfind("\n[", out.size() > 1 ? out.size() - 2 : 0);
+    auto parsed = parse_json(out.substr(start == std::string::npos ? 0 : start + 1),
+                             "the schemas of " + std::string(what));
+    if (!parsed) return fail(std::move(parsed).error());
+    if (!parsed->is_array())
+        return fail(errc::protocol_error,
+                    "the schemas of " + std::string(what) + " are not a list");
+    return parsed;
+}
+
+inline const json* find_schema(const json& list, std::string_view key, std::string_view value) {
+    for (const auto& item : list)
+        if (item.is_object() && item.contains(key) && item[std::string(key)] == value) return &item;
+    return nullptr;
+}
+
+}  // namespace detail
+
+/// The schemas of `definition`'s steps, in order: C++ steps from the plugin's binary, Python
+/// steps (run with `python` in the plugin directory) from their models.
+[[nodiscard]] inline expected<std::vector<pipeline_step_schema>> step_schemas(
+    const plugin_config& config, const pipeline_definition& definition, const std::string& python) {
+    json cpp = json::array(), py = json::array();
+    std::vector<std::string> python_eps;
+    bool any_cpp = false;
+    for (const auto& s : definition.actions) {
+        if (s.runtime == step_runtime::cpp)
+            any_cpp = true;
+        else
+            python_eps.push_back(s.entrypoint);
+    }
+    if (any_cpp) {
+        std::error_code ec;
+        auto binary = std::filesystem::absolute(config.binary_path(), ec).string();
+        auto got = detail::schemas_from({binary, "list", "--json"}, config.directory,
+                                        "the plugin binary " + binary);
+        if (!got) return fail(std::move(got).error());
+        cpp = std::move(*got);
+    }
+    if (!python_eps.empty()) {
+        std::vector<std::string> argv = {python, "-c", std::string(detail::python_schemas_script)};
+        argv.insert(argv.end(), python_eps.begin(), python_eps.end());
+        auto got = detail::schemas_from(std::move(argv), config.directory, "the Python actions");
+        if (!got) return fail(std::move(got).error());
+        py = std::move(*got);
+    }
+    std::vector<pipeline_step_schema> out;
+    for (const auto& s : definition.actions) {
+        const json* found = s.runtime == step_runtime::cpp
+                                ? detail::find_schema(cpp, "name", s.entrypoint)
+                                : detail::find_schema(py, "entrypoint", s.entrypoint);
+        if (!found)
+            return fail(errc::unknown_action,
+                        "no schema for action '" + s.name + "' (" + s.entrypoint + ")");
+        out.push_back({.name = s.name,
+                       .params_schema = found->value("params", json::object()),
+                       .result_schema = found->value("result", json::object())});
+    }
+    return out;
 }
 
 }  // namespace synapse
@@ -10596,6 +11117,10 @@ struct ray_pipeline_options {
     std::optional<std::string> actor_pipeline_service_url{};
     /// The interpreter of Python actions on the worker.
     std::string python = "python";
+    /// The interpreter that reads Python actions' schemas on this machine, before submitting
+    /// (pipeline_submit_options::check_params).
+    std::string local_python =
+        std::getenv("SYNAPSE_PYTHON") ? std::getenv("SYNAPSE_PYTHON") : "python3";
     /// The program that runs pipelines without C++ actions (the `synapse` executable): it
     /// travels in the job's package.
     std::filesystem::path runner_program{};
@@ -10653,7 +11178,14 @@ class basic_ray_pipeline_executor<T, S, P, W> {
                                                const json& params,
                                                const pipeline_submit_options& options = {},
                                                ray_job_options job = {}) {
-        auto spec = prepare_pipeline_run(runs_.service(), definition, params, options);
+        std::vector<pipeline_step_schema> schemas;
+        if (options.check_params) {
+            auto found = step_schemas(config_, definition, options_.local_python);
+            if (!found) return fail(std::move(found).error().prefix("checking the pipeline"));
+            schemas = std::move(*found);
+        }
+        auto spec = prepare_pipeline_run(runs_.service(), definition, params, options,
+                                         options.check_params ? &schemas : nullptr);
         if (!spec) return fail(std::move(spec).error());
         spec->service_url = options_.actor_pipeline_service_url.value_or(options_.service.base_url);
         spec->python = options_.python;
@@ -10807,12 +11339,13 @@ class basic_ray_pipeline_executor<T, S, P, W> {
 //     auto run = exec->submit("download,convert,train,evaluate", params);  // the run id
 //     auto result = exec->get_result(*run);
 //
-// A pipeline whose actions are all Python ones (or a typed pipeline's C++ actions, given as a
-// cpp_action_runner) runs in this process on a thread of its own, its Python actions as child
-// processes; one with C++ actions of a plugin binary runs in that binary, started in its
-// pipeline mode (pipeline_mode.hpp). Status, progress, waiting and results come from the
-// service (pipeline_runs). Destroying the executor cancels the runs it still runs, and waits
-// for them to end.
+// Before anything runs, each action's required params are checked against the actions' JSON
+// Schemas (`check_params`). A pipeline whose actions are all Python ones (or a typed pipeline,
+// `submit<synapse::pipeline<Inputs, A, B>>(inputs, name)`) runs in this process on a thread of its
+// own, its Python actions as child processes; one with C++ actions of a plugin binary runs in that
+// binary, started in its pipeline mode (pipeline_mode.hpp). Status, progress, waiting and results
+// come from the service (pipeline_runs). Destroying the executor cancels the runs it still runs,
+// and waits for them to end.
 
 #include <algorithm>
 #include <chrono>
@@ -11544,7 +12077,14 @@ class basic_local_pipeline_executor {
     [[nodiscard]] expected<std::string> submit(const pipeline_definition& definition,
                                                const json& params,
                                                const pipeline_submit_options& options = {}) {
-        auto spec = prepare_pipeline_run(runs_.service(), definition, params, options);
+        std::vector<pipeline_step_schema> schemas;
+        if (options.check_params) {
+            auto found = step_schemas(config_, definition, python());
+            if (!found) return fail(std::move(found).error().prefix("checking the pipeline"));
+            schemas = std::move(*found);
+        }
+        auto spec = prepare_pipeline_run(runs_.service(), definition, params, options,
+                                         options.check_params ? &schemas : nullptr);
         if (!spec) return fail(std::move(spec).error());
         spec->service_url = options_.service.base_url;
         spec->python = python();
@@ -11560,6 +12100,36 @@ class basic_local_pipeline_executor {
             auto started = start_in_process(std::move(*spec), *run);
             if (!started) return fail(std::move(started).error());
         }
+        std::lock_guard lock(state_->mutex);
+        state_->runs[id] = std::move(run);
+        return id;
+    }
+
+    /// Starts a run of the typed pipeline `P` (synapse::pipeline<Inputs, A, B...>, checked at
+    /// compile time) in this process, its C++ actions run in-process; its id.
+    template <class P>
+        requires requires {
+            typename P::inputs_type;
+            typename P::plugin_type;
+            P::names;
+        }
+    [[nodiscard]] expected<std::string> submit(const typename P::inputs_type& inputs,
+                                               std::string name,
+                                               const pipeline_submit_options& options = {}) {
+        pipeline_definition definition;
+        definition.name = std::move(name);
+        for (auto n : P::names)
+            definition.actions.push_back({.name = std::string(n), .entrypoint = std::string(n)});
+        auto spec = prepare_pipeline_run(runs_.service(), definition, to_json(inputs), options);
+        if (!spec) return fail(std::move(spec).error());
+        spec->service_url = options_.service.base_url;
+        auto run = std::make_unique<active_run>();
+        const std::string id = spec->run_id;
+        auto started = start_in_process(
+            std::move(*spec), *run, [](std::string_view action, const json& params, context& ctx) {
+                return P::plugin_type::run(action, params, ctx);
+            });
+        if (!started) return fail(std::move(started).error());
         std::lock_guard lock(state_->mutex);
         state_->runs[id] = std::move(run);
         return id;
@@ -11666,7 +12236,8 @@ class basic_local_pipeline_executor {
         return [](std::string_view line) { std::cout << line << '\n' << std::flush; };
     }
 
-    expected<void> start_in_process(pipeline_run_spec spec, active_run& run) {
+    expected<void> start_in_process(pipeline_run_spec spec, active_run& run,
+                                    cpp_action_runner cpp = {}) {
         auto client = client_type::create(options_.service);
         if (!client) return fail(std::move(client).error());
         pipeline_runner_options o;
@@ -11675,7 +12246,7 @@ class basic_local_pipeline_executor {
         o.env = plugin_environment(config_.env);
         o.writer = options_.writer;
         auto runner = std::make_shared<pipeline_runner<client_type>>(
-            std::move(spec), std::move(*client), cpp_action_runner{}, std::move(o));
+            std::move(spec), std::move(*client), std::move(cpp), std::move(o));
         run.stop = [runner] { runner->cancel(); };
         run.thread = std::jthread([runner] { (void)runner->run(); });
         return {};
@@ -11735,402 +12306,6 @@ class basic_local_pipeline_executor {
 using local_pipeline_executor = basic_local_pipeline_executor<>;
 
 static_assert(check_async_executor<local_pipeline_executor>());
-
-}  // namespace synapse
-// ---- synapse/pipeline/pipeline_check.hpp ----
-// synapse::check_pipeline: the check synapse::pipeline<Inputs, A, B...> makes at compile time,
-// made at run time from JSON Schemas, for pipelines named at run time (C++ or synapse-sdk
-// actions, in any mix):
-//
-//     std::vector<synapse::pipeline_step_schema> steps{
-//         {"download", download_params_schema, download_result_schema},
-//         {"train", train_params_schema, train_result_schema}};
-//     if (auto ok = synapse::check_pipeline(steps, {{"dataset", 1}}); !ok)
-//         std::cerr << to_string(ok.error()) << '\n';
-//         // invalid_argument: pipeline: action 'train' needs 'converted_path' (string), which
-//         // neither the inputs nor the results of download provide
-//
-// Schemas are read as synapse::json_schema<T>() writes them and as Pydantic v2's
-// model_json_schema() does (see detail/schema_fields.hpp).
-
-#include <span>
-#include <string>
-#include <vector>
-
-// ---- synapse/pipeline/detail/param_check.hpp ----
-// The one check behind synapse::pipeline (at compile time, from reflected types) and
-// synapse::check_pipeline (at run time, from JSON Schemas): every required param of each action
-// is provided by the inputs or by an earlier action's result, under the same name and with a
-// JSON kind that fits. Everything here is constexpr, so both callers share the algorithm and the
-// sentences word for word.
-
-#include <cstddef>
-#include <span>
-#include <string>
-#include <string_view>
-
-namespace synapse::detail {
-
-/// The JSON kind of a param or result field. `any` is a field that takes (or may be) any JSON
-/// value; `null` only comes from run-time inputs.
-enum class param_kind { string, integer, number, boolean, array, object, any, null };
-
-constexpr std::string_view kind_name(param_kind k) {
-    switch (k) {
-        case param_kind::string: return "string";
-        case param_kind::integer: return "integer";
-        case param_kind::number: return "number";
-        case param_kind::boolean: return "boolean";
-        case param_kind::array: return "array";
-        case param_kind::object: return "object";
-        case param_kind::null: return "null";
-        case param_kind::any: break;
-    }
-    return "any";
-}
-
-/// True when a value of kind `provided` reads as a field of kind `needed` (an integer is also a
-/// number; `any` fits and takes everything).
-constexpr bool kind_fits(param_kind needed, param_kind provided) {
-    return needed == provided || needed == param_kind::any || provided == param_kind::any ||
-           (needed == param_kind::number && provided == param_kind::integer);
-}
-
-/// One field of a params or result object.
-struct param_field {
-    std::string_view name;
-    param_kind kind = param_kind::any;
-    bool required = false;  ///< for params: must be provided
-};
-
-/// What the inputs or one action's result provide: `fields`, and, when `open`, possibly any
-/// other key too (a result whose type or schema does not list its keys).
-struct param_source {
-    std::span<const param_field> fields;
-    bool open = false;
-};
-
-/// One action of a pipeline: its name, its params, and what its result provides.
-struct param_step {
-    std::string_view name;
-    std::span<const param_field> params;
-    param_source result;
-};
-
-/// The first problem found: the index of the action and its sentence (empty: none).
-struct param_problem {
-    std::size_t step = 0;
-    std::string sentence;
-};
-
-/// Where a key comes from, looking at the inputs and then at each result in turn (later
-/// providers win, as the runner merges results shallowly).
-struct param_provider {
-    bool found = false;
-    bool inputs = false;
-    std::string_view step;
-    param_kind kind = param_kind::any;
-};
-
-constexpr param_provider last_provider(std::string_view name, const param_source& inputs,
-                                       std::span<const param_step> earlier) {
-    for (std::size_t i = earlier.size(); i-- > 0;) {
-        for (const auto& f : earlier[i].result.fields)
-            if (f.name == name) return {true, false, earlier[i].name, f.kind};
-        if (earlier[i].result.open) return {true, false, earlier[i].name, param_kind::any};
-    }
-    for (const auto& f : inputs.fields)
-        if (f.name == name) return {true, true, {}, f.kind};
-    if (inputs.open) return {true, true, {}, param_kind::any};
-    return {};
-}
-
-/// "pipeline: action 'train' needs 'train_path' (string), which neither the inputs nor the
-/// results of download, convert provide", or "... but the results of convert provide it as
-/// string" (the names of the earlier actions are given in order).
-constexpr std::string param_sentence(std::string_view action, const param_field& field,
-                                     std::span<const param_step> earlier,
-                                     const param_provider& provider) {
-    std::string s = "pipeline: action '";
-    s += action;
-    s += "' needs '";
-    s += field.name;
-    s += "' (";
-    s += kind_name(field.kind);
-    s += "), ";
-    if (provider.found) {
-        s += "but ";
-        if (provider.inputs) {
-            s += "the inputs";
-        } else {
-            s += "the results of ";
-            s += provider.step;
-        }
-        s += " provide it as ";
-        s += kind_name(provider.kind);
-    } else if (earlier.empty()) {
-        s += "which the inputs do not provide";
-    } else {
-        s += "which neither the inputs nor the results of ";
-        for (std::size_t i = 0; i < earlier.size(); ++i) {
-            if (i != 0) s += ", ";
-            s += earlier[i].name;
-        }
-        s += " provide";
-    }
-    return s;
-}
-
-/// The first required param, in action order and then field order, that nothing before its
-/// action provides with a fitting kind.
-constexpr param_problem first_unprovided_param(const param_source& inputs,
-                                               std::span<const param_step> steps) {
-    for (std::size_t i = 0; i < steps.size(); ++i) {
-        const auto earlier = steps.first(i);
-        for (const auto& field : steps[i].params) {
-            if (!field.required) continue;
-            const auto provider = last_provider(field.name, inputs, earlier);
-            if (!provider.found || !kind_fits(field.kind, provider.kind))
-                return {i, param_sentence(steps[i].name, field, earlier, provider)};
-        }
-    }
-    return {};
-}
-
-}  // namespace synapse::detail
-// ---- synapse/pipeline/detail/schema_fields.hpp ----
-// The fields of a params or result object as a JSON Schema describes them, for check_pipeline:
-// the schemas synapse::json_schema<T>() writes and those Pydantic v2's model_json_schema()
-// writes (`required` lists; `properties` with `type`, or `anyOf` where a {"type": "null"} branch
-// means optional; `$ref` into `$defs`; no `type` meaning any), and the keys of a params object.
-
-#include <exception>
-#include <string>
-#include <string_view>
-#include <vector>
-
-
-namespace synapse::detail {
-
-/// The fields found in a schema or object; names point into the JSON they were read from.
-struct schema_fields {
-    std::vector<param_field> fields;
-    bool open = false;  ///< may hold keys it does not list
-};
-
-/// `node`, or the schema its `$ref` points to inside `root` ("#/$defs/Name", any JSON pointer);
-/// null when the reference leads nowhere.
-inline const json* resolve_schema(const json& root, const json& node) {
-    const json* at = &node;
-    for (int depth = 0; depth < 32; ++depth) {
-        if (!at->is_object()) return at;
-        const auto ref = at->find("$ref");
-        if (ref == at->end() || !ref->is_string()) return at;
-        const std::string& text = ref->get_ref<const std::string&>();
-        if (text.empty() || text.front() != '#') return nullptr;
-        try {
-            const json::json_pointer pointer(text.substr(1));
-            if (!root.contains(pointer)) return nullptr;
-            at = &root.at(pointer);
-        } catch (const std::exception&) {
-            return nullptr;
-        }
-    }
-    return nullptr;
-}
-
-inline param_kind kind_of_type_name(std::string_view type) {
-    if (type == "string") return param_kind::string;
-    if (type == "integer") return param_kind::integer;
-    if (type == "number") return param_kind::number;
-    if (type == "boolean") return param_kind::boolean;
-    if (type == "array") return param_kind::array;
-    if (type == "object") return param_kind::object;
-    if (type == "null") return param_kind::null;
-    return param_kind::any;
-}
-
-/// One kind for several alternatives, nulls left out: the kind they share, `number` for
-/// integers and numbers, `null` when only null is left, else `any`.
-inline param_kind merge_kinds(const std::vector<param_kind>& kinds) {
-    bool first = true, numeric = true;
-    param_kind out = param_kind::null;
-    for (param_kind k : kinds) {
-        if (k == param_kind::null) continue;
-        numeric = numeric && (k == param_kind::integer || k == param_kind::number);
-        if (first)
-            out = k;
-        else if (k != out)
-            out = numeric ? param_kind::number : param_kind::any;
-        first = false;
-    }
-    return out;
-}
-
-/// The kind of a JSON value.
-inline param_kind kind_of_value(const json& v) {
-    if (v.is_string()) return param_kind::string;
-    if (v.is_boolean()) return param_kind::boolean;
-    if (v.is_number_integer()) return param_kind::integer;  // signed and unsigned
-    if (v.is_number()) return param_kind::number;
-    if (v.is_array()) return param_kind::array;
-    if (v.is_object()) return param_kind::object;
-    if (v.is_null()) return param_kind::null;
-    return param_kind::any;
-}
-
-/// The kind of the values a schema allows.
-inline param_kind kind_of_schema(const json& root, const json& node, int depth = 0) {
-    const json* s = resolve_schema(root, node);
-    if (!s || !s->is_object() || depth > 32) return param_kind::any;
-    std::vector<param_kind> kinds;
-    if (const auto type = s->find("type"); type != s->end()) {
-        if (type->is_string()) return kind_of_type_name(type->get_ref<const std::string&>());
-        if (type->is_array()) {
-            for (const auto& t : *type)
-                kinds.push_back(t.is_string() ? kind_of_type_name(t.get_ref<const std::string&>())
-                                              : param_kind::any);
-            return kinds.empty() ? param_kind::any : merge_kinds(kinds);
-        }
-        return param_kind::any;
-    }
-    for (const char* key : {"anyOf", "oneOf"}) {
-        if (const auto branches = s->find(key); branches != s->end() && branches->is_array()) {
-            for (const auto& b : *branches) kinds.push_back(kind_of_schema(root, b, depth + 1));
-            return kinds.empty() ? param_kind::any : merge_kinds(kinds);
-        }
-    }
-    if (const auto all = s->find("allOf"); all != s->end() && all->is_array() && all->size() == 1)
-        return kind_of_schema(root, all->front(), depth + 1);
-    for (const char* key : {"enum", "const"}) {
-        if (const auto values = s->find(key); values != s->end()) {
-            if (!values->is_array()) return kind_of_value(*values);
-            for (const auto& v : *values) kinds.push_back(kind_of_value(v));
-            return kinds.empty() ? param_kind::any : merge_kinds(kinds);
-        }
-    }
-    return param_kind::any;
-}
-
-/// True when a schema allows null (`{"type": "null"}`, a "null" in a type list, or an `anyOf`
-/// / `oneOf` branch that does).
-inline bool schema_allows_null(const json& root, const json& node, int depth = 0) {
-    const json* s = resolve_schema(root, node);
-    if (!s || !s->is_object() || depth > 32) return false;
-    if (const auto type = s->find("type"); type != s->end()) {
-        if (type->is_string()) return *type == "null";
-        if (type->is_array())
-            for (const auto& t : *type)
-                if (t == "null") return true;
-        return false;
-    }
-    for (const char* key : {"anyOf", "oneOf"}) {
-        if (const auto branches = s->find(key); branches != s->end() && branches->is_array())
-            for (const auto& b : *branches)
-                if (schema_allows_null(root, b, depth + 1)) return true;
-    }
-    return false;
-}
-
-/// The properties of an object schema: each with its kind, required when it is listed in
-/// `required` and does not allow null. `open` when the schema lists no properties, or allows
-/// additional ones.
-inline schema_fields fields_of_schema(const json& root) {
-    schema_fields out;
-    const json* s = resolve_schema(root, root);
-    if (!s || !s->is_object()) {
-        out.open = true;
-        return out;
-    }
-    const auto properties = s->find("properties");
-    const auto additional = s->find("additionalProperties");
-    out.open = properties == s->end() || !properties->is_object() ||
-               (additional != s->end() && *additional != false);
-    std::vector<std::string_view> required;
-    if (const auto r = s->find("required"); r != s->end() && r->is_array())
-        for (const auto& name : *r)
-            if (name.is_string()) required.push_back(name.get_ref<const std::string&>());
-    auto listed = [&](std::string_view name) {
-        for (auto r : required)
-            if (r == name) return true;
-        return false;
-    };
-    if (properties != s->end() && properties->is_object()) {
-        for (auto it = properties->begin(); it != properties->end(); ++it) {
-            const std::string& name = it.key();
-            out.fields.push_back({name, kind_of_schema(root, it.value()),
-                                  listed(name) && !schema_allows_null(root, it.value())});
-        }
-    }
-    // A required name without a property: required, of any kind.
-    for (auto name : required) {
-        bool known = false;
-        for (const auto& f : out.fields) known = known || f.name == name;
-        if (!known) out.fields.push_back({name, param_kind::any, true});
-    }
-    return out;
-}
-
-/// The keys of a params object, each with the kind of its value.
-inline schema_fields fields_of_object(const json& object) {
-    schema_fields out;
-    for (auto it = object.begin(); it != object.end(); ++it)
-        out.fields.push_back({it.key(), kind_of_value(it.value()), false});
-    return out;
-}
-
-}  // namespace synapse::detail
-
-namespace synapse {
-
-/// One action of a pipeline, described by the JSON Schemas of its params and of its result.
-struct pipeline_step_schema {
-    std::string name;
-    json params_schema;  ///< an object schema: `properties` and a `required` list
-    json result_schema;  ///< an object schema; empty or {} when the action has no result model
-};
-
-/// Checks that every required param of each step (listed in the params schema's `required`,
-/// and not allowing null) is provided by `inputs` (the caller's params: a JSON object, each key
-/// with the kind of its value) or by an earlier step's result schema, under the same name and
-/// with a JSON kind that fits; later providers win, as the runner merges results shallowly.
-/// Kinds: string (also `format: "path"`, enums of strings), integer, number (an integer fits
-/// too), boolean, array, object; a schema without `type` takes and provides anything. A step
-/// whose result schema says nothing about its properties (empty or {}: an action without a
-/// result model), or allows additional ones, may provide anything: later params that nothing
-/// else provides are then not reported missing.
-///
-/// The first problem, in step order and then field order, fails with errc::invalid_argument,
-/// `where` the step's name, and the sentence synapse::pipeline prints at compile time:
-/// "pipeline: action 'train' needs 'epochs' (integer), but the results of convert provide it as
-/// string". Inputs that are not a JSON object fail with errc::invalid_argument too.
-[[nodiscard]] inline expected<void> check_pipeline(const std::vector<pipeline_step_schema>& steps,
-                                                   const json& inputs) {
-    if (!inputs.is_object()) {
-        error e{
-            errc::invalid_argument,
-            std::string("pipeline: the inputs must be a JSON object, got ") + inputs.type_name()};
-        e.where = "inputs";
-        return fail(std::move(e));
-    }
-    const detail::schema_fields given = detail::fields_of_object(inputs);
-    std::vector<detail::schema_fields> params, results;
-    params.reserve(steps.size());
-    results.reserve(steps.size());
-    std::vector<detail::param_step> checked;
-    checked.reserve(steps.size());
-    for (const auto& step : steps) {
-        params.push_back(detail::fields_of_schema(step.params_schema));
-        results.push_back(detail::fields_of_schema(step.result_schema));
-        checked.push_back(
-            {step.name, params.back().fields, {results.back().fields, results.back().open}});
-    }
-    auto problem = detail::first_unprovided_param({given.fields, false}, checked);
-    if (problem.sentence.empty()) return {};
-    error e{errc::invalid_argument, std::move(problem.sentence)};
-    e.where = steps[problem.step].name;
-    return fail(std::move(e));
-}
 
 }  // namespace synapse
 // ---- synapse/pipeline/pipeline_mode.hpp ----

@@ -15,8 +15,11 @@
 #include <thread>
 #include <vector>
 
+#include <synapse/pipeline/typed_pipeline.hpp>
+
 #include "../common/temp_dir.hpp"
 #include "../service/service_process.hpp"
+#include "regression.hpp"
 
 using synapse::json;
 namespace ps = synapse::pipeline_service;
@@ -62,6 +65,49 @@ std::string describe(const synapse::error& e) {
 }  // namespace local_pipelines
 
 using namespace local_pipelines;
+
+namespace local_pipelines {
+struct regression_inputs {
+    std::string work_dir;
+    std::string source;  // the data set (beside the plugin binary; this test binary has none)
+    int epochs = 20;
+};
+}  // namespace local_pipelines
+SYNAPSE_REFLECT(local_pipelines::regression_inputs, work_dir, source, epochs)
+
+TEST_CASE("a pipeline whose params are not provided is refused before anything runs",
+          "[local_pipeline]") {
+    fixture f;
+    auto exec = f.open(cpp_plugin);
+    auto run = exec.submit("download,train", {{"work_dir", (f.dir / "w").string()}});
+    REQUIRE_FALSE(run);
+    CHECK(run.error().code == synapse::errc::invalid_argument);
+    CHECK(run.error().message ==
+          "pipeline: action 'train' needs 'train_path' (string), which neither the inputs nor "
+          "the results of download provide");
+    auto runs = f.client().list_runs();
+    REQUIRE(runs);
+    CHECK(runs->empty());  // nothing was registered
+}
+
+TEST_CASE("a typed pipeline runs its C++ actions in this process", "[local_pipeline]") {
+    using regression_pipeline =
+        synapse::pipeline<regression_inputs, regression::download, regression::convert,
+                          regression::train, regression::evaluate>;
+    fixture f;
+    auto exec = f.open(cpp_plugin);
+    auto run = exec.submit<regression_pipeline>(
+        {.work_dir = (f.dir / "t").string(), .source = cpp_plugin + "/data/houses.csv"}, "typed");
+    REQUIRE(run);
+    auto result = exec.get_result(*run, std::chrono::minutes(2));
+    INFO((result ? "" : describe(result.error())));
+    REQUIRE(result);
+    CHECK((*result)["rows"] == 46);
+    auto pipeline = f.client().get_pipeline(f.client().get_run(*run)->pipeline_id);
+    REQUIRE(pipeline);
+    CHECK(pipeline->name == "typed");
+    CHECK(pipeline->actions.size() == 4);
+}
 
 TEST_CASE("the example plugin's four actions run as one pipeline and the service holds every step",
           "[local_pipeline]") {

@@ -35,6 +35,7 @@ struct fixture {
         synapse::ray_pipeline_options o;
         o.service = synapse::pipeline_service_options(service.url());
         o.runner_program = SYNAPSE_CLI;
+        o.local_python = SYNAPSE_VENV_PYTHON;
         auto exec = synapse::ray_pipeline_executor::create(std::move(*plugin), o);
         REQUIRE(exec);
         return std::move(*exec);

@@ -130,7 +130,7 @@ int run_job(const pipeline_run_options& o, const synapse::json& params) {
     synapse::ray_pipeline_options po;
     po.service = service_transport(o);
     if (!o.actor_service.empty()) po.actor_pipeline_service_url = o.actor_service;
-    if (!o.python.empty()) po.python = o.python;
+    if (!o.python.empty()) po.python = po.local_python = o.python;
     std::error_code ec;
     po.runner_program = std::filesystem::read_symlink("/proc/self/exe", ec);
     const std::string manager = plugin->package_manager;

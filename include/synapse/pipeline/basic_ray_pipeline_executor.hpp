@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -29,6 +30,7 @@
 #include "synapse/pipeline/pipeline_definition.hpp"
 #include "synapse/pipeline/pipeline_runs.hpp"
 #include "synapse/pipeline/run_preparation.hpp"
+#include "synapse/pipeline/step_schemas.hpp"
 
 namespace synapse {
 
@@ -39,6 +41,10 @@ struct ray_pipeline_options {
     std::optional<std::string> actor_pipeline_service_url{};
     /// The interpreter of Python actions on the worker.
     std::string python = "python";
+    /// The interpreter that reads Python actions' schemas on this machine, before submitting
+    /// (pipeline_submit_options::check_params).
+    std::string local_python =
+        std::getenv("SYNAPSE_PYTHON") ? std::getenv("SYNAPSE_PYTHON") : "python3";
     /// The program that runs pipelines without C++ actions (the `synapse` executable): it
     /// travels in the job's package.
     std::filesystem::path runner_program{};
@@ -96,7 +102,14 @@ class basic_ray_pipeline_executor<T, S, P, W> {
                                                const json& params,
                                                const pipeline_submit_options& options = {},
                                                ray_job_options job = {}) {
-        auto spec = prepare_pipeline_run(runs_.service(), definition, params, options);
+        std::vector<pipeline_step_schema> schemas;
+        if (options.check_params) {
+            auto found = step_schemas(config_, definition, options_.local_python);
+            if (!found) return fail(std::move(found).error().prefix("checking the pipeline"));
+            schemas = std::move(*found);
+        }
+        auto spec = prepare_pipeline_run(runs_.service(), definition, params, options,
+                                         options.check_params ? &schemas : nullptr);
         if (!spec) return fail(std::move(spec).error());
         spec->service_url = options_.actor_pipeline_service_url.value_or(options_.service.base_url);
         spec->python = options_.python;

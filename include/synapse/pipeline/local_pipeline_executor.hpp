@@ -6,12 +6,13 @@
 //     auto run = exec->submit("download,convert,train,evaluate", params);  // the run id
 //     auto result = exec->get_result(*run);
 //
-// A pipeline whose actions are all Python ones (or a typed pipeline's C++ actions, given as a
-// cpp_action_runner) runs in this process on a thread of its own, its Python actions as child
-// processes; one with C++ actions of a plugin binary runs in that binary, started in its
-// pipeline mode (pipeline_mode.hpp). Status, progress, waiting and results come from the
-// service (pipeline_runs). Destroying the executor cancels the runs it still runs, and waits
-// for them to end.
+// Before anything runs, each action's required params are checked against the actions' JSON
+// Schemas (`check_params`). A pipeline whose actions are all Python ones (or a typed pipeline,
+// `submit<synapse::pipeline<Inputs, A, B>>(inputs, name)`) runs in this process on a thread of its
+// own, its Python actions as child processes; one with C++ actions of a plugin binary runs in that
+// binary, started in its pipeline mode (pipeline_mode.hpp). Status, progress, waiting and results
+// come from the service (pipeline_runs). Destroying the executor cancels the runs it still runs,
+// and waits for them to end.
 #pragma once
 
 #include <algorithm>
@@ -39,6 +40,7 @@
 #include "synapse/pipeline/pipeline_runs.hpp"
 #include "synapse/pipeline/run_preparation.hpp"
 #include "synapse/pipeline/runner.hpp"
+#include "synapse/pipeline/step_schemas.hpp"
 #include "synapse/plugin/config.hpp"
 
 namespace synapse {
@@ -93,7 +95,14 @@ class basic_local_pipeline_executor {
     [[nodiscard]] expected<std::string> submit(const pipeline_definition& definition,
                                                const json& params,
                                                const pipeline_submit_options& options = {}) {
-        auto spec = prepare_pipeline_run(runs_.service(), definition, params, options);
+        std::vector<pipeline_step_schema> schemas;
+        if (options.check_params) {
+            auto found = step_schemas(config_, definition, python());
+            if (!found) return fail(std::move(found).error().prefix("checking the pipeline"));
+            schemas = std::move(*found);
+        }
+        auto spec = prepare_pipeline_run(runs_.service(), definition, params, options,
+                                         options.check_params ? &schemas : nullptr);
         if (!spec) return fail(std::move(spec).error());
         spec->service_url = options_.service.base_url;
         spec->python = python();
@@ -109,6 +118,36 @@ class basic_local_pipeline_executor {
             auto started = start_in_process(std::move(*spec), *run);
             if (!started) return fail(std::move(started).error());
         }
+        std::lock_guard lock(state_->mutex);
+        state_->runs[id] = std::move(run);
+        return id;
+    }
+
+    /// Starts a run of the typed pipeline `P` (synapse::pipeline<Inputs, A, B...>, checked at
+    /// compile time) in this process, its C++ actions run in-process; its id.
+    template <class P>
+        requires requires {
+            typename P::inputs_type;
+            typename P::plugin_type;
+            P::names;
+        }
+    [[nodiscard]] expected<std::string> submit(const typename P::inputs_type& inputs,
+                                               std::string name,
+                                               const pipeline_submit_options& options = {}) {
+        pipeline_definition definition;
+        definition.name = std::move(name);
+        for (auto n : P::names)
+            definition.actions.push_back({.name = std::string(n), .entrypoint = std::string(n)});
+        auto spec = prepare_pipeline_run(runs_.service(), definition, to_json(inputs), options);
+        if (!spec) return fail(std::move(spec).error());
+        spec->service_url = options_.service.base_url;
+        auto run = std::make_unique<active_run>();
+        const std::string id = spec->run_id;
+        auto started = start_in_process(
+            std::move(*spec), *run, [](std::string_view action, const json& params, context& ctx) {
+                return P::plugin_type::run(action, params, ctx);
+            });
+        if (!started) return fail(std::move(started).error());
         std::lock_guard lock(state_->mutex);
         state_->runs[id] = std::move(run);
         return id;
@@ -215,7 +254,8 @@ class basic_local_pipeline_executor {
         return [](std::string_view line) { std::cout << line << '\n' << std::flush; };
     }
 
-    expected<void> start_in_process(pipeline_run_spec spec, active_run& run) {
+    expected<void> start_in_process(pipeline_run_spec spec, active_run& run,
+                                    cpp_action_runner cpp = {}) {
         auto client = client_type::create(options_.service);
         if (!client) return fail(std::move(client).error());
         pipeline_runner_options o;
@@ -224,7 +264,7 @@ class basic_local_pipeline_executor {
         o.env = plugin_environment(config_.env);
         o.writer = options_.writer;
         auto runner = std::make_shared<pipeline_runner<client_type>>(
-            std::move(spec), std::move(*client), cpp_action_runner{}, std::move(o));
+            std::move(spec), std::move(*client), std::move(cpp), std::move(o));
         run.stop = [runner] { runner->cancel(); };
         run.thread = std::jthread([runner] { (void)runner->run(); });
         return {};

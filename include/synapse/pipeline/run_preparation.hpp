@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "synapse/core/expected.hpp"
+#include "synapse/pipeline/pipeline_check.hpp"
 #include "synapse/pipeline/pipeline_definition.hpp"
 #include "synapse/pipeline/run_spec.hpp"
 
@@ -18,6 +19,9 @@ struct pipeline_submit_options {
     /// Resume this run: the actions up to its last checkpoint are skipped (reported skipped),
     /// the params start from the checkpoint's snapshot, and params given now override its keys.
     std::optional<std::string> resume_from{};
+    /// Check before anything runs that each action's required params are provided (by the
+    /// params or an earlier action's result), from the actions' JSON Schemas.
+    bool check_params = true;
 };
 
 namespace detail {
@@ -43,10 +47,15 @@ inline bool same_action(std::string_view old_name, std::string_view old_entrypoi
 /// run resumed must exist (not_found otherwise), have a checkpoint (not_found "has no
 /// checkpoint"), and its pipeline's actions up to that checkpoint must be this pipeline's
 /// (invalid_argument naming the first difference).
+///
+/// With `schemas` (one per action, see step_schemas.hpp), the params are checked against them
+/// first (check_pipeline; for a resumed run, the actions after the checkpoint, with the params
+/// it resumes with), and nothing is registered when a required param is missing.
 template <class Client>
 [[nodiscard]] expected<pipeline_run_spec> prepare_pipeline_run(
     Client& client, const pipeline_definition& definition, const json& params,
-    const pipeline_submit_options& options = {}) {
+    const pipeline_submit_options& options = {},
+    const std::vector<pipeline_step_schema>* schemas = nullptr) {
     if (!params.is_object())
         return fail(errc::invalid_argument, "pipeline params must be a JSON object, got " +
                                                 std::string(json_type_name(params)));
@@ -94,6 +103,12 @@ template <class Client>
         for (auto it = params.begin(); it != params.end(); ++it) merged[it.key()] = *it;
         spec.params = std::move(merged);
         spec.resume_after = cp.action_index;
+    }
+    if (schemas) {
+        std::vector<pipeline_step_schema> to_run(
+            schemas->begin() + (spec.resume_after ? *spec.resume_after + 1 : 0), schemas->end());
+        if (auto checked = check_pipeline(to_run, spec.params); !checked)
+            return fail(std::move(checked).error());
     }
     auto pipeline = client.create_pipeline(definition.to_create());
     if (!pipeline) return fail(std::move(pipeline).error().prefix("registering the pipeline"));
