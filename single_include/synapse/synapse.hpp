@@ -5020,6 +5020,34 @@ inline ray_job_request job_protocol_request(std::string_view action, const std::
     return r;
 }
 
+/// The runtime_env of a job of the plugin directory: its package (the plugin directory, the kept
+/// binary, the request's extra files) uploaded by `upload` (which answers the package's URI),
+/// the plugin environment with the request's env vars on top, and the packages `P` installs.
+template <class P, class Upload>
+expected<json> job_runtime_env(const ray_executor_options& options, const ray_job_request& request,
+                               const P& packages, Upload&& upload) {
+    if (!request.extra_files.empty() && options.working_dir.empty())
+        return fail(errc::invalid_argument,
+                    "files that travel with a job (params of 32,000 characters or more) need a "
+                    "working_dir");
+    json env_vars = options.env.values();
+    for (auto it = request.env_vars.begin(); it != request.env_vars.end(); ++it)
+        env_vars[it.key()] = *it;
+    runtime_env_options re = options.runtime_env;
+    re.env_vars = std::move(env_vars);
+    if (!options.working_dir.empty()) {
+        package_options package;
+        package.extra_excludes = options.package_excludes;
+        if (options.binary) package.keep.emplace_back(*options.binary);
+        package.extra_files = request.extra_files;
+        auto uri = upload(package);
+        if (!uri) return fail(std::move(uri).error().prefix("package upload"));
+        re.working_dir_uri = *uri;
+        re.working_dir = options.working_dir;
+    }
+    return build_runtime_env(re, packages);
+}
+
 /// The submission, once the runtime_env is built.
 inline job_submission make_submission(const ray_executor_options& options,
                                       const ray_job_request& request, const std::string& id,
@@ -6114,26 +6142,8 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
     [[nodiscard]] expected<std::string> submit_job(const ray_job_request& request,
                                                    const ray_job_options& job = {}) {
         const std::string id = job.submission_id.value_or(detail::new_submission_id());
-        if (!request.extra_files.empty() && options_.working_dir.empty())
-            return fail(errc::invalid_argument,
-                        "files that travel with a job (params of 32,000 characters or more) "
-                        "need a working_dir");
-        package_options package;
-        package.extra_excludes = options_.package_excludes;
-        if (options_.binary) package.keep.emplace_back(*options_.binary);
-        package.extra_files = request.extra_files;
-        json env_vars = options_.env.values();
-        for (auto it = request.env_vars.begin(); it != request.env_vars.end(); ++it)
-            env_vars[it.key()] = *it;
-        runtime_env_options re = options_.runtime_env;
-        re.env_vars = std::move(env_vars);
-        if (!options_.working_dir.empty()) {
-            auto uri = upload(package);
-            if (!uri) return fail(std::move(uri).error().prefix("package upload"));
-            re.working_dir_uri = *uri;
-            re.working_dir = options_.working_dir;
-        }
-        auto runtime_env = build_runtime_env(re, packages_);
+        auto runtime_env = detail::job_runtime_env(
+            options_, request, packages_, [&](const package_options& po) { return upload(po); });
         if (!runtime_env) return fail(std::move(runtime_env).error());
         const job_submission s =
             detail::make_submission(options_, request, id, std::move(*runtime_env), job);
@@ -11364,6 +11374,80 @@ class basic_ray_pipeline_executor<T, S, P, W> {
 #include <utility>
 #include <vector>
 
+// ---- synapse/pipeline/detail/runner_process.hpp ----
+// A pipeline runner in a process of its own: the plugin binary started in its pipeline mode, on a
+// thread that waits for it and reports a runner that died before its run ended.
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+
+namespace synapse::detail {
+
+/// A started runner process: the thread that waits for it, and how to ask it to stop.
+struct runner_process {
+    std::jthread thread;
+    std::function<void()> stop;
+};
+
+/// Starts `config`'s binary with `spec` (in SYNAPSE_PIPELINE_SPEC, or a temporary file named by
+/// SYNAPSE_PIPELINE_SPEC_FILE when long) and the service's token; its output goes to `print`.
+/// When it ends before its run did (a signal, a crash), the run is marked failed saying how.
+template <class Client>
+expected<runner_process> start_runner_process(const plugin_config& config,
+                                              const pipeline_run_spec& spec,
+                                              const transport_options& service,
+                                              std::function<void(std::string_view)> print) {
+    if (config.runtime != "cpp" || !config.binary)
+        return fail(errc::invalid_argument,
+                    "C++ actions need the plugin's binary (runtime: cpp, binary: in " +
+                        config.file.string() + ")");
+    process_spec ps;
+    std::error_code ec;
+    ps.argv = {std::filesystem::absolute(config.binary_path(), ec).string()};
+    ps.working_dir = config.directory;
+    ps.set_env = plugin_environment(config.env).to_strings();
+    std::string text = synapse::dump(to_json(spec));
+    std::filesystem::path spec_file;  // a long spec travels in a file, as long params do
+    if (text.size() < job_protocol::params_inline_limit) {
+        ps.set_env[std::string(pipeline_env::spec_var)] = std::move(text);
+    } else {
+        auto written = write_temporary_params(text);
+        if (!written) return fail(std::move(written).error());
+        spec_file = *written;
+        ps.set_env[std::string(pipeline_env::spec_file_var)] = spec_file.string();
+    }
+    if (service.token) ps.set_env[std::string(pipeline_env::token_var)] = *service.token;
+    auto stop = std::make_shared<std::stop_source>();
+    ps.stop = stop->get_token();
+    runner_process out;
+    out.stop = [stop] { stop->request_stop(); };
+    out.thread = std::jthread(
+        [ps = std::move(ps), spec_file, print = std::move(print), service, run_id = spec.run_id] {
+            auto ended = posix_spawner().run(ps, [&](bool, std::string_view line) { print(line); });
+            std::error_code removed;
+            if (!spec_file.empty()) std::filesystem::remove(spec_file, removed);
+            auto client = Client::create(service);
+            if (!client) return;
+            pipeline_runs<Client> runs(std::move(*client));
+            const std::string how = !ended ? ended.error().message
+                                    : ended->signal
+                                        ? "was killed by signal " + std::to_string(*ended->signal)
+                                        : "exited with status " + std::to_string(ended->exit_code);
+            (void)runs.mark_failed(
+                run_id, "process_failed: the pipeline runner " + how + " before the run ended");
+        });
+    return out;
+}
+
+}  // namespace synapse::detail
 // ---- synapse/pipeline/runner.hpp ----
 // pipeline_runner: runs a pipeline's actions in order and reports each step to the pipeline
 // service, on the wire synapse-sdk's PipelineActor uses (../docs/synapse-sdk-reference.md §1.7):
@@ -12253,46 +12337,11 @@ class basic_local_pipeline_executor {
     }
 
     expected<void> start_child(const pipeline_run_spec& spec, active_run& run) {
-        if (config_.runtime != "cpp" || !config_.binary)
-            return fail(errc::invalid_argument,
-                        "C++ actions need the plugin's binary (runtime: cpp, binary: in " +
-                            config_.file.string() + ")");
-        process_spec ps;
-        std::error_code ec;
-        ps.argv = {std::filesystem::absolute(config_.binary_path(), ec).string()};
-        ps.working_dir = config_.directory;
-        ps.set_env = plugin_environment(config_.env).to_strings();
-        std::string text = synapse::dump(to_json(spec));
-        std::filesystem::path spec_file;  // a long spec travels in a file, as long params do
-        if (text.size() < job_protocol::params_inline_limit) {
-            ps.set_env[std::string(pipeline_env::spec_var)] = std::move(text);
-        } else {
-            auto written = detail::write_temporary_params(text);
-            if (!written) return fail(std::move(written).error());
-            spec_file = *written;
-            ps.set_env[std::string(pipeline_env::spec_file_var)] = spec_file.string();
-        }
-        if (options_.service.token)
-            ps.set_env[std::string(pipeline_env::token_var)] = *options_.service.token;
-        auto stop = std::make_shared<std::stop_source>();
-        ps.stop = stop->get_token();
-        run.stop = [stop] { stop->request_stop(); };
-        run.thread = std::jthread([ps = std::move(ps), spec_file, print = printer(),
-                                   service = options_.service, run_id = spec.run_id] {
-            auto ended = posix_spawner().run(ps, [&](bool, std::string_view line) { print(line); });
-            std::error_code removed;
-            if (!spec_file.empty()) std::filesystem::remove(spec_file, removed);
-            // A runner that died (a signal, a crash) cannot report its end: say it for it.
-            auto client = client_type::create(service);
-            if (!client) return;
-            pipeline_runs<client_type> runs(std::move(*client));
-            const std::string how = !ended ? ended.error().message
-                                    : ended->signal
-                                        ? "was killed by signal " + std::to_string(*ended->signal)
-                                        : "exited with status " + std::to_string(ended->exit_code);
-            (void)runs.mark_failed(
-                run_id, "process_failed: the pipeline runner " + how + " before the run ended");
-        });
+        auto started =
+            detail::start_runner_process<client_type>(config_, spec, options_.service, printer());
+        if (!started) return fail(std::move(started).error());
+        run.stop = std::move(started->stop);
+        run.thread = std::move(started->thread);
         return {};
     }
 

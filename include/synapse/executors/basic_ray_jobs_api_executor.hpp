@@ -108,26 +108,8 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
     [[nodiscard]] expected<std::string> submit_job(const ray_job_request& request,
                                                    const ray_job_options& job = {}) {
         const std::string id = job.submission_id.value_or(detail::new_submission_id());
-        if (!request.extra_files.empty() && options_.working_dir.empty())
-            return fail(errc::invalid_argument,
-                        "files that travel with a job (params of 32,000 characters or more) "
-                        "need a working_dir");
-        package_options package;
-        package.extra_excludes = options_.package_excludes;
-        if (options_.binary) package.keep.emplace_back(*options_.binary);
-        package.extra_files = request.extra_files;
-        json env_vars = options_.env.values();
-        for (auto it = request.env_vars.begin(); it != request.env_vars.end(); ++it)
-            env_vars[it.key()] = *it;
-        runtime_env_options re = options_.runtime_env;
-        re.env_vars = std::move(env_vars);
-        if (!options_.working_dir.empty()) {
-            auto uri = upload(package);
-            if (!uri) return fail(std::move(uri).error().prefix("package upload"));
-            re.working_dir_uri = *uri;
-            re.working_dir = options_.working_dir;
-        }
-        auto runtime_env = build_runtime_env(re, packages_);
+        auto runtime_env = detail::job_runtime_env(
+            options_, request, packages_, [&](const package_options& po) { return upload(po); });
         if (!runtime_env) return fail(std::move(runtime_env).error());
         const job_submission s =
             detail::make_submission(options_, request, id, std::move(*runtime_env), job);

@@ -36,6 +36,7 @@
 #include "synapse/executors/process_executor.hpp"
 #include "synapse/executors/protocol.hpp"
 #include "synapse/executors/spawner.hpp"
+#include "synapse/pipeline/detail/runner_process.hpp"
 #include "synapse/pipeline/pipeline_definition.hpp"
 #include "synapse/pipeline/pipeline_runs.hpp"
 #include "synapse/pipeline/run_preparation.hpp"
@@ -271,46 +272,11 @@ class basic_local_pipeline_executor {
     }
 
     expected<void> start_child(const pipeline_run_spec& spec, active_run& run) {
-        if (config_.runtime != "cpp" || !config_.binary)
-            return fail(errc::invalid_argument,
-                        "C++ actions need the plugin's binary (runtime: cpp, binary: in " +
-                            config_.file.string() + ")");
-        process_spec ps;
-        std::error_code ec;
-        ps.argv = {std::filesystem::absolute(config_.binary_path(), ec).string()};
-        ps.working_dir = config_.directory;
-        ps.set_env = plugin_environment(config_.env).to_strings();
-        std::string text = synapse::dump(to_json(spec));
-        std::filesystem::path spec_file;  // a long spec travels in a file, as long params do
-        if (text.size() < job_protocol::params_inline_limit) {
-            ps.set_env[std::string(pipeline_env::spec_var)] = std::move(text);
-        } else {
-            auto written = detail::write_temporary_params(text);
-            if (!written) return fail(std::move(written).error());
-            spec_file = *written;
-            ps.set_env[std::string(pipeline_env::spec_file_var)] = spec_file.string();
-        }
-        if (options_.service.token)
-            ps.set_env[std::string(pipeline_env::token_var)] = *options_.service.token;
-        auto stop = std::make_shared<std::stop_source>();
-        ps.stop = stop->get_token();
-        run.stop = [stop] { stop->request_stop(); };
-        run.thread = std::jthread([ps = std::move(ps), spec_file, print = printer(),
-                                   service = options_.service, run_id = spec.run_id] {
-            auto ended = posix_spawner().run(ps, [&](bool, std::string_view line) { print(line); });
-            std::error_code removed;
-            if (!spec_file.empty()) std::filesystem::remove(spec_file, removed);
-            // A runner that died (a signal, a crash) cannot report its end: say it for it.
-            auto client = client_type::create(service);
-            if (!client) return;
-            pipeline_runs<client_type> runs(std::move(*client));
-            const std::string how = !ended ? ended.error().message
-                                    : ended->signal
-                                        ? "was killed by signal " + std::to_string(*ended->signal)
-                                        : "exited with status " + std::to_string(ended->exit_code);
-            (void)runs.mark_failed(
-                run_id, "process_failed: the pipeline runner " + how + " before the run ended");
-        });
+        auto started =
+            detail::start_runner_process<client_type>(config_, spec, options_.service, printer());
+        if (!started) return fail(std::move(started).error());
+        run.stop = std::move(started->stop);
+        run.thread = std::move(started->thread);
         return {};
     }
 

@@ -13,6 +13,7 @@
 #include "synapse/ray/job_details.hpp"
 #include "synapse/ray/package_cache.hpp"
 #include "synapse/ray/packaging.hpp"
+#include "synapse/ray/runtime_env.hpp"
 
 namespace synapse::detail {
 
@@ -45,6 +46,34 @@ inline ray_job_request job_protocol_request(std::string_view action, const std::
             std::string(params_file_in_package);
     }
     return r;
+}
+
+/// The runtime_env of a job of the plugin directory: its package (the plugin directory, the kept
+/// binary, the request's extra files) uploaded by `upload` (which answers the package's URI),
+/// the plugin environment with the request's env vars on top, and the packages `P` installs.
+template <class P, class Upload>
+expected<json> job_runtime_env(const ray_executor_options& options, const ray_job_request& request,
+                               const P& packages, Upload&& upload) {
+    if (!request.extra_files.empty() && options.working_dir.empty())
+        return fail(errc::invalid_argument,
+                    "files that travel with a job (params of 32,000 characters or more) need a "
+                    "working_dir");
+    json env_vars = options.env.values();
+    for (auto it = request.env_vars.begin(); it != request.env_vars.end(); ++it)
+        env_vars[it.key()] = *it;
+    runtime_env_options re = options.runtime_env;
+    re.env_vars = std::move(env_vars);
+    if (!options.working_dir.empty()) {
+        package_options package;
+        package.extra_excludes = options.package_excludes;
+        if (options.binary) package.keep.emplace_back(*options.binary);
+        package.extra_files = request.extra_files;
+        auto uri = upload(package);
+        if (!uri) return fail(std::move(uri).error().prefix("package upload"));
+        re.working_dir_uri = *uri;
+        re.working_dir = options.working_dir;
+    }
+    return build_runtime_env(re, packages);
 }
 
 /// The submission, once the runtime_env is built.
