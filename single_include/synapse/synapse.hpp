@@ -6664,9 +6664,18 @@ constexpr bool check_spawner() {
 
 namespace detail {
 
-/// Runs the child to completion with fork/exec, reading stdout and stderr with poll.
-inline expected<process_outcome> run_posix_process(const process_spec& spec,
-                                                   const output_handler& on_line) {
+/// A started child: its pid and the parent's ends of its pipes (-1 where not piped).
+struct launched_process {
+    pid_t pid = -1;
+    int in_fd = -1;   ///< the child's stdin (with `pipe_stdin`)
+    int out_fd = -1;  ///< the child's stdout
+    int err_fd = -1;  ///< the child's stderr
+};
+
+/// Starts `spec.argv` with fork/exec: the environment, minus `unset_env`, plus `set_env`, in
+/// `working_dir`; stdout and stderr piped, stdin piped too with `pipe_stdin` (else inherited).
+/// Errors name the program or the directory when the child could not be started.
+inline expected<launched_process> launch(const process_spec& spec, bool pipe_stdin = false) {
     if (spec.argv.empty()) return fail(errc::invalid_argument, "no program to run");
 
     std::map<std::string, std::string> env;
@@ -6688,9 +6697,9 @@ inline expected<process_outcome> run_posix_process(const process_spec& spec,
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
 
-    int out_pipe[2], err_pipe[2], exec_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 ||
-        pipe2(exec_pipe, O_CLOEXEC) != 0)
+    int in_pipe[2] = {-1, -1}, out_pipe[2], err_pipe[2], exec_pipe[2];
+    if ((pipe_stdin && pipe2(in_pipe, O_CLOEXEC) != 0) || pipe2(out_pipe, O_CLOEXEC) != 0 ||
+        pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(exec_pipe, O_CLOEXEC) != 0)
         return fail(errc::process_failed,
                     std::string("cannot create pipes: ") + std::strerror(errno));
 
@@ -6698,6 +6707,7 @@ inline expected<process_outcome> run_posix_process(const process_spec& spec,
     if (pid < 0)
         return fail(errc::process_failed, std::string("fork failed: ") + std::strerror(errno));
     if (pid == 0) {
+        if (pipe_stdin) dup2(in_pipe[0], STDIN_FILENO);
         dup2(out_pipe[1], STDOUT_FILENO);
         dup2(err_pipe[1], STDERR_FILENO);
         int code = 0;
@@ -6711,19 +6721,55 @@ inline expected<process_outcome> run_posix_process(const process_spec& spec,
         (void)!write(exec_pipe[1], &code, sizeof code);
         _exit(127);
     }
+    if (pipe_stdin) close(in_pipe[0]);
     close(out_pipe[1]);
     close(err_pipe[1]);
     close(exec_pipe[1]);
 
+    // The exec pipe closes when exec succeeds; otherwise it carries the child's errno.
     int exec_errno = 0;
-    bool chdir_failed = false;
-    if (read(exec_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno)
-        chdir_failed =
-            !spec.working_dir.empty() && !std::filesystem::is_directory(spec.working_dir);
+    ssize_t got;
+    while ((got = read(exec_pipe[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
+    }
     close(exec_pipe[0]);
+    if (got == sizeof exec_errno) {
+        const bool chdir_failed =
+            !spec.working_dir.empty() && !std::filesystem::is_directory(spec.working_dir);
+        for (int fd : {in_pipe[1], out_pipe[0], err_pipe[0]})
+            if (fd >= 0) close(fd);
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        std::string what =
+            chdir_failed ? "cannot enter working directory '" + spec.working_dir.string() + "'"
+                         : "cannot start '" + spec.argv[0] + "'";
+        error e(errc::process_failed, what + ": " + std::strerror(exec_errno));
+        e.where = chdir_failed ? spec.working_dir.string() : spec.argv[0];
+        return fail(std::move(e));
+    }
+    return launched_process{pid, pipe_stdin ? in_pipe[1] : -1, out_pipe[0], err_pipe[0]};
+}
 
+/// The exit status of a status from waitpid: exit code, or 128 + signal with the signal.
+inline process_outcome outcome_of(int status) {
+    process_outcome outcome;
+    if (WIFSIGNALED(status)) {
+        outcome.signal = WTERMSIG(status);
+        outcome.exit_code = 128 + WTERMSIG(status);
+    } else {
+        outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    return outcome;
+}
+
+/// Runs the child to completion with fork/exec, reading stdout and stderr with poll.
+inline expected<process_outcome> run_posix_process(const process_spec& spec,
+                                                   const output_handler& on_line) {
+    auto child = launch(spec);
+    if (!child) return fail(std::move(child).error());
+    const pid_t pid = child->pid;
     std::string buffers[2];
-    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    pollfd fds[2] = {{child->out_fd, POLLIN, 0}, {child->err_fd, POLLIN, 0}};
     int open_count = 2;
     auto deadline = std::chrono::steady_clock::now() + spec.timeout;
     bool timed_out = false, stopped = false;
@@ -6782,23 +6828,9 @@ inline expected<process_outcome> run_posix_process(const process_spec& spec,
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (exec_errno != 0) {
-        std::string what =
-            chdir_failed ? "cannot enter working directory '" + spec.working_dir.string() + "'"
-                         : "cannot start '" + spec.argv[0] + "'";
-        error e(errc::process_failed, what + ": " + std::strerror(exec_errno));
-        e.where = chdir_failed ? spec.working_dir.string() : spec.argv[0];
-        return fail(std::move(e));
-    }
-    process_outcome outcome;
+    process_outcome outcome = outcome_of(status);
     outcome.timed_out = timed_out;
     outcome.stopped = stopped;
-    if (WIFSIGNALED(status)) {
-        outcome.signal = WTERMSIG(status);
-        outcome.exit_code = 128 + WTERMSIG(status);
-    } else {
-        outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
     return outcome;
 }
 
@@ -7045,6 +7077,7 @@ static_assert(check_executor<process_executor>());
 #include <exception>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 
 namespace synapse {
@@ -7077,7 +7110,7 @@ error unknown_action_error(std::string_view name, const Names& available) {
 /// (a validation failure says which action's params were wrong; a result codec that throws
 /// fails the action).
 template <Action A>
-[[nodiscard]] expected<json> run_action_json(const json& params, context& ctx,
+[[nodiscard]] expected<json> run_action_json(A& action, const json& params, context& ctx,
                                              parse_options options = {}) {
     auto typed = from_json<typename A::params_type>(params, options);
     if (!typed) {
@@ -7085,7 +7118,6 @@ template <Action A>
         e.message = "invalid params for action '" + std::string(A::name) + "': " + e.message;
         return fail(std::move(e));
     }
-    A action{};
     auto result = invoke_action(action, *typed, ctx);
     if (!result) return fail(std::move(result).error());
     try {
@@ -7094,6 +7126,14 @@ template <Action A>
         return fail(errc::action_failed, "action '" + std::string(A::name) +
                                              "': writing the result threw: " + ex.what());
     }
+}
+
+/// The same with a fresh `A` for this run.
+template <Action A>
+[[nodiscard]] expected<json> run_action_json(const json& params, context& ctx,
+                                             parse_options options = {}) {
+    A action{};
+    return run_action_json(action, params, ctx, options);
 }
 
 /// The JSON Schema of an action: {"name", "params": schema, "result": schema}.
@@ -7114,6 +7154,9 @@ class plugin {
   public:
     static constexpr std::size_t size = sizeof...(As);
 
+    /// One object of each action, for a caller that keeps them between runs (see run_on).
+    using objects_type = std::tuple<As...>;
+
     /// The action names, in the order the actions were listed.
     static constexpr std::array<std::string_view, sizeof...(As)> names{
         std::string_view(As::name)...};
@@ -7132,6 +7175,21 @@ class plugin {
         expected<json> out;
         bool found =
             ((As::name == name && (out = run_action_json<As>(params, ctx, options), true)) || ...);
+        if (!found) return fail(unknown_action_error(name, names));
+        return out;
+    }
+
+    /// Runs the action called `name` on `objects`, one object per action kept by the caller
+    /// (a worker keeps them for its whole life, so an action may keep state between calls).
+    [[nodiscard]] static expected<json> run_on(std::tuple<As...>& objects, std::string_view name,
+                                               [[maybe_unused]] const json& params,
+                                               [[maybe_unused]] context& ctx,
+                                               [[maybe_unused]] parse_options options = {}) {
+        expected<json> out;
+        bool found =
+            ((As::name == name &&
+              (out = run_action_json(std::get<As>(objects), params, ctx, options), true)) ||
+             ...);
         if (!found) return fail(unknown_action_error(name, names));
         return out;
     }
@@ -7497,6 +7555,10 @@ static_assert(check_executor<local_executor<>>());
 // coloured console text and tqdm bars, so that a C++ runner reads them exactly. A failure ends
 // with one `error: <kind>: <message>` line on stderr and exit status 1.
 //
+// `python synapse_host.py worker` speaks the worker protocol (synapse/plugin/worker_protocol.hpp)
+// instead: it stays up, imports each action class once, and runs request after request in
+// process; an action is named by its `module.Class` entrypoint.
+//
 // The module is text inside this header (no file to find at run time): `write_python_host(dir)`
 // writes it, and a process runs `python <dir>/synapse_host.py` with the plugin directory as its
 // working directory.
@@ -7524,27 +7586,38 @@ def _now():
     return t.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (t.microsecond // 1000)
 
 
-def _emit(kind, **fields):
-    line = json.dumps({'type': kind, 'time': _now(), **fields}, default=str, ensure_ascii=False)
-    print(line, flush=True)
+def _record(kind, **fields):
+    return {'type': kind, 'time': _now(), **fields}
 
 
-def _json_lines_logger():
+def _dumps(value):
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def _json_lines_logger(emit):
     from synapse_sdk.loggers import BaseLogger
 
     class JsonLinesLogger(BaseLogger):
         def _log_impl(self, event, data, file, step, level=None):
-            _emit('log', data=data or {}, event=event, level=level.value if level else 'info',
-                  step=step or '')
+            emit(_record('log', data=data or {}, event=event,
+                         level=level.value if level else 'info', step=step or ''))
 
         def _on_progress(self, progress, step):
-            _emit('progress', elapsed=progress.elapsed_time, eta=progress.time_remaining,
-                  percent=progress.percent, step=step or '')
+            emit(_record('progress', elapsed=progress.elapsed_time, eta=progress.time_remaining,
+                         percent=progress.percent, step=step or ''))
 
         def _on_metrics(self, step, metrics):
-            _emit('metrics', step=step or '', values=metrics)
+            emit(_record('metrics', step=step or '', values=metrics))
 
     return JsonLinesLogger()
+
+
+def _error_kind(e):
+    return 'validation_failed' if type(e).__name__ == 'ValidationError' else 'action_failed'
+
+
+def _error_message(e):
+    return ' '.join(f'{type(e).__name__}: {e}'.split())
 
 
 def main():
@@ -7552,17 +7625,99 @@ def main():
     try:
         from synapse_sdk.plugins import entrypoint
         if hasattr(entrypoint, '_create_logger'):
-            entrypoint._create_logger = lambda client, job_id: _json_lines_logger()
+            entrypoint._create_logger = lambda client, job_id: _json_lines_logger(
+                lambda r: print(_dumps(r), flush=True))
         entrypoint.main()
     except Exception as e:  # noqa: BLE001 - reported as the job protocol's error line
-        kind = 'validation_failed' if type(e).__name__ == 'ValidationError' else 'action_failed'
-        message = ' '.join(f'{type(e).__name__}: {e}'.split())
-        print(f'error: {kind}: {message}', file=sys.stderr, flush=True)
+        print(f'error: {_error_kind(e)}: {_error_message(e)}', file=sys.stderr, flush=True)
         sys.exit(1)
 
 
+def _error_frame(request_id, e):
+    error = {'code': _error_kind(e), 'message': _error_message(e)}
+    if hasattr(e, 'errors') and callable(e.errors):
+        try:
+            error['fields'] = [
+                {'path': '.'.join(str(p) for p in item.get('loc', ())),
+                 'message': str(item.get('msg', '')), 'expected': '', 'actual': ''}
+                for item in e.errors()]
+        except Exception:  # noqa: BLE001 - fields are a courtesy
+            pass
+    return {'type': 'error', 'id': request_id, 'error': error}
+
+
+def worker():
+    """The worker protocol (synapse/plugin/worker_protocol.hpp): requests on stdin, frames on the
+    stdout this process started with; what actions print goes to stderr."""
+    import importlib
+    import threading
+
+    sys.path.insert(0, os.getcwd())
+    frames = os.fdopen(os.dup(1), 'w', encoding='utf-8', buffering=1)
+    sys.stdout.flush()
+    os.dup2(2, 1)
+    lock = threading.Lock()
+
+    def send(frame):
+        with lock:
+            frames.write(_dumps(frame) + '\n')
+            frames.flush()
+
+    from synapse_sdk.plugins.context import RuntimeContext
+    from synapse_sdk.plugins.context.env import PluginEnvironment
+
+    classes = {}
+    send({'type': 'ready', 'pid': os.getpid(), 'actions': []})
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        request_id = ''
+        try:
+            request = json.loads(line)
+            if not isinstance(request, dict):
+                raise ValueError('a request must be a JSON object')
+            request_id = str(request.get('id', ''))
+            if request.get('type') == 'shutdown':
+                break
+            action = request.get('action')
+            params = request.get('params')
+            params = {} if params is None else params
+            if not isinstance(action, str) or not action:
+                raise ValueError('a request needs an "action" string')
+            if not isinstance(params, dict):
+                raise ValueError('a request\'s "params" must be an object')
+        except Exception as e:  # noqa: BLE001 - answered as an error frame
+            send({'type': 'error', 'id': request_id,
+                  'error': {'code': 'invalid_argument', 'message': str(e)}})
+            continue
+        cls = classes.get(action)
+        if cls is None:
+            try:
+                module_path, class_name = action.rsplit('.', 1)
+                cls = getattr(importlib.import_module(module_path), class_name)
+            except Exception as e:  # noqa: BLE001 - answered as an error frame
+                send({'type': 'error', 'id': request_id, 'error': {
+                    'code': 'unknown_action',
+                    'message': f"unknown action '{action}' (a module.Class entrypoint): "
+                               + _error_message(e)}})
+                continue
+            classes[action] = cls
+        try:
+            logger = _json_lines_logger(
+                lambda r: send({'type': 'event', 'id': request_id, 'event': r}))
+            ctx = RuntimeContext(logger=logger, env=PluginEnvironment.from_environ(),
+                                 job_id=request_id)
+            result = cls.dispatch(params, ctx)
+            logger.finish()
+            from synapse_sdk.plugins.entrypoint import _serialize_result
+            send({'type': 'result', 'id': request_id, 'result': _serialize_result(result)})
+        except Exception as e:  # noqa: BLE001 - answered as an error frame
+            send(_error_frame(request_id, e))
+
+
 if __name__ == '__main__':
-    main()
+    worker() if sys.argv[1:] == ['worker'] else main()
 )PY";
 
 /// The file name of the host module.
@@ -8213,6 +8368,751 @@ template <class E>
 sync_adapter(E, sync_adapter_options) -> sync_adapter<E>;
 template <class E>
 sync_adapter(E) -> sync_adapter<E>;
+
+}  // namespace synapse
+// ---- synapse/executors/warm_process_executor.hpp ----
+// warm_process_executor: keeps plugin workers alive and sends them action after action: no
+// process start, no imports, no model reload between calls. A worker is a C++ plugin binary in
+// its `worker` mode, or the Python host's worker for synapse-sdk actions (`module.Class`
+// entrypoints); both speak the worker protocol (plugin/worker_protocol.hpp).
+//
+//     auto exec =
+//     synapse::warm_process_executor::for_binary("build/plugins/regression/regression"); auto
+//     result = exec.execute("train", params);   // expected<json>; the next call is warm
+//
+// `workers` processes (default 1) serve calls from any number of threads: a call takes an idle
+// worker or waits for one. A worker that dies during a call (a crash, `abort`, a signal, a call
+// past `timeout`) answers that call with an error naming how it ended and its last lines, and
+// is started afresh for the next call. `shutdown()` (and the destructor) asks every worker to
+// end, killing those still running after `grace`. What the actions report (log, progress,
+// metrics) reaches the logger policy `L`, one record at a time; what they print reaches
+// `on_output` (stderr by default).
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- synapse/executors/worker_process.hpp ----
+// worker_process: a plugin process that stays up (a C++ plugin binary's `worker` mode, or the
+// Python host's for synapse-sdk actions) and answers request after request on the worker protocol
+// (plugin/worker_protocol.hpp). A worker that dies while it runs a request (a crash, `abort`, a
+// signal) answers that request with an error naming how it ended and its last lines; it is not
+// reused.
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+// ---- synapse/plugin/worker_protocol.hpp ----
+// The worker protocol: a plugin process that stays up and runs request after request. The host
+// writes one request per line on the worker's stdin; the worker answers with frames, one JSON
+// object per line, on its own channel: the stdout it started with, which it keeps for frames
+// while the actions' own stdout goes to stderr, so nothing an action prints can corrupt the
+// stream.
+//
+//   request:  {"id": "7", "action": "train", "params": {...}}      (or {"type": "shutdown"})
+//             (params missing or null: {})
+//   frames:   {"type": "ready", "pid": 4242, "actions": ["train", ...]}  once, at start
+//             {"type": "event", "id": "7", "event": {<a json_lines record: log, progress,
+//             metrics>}}
+//             {"type": "result", "id": "7", "result": {...}}
+//             {"type": "error", "id": "7", "error": {"code": "validation_failed", "message": ...,
+//                                                   "where": ..., "fields": [...]}}
+//
+// Each request ends with exactly one result or error frame, after its events. A line that is
+// not a request gets an error frame (with its id when one could be read) and the worker goes on.
+// The same protocol is spoken by C++ plugin binaries (`<plugin> worker`) and by the Python host
+// (`python synapse_host.py worker`) for synapse-sdk actions.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace synapse::worker_protocol {
+
+/// One request to a worker.
+struct request {
+    std::string id;
+    std::string action;
+    json params = json::object();
+};
+
+/// A request line as JSON (one line, no newline).
+[[nodiscard]] inline std::string format_request(const request& r) {
+    return dump(json{{"id", r.id}, {"action", r.action}, {"params", r.params}});
+}
+
+/// The error's fields as a frame carries them.
+[[nodiscard]] inline json error_json(const error& e) {
+    json fields = json::array();
+    for (const auto& f : e.fields)
+        fields.push_back({{"path", f.path},
+                          {"message", f.message},
+                          {"expected", f.expected},
+                          {"actual", f.actual}});
+    json out = {{"code", to_string(e.code)}, {"message", e.message}};
+    if (!e.where.empty()) out["where"] = e.where;
+    if (!fields.empty()) out["fields"] = std::move(fields);
+    if (e.exit_code) out["exit_code"] = *e.exit_code;
+    return out;
+}
+
+/// The error a frame carries; an unknown or missing code reads as action_failed.
+[[nodiscard]] inline error error_from_json(const json& j) {
+    const auto text = [&](const char* key) {
+        auto it = j.is_object() ? j.find(key) : j.end();
+        return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    errc code = errc::action_failed;
+    const std::string name = text("code");
+    for (int c = 1; c <= static_cast<int>(errc::cancelled); ++c)
+        if (to_string(static_cast<errc>(c)) == name) code = static_cast<errc>(c);
+    error e(code, text("message"));
+    e.where = text("where");
+    if (auto fields = j.is_object() ? j.find("fields") : j.end();
+        fields != j.end() && fields->is_array()) {
+        for (const auto& f : *fields) {
+            if (!f.is_object()) continue;
+            auto get = [&](const char* key) {
+                auto it = f.find(key);
+                return it != f.end() && it->is_string() ? it->get<std::string>() : std::string();
+            };
+            e.fields.push_back({get("path"), get("message"), get("expected"), get("actual")});
+        }
+    }
+    return e;
+}
+
+/// A result or error frame, as one line.
+[[nodiscard]] inline std::string result_frame(std::string_view id, const json& result) {
+    return "{\"type\":\"result\",\"id\":" + dump(json(id)) + ",\"result\":" + dump(result) + "}";
+}
+[[nodiscard]] inline std::string error_frame(std::string_view id, const error& e) {
+    return "{\"type\":\"error\",\"id\":" + dump(json(id)) + ",\"error\":" + dump(error_json(e)) +
+           "}";
+}
+/// An event frame around a json_lines record (already JSON text).
+[[nodiscard]] inline std::string event_frame(std::string_view id, std::string_view record) {
+    return "{\"type\":\"event\",\"id\":" + dump(json(id)) + ",\"event\":" + std::string(record) +
+           "}";
+}
+
+/// Reads a request line: the request, or the error to answer it with (and the id, when one could
+/// be read). A `{"type": "shutdown"}` line gives an empty action.
+struct parsed_request {
+    std::optional<request> value;
+    std::string id;  ///< for the error frame
+    std::optional<error> problem;
+};
+
+[[nodiscard]] inline parsed_request parse_request(std::string_view line) {
+    parsed_request out;
+    auto j = parse_json(line, "the request line");
+    if (!j) {
+        out.problem = std::move(j).error();
+        return out;
+    }
+    if (!j->is_object()) {
+        out.problem = error(errc::invalid_argument, "a request must be a JSON object, got " +
+                                                        std::string(json_type_name(*j)));
+        return out;
+    }
+    if (auto id = j->find("id"); id != j->end() && id->is_string()) out.id = id->get<std::string>();
+    if (auto type = j->find("type"); type != j->end() && *type == "shutdown") {
+        out.value = request{};
+        return out;
+    }
+    auto action = j->find("action");
+    if (action == j->end() || !action->is_string() ||
+        action->get_ref<const std::string&>().empty()) {
+        out.problem = error(errc::invalid_argument, "a request needs an \"action\" string");
+        return out;
+    }
+    auto params = j->find("params");
+    const bool given = params != j->end() && !params->is_null();
+    if (given && !params->is_object()) {
+        out.problem = error(errc::invalid_argument, "a request's \"params\" must be an object");
+        return out;
+    }
+    out.value = request{out.id, action->get<std::string>(), given ? *params : json::object()};
+    return out;
+}
+
+}  // namespace synapse::worker_protocol
+
+namespace synapse {
+
+class worker_process {
+  public:
+    /// Receives an event of the running request: a json_lines record (log, progress, metrics).
+    using event_handler = std::function<void(const json& record)>;
+    /// Receives a line the worker printed (its stderr, where the actions' output goes).
+    using line_handler = std::function<void(std::string_view line)>;
+
+    /// Starts `spec` (e.g. {"plugin", "worker"}) and waits up to `ready_timeout` for its ready
+    /// frame. Errors: process_failed when it cannot start or ends first (with its last lines),
+    /// timeout, protocol_error when its first frame is not `ready`.
+    [[nodiscard]] static expected<worker_process> start(
+        const process_spec& spec, const line_handler& on_line = {},
+        std::chrono::milliseconds ready_timeout = std::chrono::seconds(60)) {
+        auto launched = detail::launch(spec, true);
+        if (!launched) return fail(std::move(launched).error());
+        worker_process w(*launched, spec.argv.front());
+        auto ready = w.next_frame(ready_timeout, on_line);
+        if (!ready && ready.error().code == errc::process_failed)
+            return fail(w.ended("before it was ready", on_line));
+        if (!ready || !ready->is_object() || ready->value("type", "") != "ready") {
+            (void)w.stop(std::chrono::milliseconds(0));
+            if (!ready)
+                return fail(errc::timeout, "the worker (" + w.program_ + ") was not ready within " +
+                                               std::to_string(ready_timeout.count()) + " ms");
+            return fail(errc::protocol_error,
+                        "the worker's first frame is not `ready`: " + dump(*ready).substr(0, 200));
+        }
+        w.ready_ = std::move(*ready);
+        return w;
+    }
+
+    worker_process(worker_process&& other) noexcept { *this = std::move(other); }
+    worker_process& operator=(worker_process&& other) noexcept {
+        if (this != &other) {
+            (void)stop(std::chrono::milliseconds(0));
+            p_ = std::exchange(other.p_, detail::launched_process{});
+            program_ = std::move(other.program_);
+            out_ = std::move(other.out_);
+            err_ = std::move(other.err_);
+            last_ = std::move(other.last_);
+            ready_ = std::move(other.ready_);
+            ended_ = std::exchange(other.ended_, std::nullopt);
+        }
+        return *this;
+    }
+    worker_process(const worker_process&) = delete;
+    worker_process& operator=(const worker_process&) = delete;
+    ~worker_process() { (void)stop(std::chrono::milliseconds(2000)); }
+
+    pid_t pid() const noexcept { return p_.pid; }
+    bool alive() const noexcept { return p_.pid > 0 && !ended_; }
+    /// The ready frame: {"type": "ready", "pid": ..., "actions": [...]}.
+    const json& ready() const noexcept { return ready_; }
+
+    /// Sends `request` and reads its frames: events go to `on_event`, lines the worker prints to
+    /// `on_line`, until its result (returned) or error (returned as the action's own error).
+    /// A worker that ends first: process_failed naming its exit status or signal and its last
+    /// lines (it is then not alive). `timeout` (0: none) kills a worker that does not answer.
+    [[nodiscard]] expected<json> call(
+        const worker_protocol::request& request, const event_handler& on_event = {},
+        const line_handler& on_line = {},
+        std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) {
+        if (!alive()) return fail(errc::process_failed, "the worker is not running");
+        const std::string during = "while running '" + request.action + "'";
+        if (!write_all(worker_protocol::format_request(request) + "\n"))
+            return fail(ended(during, on_line));
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        for (;;) {
+            auto left = std::chrono::milliseconds(-1);
+            if (timeout.count() > 0)
+                left = std::max(std::chrono::milliseconds(0),
+                                std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    deadline - std::chrono::steady_clock::now()));
+            auto frame = next_frame(left, on_line);
+            if (!frame) {
+                if (frame.error().code == errc::timeout) {
+                    (void)stop(std::chrono::milliseconds(0));
+                    return fail(errc::timeout, "action '" + request.action +
+                                                   "' did not answer within " +
+                                                   std::to_string(timeout.count()) + " ms");
+                }
+                if (frame.error().code == errc::process_failed) return fail(ended(during, on_line));
+                return fail(std::move(frame).error());
+            }
+            const json& f = *frame;
+            if (!f.is_object() || f.value("id", "") != request.id) continue;
+            const std::string type = f.value("type", "");
+            if (type == "event") {
+                if (on_event && f.contains("event")) on_event(f["event"]);
+            } else if (type == "result") {
+                return f.contains("result") ? f["result"] : json::object();
+            } else if (type == "error") {
+                return fail(worker_protocol::error_from_json(f.value("error", json::object())));
+            }
+        }
+    }
+
+    /// Ends the worker: a shutdown request and its stdin closed, up to `grace` to exit, then
+    /// SIGKILL. How it ended (idempotent).
+    process_outcome stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000)) {
+        if (p_.pid <= 0) return ended_.value_or(process_outcome{});
+        if (!ended_) {
+            if (grace.count() > 0) (void)write_all("{\"type\":\"shutdown\"}\n");
+            close_fd(p_.in_fd);
+            const auto until = std::chrono::steady_clock::now() + grace;
+            int status = 0;
+            pid_t done = 0;
+            while ((done = waitpid(p_.pid, &status, WNOHANG)) == 0 &&
+                   std::chrono::steady_clock::now() < until)
+                ::usleep(5000);
+            if (done == 0) {
+                ::kill(p_.pid, SIGKILL);
+                while (waitpid(p_.pid, &status, 0) < 0 && errno == EINTR) {
+                }
+            }
+            ended_ = detail::outcome_of(status);
+        }
+        close_fd(p_.in_fd);
+        close_fd(p_.out_fd);
+        close_fd(p_.err_fd);
+        p_.pid = -1;
+        return *ended_;
+    }
+
+  private:
+    worker_process(detail::launched_process p, std::string program)
+        : p_(p), program_(std::move(program)) {}
+
+    static void close_fd(int& fd) noexcept {
+        if (fd >= 0) ::close(fd);
+        fd = -1;
+    }
+
+    bool write_all(std::string_view text) {
+        std::size_t done = 0;
+        while (done < text.size()) {
+            const ssize_t n = ::write(p_.in_fd, text.data() + done, text.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return false;
+            done += static_cast<std::size_t>(n);
+        }
+        return true;
+    }
+
+    /// The next frame of the worker; stderr lines meanwhile go to `on_line`. process_failed when
+    /// the worker ended (its stdout closed), timeout after `wait` (negative: no limit).
+    expected<json> next_frame(std::chrono::milliseconds wait, const line_handler& on_line) {
+        const auto deadline = std::chrono::steady_clock::now() + wait;
+        for (;;) {
+            if (auto nl = out_.find('\n'); nl != std::string::npos) {
+                std::string line = out_.substr(0, nl);
+                out_.erase(0, nl + 1);
+                if (line.empty()) continue;
+                auto parsed = parse_json(line, "a frame of the worker");
+                if (parsed && parsed->is_object()) return parsed;
+                note(line, on_line);  // not a frame: shown as output
+                continue;
+            }
+            if (p_.out_fd < 0) return fail(errc::process_failed, "the worker ended");
+            int ms = -1;
+            if (wait.count() >= 0)
+                ms = static_cast<int>(
+                    std::max<long long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               deadline - std::chrono::steady_clock::now())
+                                               .count()));
+            pollfd fds[2] = {{p_.out_fd, POLLIN, 0}, {p_.err_fd, POLLIN, 0}};
+            const int ready = ::poll(fds, p_.err_fd >= 0 ? 2 : 1, ms);
+            if (ready < 0 && errno == EINTR) continue;
+            if (ready == 0)
+                return fail(errc::timeout,
+                            "no frame within " + std::to_string(wait.count()) + " ms");
+            char chunk[65536];
+            if (p_.err_fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+                const ssize_t n = ::read(p_.err_fd, chunk, sizeof chunk);
+                if (n <= 0) {
+                    if (!err_.empty()) note(std::exchange(err_, {}), on_line);
+                    close_fd(p_.err_fd);
+                } else {
+                    err_.append(chunk, static_cast<std::size_t>(n));
+                    for (auto nl = err_.find('\n'); nl != std::string::npos; nl = err_.find('\n')) {
+                        note(err_.substr(0, nl), on_line);
+                        err_.erase(0, nl + 1);
+                    }
+                }
+            }
+            if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+                const ssize_t n = ::read(p_.out_fd, chunk, sizeof chunk);
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0)
+                    close_fd(p_.out_fd);
+                else
+                    out_.append(chunk, static_cast<std::size_t>(n));
+            }
+        }
+    }
+
+    void note(std::string line, const line_handler& on_line) {
+        if (on_line) on_line(line);
+        last_.push_back(std::move(line));
+        if (last_.size() > 20) last_.pop_front();
+    }
+
+    /// The error of a worker that ended `during` something: how it ended, and its last lines.
+    error ended(std::string_view during, const line_handler& on_line) {
+        // Drain what it printed last, then reap it.
+        while (p_.err_fd >= 0) {
+            char chunk[65536];
+            const ssize_t n = ::read(p_.err_fd, chunk, sizeof chunk);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                if (!err_.empty()) note(std::exchange(err_, {}), on_line);
+                close_fd(p_.err_fd);
+                break;
+            }
+            err_.append(chunk, static_cast<std::size_t>(n));
+            for (auto nl = err_.find('\n'); nl != std::string::npos; nl = err_.find('\n')) {
+                note(err_.substr(0, nl), on_line);
+                err_.erase(0, nl + 1);
+            }
+        }
+        const pid_t pid = p_.pid;
+        const auto how = stop(std::chrono::milliseconds(0));
+        std::string text = "the worker (" + program_ + ", pid " + std::to_string(pid) + ") ";
+        if (how.signal) {
+            const char* name = strsignal(*how.signal);
+            text += "was killed by signal " + std::to_string(*how.signal) +
+                    (name ? " (" + std::string(name) + ")" : std::string());
+        } else {
+            text += "exited with status " + std::to_string(how.exit_code);
+        }
+        text += " " + std::string(during);
+        if (!last_.empty()) {
+            text += "; its last lines:";
+            for (const auto& l : last_) text += "\n  " + l;
+        }
+        error e(errc::process_failed, std::move(text));
+        e.exit_code = how.exit_code;
+        return e;
+    }
+
+    detail::launched_process p_;
+    std::string program_;
+    std::string out_, err_;
+    std::deque<std::string> last_;
+    json ready_;
+    std::optional<process_outcome> ended_;
+};
+
+}  // namespace synapse
+// ---- synapse/plugin/record_replay.hpp ----
+// Replays a record another process reported (a json_lines_logger line, as parsed JSON: the
+// events of a worker, a Serve replica or a Python host) to any Logger, as if the action had
+// reported it here. The record's own time is kept when it reads as json_lines_logger writes it
+// (UTC, milliseconds), else the time it arrived.
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <string_view>
+
+
+namespace synapse {
+
+namespace detail {
+
+/// "2026-12-02T09:25:42.123Z" as a time point; nullopt for anything else.
+inline std::optional<std::chrono::system_clock::time_point> read_utc_timestamp(std::string_view s) {
+    int y, mo, d, h, mi, sec, ms;
+    char z = 0;
+    if (s.size() != 24 ||
+        std::sscanf(std::string(s).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &h, &mi,
+                    &sec, &ms, &z) != 8 ||
+        z != 'Z')
+        return std::nullopt;
+    const std::chrono::year_month_day date{std::chrono::year(y), std::chrono::month(mo),
+                                           std::chrono::day(d)};
+    if (!date.ok()) return std::nullopt;
+    return std::chrono::sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+           std::chrono::seconds(sec) + std::chrono::milliseconds(ms);
+}
+
+inline std::string text_field(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+inline double number_field(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
+inline log_level level_named(std::string_view name) {
+    for (auto l : {log_level::debug, log_level::info, log_level::success, log_level::warning,
+                   log_level::danger, log_level::error, log_level::critical})
+        if (to_string(l) == name) return l;
+    return log_level::info;
+}
+
+}  // namespace detail
+
+/// Sends `record` ({"type": "log"|"progress"|"metrics", ...}) to `logger`; false when it is not
+/// a record (nothing is sent).
+template <Logger L>
+bool replay_record(const json& record, L& logger) {
+    if (!record.is_object()) return false;
+    const std::string type = detail::text_field(record, "type");
+    const auto time = detail::read_utc_timestamp(detail::text_field(record, "time"))
+                          .value_or(std::chrono::system_clock::now());
+    const std::string step = detail::text_field(record, "step");
+    if (type == "log") {
+        auto data = record.find("data");
+        const json empty = json::object();
+        logger.on_log({detail::level_named(detail::text_field(record, "level")),
+                       detail::text_field(record, "event"), data != record.end() ? *data : empty,
+                       time});
+        return true;
+    }
+    if (type == "progress") {
+        auto count = [&](const char* key) {
+            auto it = record.find(key);
+            return it != record.end() && it->is_number_integer() ? it->get<std::int64_t>()
+                                                                 : std::int64_t{0};
+        };
+        std::optional<double> eta;
+        if (auto it = record.find("eta"); it != record.end() && it->is_number())
+            eta = it->get<double>();
+        logger.on_progress({step, count("current"), count("total"),
+                            detail::number_field(record, "percent"),
+                            detail::number_field(record, "elapsed"), eta, time});
+        return true;
+    }
+    if (type == "metrics") {
+        auto values = record.find("values");
+        const json empty = json::object();
+        logger.on_metrics({step, values != record.end() ? *values : empty, time});
+        return true;
+    }
+    return false;
+}
+
+}  // namespace synapse
+
+namespace synapse {
+
+struct warm_process_options {
+    std::size_t workers = 1;                 ///< processes kept alive (at least 1)
+    std::filesystem::path working_dir;       ///< the workers' working directory (empty: ours)
+    std::map<std::string, std::string> env;  ///< set in the workers' environment
+    std::chrono::milliseconds timeout{0};    ///< per call; past it the worker is killed (0: none)
+    std::chrono::milliseconds start_timeout = std::chrono::seconds(60);  ///< until `ready`
+    std::chrono::milliseconds grace = std::chrono::seconds(2);  ///< at shutdown, before SIGKILL
+    /// Each line a worker prints (its stderr, where the actions' own output goes).
+    std::function<void(std::string_view line)> on_output;
+};
+
+template <Logger L = console_logger>
+class basic_warm_process_executor {
+  public:
+    using executor_concept = sync_executor_tag;
+    using logger_type = L;
+
+    /// Workers of a C++ plugin binary (`<binary> worker`).
+    [[nodiscard]] static basic_warm_process_executor for_binary(const std::filesystem::path& binary,
+                                                                warm_process_options options = {},
+                                                                L logger = L()) {
+        std::error_code ec;
+        auto absolute = std::filesystem::absolute(binary, ec);
+        return basic_warm_process_executor({(ec ? binary : absolute).string(), "worker"},
+                                           std::move(options), std::move(logger));
+    }
+
+    /// Workers of synapse-sdk actions run by `python` (e.g. a virtualenv's bin/python) with the
+    /// Python host, which is written to `host_dir`; actions are `module.Class` entrypoints
+    /// importable from `options.working_dir` (the plugin directory).
+    [[nodiscard]] static expected<basic_warm_process_executor> for_python(
+        const std::filesystem::path& python, const std::filesystem::path& host_dir,
+        warm_process_options options = {}, L logger = L()) {
+        auto host = write_python_host(host_dir);
+        if (!host) return fail(std::move(host).error());
+        return basic_warm_process_executor({python.string(), host->string(), "worker"},
+                                           std::move(options), std::move(logger));
+    }
+
+    basic_warm_process_executor(std::vector<std::string> command, warm_process_options options,
+                                L logger = L())
+        : state_(
+              std::make_unique<state>(std::move(command), std::move(options), std::move(logger))) {}
+
+    basic_warm_process_executor(basic_warm_process_executor&&) noexcept = default;
+    basic_warm_process_executor& operator=(basic_warm_process_executor&&) noexcept = default;
+    ~basic_warm_process_executor() { shutdown(); }
+
+    /// Starts every worker now (otherwise each starts at its first call): the first error.
+    [[nodiscard]] expected<void> start() {
+        std::vector<slot*> held;
+        for (std::size_t i = 0; i < state_->slots.size(); ++i) {
+            auto s = acquire();
+            if (!s) break;
+            held.push_back(*s);
+        }
+        expected<void> out;
+        if (held.size() < state_->slots.size())
+            out = fail(errc::cancelled, "the executor was shut down");
+        for (auto* s : held) {
+            if (auto started = ensure_started(*s); !started && out) out = std::move(started);
+            release(s);
+        }
+        return out;
+    }
+
+    /// Runs `action` on an idle worker (waiting for one) and returns its result, or its error:
+    /// the action's own (validation_failed with the fields, action_failed, ...), process_failed
+    /// for a worker that could not start or died during the call, timeout past `timeout`,
+    /// cancelled after shutdown().
+    [[nodiscard]] expected<json> execute(std::string_view action, const json& params) {
+        auto slot = acquire();
+        if (!slot) return fail(std::move(slot).error());
+        auto result = call(**slot, action, params);
+        release(*slot);
+        return result;
+    }
+
+    /// Runs the C++ action `A` with typed params; the typed result.
+    template <Action A>
+    [[nodiscard]] expected<typename A::result_type> execute(const typename A::params_type& params) {
+        auto j = execute(A::name, to_json(params));
+        if (!j) return fail(std::move(j).error());
+        return from_json<typename A::result_type>(*j);
+    }
+
+    /// Ends every worker: idle ones now, busy ones once their call returns; each gets `grace`
+    /// to exit before SIGKILL. Calls waiting for a worker answer errc::cancelled. Idempotent.
+    void shutdown() {
+        if (!state_) return;
+        std::unique_lock lock(state_->mutex);
+        state_->closed = true;
+        state_->idle_changed.notify_all();
+        state_->idle_changed.wait(lock, [&] { return state_->busy == 0; });
+        for (auto& s : state_->slots)
+            if (s.worker) (void)s.worker->stop(state_->options.grace);
+    }
+
+    /// The pids of the running workers (for tests and diagnostics).
+    [[nodiscard]] std::vector<pid_t> pids() const {
+        std::lock_guard lock(state_->mutex);
+        std::vector<pid_t> out;
+        for (const auto& s : state_->slots)
+            if (s.worker && s.worker->alive()) out.push_back(s.worker->pid());
+        return out;
+    }
+
+    const std::vector<std::string>& command() const noexcept { return state_->command; }
+    /// The logger (read it when no call is running).
+    L& logger() noexcept { return state_->logger; }
+
+  private:
+    struct slot {
+        std::optional<worker_process> worker;
+        bool busy = false;
+    };
+    struct state {
+        state(std::vector<std::string> c, warm_process_options o, L l)
+            : command(std::move(c)),
+              options(std::move(o)),
+              logger(std::move(l)),
+              slots(std::max<std::size_t>(1, options.workers)) {}
+        std::vector<std::string> command;
+        warm_process_options options;
+        L logger;
+        std::mutex mutex;  // slots, busy, closed
+        std::condition_variable idle_changed;
+        std::vector<slot> slots;
+        std::size_t busy = 0;
+        bool closed = false;
+        std::mutex output_mutex;  // the logger and on_output, shared by every worker
+        std::uint64_t next_id = 0;
+    };
+
+    expected<slot*> acquire() {
+        std::unique_lock lock(state_->mutex);
+        for (;;) {
+            if (state_->closed) return fail(errc::cancelled, "the executor was shut down");
+            for (auto& s : state_->slots)
+                if (!s.busy) {
+                    s.busy = true;
+                    ++state_->busy;
+                    return &s;
+                }
+            state_->idle_changed.wait(lock);
+        }
+    }
+
+    void release(slot* s) {
+        std::lock_guard lock(state_->mutex);
+        s->busy = false;
+        --state_->busy;
+        state_->idle_changed.notify_all();
+    }
+
+    void show(std::string_view line) {
+        std::lock_guard lock(state_->output_mutex);
+        if (state_->options.on_output)
+            state_->options.on_output(line);
+        else
+            std::cerr << line << '\n';
+    }
+
+    expected<void> ensure_started(slot& s) {
+        if (s.worker && s.worker->alive()) return {};
+        s.worker.reset();
+        process_spec spec;
+        spec.argv = state_->command;
+        spec.working_dir = state_->options.working_dir;
+        spec.set_env = state_->options.env;
+        auto started = worker_process::start(
+            spec, [&](std::string_view l) { show(l); }, state_->options.start_timeout);
+        if (!started) return fail(std::move(started).error());
+        s.worker.emplace(std::move(*started));
+        return {};
+    }
+
+    expected<json> call(slot& s, std::string_view action, const json& params) {
+        if (auto started = ensure_started(s); !started) return fail(std::move(started).error());
+        std::string id;
+        {
+            std::lock_guard lock(state_->mutex);
+            id = std::to_string(++state_->next_id);
+        }
+        return s.worker->call(
+            {id, std::string(action), params},
+            [&](const json& record) {
+                std::lock_guard lock(state_->output_mutex);
+                (void)replay_record(record, state_->logger);
+            },
+            [&](std::string_view l) { show(l); }, state_->options.timeout);
+    }
+
+    std::unique_ptr<state> state_;
+};
+
+/// Warm workers whose records are printed as console lines.
+using warm_process_executor = basic_warm_process_executor<>;
+
+static_assert(check_executor<warm_process_executor>());
 
 }  // namespace synapse
 // ---- synapse/pipeline/basic_ray_pipeline_executor.hpp ----
@@ -12943,36 +13843,39 @@ class json_lines_logger {
   public:
     explicit json_lines_logger(std::ostream& out = std::cout) : out_(&out) {}
 
-    void on_log(const log_record& r) {
+    void on_log(const log_record& r) { *out_ << format(r) << '\n' << std::flush; }
+    void on_progress(const progress_record& r) { *out_ << format(r) << '\n' << std::flush; }
+    void on_metrics(const metrics_record& r) { *out_ << format(r) << '\n' << std::flush; }
+
+    /// The line a record is written as (without its newline).
+    static std::string format(const log_record& r) {
         json line = json::object();
         line["level"] = to_string(r.level);
         line["event"] = r.event;
         line["data"] = r.data;
-        write("log", r.time, line);
+        return compose("log", r.time, line);
     }
-
-    void on_progress(const progress_record& r) {
+    static std::string format(const progress_record& r) {
         json line = {{"step", r.step},       {"current", r.current},
                      {"total", r.total},     {"percent", r.percent},
                      {"elapsed", r.elapsed}, {"eta", r.eta ? json(*r.eta) : json(nullptr)}};
-        write("progress", r.time, line);
+        return compose("progress", r.time, line);
     }
-
-    void on_metrics(const metrics_record& r) {
-        write("metrics", r.time, json{{"step", r.step}, {"values", r.values}});
+    static std::string format(const metrics_record& r) {
+        return compose("metrics", r.time, json{{"step", r.step}, {"values", r.values}});
     }
 
   private:
-    void write(std::string_view type, std::chrono::system_clock::time_point time,
-               const json& fields) {
+    static std::string compose(std::string_view type, std::chrono::system_clock::time_point time,
+                               const json& fields) {
         // Fixed key order: type and time first, so a reader can dispatch on a prefix.
         // Data comes from the action: invalid UTF-8 in it is written as U+FFFD, never thrown.
         std::string line =
             "{\"type\":" + dump(json(type)) + ",\"time\":\"" + detail::utc_timestamp(time) + "\"";
         for (auto it = fields.begin(); it != fields.end(); ++it)
             line += "," + dump(json(it.key())) + ":" + dump(it.value());
-        line += "}\n";
-        *out_ << line << std::flush;
+        line += "}";
+        return line;
     }
 
     std::ostream* out_;
@@ -13015,6 +13918,7 @@ namespace synapse {
 //     <plugin> list [--json]                 the action names (--json: names with schemas)
 //     <plugin> schema ACTION                 params and result JSON Schema of one action
 //     <plugin> run ACTION [--params JSON|@FILE] [--log-format console|json] [--job-id ID]
+//     <plugin> worker                        stay up and run requests (worker_protocol.hpp)
 //
 // Exit status: 0 on success, 1 when the action or its params fail, 2 on a usage error.
 //
@@ -13035,6 +13939,104 @@ namespace synapse {
 #include <string_view>
 #include <vector>
 
+// ---- synapse/plugin/detail/worker.hpp ----
+// The worker mode of a plugin binary (`<plugin> worker`): it stays up and runs request after
+// request on the worker protocol (worker_protocol.hpp), keeping one object per action for its
+// whole life, so an action may keep state between calls (a model loaded by its first call and
+// kept in a member is there for the next). What an action prints goes to stderr; frames go on
+// the stdout the worker started with.
+
+#include <unistd.h>
+
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+
+
+namespace synapse::detail {
+
+/// The worker's frame channel: a file descriptor, written whole lines at a time.
+class frame_channel {
+  public:
+    explicit frame_channel(int fd) noexcept : fd_(fd) {}
+
+    /// Writes `frame` and a newline; false when the host is gone.
+    bool write(std::string frame) {
+        frame += '\n';
+        std::size_t done = 0;
+        while (done < frame.size()) {
+            const ssize_t n = ::write(fd_, frame.data() + done, frame.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return false;
+            done += static_cast<std::size_t>(n);
+        }
+        return true;
+    }
+
+  private:
+    int fd_;
+};
+
+/// The Logger of a request: each record becomes an event frame of that request.
+class frame_logger {
+  public:
+    frame_logger(frame_channel& channel, std::string id) : channel_(channel), id_(std::move(id)) {}
+    void on_log(const log_record& r) { send(json_lines_logger::format(r)); }
+    void on_progress(const progress_record& r) { send(json_lines_logger::format(r)); }
+    void on_metrics(const metrics_record& r) { send(json_lines_logger::format(r)); }
+
+  private:
+    void send(const std::string& record) {
+        (void)channel_.write(worker_protocol::event_frame(id_, record));
+    }
+    frame_channel& channel_;
+    std::string id_;
+};
+
+/// Runs the worker loop of the plugin `P` until stdin ends, a shutdown request comes, or the host
+/// is gone; the exit status.
+template <class P>
+int run_worker() {
+    std::signal(SIGPIPE, SIG_IGN);  // a host that went away is a failed write, not a signal
+    std::cout << std::flush;
+    const int channel_fd = ::dup(STDOUT_FILENO);
+    if (channel_fd < 0 || ::dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+        std::cerr << "error: io_error: cannot set up the worker's frame channel" << std::endl;
+        return 1;
+    }
+    frame_channel channel(channel_fd);
+    json names = json::array();
+    for (auto n : P::names) names.push_back(std::string(n));
+    if (!channel.write(dump(json{{"type", "ready"}, {"pid", ::getpid()}, {"actions", names}})))
+        return 1;
+    auto objects = std::make_unique<typename P::objects_type>();
+    const auto env = plugin_environment::from_process();
+    std::string line;
+    while (std::getline(std::cin, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty()) continue;
+        auto parsed = worker_protocol::parse_request(line);
+        if (parsed.problem) {
+            if (!channel.write(worker_protocol::error_frame(parsed.id, *parsed.problem))) return 1;
+            continue;
+        }
+        const auto& r = *parsed.value;
+        if (r.action.empty()) break;  // shutdown
+        frame_logger logger(channel, r.id);
+        context ctx(logger, env, r.id);
+        auto result = P::run_on(*objects, r.action, r.params, ctx);
+        std::cout << std::flush;
+        const bool sent = result
+                              ? channel.write(worker_protocol::result_frame(r.id, *result))
+                              : channel.write(worker_protocol::error_frame(r.id, result.error()));
+        if (!sent) return 1;
+    }
+    return 0;
+}
+
+}  // namespace synapse::detail
 
 namespace synapse {
 
@@ -13082,6 +14084,7 @@ inline void print_usage(std::ostream& out, std::string_view program) {
         << "       " << program << " schema ACTION\n"
         << "       " << program
         << " run ACTION [--params JSON|@FILE] [--log-format console|json] [--job-id ID]\n"
+        << "       " << program << " worker\n"
         << "With SYNAPSE_ACTION_ENTRYPOINT set, runs that action with the job protocol.\n";
 }
 
@@ -13109,6 +14112,10 @@ int run_cli(const std::vector<std::string_view>& args, std::string_view program)
             for (auto name : P::names) std::cout << name << "\n";
         }
         return 0;
+    }
+    if (command == "worker") {
+        if (args.size() != 1) return usage_error("worker takes no arguments");
+        return detail::run_worker<P>();
     }
     if (command == "schema") {
         if (args.size() != 2) return usage_error("schema takes one ACTION");

@@ -200,25 +200,35 @@ synapse::expected<train_result> train::execute(const train_params& p, synapse::c
 
 synapse::expected<evaluate_result> evaluate::execute(const evaluate_params& p,
                                                      synapse::context& ctx) {
-    std::ifstream in(p.model_path);
-    if (!in) return io_failure("cannot read model", p.model_path);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto model = synapse::parse_json(text.str(), p.model_path.string());
-    if (!model) return synapse::fail(std::move(model).error());
-    std::vector<double> mean, scale, w;
-    double b = 0;
-    try {
-        mean = model->at("mean").get<std::vector<double>>();
-        scale = model->at("scale").get<std::vector<double>>();
-        w = model->at("weights").get<std::vector<double>>();
-        b = model->at("bias").get<double>();
-    } catch (const std::exception& ex) {
-        synapse::error e(synapse::errc::invalid_argument,
-                         std::string("model file is malformed: ") + ex.what());
-        e.where = p.model_path.string();
-        return synapse::fail(std::move(e));
+    std::error_code ec;
+    const auto written = std::filesystem::last_write_time(p.model_path, ec);
+    if (ec) return io_failure("cannot read model", p.model_path);
+    auto cached = models_.find(p.model_path);
+    const bool reuse = cached != models_.end() && cached->second.written == written;
+    if (!reuse) {
+        std::ifstream in(p.model_path);
+        if (!in) return io_failure("cannot read model", p.model_path);
+        std::stringstream text;
+        text << in.rdbuf();
+        auto file = synapse::parse_json(text.str(), p.model_path.string());
+        if (!file) return synapse::fail(std::move(file).error());
+        linear_model loaded;
+        try {
+            loaded.mean = file->at("mean").get<std::vector<double>>();
+            loaded.scale = file->at("scale").get<std::vector<double>>();
+            loaded.weights = file->at("weights").get<std::vector<double>>();
+            loaded.bias = file->at("bias").get<double>();
+        } catch (const std::exception& ex) {
+            synapse::error e(synapse::errc::invalid_argument,
+                             std::string("model file is malformed: ") + ex.what());
+            e.where = p.model_path.string();
+            return synapse::fail(std::move(e));
+        }
+        cached =
+            models_.insert_or_assign(p.model_path, cached_model{written, std::move(loaded)}).first;
     }
+    ctx.log("model_ready", {{"path", p.model_path.string()}, {"cached", reuse}});
+    const auto& [mean, scale, w, b] = cached->second.model;
     auto data = read_csv(p.test_path);
     if (!data) return synapse::fail(std::move(data).error());
     const auto& rows = data->rows;

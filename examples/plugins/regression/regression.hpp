@@ -9,6 +9,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -112,11 +113,27 @@ struct evaluate_result {
     int rows = 0;
 };
 
+/// A model as `train` writes it.
+struct linear_model {
+    std::vector<double> mean, scale, weights;
+    double bias = 0;
+};
+
+/// Keeps the models it loaded: a warm worker (`regression worker`, warm_process_executor, Ray
+/// Serve) keeps one `evaluate` object for its whole life, so a model file is read once, and
+/// again only when it changes.
 struct evaluate {
     static constexpr std::string_view name = "evaluate";
     using params_type = evaluate_params;
     using result_type = evaluate_result;
     synapse::expected<evaluate_result> execute(const evaluate_params& p, synapse::context& ctx);
+
+  private:
+    struct cached_model {
+        std::filesystem::file_time_type written;
+        linear_model model;
+    };
+    std::map<std::filesystem::path, cached_model> models_;
 };
 
 }  // namespace regression

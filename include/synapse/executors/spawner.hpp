@@ -92,9 +92,18 @@ constexpr bool check_spawner() {
 
 namespace detail {
 
-/// Runs the child to completion with fork/exec, reading stdout and stderr with poll.
-inline expected<process_outcome> run_posix_process(const process_spec& spec,
-                                                   const output_handler& on_line) {
+/// A started child: its pid and the parent's ends of its pipes (-1 where not piped).
+struct launched_process {
+    pid_t pid = -1;
+    int in_fd = -1;   ///< the child's stdin (with `pipe_stdin`)
+    int out_fd = -1;  ///< the child's stdout
+    int err_fd = -1;  ///< the child's stderr
+};
+
+/// Starts `spec.argv` with fork/exec: the environment, minus `unset_env`, plus `set_env`, in
+/// `working_dir`; stdout and stderr piped, stdin piped too with `pipe_stdin` (else inherited).
+/// Errors name the program or the directory when the child could not be started.
+inline expected<launched_process> launch(const process_spec& spec, bool pipe_stdin = false) {
     if (spec.argv.empty()) return fail(errc::invalid_argument, "no program to run");
 
     std::map<std::string, std::string> env;
@@ -116,9 +125,9 @@ inline expected<process_outcome> run_posix_process(const process_spec& spec,
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
 
-    int out_pipe[2], err_pipe[2], exec_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 ||
-        pipe2(exec_pipe, O_CLOEXEC) != 0)
+    int in_pipe[2] = {-1, -1}, out_pipe[2], err_pipe[2], exec_pipe[2];
+    if ((pipe_stdin && pipe2(in_pipe, O_CLOEXEC) != 0) || pipe2(out_pipe, O_CLOEXEC) != 0 ||
+        pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(exec_pipe, O_CLOEXEC) != 0)
         return fail(errc::process_failed,
                     std::string("cannot create pipes: ") + std::strerror(errno));
 
@@ -126,6 +135,7 @@ inline expected<process_outcome> run_posix_process(const process_spec& spec,
     if (pid < 0)
         return fail(errc::process_failed, std::string("fork failed: ") + std::strerror(errno));
     if (pid == 0) {
+        if (pipe_stdin) dup2(in_pipe[0], STDIN_FILENO);
         dup2(out_pipe[1], STDOUT_FILENO);
         dup2(err_pipe[1], STDERR_FILENO);
         int code = 0;
@@ -139,19 +149,55 @@ inline expected<process_outcome> run_posix_process(const process_spec& spec,
         (void)!write(exec_pipe[1], &code, sizeof code);
         _exit(127);
     }
+    if (pipe_stdin) close(in_pipe[0]);
     close(out_pipe[1]);
     close(err_pipe[1]);
     close(exec_pipe[1]);
 
+    // The exec pipe closes when exec succeeds; otherwise it carries the child's errno.
     int exec_errno = 0;
-    bool chdir_failed = false;
-    if (read(exec_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno)
-        chdir_failed =
-            !spec.working_dir.empty() && !std::filesystem::is_directory(spec.working_dir);
+    ssize_t got;
+    while ((got = read(exec_pipe[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
+    }
     close(exec_pipe[0]);
+    if (got == sizeof exec_errno) {
+        const bool chdir_failed =
+            !spec.working_dir.empty() && !std::filesystem::is_directory(spec.working_dir);
+        for (int fd : {in_pipe[1], out_pipe[0], err_pipe[0]})
+            if (fd >= 0) close(fd);
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        std::string what =
+            chdir_failed ? "cannot enter working directory '" + spec.working_dir.string() + "'"
+                         : "cannot start '" + spec.argv[0] + "'";
+        error e(errc::process_failed, what + ": " + std::strerror(exec_errno));
+        e.where = chdir_failed ? spec.working_dir.string() : spec.argv[0];
+        return fail(std::move(e));
+    }
+    return launched_process{pid, pipe_stdin ? in_pipe[1] : -1, out_pipe[0], err_pipe[0]};
+}
 
+/// The exit status of a status from waitpid: exit code, or 128 + signal with the signal.
+inline process_outcome outcome_of(int status) {
+    process_outcome outcome;
+    if (WIFSIGNALED(status)) {
+        outcome.signal = WTERMSIG(status);
+        outcome.exit_code = 128 + WTERMSIG(status);
+    } else {
+        outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    return outcome;
+}
+
+/// Runs the child to completion with fork/exec, reading stdout and stderr with poll.
+inline expected<process_outcome> run_posix_process(const process_spec& spec,
+                                                   const output_handler& on_line) {
+    auto child = launch(spec);
+    if (!child) return fail(std::move(child).error());
+    const pid_t pid = child->pid;
     std::string buffers[2];
-    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    pollfd fds[2] = {{child->out_fd, POLLIN, 0}, {child->err_fd, POLLIN, 0}};
     int open_count = 2;
     auto deadline = std::chrono::steady_clock::now() + spec.timeout;
     bool timed_out = false, stopped = false;
@@ -210,23 +256,9 @@ inline expected<process_outcome> run_posix_process(const process_spec& spec,
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (exec_errno != 0) {
-        std::string what =
-            chdir_failed ? "cannot enter working directory '" + spec.working_dir.string() + "'"
-                         : "cannot start '" + spec.argv[0] + "'";
-        error e(errc::process_failed, what + ": " + std::strerror(exec_errno));
-        e.where = chdir_failed ? spec.working_dir.string() : spec.argv[0];
-        return fail(std::move(e));
-    }
-    process_outcome outcome;
+    process_outcome outcome = outcome_of(status);
     outcome.timed_out = timed_out;
     outcome.stopped = stopped;
-    if (WIFSIGNALED(status)) {
-        outcome.signal = WTERMSIG(status);
-        outcome.exit_code = 128 + WTERMSIG(status);
-    } else {
-        outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
     return outcome;
 }
 

@@ -7,6 +7,7 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include "synapse/core/reflect.hpp"
 #include "synapse/plugin/action.hpp"
@@ -41,7 +42,7 @@ error unknown_action_error(std::string_view name, const Names& available) {
 /// (a validation failure says which action's params were wrong; a result codec that throws
 /// fails the action).
 template <Action A>
-[[nodiscard]] expected<json> run_action_json(const json& params, context& ctx,
+[[nodiscard]] expected<json> run_action_json(A& action, const json& params, context& ctx,
                                              parse_options options = {}) {
     auto typed = from_json<typename A::params_type>(params, options);
     if (!typed) {
@@ -49,7 +50,6 @@ template <Action A>
         e.message = "invalid params for action '" + std::string(A::name) + "': " + e.message;
         return fail(std::move(e));
     }
-    A action{};
     auto result = invoke_action(action, *typed, ctx);
     if (!result) return fail(std::move(result).error());
     try {
@@ -58,6 +58,14 @@ template <Action A>
         return fail(errc::action_failed, "action '" + std::string(A::name) +
                                              "': writing the result threw: " + ex.what());
     }
+}
+
+/// The same with a fresh `A` for this run.
+template <Action A>
+[[nodiscard]] expected<json> run_action_json(const json& params, context& ctx,
+                                             parse_options options = {}) {
+    A action{};
+    return run_action_json(action, params, ctx, options);
 }
 
 /// The JSON Schema of an action: {"name", "params": schema, "result": schema}.
@@ -78,6 +86,9 @@ class plugin {
   public:
     static constexpr std::size_t size = sizeof...(As);
 
+    /// One object of each action, for a caller that keeps them between runs (see run_on).
+    using objects_type = std::tuple<As...>;
+
     /// The action names, in the order the actions were listed.
     static constexpr std::array<std::string_view, sizeof...(As)> names{
         std::string_view(As::name)...};
@@ -96,6 +107,21 @@ class plugin {
         expected<json> out;
         bool found =
             ((As::name == name && (out = run_action_json<As>(params, ctx, options), true)) || ...);
+        if (!found) return fail(unknown_action_error(name, names));
+        return out;
+    }
+
+    /// Runs the action called `name` on `objects`, one object per action kept by the caller
+    /// (a worker keeps them for its whole life, so an action may keep state between calls).
+    [[nodiscard]] static expected<json> run_on(std::tuple<As...>& objects, std::string_view name,
+                                               [[maybe_unused]] const json& params,
+                                               [[maybe_unused]] context& ctx,
+                                               [[maybe_unused]] parse_options options = {}) {
+        expected<json> out;
+        bool found =
+            ((As::name == name &&
+              (out = run_action_json(std::get<As>(objects), params, ctx, options), true)) ||
+             ...);
         if (!found) return fail(unknown_action_error(name, names));
         return out;
     }

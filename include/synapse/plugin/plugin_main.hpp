@@ -10,6 +10,7 @@
 //     <plugin> list [--json]                 the action names (--json: names with schemas)
 //     <plugin> schema ACTION                 params and result JSON Schema of one action
 //     <plugin> run ACTION [--params JSON|@FILE] [--log-format console|json] [--job-id ID]
+//     <plugin> worker                        stay up and run requests (worker_protocol.hpp)
 //
 // Exit status: 0 on success, 1 when the action or its params fail, 2 on a usage error.
 //
@@ -32,6 +33,7 @@
 #include <vector>
 
 #include "synapse/plugin/context.hpp"
+#include "synapse/plugin/detail/worker.hpp"
 #include "synapse/plugin/job_protocol.hpp"
 #include "synapse/plugin/loggers/console.hpp"
 #include "synapse/plugin/loggers/json_lines.hpp"
@@ -84,6 +86,7 @@ inline void print_usage(std::ostream& out, std::string_view program) {
         << "       " << program << " schema ACTION\n"
         << "       " << program
         << " run ACTION [--params JSON|@FILE] [--log-format console|json] [--job-id ID]\n"
+        << "       " << program << " worker\n"
         << "With SYNAPSE_ACTION_ENTRYPOINT set, runs that action with the job protocol.\n";
 }
 
@@ -111,6 +114,10 @@ int run_cli(const std::vector<std::string_view>& args, std::string_view program)
             for (auto name : P::names) std::cout << name << "\n";
         }
         return 0;
+    }
+    if (command == "worker") {
+        if (args.size() != 1) return usage_error("worker takes no arguments");
+        return detail::run_worker<P>();
     }
     if (command == "schema") {
         if (args.size() != 2) return usage_error("schema takes one ACTION");

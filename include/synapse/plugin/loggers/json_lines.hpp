@@ -23,36 +23,39 @@ class json_lines_logger {
   public:
     explicit json_lines_logger(std::ostream& out = std::cout) : out_(&out) {}
 
-    void on_log(const log_record& r) {
+    void on_log(const log_record& r) { *out_ << format(r) << '\n' << std::flush; }
+    void on_progress(const progress_record& r) { *out_ << format(r) << '\n' << std::flush; }
+    void on_metrics(const metrics_record& r) { *out_ << format(r) << '\n' << std::flush; }
+
+    /// The line a record is written as (without its newline).
+    static std::string format(const log_record& r) {
         json line = json::object();
         line["level"] = to_string(r.level);
         line["event"] = r.event;
         line["data"] = r.data;
-        write("log", r.time, line);
+        return compose("log", r.time, line);
     }
-
-    void on_progress(const progress_record& r) {
+    static std::string format(const progress_record& r) {
         json line = {{"step", r.step},       {"current", r.current},
                      {"total", r.total},     {"percent", r.percent},
                      {"elapsed", r.elapsed}, {"eta", r.eta ? json(*r.eta) : json(nullptr)}};
-        write("progress", r.time, line);
+        return compose("progress", r.time, line);
     }
-
-    void on_metrics(const metrics_record& r) {
-        write("metrics", r.time, json{{"step", r.step}, {"values", r.values}});
+    static std::string format(const metrics_record& r) {
+        return compose("metrics", r.time, json{{"step", r.step}, {"values", r.values}});
     }
 
   private:
-    void write(std::string_view type, std::chrono::system_clock::time_point time,
-               const json& fields) {
+    static std::string compose(std::string_view type, std::chrono::system_clock::time_point time,
+                               const json& fields) {
         // Fixed key order: type and time first, so a reader can dispatch on a prefix.
         // Data comes from the action: invalid UTF-8 in it is written as U+FFFD, never thrown.
         std::string line =
             "{\"type\":" + dump(json(type)) + ",\"time\":\"" + detail::utc_timestamp(time) + "\"";
         for (auto it = fields.begin(); it != fields.end(); ++it)
             line += "," + dump(json(it.key())) + ":" + dump(it.value());
-        line += "}\n";
-        *out_ << line << std::flush;
+        line += "}";
+        return line;
     }
 
     std::ostream* out_;
