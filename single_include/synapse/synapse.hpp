@@ -1444,287 +1444,34 @@ json json_schema() {
 }
 
 }  // namespace synapse
-// ---- synapse/executors/basic_ray_batch_executor.hpp ----
-// basic_ray_batch_executor: batch work on Ray. Many submissions at once, their statuses, and one
-// wait for all of them, over the same Jobs API client as basic_ray_jobs_api_executor.
-// `ray_job_executor` (synapse-sdk's name) is the one over cpp-httplib and Boost.Beast.
+// ---- synapse/executors/basic_ray_actor_executor.hpp ----
+// basic_ray_actor_executor: keeps plugin workers warm on a Ray cluster, as the replicas of one
+// Ray Serve application, and sends them action after action through Serve's HTTP proxy: no
+// job, no process start, no model reload between calls. `ray_actor_executor` (alias
+// `ray_task_executor`, ray_actor_executor.hpp) is the one over cpp-httplib.
 //
-//     auto exec = synapse::ray_job_executor::create(options);
-//     auto ids = exec->submit_all({{"train", p1}, {"train", p2}, {"train", p3}});
-//     auto done = exec->wait_all(exec->ids(), std::chrono::minutes(30));
+//     basic_ray_actor_executor<Transport, Serializer = json_serializer, PackageManager = pip,
+//                              Logger = console_logger>
 //
-// It knows the jobs it submitted in this process (as synapse-sdk's RayJobExecutor does): asked
-// about any other id it answers not_found, without asking Ray.
+// The plugin directory is packaged and uploaded as for Ray jobs, with the Serve module
+// (serve_host.hpp) and the Python host beside it; the application is named for the plugin and
+// its package hash, so a later executor (or CLI call) with the same content reuses the running
+// application: warm across processes. Deploying and removing it changes only this application
+// (serve_config.hpp). What the actions report comes back with each answer and reaches the
+// Logger; what they print reaches `on_output`.
 
+#include <atomic>
 #include <chrono>
-#include <set>
-#include <stop_token>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-// ---- synapse/executors/basic_ray_jobs_api_executor.hpp ----
-// basic_ray_jobs_api_executor: runs actions as Ray jobs through the dashboard's Jobs API, one job
-// per submission. `ray_jobs_api_executor` (ray_jobs_api_executor.hpp) is the one over
-// cpp-httplib and Boost.Beast.
-//
-//     basic_ray_jobs_api_executor<Transport, Serializer = json_serializer,
-//                                 PackageManager = pip, WebSocketConnector = beast_websocket>
-//
-// The working directory is zipped (content-addressed name, synapse-sdk's excludes), uploaded
-// once per content, and the job runs the plugin binary with the job protocol: the action in
-// SYNAPSE_ACTION_ENTRYPOINT, params in SYNAPSE_ACTION_PARAMS, or, from 32,000 characters on, in
-// a params file added inside the package (never written into the user's directory). Only the
-// plugin environment is forwarded (config.yaml `env` + explicit values), never the whole local
-// environment. Without `binary` the job runs a Python synapse-sdk action
-// (`python -m synapse_sdk.plugins.entrypoint`, action = `module.Class`).
-
-#include <chrono>
-#include <concepts>
-#include <memory>
-#include <optional>
-#include <stop_token>
-#include <string>
-#include <string_view>
-#include <utility>
-
-// ---- synapse/core/detail/poll.hpp ----
-// Waiting for a condition by looking again and again: the one polling loop of the library, with
-// growing intervals, a timeout and a stop token, on an injectable clock.
-
-#include <algorithm>
-#include <chrono>
-#include <stop_token>
-
-
-namespace synapse::detail {
-
-/// Intervals that start short and grow by half each time up to a ceiling: with 20 ms and 200 ms,
-/// 20, 30, 45, 67, 100, 150, 200, 200, ... ms. A short job's end is seen within milliseconds and
-/// a long one costs a request per ceiling.
-class backoff {
-  public:
-    constexpr backoff(std::chrono::milliseconds first, std::chrono::milliseconds ceiling) noexcept
-        : next_(std::max(std::min(first, ceiling), std::chrono::milliseconds(1))),
-          ceiling_(std::max(ceiling, std::chrono::milliseconds(1))) {}
-
-    /// The next interval.
-    constexpr std::chrono::milliseconds next() noexcept {
-        const auto d = next_;
-        next_ = std::min(ceiling_, std::max(next_ + std::chrono::milliseconds(1), next_ * 3 / 2));
-        return d;
-    }
-
-  private:
-    std::chrono::milliseconds next_;
-    std::chrono::milliseconds ceiling_;
-};
-
-/// How a poll ended.
-enum class poll_end { done, timed_out, stopped };
-
-/// Calls `done()` until it returns true: at once, then after each interval of `intervals`, until
-/// `timeout` has passed on `clock` (the last look is at the deadline) or `stop` is requested.
-template <class F>
-poll_end poll_until(const clock& clock, const std::stop_token& stop,
-                    std::chrono::milliseconds timeout, backoff intervals, F&& done) {
-    const auto deadline = clock.now() + timeout;
-    for (;;) {
-        if (done()) return poll_end::done;
-        if (stop.stop_requested()) return poll_end::stopped;
-        const auto now = clock.now();
-        if (now >= deadline) return poll_end::timed_out;
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
-        if (!clock.sleep_for(std::min(intervals.next(), left), stop)) return poll_end::stopped;
-    }
-}
-
-}  // namespace synapse::detail
-// ---- synapse/executors/detail/ray_deadline_stop.hpp ----
-// What a client does when a job passed a deadline of its metadata: tell Ray to stop it, say why,
-// and give Ray a moment to record the end.
-
-#include <chrono>
-#include <string>
-#include <string_view>
-
-// ---- synapse/ray/job_details.hpp ----
-// The Jobs API's data (Ray 2.60, ../docs/ray-http-api.md §2-3): job statuses, a job's details as
-// GET /api/jobs/{id} reports them, and the body of a submission.
-
-#include <cmath>
-#include <cstdint>
-#include <limits>
-#include <map>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-
-
-namespace synapse {
-
-/// A Ray job's status, as Ray reports it. Terminal: stopped, succeeded, failed.
-enum class job_status { pending, running, stopped, succeeded, failed };
-
-constexpr std::string_view to_string(job_status s) noexcept {
-    switch (s) {
-        case job_status::pending: return "PENDING";
-        case job_status::running: return "RUNNING";
-        case job_status::stopped: return "STOPPED";
-        case job_status::succeeded: return "SUCCEEDED";
-        case job_status::failed: return "FAILED";
-    }
-    return "INVALID_JOB_STATUS";
-}
-
-constexpr bool is_terminal(job_status s) noexcept {
-    return s == job_status::stopped || s == job_status::succeeded || s == job_status::failed;
-}
-
-/// The status Ray names `text` (e.g. "RUNNING"), or nothing.
-[[nodiscard]] inline std::optional<job_status> parse_job_status(std::string_view text) noexcept {
-    for (auto s : {job_status::pending, job_status::running, job_status::stopped,
-                   job_status::succeeded, job_status::failed})
-        if (to_string(s) == text) return s;
-    return std::nullopt;
-}
-
-/// GET /api/version
-struct ray_version_info {
-    std::string version;      ///< Jobs API version, "4" for Ray 2.x
-    std::string ray_version;  ///< e.g. "2.60.0"
-    std::string ray_commit;
-    std::string session_name;
-};
-
-/// The body of POST /api/jobs/. Unset optional fields are not sent.
-struct job_submission {
-    std::string entrypoint;
-    std::optional<std::string> submission_id;
-    json runtime_env = json::object();
-    std::map<std::string, std::string> metadata;
-    std::optional<double> entrypoint_num_cpus;
-    std::optional<double> entrypoint_num_gpus;
-    std::optional<std::int64_t> entrypoint_memory;  ///< bytes
-    json entrypoint_resources = json::object();     ///< custom resource name -> amount
-};
-
-/// A job as GET /api/jobs/{id} describes it (unknown keys are kept in `raw`).
-struct job_details {
-    std::string type;  ///< "SUBMISSION" or "DRIVER"
-    std::optional<std::string> job_id;
-    std::optional<std::string> submission_id;
-    job_status status = job_status::pending;
-    std::string entrypoint;
-    std::string message;
-    std::optional<std::string> error_type;
-    std::optional<std::int64_t> start_time;  ///< unix milliseconds
-    std::optional<std::int64_t> end_time;    ///< unix milliseconds
-    std::optional<int> driver_exit_code;
-    json metadata = json::object();
-    json raw;
-};
-
-namespace detail {
-
-inline std::optional<std::string> optional_string(const json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
-}
-
-/// The integer at `key`: an integer, or a float with an integral value, that fits `I`.
-template <class I>
-std::optional<I> optional_integer(const json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end()) return std::nullopt;
-    if (it->is_number_integer()) {
-        const auto v = it->template get<std::int64_t>();
-        if (v < std::numeric_limits<I>::min() || v > std::numeric_limits<I>::max())
-            return std::nullopt;
-        return static_cast<I>(v);
-    }
-    if (it->is_number_unsigned()) {
-        const auto v = it->template get<std::uint64_t>();
-        if (v > static_cast<std::uint64_t>(std::numeric_limits<I>::max())) return std::nullopt;
-        return static_cast<I>(v);
-    }
-    if (it->is_number_float()) {
-        const double v = it->template get<double>();
-        // Within I's range (the bounds are powers of two, exact as doubles) and whole.
-        if (!(v >= -std::ldexp(1.0, std::numeric_limits<I>::digits) &&
-              v < std::ldexp(1.0, std::numeric_limits<I>::digits)) ||
-            v != std::trunc(v))
-            return std::nullopt;
-        return static_cast<I>(v);
-    }
-    return std::nullopt;
-}
-
-inline unexpected_type<error> malformed(std::string_view what, std::string why) {
-    return fail(errc::malformed_response, std::string(what) + ": " + why);
-}
-
-inline expected<job_details> parse_job_details(json j, std::string_view what) {
-    if (!j.is_object()) return malformed(what, "expected a JSON object for a job");
-    job_details d;
-    auto status = optional_string(j, "status");
-    if (!status) return malformed(what, "the job has no status");
-    auto parsed = parse_job_status(*status);
-    if (!parsed) return malformed(what, "unknown job status \"" + *status + "\"");
-    d.status = *parsed;
-    d.type = optional_string(j, "type").value_or("");
-    d.job_id = optional_string(j, "job_id");
-    d.submission_id = optional_string(j, "submission_id");
-    d.entrypoint = optional_string(j, "entrypoint").value_or("");
-    d.message = optional_string(j, "message").value_or("");
-    d.error_type = optional_string(j, "error_type");
-    d.start_time = optional_integer<std::int64_t>(j, "start_time");
-    d.end_time = optional_integer<std::int64_t>(j, "end_time");
-    d.driver_exit_code = optional_integer<int>(j, "driver_exit_code");
-    if (auto it = j.find("metadata"); it != j.end() && it->is_object()) d.metadata = *it;
-    d.raw = std::move(j);
-    return d;
-}
-
-}  // namespace detail
-
-}  // namespace synapse
-
-namespace synapse::detail {
-
-/// Tells a job that passed a deadline to stop, and says why. Ray 2.60 cannot stop a job that is
-/// still PENDING (its supervisor is not scheduled): the stop is queued and takes effect once it
-/// is, or Ray fails the job at its own start timeout; the error says so.
-template <class JobsApi>
-error stop_for_deadline(JobsApi& api, std::string_view id, const job_details& job,
-                        const std::string& why) {
-    std::string message = "job " + std::string(id) + " was stopped by the client: " + why;
-    auto stopped = api.stop(id);
-    if (!stopped)
-        message += " (stopping it failed: " + stopped.error().message + ")";
-    else if (job.status == job_status::pending)
-        message +=
-            " (Ray applies the stop once the job is scheduled; until then it stays PENDING or "
-            "ends at Ray's start timeout, RAY_JOB_START_TIMEOUT_SECONDS)";
-    error e(errc::timeout, std::move(message));
-    e.job_id = std::string(id);
-    return e;
-}
-
-/// After a deadline stop: waits up to 30 s for Ray to record the job's end (not for a job
-/// still PENDING, which Ray cannot stop yet).
-template <class JobsApi>
-void await_stopped_job(JobsApi& api, const clock& clock, backoff intervals, std::string_view id) {
-    (void)poll_until(clock, {}, std::chrono::seconds(30), intervals, [&] {
-        auto now = api.get_job(id);
-        return !now || is_terminal(now->status) || now->status == job_status::pending;
-    });
-}
-
-}  // namespace synapse::detail
 // ---- synapse/executors/detail/ray_submission.hpp ----
 // Building a Ray job submission for an action: the job protocol's env vars, the params inline or
 // as a file inside the package, the runtime_env, and the entrypoint.
@@ -3125,6 +2872,149 @@ class json_field_stream {
 };
 
 }  // namespace synapse::detail
+// ---- synapse/ray/job_details.hpp ----
+// The Jobs API's data (Ray 2.60, ../docs/ray-http-api.md §2-3): job statuses, a job's details as
+// GET /api/jobs/{id} reports them, and the body of a submission.
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+
+namespace synapse {
+
+/// A Ray job's status, as Ray reports it. Terminal: stopped, succeeded, failed.
+enum class job_status { pending, running, stopped, succeeded, failed };
+
+constexpr std::string_view to_string(job_status s) noexcept {
+    switch (s) {
+        case job_status::pending: return "PENDING";
+        case job_status::running: return "RUNNING";
+        case job_status::stopped: return "STOPPED";
+        case job_status::succeeded: return "SUCCEEDED";
+        case job_status::failed: return "FAILED";
+    }
+    return "INVALID_JOB_STATUS";
+}
+
+constexpr bool is_terminal(job_status s) noexcept {
+    return s == job_status::stopped || s == job_status::succeeded || s == job_status::failed;
+}
+
+/// The status Ray names `text` (e.g. "RUNNING"), or nothing.
+[[nodiscard]] inline std::optional<job_status> parse_job_status(std::string_view text) noexcept {
+    for (auto s : {job_status::pending, job_status::running, job_status::stopped,
+                   job_status::succeeded, job_status::failed})
+        if (to_string(s) == text) return s;
+    return std::nullopt;
+}
+
+/// GET /api/version
+struct ray_version_info {
+    std::string version;      ///< Jobs API version, "4" for Ray 2.x
+    std::string ray_version;  ///< e.g. "2.60.0"
+    std::string ray_commit;
+    std::string session_name;
+};
+
+/// The body of POST /api/jobs/. Unset optional fields are not sent.
+struct job_submission {
+    std::string entrypoint;
+    std::optional<std::string> submission_id;
+    json runtime_env = json::object();
+    std::map<std::string, std::string> metadata;
+    std::optional<double> entrypoint_num_cpus;
+    std::optional<double> entrypoint_num_gpus;
+    std::optional<std::int64_t> entrypoint_memory;  ///< bytes
+    json entrypoint_resources = json::object();     ///< custom resource name -> amount
+};
+
+/// A job as GET /api/jobs/{id} describes it (unknown keys are kept in `raw`).
+struct job_details {
+    std::string type;  ///< "SUBMISSION" or "DRIVER"
+    std::optional<std::string> job_id;
+    std::optional<std::string> submission_id;
+    job_status status = job_status::pending;
+    std::string entrypoint;
+    std::string message;
+    std::optional<std::string> error_type;
+    std::optional<std::int64_t> start_time;  ///< unix milliseconds
+    std::optional<std::int64_t> end_time;    ///< unix milliseconds
+    std::optional<int> driver_exit_code;
+    json metadata = json::object();
+    json raw;
+};
+
+namespace detail {
+
+inline std::optional<std::string> optional_string(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+}
+
+/// The integer at `key`: an integer, or a float with an integral value, that fits `I`.
+template <class I>
+std::optional<I> optional_integer(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end()) return std::nullopt;
+    if (it->is_number_integer()) {
+        const auto v = it->template get<std::int64_t>();
+        if (v < std::numeric_limits<I>::min() || v > std::numeric_limits<I>::max())
+            return std::nullopt;
+        return static_cast<I>(v);
+    }
+    if (it->is_number_unsigned()) {
+        const auto v = it->template get<std::uint64_t>();
+        if (v > static_cast<std::uint64_t>(std::numeric_limits<I>::max())) return std::nullopt;
+        return static_cast<I>(v);
+    }
+    if (it->is_number_float()) {
+        const double v = it->template get<double>();
+        // Within I's range (the bounds are powers of two, exact as doubles) and whole.
+        if (!(v >= -std::ldexp(1.0, std::numeric_limits<I>::digits) &&
+              v < std::ldexp(1.0, std::numeric_limits<I>::digits)) ||
+            v != std::trunc(v))
+            return std::nullopt;
+        return static_cast<I>(v);
+    }
+    return std::nullopt;
+}
+
+inline unexpected_type<error> malformed(std::string_view what, std::string why) {
+    return fail(errc::malformed_response, std::string(what) + ": " + why);
+}
+
+inline expected<job_details> parse_job_details(json j, std::string_view what) {
+    if (!j.is_object()) return malformed(what, "expected a JSON object for a job");
+    job_details d;
+    auto status = optional_string(j, "status");
+    if (!status) return malformed(what, "the job has no status");
+    auto parsed = parse_job_status(*status);
+    if (!parsed) return malformed(what, "unknown job status \"" + *status + "\"");
+    d.status = *parsed;
+    d.type = optional_string(j, "type").value_or("");
+    d.job_id = optional_string(j, "job_id");
+    d.submission_id = optional_string(j, "submission_id");
+    d.entrypoint = optional_string(j, "entrypoint").value_or("");
+    d.message = optional_string(j, "message").value_or("");
+    d.error_type = optional_string(j, "error_type");
+    d.start_time = optional_integer<std::int64_t>(j, "start_time");
+    d.end_time = optional_integer<std::int64_t>(j, "end_time");
+    d.driver_exit_code = optional_integer<int>(j, "driver_exit_code");
+    if (auto it = j.find("metadata"); it != j.end() && it->is_object()) d.metadata = *it;
+    d.raw = std::move(j);
+    return d;
+}
+
+}  // namespace detail
+
+}  // namespace synapse
 // ---- synapse/transport/transport.hpp ----
 // The HTTP transport concept: send one request and get its response, or stream a response body
 // in chunks. Clients of the Ray dashboard take any `Transport`, so tests can script the server's
@@ -5088,6 +4978,926 @@ expected<std::string> upload_package(JobsApi& api, package_cache& uploaded,
 }
 
 }  // namespace synapse::detail
+// ---- synapse/executors/detail/serve_app.hpp ----
+// The Serve application of a plugin: its name, the worker command its replicas run, and its
+// ServeApplicationSchema (../docs/ray-http-api.md §8.2).
+
+#include <cctype>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// ---- synapse/executors/python_host.hpp ----
+// The host that runs a synapse-sdk action for synapse-cpp: synapse-sdk's own job entrypoint
+// (`python -m synapse_sdk.plugins.entrypoint`: the job protocol's env vars, its params handling,
+// validation, dispatch and result markers), with one change: the action's logs, progress and
+// metrics are written as JSON lines in the format of synapse-cpp's json_lines_logger instead of
+// coloured console text and tqdm bars, so that a C++ runner reads them exactly. A failure ends
+// with one `error: <kind>: <message>` line on stderr and exit status 1.
+//
+// `python synapse_host.py worker` speaks the worker protocol (synapse/plugin/worker_protocol.hpp)
+// instead: it stays up, imports each action class once, and runs request after request in
+// process; an action is named by its `module.Class` entrypoint.
+//
+// The module is text inside this header (no file to find at run time): `write_python_host(dir)`
+// writes it, and a process runs `python <dir>/synapse_host.py` with the plugin directory as its
+// working directory.
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+
+namespace synapse {
+
+/// The Python host module's source.
+inline constexpr std::string_view python_host_source = R"PY(
+"""synapse-cpp's host for a synapse-sdk action (written by synapse-cpp; do not edit)."""
+import datetime
+import json
+import os
+import sys
+
+
+def _now():
+    t = datetime.datetime.now(datetime.timezone.utc)
+    return t.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (t.microsecond // 1000)
+
+
+def _record(kind, **fields):
+    return {'type': kind, 'time': _now(), **fields}
+
+
+def _dumps(value):
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def _json_lines_logger(emit):
+    from synapse_sdk.loggers import BaseLogger
+
+    class JsonLinesLogger(BaseLogger):
+        def _log_impl(self, event, data, file, step, level=None):
+            emit(_record('log', data=data or {}, event=event,
+                         level=level.value if level else 'info', step=step or ''))
+
+        def _on_progress(self, progress, step):
+            emit(_record('progress', elapsed=progress.elapsed_time, eta=progress.time_remaining,
+                         percent=progress.percent, step=step or ''))
+
+        def _on_metrics(self, step, metrics):
+            emit(_record('metrics', step=step or '', values=metrics))
+
+    return JsonLinesLogger()
+
+
+def _error_kind(e):
+    return 'validation_failed' if type(e).__name__ == 'ValidationError' else 'action_failed'
+
+
+def _error_message(e):
+    return ' '.join(f'{type(e).__name__}: {e}'.split())
+
+
+def main():
+    sys.path.insert(0, os.getcwd())
+    try:
+        from synapse_sdk.plugins import entrypoint
+        if hasattr(entrypoint, '_create_logger'):
+            entrypoint._create_logger = lambda client, job_id: _json_lines_logger(
+                lambda r: print(_dumps(r), flush=True))
+        entrypoint.main()
+    except Exception as e:  # noqa: BLE001 - reported as the job protocol's error line
+        print(f'error: {_error_kind(e)}: {_error_message(e)}', file=sys.stderr, flush=True)
+        sys.exit(1)
+
+
+def _error_frame(request_id, e):
+    error = {'code': _error_kind(e), 'message': _error_message(e)}
+    if hasattr(e, 'errors') and callable(e.errors):
+        try:
+            error['fields'] = [
+                {'path': '.'.join(str(p) for p in item.get('loc', ())),
+                 'message': str(item.get('msg', '')), 'expected': '', 'actual': ''}
+                for item in e.errors()]
+        except Exception:  # noqa: BLE001 - fields are a courtesy
+            pass
+    return {'type': 'error', 'id': request_id, 'error': error}
+
+
+def worker():
+    """The worker protocol (synapse/plugin/worker_protocol.hpp): requests on stdin, frames on the
+    stdout this process started with; what actions print goes to stderr."""
+    import importlib
+    import threading
+
+    sys.path.insert(0, os.getcwd())
+    frames = os.fdopen(os.dup(1), 'w', encoding='utf-8', buffering=1)
+    sys.stdout.flush()
+    os.dup2(2, 1)
+    lock = threading.Lock()
+
+    def send(frame):
+        with lock:
+            frames.write(_dumps(frame) + '\n')
+            frames.flush()
+
+    from synapse_sdk.plugins.context import RuntimeContext
+    from synapse_sdk.plugins.context.env import PluginEnvironment
+
+    classes = {}
+    send({'type': 'ready', 'pid': os.getpid(), 'actions': []})
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        request_id = ''
+        try:
+            request = json.loads(line)
+            if not isinstance(request, dict):
+                raise ValueError('a request must be a JSON object')
+            request_id = str(request.get('id', ''))
+            if request.get('type') == 'shutdown':
+                break
+            action = request.get('action')
+            params = request.get('params')
+            params = {} if params is None else params
+            if not isinstance(action, str) or not action:
+                raise ValueError('a request needs an "action" string')
+            if not isinstance(params, dict):
+                raise ValueError('a request\'s "params" must be an object')
+        except Exception as e:  # noqa: BLE001 - answered as an error frame
+            send({'type': 'error', 'id': request_id,
+                  'error': {'code': 'invalid_argument', 'message': str(e)}})
+            continue
+        cls = classes.get(action)
+        if cls is None:
+            try:
+                module_path, class_name = action.rsplit('.', 1)
+                cls = getattr(importlib.import_module(module_path), class_name)
+            except Exception as e:  # noqa: BLE001 - answered as an error frame
+                send({'type': 'error', 'id': request_id, 'error': {
+                    'code': 'unknown_action',
+                    'message': f"unknown action '{action}' (a module.Class entrypoint): "
+                               + _error_message(e)}})
+                continue
+            classes[action] = cls
+        try:
+            logger = _json_lines_logger(
+                lambda r: send({'type': 'event', 'id': request_id, 'event': r}))
+            ctx = RuntimeContext(logger=logger, env=PluginEnvironment.from_environ(),
+                                 job_id=request_id)
+            result = cls.dispatch(params, ctx)
+            logger.finish()
+            from synapse_sdk.plugins.entrypoint import _serialize_result
+            send({'type': 'result', 'id': request_id, 'result': _serialize_result(result)})
+        except Exception as e:  # noqa: BLE001 - answered as an error frame
+            send(_error_frame(request_id, e))
+
+
+if __name__ == '__main__':
+    worker() if sys.argv[1:] == ['worker'] else main()
+)PY";
+
+/// The file name of the host module.
+inline constexpr std::string_view python_host_file = "synapse_host.py";
+
+/// Writes the host module into `dir` (created when missing) unless an identical copy is there;
+/// its path.
+[[nodiscard]] inline expected<std::filesystem::path> write_python_host(
+    const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return fail(errc::io_error, "cannot create " + dir.string() + ": " + ec.message());
+    const auto path = dir / python_host_file;
+    {
+        std::ifstream in(path, std::ios::binary);
+        std::string current((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (in && current == python_host_source) return path;
+    }
+    const auto partial = dir / (std::string(python_host_file) + ".part");
+    {
+        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+        out << python_host_source;
+        if (!out.flush()) return fail(errc::io_error, "cannot write " + partial.string());
+    }
+    std::filesystem::rename(partial, path, ec);  // whole or not at all, for concurrent runners
+    if (ec) return fail(errc::io_error, "cannot write " + path.string() + ": " + ec.message());
+    return path;
+}
+
+}  // namespace synapse
+// ---- synapse/executors/serve_host.hpp ----
+// The Ray Serve application that keeps plugin workers warm on a cluster: each replica starts one
+// worker (a C++ plugin binary's `worker` mode, or the Python host's worker for synapse-sdk
+// actions) and answers each HTTP request with one worker call. ray_actor_executor deploys it.
+//
+//   request  (POST to the application's route):  {"id": "...", "action": "...", "params": {...}}
+//   answer   (200, JSON): {"result": ...} or {"error": {code, message, where, fields}},
+//            with "events" (the call's records, as json_lines_logger writes them), "output" (the
+//            lines the worker printed meanwhile) and "replica" ({"pid", "worker_pid"}).
+//
+// A worker that dies during a call answers it with a process_failed error naming how it ended
+// and its last lines, and the replica starts a fresh one for the next call. A worker that cannot
+// start fails the replica's constructor, so Serve reports the application DEPLOY_FAILED with the
+// worker's last lines in its message.
+//
+// The module is text inside this header; the executor puts it in the package it uploads.
+
+#include <string_view>
+
+namespace synapse {
+
+/// The file name of the Serve module inside the package (imported as `synapse_serve:build`).
+inline constexpr std::string_view serve_host_file = "synapse_serve.py";
+
+/// The Serve module's source.
+inline constexpr std::string_view serve_host_source = R"PY(
+"""synapse-cpp's Ray Serve application: one warm plugin worker per replica (written by
+synapse-cpp; do not edit)."""
+import asyncio
+import collections
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+from ray import serve
+from starlette.responses import JSONResponse
+
+
+def _describe(returncode):
+    if returncode is None:
+        return 'is still running'
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = 'unknown'
+        return f'was killed by signal {-returncode} ({name})'
+    return f'exited with status {returncode}'
+
+
+class _Worker:
+    """One plugin worker process and its frame channel."""
+
+    def __init__(self, command):
+        self.command = command
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, cwd=os.getcwd())
+        self.last = collections.deque(maxlen=20)
+        self.output = []
+        self.lock = threading.Lock()
+        self.drain = threading.Thread(target=self._drain, daemon=True)
+        self.drain.start()
+        ready = self._frame()
+        if ready is None or ready.get('type') != 'ready':
+            raise RuntimeError(self._ended('before it was ready'))
+
+    def _drain(self):
+        for raw in self.proc.stderr:
+            line = raw.decode('utf-8', 'replace').rstrip('\n')
+            print(line, file=sys.stderr, flush=True)
+            with self.lock:
+                self.last.append(line)
+                self.output.append(line)
+
+    def _frame(self):
+        while True:
+            raw = self.proc.stdout.readline()
+            if not raw:
+                return None
+            try:
+                frame = json.loads(raw)
+            except ValueError:
+                frame = None
+            if isinstance(frame, dict):
+                return frame
+            with self.lock:
+                self.output.append(raw.decode('utf-8', 'replace').rstrip('\n'))
+
+    def _ended(self, during):
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.drain.join(timeout=5)  # its last lines
+        with self.lock:
+            last = list(self.last)
+        text = f'the worker (pid {self.proc.pid}) {_describe(self.proc.returncode)} {during}'
+        if last:
+            text += '; its last lines:' + ''.join('\n  ' + line for line in last)
+        return text
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def call(self, request):
+        with self.lock:
+            self.output = []
+        events = []
+        answer = None
+        try:
+            self.proc.stdin.write((json.dumps(request) + '\n').encode('utf-8'))
+            self.proc.stdin.flush()
+            while answer is None:
+                frame = self._frame()
+                if frame is None:
+                    break
+                if frame.get('id') != request['id']:
+                    continue
+                kind = frame.get('type')
+                if kind == 'event':
+                    events.append(frame.get('event'))
+                elif kind == 'result':
+                    answer = {'result': frame.get('result')}
+                elif kind == 'error':
+                    answer = {'error': frame.get('error')}
+        except (BrokenPipeError, OSError):
+            answer = None
+        if answer is None:
+            answer = {'error': {
+                'code': 'process_failed',
+                'message': self._ended(f"while running '{request.get('action', '')}'")}}
+        with self.lock:
+            answer['output'] = self.output
+            self.output = []
+        answer['events'] = events
+        answer['replica'] = {'pid': os.getpid(), 'worker_pid': self.proc.pid}
+        return answer
+
+    def stop(self):
+        try:
+            self.proc.stdin.write(b'{"type": "shutdown"}\n')
+            self.proc.stdin.close()
+            self.proc.wait(timeout=5)
+        except Exception:  # noqa: BLE001 - then it is killed
+            self.proc.kill()
+
+
+@serve.deployment(name='synapse_worker', max_ongoing_requests=1)
+class SynapseWorker:
+    def __init__(self, command):
+        self.command = command
+        self.lock = threading.Lock()
+        self.worker = _Worker(command)
+
+    def _call(self, request):
+        with self.lock:
+            if not self.worker.alive():
+                self.worker = _Worker(self.command)
+            return self.worker.call(request)
+
+    async def __call__(self, http_request):
+        try:
+            request = await http_request.json()
+            if not isinstance(request, dict) or not isinstance(request.get('action'), str):
+                raise ValueError('a request is a JSON object with an "action" string')
+            request.setdefault('id', '')
+            request.setdefault('params', {})
+        except Exception as e:  # noqa: BLE001 - a request we cannot read
+            return JSONResponse({'error': {'code': 'invalid_argument', 'message': str(e)},
+                                 'events': [], 'output': []}, status_code=200)
+        loop = asyncio.get_running_loop()
+        return JSONResponse(await loop.run_in_executor(None, self._call, request))
+
+    def __del__(self):
+        worker = getattr(self, 'worker', None)
+        if worker is not None:
+            worker.stop()
+
+
+def build(args):
+    command = [sys.executable if part == '{python}' else part for part in args['command']]
+    return SynapseWorker.bind(command)
+)PY";
+
+}  // namespace synapse
+
+namespace synapse::detail {
+
+/// The deployment every synapse application has (the class in serve_host.hpp).
+inline constexpr std::string_view serve_deployment_name = "synapse_worker";
+
+/// "synapse_<plugin>_<package hash>": the plugin's name (letters, digits, `-` and `_`) and the
+/// 16 hex digits of its package, so the same content gets the same application.
+inline std::string serve_app_name(std::string_view plugin, std::string_view package_name) {
+    std::string out = "synapse_";
+    for (char c : plugin)
+        out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+    std::string_view hash = package_name;
+    if (hash.starts_with("_ray_pkg_")) hash.remove_prefix(9);
+    if (hash.ends_with(".zip")) hash.remove_suffix(4);
+    return out + "_" + std::string(hash);
+}
+
+/// What a replica runs: the plugin binary in its worker mode, or the Python host's worker
+/// (`{python}` is the replica's own interpreter).
+inline json serve_worker_command(const ray_executor_options& options) {
+    if (options.binary)
+        return json::array({"sh", "-c", executable_launcher(*options.binary) + " worker"});
+    return json::array({"{python}", std::string(python_host_file), "worker"});
+}
+
+/// The package's extra files: the Serve module and the Python host, at its root.
+inline std::vector<std::pair<std::string, std::string>> serve_package_files() {
+    return {{std::string(serve_host_file), std::string(serve_host_source)},
+            {std::string(python_host_file), std::string(python_host_source)}};
+}
+
+/// Replicas and what each reserves.
+struct serve_resources {
+    int replicas = 1;
+    std::optional<double> num_cpus;
+    std::optional<double> num_gpus;
+    std::optional<std::int64_t> memory;
+};
+
+/// The application's ServeApplicationSchema.
+inline json serve_app_config(const std::string& name, const json& runtime_env, const json& command,
+                             const serve_resources& r) {
+    json actor = json::object();
+    if (r.num_cpus) actor["num_cpus"] = *r.num_cpus;
+    if (r.num_gpus) actor["num_gpus"] = *r.num_gpus;
+    if (r.memory) actor["memory"] = *r.memory;
+    json deployment = {{"name", std::string(serve_deployment_name)},
+                       {"num_replicas", r.replicas},
+                       {"max_ongoing_requests", 1}};
+    if (!actor.empty()) deployment["ray_actor_options"] = std::move(actor);
+    return {{"name", name},
+            {"route_prefix", "/" + name},
+            {"import_path", "synapse_serve:build"},
+            {"args", {{"command", command}}},
+            {"runtime_env", runtime_env},
+            {"deployments", json::array({std::move(deployment)})}};
+}
+
+}  // namespace synapse::detail
+// ---- synapse/executors/detail/serve_call.hpp ----
+// One call to a synapse Serve application through Serve's HTTP proxy, and what its answer means
+// (the answer's format is in serve_host.hpp).
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// ---- synapse/plugin/record_replay.hpp ----
+// Replays a record another process reported (a json_lines_logger line, as parsed JSON: the
+// events of a worker, a Serve replica or a Python host) to any Logger, as if the action had
+// reported it here. The record's own time is kept when it reads as json_lines_logger writes it
+// (UTC, milliseconds), else the time it arrived.
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// ---- synapse/plugin/log_events.hpp ----
+// What an action reports while it runs (log events, progress, metrics), and the `Logger`
+// policy that receives them. A logger is any type with the three `on_*` members below; the
+// runtime context holds it through a non-owning `logger_ref`.
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+
+namespace synapse {
+
+/// Log levels, with synapse-sdk's names.
+enum class log_level { debug, info, success, warning, danger, error, critical };
+
+constexpr std::string_view to_string(log_level level) noexcept {
+    switch (level) {
+        case log_level::debug: return "debug";
+        case log_level::info: return "info";
+        case log_level::success: return "success";
+        case log_level::warning: return "warning";
+        case log_level::danger: return "danger";
+        case log_level::error: return "error";
+        case log_level::critical: return "critical";
+    }
+    return "info";
+}
+
+/// `ctx.log(event, data)`.
+struct log_record {
+    log_level level;
+    std::string_view event;
+    const json& data;
+    std::chrono::system_clock::time_point time;
+};
+
+/// `ctx.set_progress(current, total, step)`, with what synapse-sdk derives from it.
+struct progress_record {
+    std::string_view step;  ///< empty when no step was given
+    std::int64_t current;
+    std::int64_t total;
+    double percent;             ///< round(current / total * 100, 2)
+    double elapsed;             ///< seconds since this step's progress started, rounded to 2
+    std::optional<double> eta;  ///< seconds left, rounded to 2; empty while current == 0
+    std::chrono::system_clock::time_point time;
+};
+
+/// `ctx.set_metrics(values, step)`: `values` is everything recorded for the step so far.
+struct metrics_record {
+    std::string_view step;
+    const json& values;
+    std::chrono::system_clock::time_point time;
+};
+
+/// A logger policy: receives every record an action emits.
+template <class L>
+concept Logger =
+    requires(L& logger, const log_record& l, const progress_record& p, const metrics_record& m) {
+        logger.on_log(l);
+        logger.on_progress(p);
+        logger.on_metrics(m);
+    };
+
+/// A non-owning, type-erased reference to any Logger (two pointers; cheap to copy).
+class logger_ref {
+  public:
+    template <Logger L>
+        requires(!std::same_as<std::remove_cvref_t<L>, logger_ref>)
+    logger_ref(L& logger) noexcept  // NOLINT: implicit by design
+        : self_(&logger),
+          on_log_([](void* s, const log_record& r) { static_cast<L*>(s)->on_log(r); }),
+          on_progress_(
+              [](void* s, const progress_record& r) { static_cast<L*>(s)->on_progress(r); }),
+          on_metrics_([](void* s, const metrics_record& r) { static_cast<L*>(s)->on_metrics(r); }) {
+    }
+
+    void on_log(const log_record& r) const { on_log_(self_, r); }
+    void on_progress(const progress_record& r) const { on_progress_(self_, r); }
+    void on_metrics(const metrics_record& r) const { on_metrics_(self_, r); }
+
+  private:
+    void* self_;
+    void (*on_log_)(void*, const log_record&);
+    void (*on_progress_)(void*, const progress_record&);
+    void (*on_metrics_)(void*, const metrics_record&);
+};
+
+/// A logger that drops everything.
+struct null_logger {
+    void on_log(const log_record&) {}
+    void on_progress(const progress_record&) {}
+    void on_metrics(const metrics_record&) {}
+};
+
+}  // namespace synapse
+
+namespace synapse {
+
+namespace detail {
+
+/// "2026-12-02T09:25:42.123Z" as a time point; nullopt for anything else.
+inline std::optional<std::chrono::system_clock::time_point> read_utc_timestamp(std::string_view s) {
+    int y, mo, d, h, mi, sec, ms;
+    char z = 0;
+    if (s.size() != 24 ||
+        std::sscanf(std::string(s).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &h, &mi,
+                    &sec, &ms, &z) != 8 ||
+        z != 'Z')
+        return std::nullopt;
+    const std::chrono::year_month_day date{std::chrono::year(y), std::chrono::month(mo),
+                                           std::chrono::day(d)};
+    if (!date.ok()) return std::nullopt;
+    return std::chrono::sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+           std::chrono::seconds(sec) + std::chrono::milliseconds(ms);
+}
+
+inline std::string text_field(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+inline double number_field(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
+inline log_level level_named(std::string_view name) {
+    for (auto l : {log_level::debug, log_level::info, log_level::success, log_level::warning,
+                   log_level::danger, log_level::error, log_level::critical})
+        if (to_string(l) == name) return l;
+    return log_level::info;
+}
+
+}  // namespace detail
+
+/// Sends `record` ({"type": "log"|"progress"|"metrics", ...}) to `logger`; false when it is not
+/// a record (nothing is sent).
+template <Logger L>
+bool replay_record(const json& record, L& logger) {
+    if (!record.is_object()) return false;
+    const std::string type = detail::text_field(record, "type");
+    const auto time = detail::read_utc_timestamp(detail::text_field(record, "time"))
+                          .value_or(std::chrono::system_clock::now());
+    const std::string step = detail::text_field(record, "step");
+    if (type == "log") {
+        auto data = record.find("data");
+        const json empty = json::object();
+        logger.on_log({detail::level_named(detail::text_field(record, "level")),
+                       detail::text_field(record, "event"), data != record.end() ? *data : empty,
+                       time});
+        return true;
+    }
+    if (type == "progress") {
+        auto count = [&](const char* key) {
+            auto it = record.find(key);
+            return it != record.end() && it->is_number_integer() ? it->get<std::int64_t>()
+                                                                 : std::int64_t{0};
+        };
+        std::optional<double> eta;
+        if (auto it = record.find("eta"); it != record.end() && it->is_number())
+            eta = it->get<double>();
+        logger.on_progress({step, count("current"), count("total"),
+                            detail::number_field(record, "percent"),
+                            detail::number_field(record, "elapsed"), eta, time});
+        return true;
+    }
+    if (type == "metrics") {
+        auto values = record.find("values");
+        const json empty = json::object();
+        logger.on_metrics({step, values != record.end() ? *values : empty, time});
+        return true;
+    }
+    return false;
+}
+
+}  // namespace synapse
+// ---- synapse/plugin/worker_protocol.hpp ----
+// The worker protocol: a plugin process that stays up and runs request after request. The host
+// writes one request per line on the worker's stdin; the worker answers with frames, one JSON
+// object per line, on its own channel: the stdout it started with, which it keeps for frames
+// while the actions' own stdout goes to stderr, so nothing an action prints can corrupt the
+// stream.
+//
+//   request:  {"id": "7", "action": "train", "params": {...}}      (or {"type": "shutdown"})
+//             (params missing or null: {})
+//   frames:   {"type": "ready", "pid": 4242, "actions": ["train", ...]}  once, at start
+//             {"type": "event", "id": "7", "event": {<a json_lines record: log, progress,
+//             metrics>}}
+//             {"type": "result", "id": "7", "result": {...}}
+//             {"type": "error", "id": "7", "error": {"code": "validation_failed", "message": ...,
+//                                                   "where": ..., "fields": [...]}}
+//
+// Each request ends with exactly one result or error frame, after its events. A line that is
+// not a request gets an error frame (with its id when one could be read) and the worker goes on.
+// The same protocol is spoken by C++ plugin binaries (`<plugin> worker`) and by the Python host
+// (`python synapse_host.py worker`) for synapse-sdk actions.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace synapse::worker_protocol {
+
+/// One request to a worker.
+struct request {
+    std::string id;
+    std::string action;
+    json params = json::object();
+};
+
+/// A request line as JSON (one line, no newline).
+[[nodiscard]] inline std::string format_request(const request& r) {
+    return dump(json{{"id", r.id}, {"action", r.action}, {"params", r.params}});
+}
+
+/// The error's fields as a frame carries them.
+[[nodiscard]] inline json error_json(const error& e) {
+    json fields = json::array();
+    for (const auto& f : e.fields)
+        fields.push_back({{"path", f.path},
+                          {"message", f.message},
+                          {"expected", f.expected},
+                          {"actual", f.actual}});
+    json out = {{"code", to_string(e.code)}, {"message", e.message}};
+    if (!e.where.empty()) out["where"] = e.where;
+    if (!fields.empty()) out["fields"] = std::move(fields);
+    if (e.exit_code) out["exit_code"] = *e.exit_code;
+    return out;
+}
+
+/// The error a frame carries; an unknown or missing code reads as action_failed.
+[[nodiscard]] inline error error_from_json(const json& j) {
+    const auto text = [&](const char* key) {
+        auto it = j.is_object() ? j.find(key) : j.end();
+        return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    errc code = errc::action_failed;
+    const std::string name = text("code");
+    for (int c = 1; c <= static_cast<int>(errc::cancelled); ++c)
+        if (to_string(static_cast<errc>(c)) == name) code = static_cast<errc>(c);
+    error e(code, text("message"));
+    e.where = text("where");
+    if (auto fields = j.is_object() ? j.find("fields") : j.end();
+        fields != j.end() && fields->is_array()) {
+        for (const auto& f : *fields) {
+            if (!f.is_object()) continue;
+            auto get = [&](const char* key) {
+                auto it = f.find(key);
+                return it != f.end() && it->is_string() ? it->get<std::string>() : std::string();
+            };
+            e.fields.push_back({get("path"), get("message"), get("expected"), get("actual")});
+        }
+    }
+    return e;
+}
+
+/// A result or error frame, as one line.
+[[nodiscard]] inline std::string result_frame(std::string_view id, const json& result) {
+    return "{\"type\":\"result\",\"id\":" + dump(json(id)) + ",\"result\":" + dump(result) + "}";
+}
+[[nodiscard]] inline std::string error_frame(std::string_view id, const error& e) {
+    return "{\"type\":\"error\",\"id\":" + dump(json(id)) + ",\"error\":" + dump(error_json(e)) +
+           "}";
+}
+/// An event frame around a json_lines record (already JSON text).
+[[nodiscard]] inline std::string event_frame(std::string_view id, std::string_view record) {
+    return "{\"type\":\"event\",\"id\":" + dump(json(id)) + ",\"event\":" + std::string(record) +
+           "}";
+}
+
+/// Reads a request line: the request, or the error to answer it with (and the id, when one could
+/// be read). A `{"type": "shutdown"}` line gives an empty action.
+struct parsed_request {
+    std::optional<request> value;
+    std::string id;  ///< for the error frame
+    std::optional<error> problem;
+};
+
+[[nodiscard]] inline parsed_request parse_request(std::string_view line) {
+    parsed_request out;
+    auto j = parse_json(line, "the request line");
+    if (!j) {
+        out.problem = std::move(j).error();
+        return out;
+    }
+    if (!j->is_object()) {
+        out.problem = error(errc::invalid_argument, "a request must be a JSON object, got " +
+                                                        std::string(json_type_name(*j)));
+        return out;
+    }
+    if (auto id = j->find("id"); id != j->end() && id->is_string()) out.id = id->get<std::string>();
+    if (auto type = j->find("type"); type != j->end() && *type == "shutdown") {
+        out.value = request{};
+        return out;
+    }
+    auto action = j->find("action");
+    if (action == j->end() || !action->is_string() ||
+        action->get_ref<const std::string&>().empty()) {
+        out.problem = error(errc::invalid_argument, "a request needs an \"action\" string");
+        return out;
+    }
+    auto params = j->find("params");
+    const bool given = params != j->end() && !params->is_null();
+    if (given && !params->is_object()) {
+        out.problem = error(errc::invalid_argument, "a request's \"params\" must be an object");
+        return out;
+    }
+    out.value = request{out.id, action->get<std::string>(), given ? *params : json::object()};
+    return out;
+}
+
+}  // namespace synapse::worker_protocol
+
+namespace synapse::detail {
+
+/// The proxy's transport options: `proxy_url`, or the dashboard's scheme and host on port 8000;
+/// no token (the proxy takes none), no retries (a call is not idempotent).
+inline expected<transport_options> serve_proxy_options(const transport_options& dashboard,
+                                                       const std::optional<std::string>& proxy_url,
+                                                       std::chrono::milliseconds call_timeout) {
+    transport_options o = dashboard;
+    o.token.reset();
+    o.max_retries = 0;
+    o.read_timeout = call_timeout;
+    if (proxy_url) {
+        o.base_url = *proxy_url;
+    } else {
+        auto url = parse_base_url(dashboard.base_url);
+        if (!url) return fail(std::move(url).error());
+        const std::string host =
+            url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
+        o.base_url = url->scheme + "://" + host + ":8000";
+    }
+    return o;
+}
+
+/// Serve's proxy settings for a Serve this client starts: on loopback for a dashboard on
+/// loopback, else on every interface; port 8000.
+inline json serve_http_options(std::string_view dashboard_url) {
+    auto url = parse_base_url(std::string(dashboard_url));
+    const bool loopback =
+        url && (url->host == "127.0.0.1" || url->host == "localhost" || url->host == "::1");
+    return {{"host", loopback ? "127.0.0.1" : "0.0.0.0"}, {"port", 8000}};
+}
+
+/// Whether the application Serve runs was deployed with `ours` (the fields this client sets).
+inline bool same_serve_app(const json& deployed, const json& ours) {
+    if (!deployed.is_object()) return false;
+    for (const char* key : {"import_path", "args", "runtime_env", "deployments", "route_prefix"})
+        if (deployed.value(key, json()) != ours.value(key, json())) return false;
+    return true;
+}
+
+/// A fresh request id.
+inline std::string serve_request_id() {
+    static std::atomic<std::uint64_t> next{0};
+    return std::to_string(::getpid()) + "-" + std::to_string(++next);
+}
+
+/// POSTs one request to `route` and returns the answer's JSON. Errors: not_found when Serve has
+/// no such route (the application is gone), process_failed for 500 (the replica died or failed
+/// during the call), http_error for 503 (no replica can take it) and other statuses, timeout,
+/// transport_error when the proxy cannot be reached, malformed_response.
+template <class T>
+expected<json> serve_call(T& proxy, const std::string& route, std::string_view action,
+                          const std::string& params_text) {
+    std::string body = "{\"id\":" + dump(json(serve_request_id())) +
+                       ",\"action\":" + dump(json(action)) + ",\"params\":" + params_text + "}";
+    const std::string what = "running '" + std::string(action) + "' on Serve";
+    auto sent = proxy.send({"POST", route, {}, std::move(body), "application/json"});
+    if (!sent) {
+        error e = std::move(sent).error();
+        e.message = what + ": " + e.message;
+        return fail(std::move(e));
+    }
+    // Our deployment answers every request it reads with 200 and a JSON answer, even for a
+    // worker that died: a 500 means the replica itself died or failed during the call.
+    if (sent->status == 500) {
+        error e(errc::process_failed,
+                what + ": the Serve replica died or failed during the call (" +
+                    "HTTP 500: " + std::string(trim(sent->body)).substr(0, 500) + ")");
+        e.http_status = 500;
+        return fail(std::move(e));
+    }
+    if (sent->status == 404) {
+        error e(errc::not_found,
+                what + ": Serve has no route " + route + " (the application was removed)");
+        e.http_status = 404;
+        return fail(std::move(e));
+    }
+    auto checked = check_status(std::move(sent), what);
+    if (!checked) return fail(std::move(checked).error());
+    auto j = parse_json(checked->body, what + " (the answer)");
+    if (!j || !j->is_object())
+        return fail(errc::malformed_response,
+                    what + ": the answer is not a JSON object: " + checked->body.substr(0, 200));
+    return j;
+}
+
+/// Sends the answer's events to `logger` and its output lines to `on_output` (stderr without).
+template <class L>
+void replay_answer(const json& answer, L& logger,
+                   const std::function<void(std::string_view)>& on_output) {
+    if (auto events = answer.find("events"); events != answer.end() && events->is_array())
+        for (const auto& e : *events) (void)replay_record(e, logger);
+    if (auto output = answer.find("output"); output != answer.end() && output->is_array())
+        for (const auto& line : *output) {
+            if (!line.is_string()) continue;
+            if (on_output)
+                on_output(line.get_ref<const std::string&>());
+            else
+                std::cerr << line.get_ref<const std::string&>() << '\n';
+        }
+}
+
+/// The result of an answer, read by the serializer `s`, or the error it carries.
+template <class S>
+expected<json> serve_result(const json& answer, std::string_view action, const S& s) {
+    if (auto e = answer.find("error"); e != answer.end() && e->is_object())
+        return fail(worker_protocol::error_from_json(*e));
+    auto r = answer.find("result");
+    if (r == answer.end())
+        return fail(errc::malformed_response,
+                    "running '" + std::string(action) + "' on Serve: the answer has no result");
+    return s.read_result(dump(*r));
+}
+
+}  // namespace synapse::detail
 // ---- synapse/executors/protocol.hpp ----
 // The executor concepts: one family with shared, named requirements.
 //
@@ -5253,103 +6063,6 @@ constexpr bool check_async_executor() {
 #include <string_view>
 #include <utility>
 
-// ---- synapse/plugin/log_events.hpp ----
-// What an action reports while it runs (log events, progress, metrics), and the `Logger`
-// policy that receives them. A logger is any type with the three `on_*` members below; the
-// runtime context holds it through a non-owning `logger_ref`.
-
-#include <chrono>
-#include <concepts>
-#include <cstdint>
-#include <optional>
-#include <string_view>
-
-
-namespace synapse {
-
-/// Log levels, with synapse-sdk's names.
-enum class log_level { debug, info, success, warning, danger, error, critical };
-
-constexpr std::string_view to_string(log_level level) noexcept {
-    switch (level) {
-        case log_level::debug: return "debug";
-        case log_level::info: return "info";
-        case log_level::success: return "success";
-        case log_level::warning: return "warning";
-        case log_level::danger: return "danger";
-        case log_level::error: return "error";
-        case log_level::critical: return "critical";
-    }
-    return "info";
-}
-
-/// `ctx.log(event, data)`.
-struct log_record {
-    log_level level;
-    std::string_view event;
-    const json& data;
-    std::chrono::system_clock::time_point time;
-};
-
-/// `ctx.set_progress(current, total, step)`, with what synapse-sdk derives from it.
-struct progress_record {
-    std::string_view step;  ///< empty when no step was given
-    std::int64_t current;
-    std::int64_t total;
-    double percent;             ///< round(current / total * 100, 2)
-    double elapsed;             ///< seconds since this step's progress started, rounded to 2
-    std::optional<double> eta;  ///< seconds left, rounded to 2; empty while current == 0
-    std::chrono::system_clock::time_point time;
-};
-
-/// `ctx.set_metrics(values, step)`: `values` is everything recorded for the step so far.
-struct metrics_record {
-    std::string_view step;
-    const json& values;
-    std::chrono::system_clock::time_point time;
-};
-
-/// A logger policy: receives every record an action emits.
-template <class L>
-concept Logger =
-    requires(L& logger, const log_record& l, const progress_record& p, const metrics_record& m) {
-        logger.on_log(l);
-        logger.on_progress(p);
-        logger.on_metrics(m);
-    };
-
-/// A non-owning, type-erased reference to any Logger (two pointers; cheap to copy).
-class logger_ref {
-  public:
-    template <Logger L>
-        requires(!std::same_as<std::remove_cvref_t<L>, logger_ref>)
-    logger_ref(L& logger) noexcept  // NOLINT: implicit by design
-        : self_(&logger),
-          on_log_([](void* s, const log_record& r) { static_cast<L*>(s)->on_log(r); }),
-          on_progress_(
-              [](void* s, const progress_record& r) { static_cast<L*>(s)->on_progress(r); }),
-          on_metrics_([](void* s, const metrics_record& r) { static_cast<L*>(s)->on_metrics(r); }) {
-    }
-
-    void on_log(const log_record& r) const { on_log_(self_, r); }
-    void on_progress(const progress_record& r) const { on_progress_(self_, r); }
-    void on_metrics(const metrics_record& r) const { on_metrics_(self_, r); }
-
-  private:
-    void* self_;
-    void (*on_log_)(void*, const log_record&);
-    void (*on_progress_)(void*, const progress_record&);
-    void (*on_metrics_)(void*, const metrics_record&);
-};
-
-/// A logger that drops everything.
-struct null_logger {
-    void on_log(const log_record&) {}
-    void on_progress(const progress_record&) {}
-    void on_metrics(const metrics_record&) {}
-};
-
-}  // namespace synapse
 
 namespace synapse {
 
@@ -5585,6 +6298,877 @@ template <class A>
 }
 
 }  // namespace synapse
+// ---- synapse/plugin/loggers/console.hpp ----
+// The console logger: human lines, as synapse-sdk's ConsoleLogger prints them.
+//
+//     INFO: dataset_ready {'rows': 200}
+//     INFO: [train] Progress: 40.0% | ETA: 1.52s
+//     INFO: [epoch] Metrics: {'loss': 0.031}
+
+#include <cctype>
+#include <iostream>
+#include <ostream>
+#include <string>
+
+// ---- synapse/plugin/detail/text.hpp ----
+// Small text helpers shared by the loggers: Python-style repr of JSON values (the console
+// logger prints data as synapse-sdk does) and UTC timestamps.
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <string>
+
+
+namespace synapse::detail {
+
+/// Python's repr of a float: shortest round-trip digits, "1.0" for whole numbers.
+inline std::string python_float(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    std::string s(buf, ec == std::errc{} ? end : buf);
+    if (s.find_first_of(".e") == std::string::npos) s += ".0";
+    return s;
+}
+
+/// Python's repr of the value JSON would decode to: {'a': 1, 'b': [True, None]}.
+inline void python_repr(const json& j, std::string& out) {
+    switch (j.type()) {
+        case json::value_t::null: out += "None"; return;
+        case json::value_t::boolean: out += j.get<bool>() ? "True" : "False"; return;
+        case json::value_t::number_integer: out += std::to_string(j.get<std::int64_t>()); return;
+        case json::value_t::number_unsigned: out += std::to_string(j.get<std::uint64_t>()); return;
+        case json::value_t::number_float: out += python_float(j.get<double>()); return;
+        case json::value_t::string: {
+            const auto& s = j.get_ref<const std::string&>();
+            out += '\'';
+            for (char c : s) {
+                if (c == '\'' || c == '\\') out += '\\';
+                if (c == '\n') {
+                    out += "\\n";
+                    continue;
+                }
+                out += c;
+            }
+            out += '\'';
+            return;
+        }
+        case json::value_t::array: {
+            out += '[';
+            bool first = true;
+            for (const auto& item : j) {
+                if (!first) out += ", ";
+                first = false;
+                python_repr(item, out);
+            }
+            out += ']';
+            return;
+        }
+        case json::value_t::object: {
+            out += '{';
+            bool first = true;
+            for (auto it = j.begin(); it != j.end(); ++it) {
+                if (!first) out += ", ";
+                first = false;
+                python_repr(json(it.key()), out);
+                out += ": ";
+                python_repr(it.value(), out);
+            }
+            out += '}';
+            return;
+        }
+        default: out += dump(j); return;
+    }
+}
+
+inline std::string python_repr(const json& j) {
+    std::string out;
+    python_repr(j, out);
+    return out;
+}
+
+/// "2026-11-21T22:33:21.123Z"
+inline std::string utc_timestamp(std::chrono::system_clock::time_point t) {
+    auto secs = std::chrono::time_point_cast<std::chrono::seconds>(t);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - secs).count();
+    std::time_t tt = std::chrono::system_clock::to_time_t(secs);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[80];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(ms));
+    return buf;
+}
+
+}  // namespace synapse::detail
+
+namespace synapse {
+
+class console_logger {
+  public:
+    explicit console_logger(std::ostream& out = std::cout) : out_(&out) {}
+
+    void on_log(const log_record& r) { write(format(r)); }
+    void on_progress(const progress_record& r) { write(format(r)); }
+    void on_metrics(const metrics_record& r) { write(format(r)); }
+
+    /// The line a record is printed as.
+    static std::string format(const log_record& r) {
+        std::string line = upper(to_string(r.level)) + ": " + std::string(r.event);
+        if (!r.data.is_object() || !r.data.empty()) line += " " + detail::python_repr(r.data);
+        return line;
+    }
+    static std::string format(const progress_record& r) {
+        return "INFO: " + step_prefix(r.step) + "Progress: " + detail::python_float(r.percent) +
+               "% | ETA: " + (r.eta ? detail::python_float(*r.eta) : std::string("None")) + "s";
+    }
+    static std::string format(const metrics_record& r) {
+        return "INFO: " + step_prefix(r.step) + "Metrics: " + detail::python_repr(r.values);
+    }
+
+  private:
+    static std::string upper(std::string_view s) {
+        std::string out(s);
+        for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return out;
+    }
+    static std::string step_prefix(std::string_view step) {
+        return step.empty() ? std::string() : "[" + std::string(step) + "] ";
+    }
+    void write(const std::string& line) { *out_ << line << '\n' << std::flush; }
+
+    std::ostream* out_;
+};
+
+}  // namespace synapse
+// ---- synapse/ray/serve_api.hpp ----
+// The Ray Serve REST API of the dashboard (Ray 2.60, ../docs/ray-http-api.md §8), typed, over any
+// Transport:
+//
+//     synapse::basic_serve_api api(std::move(*transport));
+//     auto serve = api.get();                 // expected<serve_instance>: every application
+//     auto put = api.put(config);             // replaces the declarative applications
+//
+// Serve's PUT replaces every declaratively deployed application of the cluster: to add, change
+// or remove one application and leave the others alone, use serve_config.hpp.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+
+namespace synapse {
+
+/// One replica of a deployment.
+struct serve_replica {
+    std::string replica_id;
+    std::string state;  ///< STARTING, UPDATING, RECOVERING, RUNNING, STOPPING, ...
+    std::optional<int> pid;
+    std::string actor_id;
+};
+
+/// One deployment of an application.
+struct serve_deployment {
+    std::string name;
+    std::string status;  ///< UPDATING, HEALTHY, UNHEALTHY, DEPLOY_FAILED, UPSCALING, DOWNSCALING
+    std::string message;
+    std::vector<serve_replica> replicas;
+};
+
+/// One application, as Serve reports it.
+struct serve_application {
+    std::string name;
+    std::string status;  ///< NOT_STARTED, DEPLOYING, DEPLOY_FAILED, RUNNING, UNHEALTHY, DELETING
+    std::string message;
+    std::optional<std::string> route_prefix;
+    std::string source;               ///< declarative, imperative or unknown
+    double last_deployed_time_s = 0;  ///< changes with every PUT that keeps the application
+    json deployed_app_config;         ///< the config it was deployed with (null if imperative)
+    std::vector<serve_deployment> deployments;
+
+    /// Serve's message and each deployment's, one per line (what a failed deploy says).
+    std::string messages() const {
+        std::string out = message;
+        for (const auto& d : deployments)
+            if (!d.message.empty()) out += (out.empty() ? "" : "\n") + d.name + ": " + d.message;
+        return out;
+    }
+};
+
+/// GET /api/serve/applications/: whether Serve runs, its proxy and its applications.
+struct serve_instance {
+    bool running = false;  ///< a controller is up
+    json http_options = json::object();
+    std::optional<std::string> proxy_location;
+    json target_capacity;  ///< null or a number
+    std::map<std::string, serve_application> applications;
+
+    /// The proxy's port (8000 unless Serve was started with another).
+    int http_port() const {
+        auto it = http_options.find("port");
+        return it != http_options.end() && it->is_number_integer() ? it->get<int>() : 8000;
+    }
+};
+
+namespace detail {
+
+inline expected<serve_instance> parse_serve_instance(const json& j, std::string_view what) {
+    if (!j.is_object()) return malformed(what, "expected a JSON object");
+    serve_instance s;
+    if (auto c = j.find("controller_info"); c != j.end() && c->is_object() && !c->empty())
+        s.running = true;
+    if (auto h = j.find("http_options"); h != j.end() && h->is_object()) s.http_options = *h;
+    s.proxy_location = optional_string(j, "proxy_location");
+    if (auto t = j.find("target_capacity"); t != j.end()) s.target_capacity = *t;
+    auto apps = j.find("applications");
+    if (apps == j.end() || !apps->is_object()) return malformed(what, "no \"applications\" object");
+    for (auto it = apps->begin(); it != apps->end(); ++it) {
+        const json& a = *it;
+        if (!a.is_object())
+            return malformed(what, "application '" + it.key() + "' is not an object");
+        serve_application app;
+        app.name = it.key();
+        app.status = optional_string(a, "status").value_or("");
+        app.message = optional_string(a, "message").value_or("");
+        app.route_prefix = optional_string(a, "route_prefix");
+        app.source = optional_string(a, "source").value_or("unknown");
+        if (auto t = a.find("last_deployed_time_s"); t != a.end() && t->is_number())
+            app.last_deployed_time_s = t->get<double>();
+        if (auto c = a.find("deployed_app_config"); c != a.end()) app.deployed_app_config = *c;
+        if (auto ds = a.find("deployments"); ds != a.end() && ds->is_object()) {
+            for (auto d = ds->begin(); d != ds->end(); ++d) {
+                if (!d->is_object()) continue;
+                serve_deployment dep;
+                dep.name = d.key();
+                dep.status = optional_string(*d, "status").value_or("");
+                dep.message = optional_string(*d, "message").value_or("");
+                if (auto rs = d->find("replicas"); rs != d->end() && rs->is_array())
+                    for (const auto& r : *rs) {
+                        if (!r.is_object()) continue;
+                        dep.replicas.push_back({optional_string(r, "replica_id").value_or(""),
+                                                optional_string(r, "state").value_or(""),
+                                                optional_integer<int>(r, "pid"),
+                                                optional_string(r, "actor_id").value_or("")});
+                    }
+                app.deployments.push_back(std::move(dep));
+            }
+        }
+        s.applications.emplace(app.name, std::move(app));
+    }
+    return s;
+}
+
+}  // namespace detail
+
+/// The Serve REST API over the transport `T` (or `T&`, to share a transport it does not own):
+/// one request per call.
+template <class T>
+class basic_serve_api {
+    static_assert(check_transport<std::remove_reference_t<T>>());
+
+  public:
+    explicit basic_serve_api(T transport) : transport_(std::forward<T>(transport)) {}
+
+    std::remove_reference_t<T>& transport() noexcept { return transport_; }
+
+    /// GET /api/serve/applications/. Errors: 501 when the cluster has no `ray[serve]`, 503 when
+    /// the controller cannot be reached, as HTTP errors naming the call.
+    [[nodiscard]] expected<serve_instance> get() {
+        constexpr std::string_view what = "reading Serve's applications";
+        auto checked =
+            check_status(transport_.send({"GET", "/api/serve/applications/", {}, {}, {}}), what);
+        if (!checked) return fail(detail::with_ray_token_hint(std::move(checked).error()));
+        auto j = parse_json(checked->body, std::string(what) + " response");
+        if (!j) return detail::malformed(what, std::move(j).error().message);
+        return detail::parse_serve_instance(*j, what);
+    }
+
+    /// PUT /api/serve/applications/ with a ServeDeploySchema: every declarative application left
+    /// out is deleted. Returns once Serve accepted the config, before it is deployed. Errors:
+    /// Serve's validation or deploy error (HTTP 400) quoted.
+    [[nodiscard]] expected<void> put(const json& config) {
+        auto checked = check_status(
+            transport_.send(
+                {"PUT", "/api/serve/applications/", {}, dump(config), "application/json"}),
+            "deploying Serve applications");
+        if (!checked) return fail(detail::with_ray_token_hint(std::move(checked).error()));
+        return {};
+    }
+
+  private:
+    T transport_;
+};
+
+}  // namespace synapse
+// ---- synapse/ray/serve_config.hpp ----
+// Changing one Serve application and leaving the others alone. Serve's PUT replaces every
+// declaratively deployed application (imperative ones, from `serve.run`, are never touched), so a
+// change reads the live state, rebuilds the whole config from it (each other declarative
+// application with the config it was deployed with, Serve's proxy and capacity settings kept),
+// changes only the one application, reads the live state once more right before writing, and
+// starts over when someone else changed it meanwhile (every PUT moves the applications'
+// `last_deployed_time_s`).
+//
+//     auto deployed = synapse::apply_serve_change(api, [&](const serve_instance& live) {
+//         return synapse::serve_config_with(live, my_app, {{"host", "127.0.0.1"}});
+//     });
+//     auto app = synapse::wait_for_application(api, "my_app", std::chrono::minutes(5));
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <string_view>
+
+// ---- synapse/core/detail/poll.hpp ----
+// Waiting for a condition by looking again and again: the one polling loop of the library, with
+// growing intervals, a timeout and a stop token, on an injectable clock.
+
+#include <algorithm>
+#include <chrono>
+#include <stop_token>
+
+
+namespace synapse::detail {
+
+/// Intervals that start short and grow by half each time up to a ceiling: with 20 ms and 200 ms,
+/// 20, 30, 45, 67, 100, 150, 200, 200, ... ms. A short job's end is seen within milliseconds and
+/// a long one costs a request per ceiling.
+class backoff {
+  public:
+    constexpr backoff(std::chrono::milliseconds first, std::chrono::milliseconds ceiling) noexcept
+        : next_(std::max(std::min(first, ceiling), std::chrono::milliseconds(1))),
+          ceiling_(std::max(ceiling, std::chrono::milliseconds(1))) {}
+
+    /// The next interval.
+    constexpr std::chrono::milliseconds next() noexcept {
+        const auto d = next_;
+        next_ = std::min(ceiling_, std::max(next_ + std::chrono::milliseconds(1), next_ * 3 / 2));
+        return d;
+    }
+
+  private:
+    std::chrono::milliseconds next_;
+    std::chrono::milliseconds ceiling_;
+};
+
+/// How a poll ended.
+enum class poll_end { done, timed_out, stopped };
+
+/// Calls `done()` until it returns true: at once, then after each interval of `intervals`, until
+/// `timeout` has passed on `clock` (the last look is at the deadline) or `stop` is requested.
+template <class F>
+poll_end poll_until(const clock& clock, const std::stop_token& stop,
+                    std::chrono::milliseconds timeout, backoff intervals, F&& done) {
+    const auto deadline = clock.now() + timeout;
+    for (;;) {
+        if (done()) return poll_end::done;
+        if (stop.stop_requested()) return poll_end::stopped;
+        const auto now = clock.now();
+        if (now >= deadline) return poll_end::timed_out;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
+        if (!clock.sleep_for(std::min(intervals.next(), left), stop)) return poll_end::stopped;
+    }
+}
+
+}  // namespace synapse::detail
+
+namespace synapse {
+
+namespace detail {
+
+/// The config every declarative application of `live` runs with, except `skip`; with Serve's
+/// proxy settings, or `new_http_options` when Serve is not running yet.
+inline json serve_config_keeping(const serve_instance& live, std::string_view skip,
+                                 const json& new_http_options) {
+    json config = json::object();
+    json apps = json::array();
+    for (const auto& [name, app] : live.applications)
+        if (name != skip && app.source == "declarative" && app.deployed_app_config.is_object())
+            apps.push_back(app.deployed_app_config);
+    config["applications"] = std::move(apps);
+    if (live.running) {
+        json http = json::object();
+        for (const char* key : {"host", "port", "root_path"})
+            if (auto it = live.http_options.find(key); it != live.http_options.end())
+                http[key] = *it;
+        config["http_options"] = std::move(http);
+        if (live.proxy_location) config["proxy_location"] = *live.proxy_location;
+    } else if (new_http_options.is_object() && !new_http_options.empty()) {
+        config["http_options"] = new_http_options;
+    }
+    if (live.target_capacity.is_number()) config["target_capacity"] = live.target_capacity;
+    return config;
+}
+
+/// What every writer of the config changes: the declarative applications and when each was
+/// last deployed.
+inline std::string serve_fingerprint(const serve_instance& live) {
+    std::string out;
+    for (const auto& [name, app] : live.applications) {
+        if (app.source != "declarative") continue;
+        char time[32];
+        std::snprintf(time, sizeof time, "%.6f", app.last_deployed_time_s);
+        out += name + "@" + time + ";";
+    }
+    return out;
+}
+
+}  // namespace detail
+
+/// The PUT body that adds `app` (a ServeApplicationSchema; replacing the application of the same
+/// name) and keeps every other declarative application of `live` as it is.
+[[nodiscard]] inline json serve_config_with(const serve_instance& live, const json& app,
+                                            const json& new_http_options = json::object()) {
+    json config = detail::serve_config_keeping(live, app.value("name", ""), new_http_options);
+    config["applications"].push_back(app);
+    return config;
+}
+
+/// The PUT body without the application `name`, keeping every other declarative application.
+[[nodiscard]] inline json serve_config_without(const serve_instance& live, std::string_view name) {
+    return detail::serve_config_keeping(live, name, json::object());
+}
+
+/// Reads the live state, builds the config with `build(live)`, checks that nobody changed the
+/// state meanwhile and writes it; starts over (up to `attempts` times) when somebody did. The
+/// state the config was built from. Errors: the API's, and errc::timeout (naming the attempts)
+/// when the state kept changing.
+template <class Api, class Build>
+[[nodiscard]] expected<serve_instance> apply_serve_change(Api& api, Build&& build,
+                                                          int attempts = 5) {
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        auto live = api.get();
+        if (!live) return fail(std::move(live).error());
+        const json config = build(*live);
+        auto again = api.get();
+        if (!again) return fail(std::move(again).error());
+        if (detail::serve_fingerprint(*again) != detail::serve_fingerprint(*live)) continue;
+        if (auto put = api.put(config); !put) return fail(std::move(put).error());
+        return live;
+    }
+    return fail(errc::timeout, "Serve's applications kept changing while ours was written (" +
+                                   std::to_string(attempts) + " attempts)");
+}
+
+/// Waits until the application `name` is RUNNING; its state then. Errors: errc::job_failed with
+/// Serve's messages when it is DEPLOY_FAILED or UNHEALTHY, not_found when it is gone, timeout
+/// naming the last status, cancelled when `stop` is requested. `on_status` sees each status.
+template <class Api, class OnStatus = void (*)(const serve_application&)>
+[[nodiscard]] expected<serve_application> wait_for_application(
+    Api& api, std::string_view name, std::chrono::milliseconds timeout, std::stop_token stop = {},
+    OnStatus&& on_status = [](const serve_application&) {},
+    std::shared_ptr<const clock> clock = system_clock_ptr()) {
+    std::optional<expected<serve_application>> outcome;
+    std::string last = "not listed yet";
+    const auto end = detail::poll_until(
+        *clock, stop, timeout,
+        detail::backoff(std::chrono::milliseconds(100), std::chrono::seconds(1)), [&] {
+            auto live = api.get();
+            if (!live) {
+                outcome = fail(std::move(live).error());
+                return true;
+            }
+            auto it = live->applications.find(std::string(name));
+            if (it == live->applications.end()) return false;
+            const auto& app = it->second;
+            on_status(app);
+            last = app.status;
+            if (app.status == "RUNNING") {
+                outcome = app;
+                return true;
+            }
+            if (app.status == "DEPLOY_FAILED" || app.status == "UNHEALTHY") {
+                outcome = fail(errc::job_failed, "Serve application '" + std::string(name) +
+                                                     "' is " + app.status + ": " + app.messages());
+                return true;
+            }
+            return false;
+        });
+    if (outcome) return std::move(*outcome);
+    if (end == detail::poll_end::stopped)
+        return fail(errc::cancelled,
+                    "stopped waiting for Serve application '" + std::string(name) + "'");
+    return fail(errc::timeout, "Serve application '" + std::string(name) +
+                                   "' was not RUNNING within " + std::to_string(timeout.count()) +
+                                   " ms (last status: " + last + ")");
+}
+
+/// Waits until the application `name` is no longer listed (its replicas stopped). Errors: the
+/// API's, timeout.
+template <class Api>
+[[nodiscard]] expected<void> wait_for_removal(
+    Api& api, std::string_view name, std::chrono::milliseconds timeout,
+    std::shared_ptr<const clock> clock = system_clock_ptr()) {
+    std::optional<error> failed;
+    const auto end = detail::poll_until(
+        *clock, {}, timeout,
+        detail::backoff(std::chrono::milliseconds(100), std::chrono::seconds(1)), [&] {
+            auto live = api.get();
+            if (!live) failed = std::move(live).error();
+            return failed || !live->applications.contains(std::string(name));
+        });
+    if (failed) return fail(std::move(*failed));
+    if (end != detail::poll_end::done)
+        return fail(errc::timeout, "Serve application '" + std::string(name) +
+                                       "' was still listed " + std::to_string(timeout.count()) +
+                                       " ms after its removal");
+    return {};
+}
+
+}  // namespace synapse
+
+namespace synapse {
+
+/// The Serve side of a ray_actor_executor; resources fall back to ray_executor_options'.
+struct ray_actor_options {
+    int replicas = 1;                 ///< warm workers (Serve replicas)
+    std::optional<std::string> name;  ///< the application (default: plugin + package hash)
+    bool fresh = false;               ///< a new application even when one with the content runs
+    std::optional<std::string> proxy_url;  ///< Serve's proxy (default: the dashboard's host, :8000)
+    /// Serve's proxy settings when this executor starts Serve (ignored when it runs already):
+    /// the host defaults to 127.0.0.1 for a dashboard on loopback, else 0.0.0.0.
+    json http_options = json::object();
+    std::chrono::milliseconds deploy_timeout = std::chrono::minutes(10);
+    std::chrono::milliseconds call_timeout = std::chrono::hours(1);  ///< one action's answer
+    /// Each status while the application deploys (e.g. to show progress).
+    std::function<void(const serve_application&)> on_deploy_status;
+    /// Each line a worker printed during a call; stderr by default.
+    std::function<void(std::string_view line)> on_output;
+};
+
+/// Chosen only when a policy does not fit: says which, one sentence each.
+template <class T, class S = json_serializer, class P = pip, class L = console_logger>
+class basic_ray_actor_executor {
+    static_assert(check_transport<T>());
+    static_assert(check_serializer<S>());
+    static_assert(check_package_manager<P>());
+    static_assert(Logger<L>, "not a Logger: needs on_log, on_progress and on_metrics members");
+};
+
+template <Transport T, Serializer S, PackageManager P, Logger L>
+class basic_ray_actor_executor<T, S, P, L> {
+  public:
+    using executor_concept = sync_executor_tag;
+    using transport_type = T;
+    using proxy_factory = std::function<expected<T>()>;
+
+    /// `dashboard` talks to the dashboard; `make_proxy` makes a transport to Serve's proxy (one
+    /// per concurrent call).
+    basic_ray_actor_executor(T dashboard, proxy_factory make_proxy, ray_executor_options options,
+                             ray_actor_options actor = {}, L logger = L())
+        : state_(std::make_unique<state>(std::move(dashboard), std::move(make_proxy),
+                                         std::move(options), std::move(actor), std::move(logger))) {
+    }
+
+    /// An executor over `T::create` for the dashboard and the proxy (Ray's token looked up as
+    /// for Ray jobs).
+    [[nodiscard]] static expected<basic_ray_actor_executor> create(ray_executor_options options,
+                                                                   ray_actor_options actor = {},
+                                                                   L logger = L())
+        requires requires(transport_options t) {
+            { T::create(t) } -> std::same_as<expected<T>>;
+        }
+    {
+        if (options.look_up_ray_token && !options.transport.token)
+            options.transport.token = ray_auth_token();
+        auto dashboard = T::create(options.transport);
+        if (!dashboard) return fail(std::move(dashboard).error());
+        auto proxy =
+            detail::serve_proxy_options(options.transport, actor.proxy_url, actor.call_timeout);
+        if (!proxy) return fail(std::move(proxy).error());
+        if (actor.http_options.empty())
+            actor.http_options = detail::serve_http_options(options.transport.base_url);
+        return basic_ray_actor_executor(
+            std::move(*dashboard), [proxy = *proxy] { return T::create(proxy); },
+            std::move(options), std::move(actor), std::move(logger));
+    }
+
+    /// The application's name: the package is built (not uploaded) to learn its hash.
+    [[nodiscard]] expected<std::string> app_name() {
+        if (state_->actor.name) return *state_->actor.name;
+        auto pkg = make_package(state_->options.working_dir, package_settings());
+        if (!pkg) return fail(std::move(pkg).error());
+        return detail::serve_app_name(plugin_label(), pkg->name);
+    }
+
+    /// Deploys the application unless it runs already with this content and settings, and waits
+    /// until it is RUNNING (the first call does this by itself). Errors: the package's, Serve's
+    /// (errc::job_failed with Serve's messages for DEPLOY_FAILED or UNHEALTHY), timeout.
+    [[nodiscard]] expected<serve_application> deploy() {
+        std::lock_guard lock(state_->deploy_mutex);
+        return deploy_locked();
+    }
+
+    /// Runs `action` on a warm replica and returns its result, or its error: the action's own
+    /// (validation_failed with the fields, as a local run gives it), process_failed when the
+    /// worker or its replica died during the call, not_found when the application is gone,
+    /// http_error for an unavailable proxy (503), timeout, transport_error.
+    [[nodiscard]] expected<json> execute(std::string_view action, const json& params) {
+        if (!state_->deployed.load()) {
+            std::lock_guard lock(state_->deploy_mutex);
+            if (!state_->deployed.load())
+                if (auto d = deploy_locked(); !d) return fail(std::move(d).error());
+        }
+        auto text = state_->serializer.write_params(params);
+        if (!text) return fail(std::move(text).error());
+        auto proxy = take_proxy();
+        if (!proxy) return fail(std::move(proxy).error());
+        auto answer = detail::serve_call(*proxy, state_->route, action, *text);
+        give_back(std::move(*proxy));
+        if (!answer) {
+            if (answer.error().code == errc::not_found) state_->deployed = false;
+            return fail(std::move(answer).error());
+        }
+        {
+            std::lock_guard lock(state_->output_mutex);
+            detail::replay_answer(*answer, state_->logger, state_->actor.on_output);
+        }
+        return detail::serve_result(*answer, action, state_->serializer);
+    }
+
+    /// Runs the C++ action `A` with typed params; the typed result.
+    template <Action A>
+    [[nodiscard]] expected<typename A::result_type> execute(const typename A::params_type& params) {
+        auto j = execute(A::name, to_json(params));
+        if (!j) return fail(std::move(j).error());
+        return from_json<typename A::result_type>(*j);
+    }
+
+    /// Removes this application (and nothing else) from Serve and waits until Serve no longer
+    /// lists it; true when it was there.
+    [[nodiscard]] expected<bool> shutdown() {
+        std::lock_guard lock(state_->deploy_mutex);
+        auto name = state_->app ? expected<std::string>(*state_->app) : app_name();
+        if (!name) return fail(std::move(name).error());
+        basic_serve_api<T&> serve(state_->api.transport());
+        bool present = false;
+        auto changed = apply_serve_change(serve, [&](const serve_instance& live) {
+            auto it = live.applications.find(*name);
+            present = it != live.applications.end() && it->second.status != "DELETING";
+            return serve_config_without(live, *name);
+        });
+        if (!changed) return fail(std::move(changed).error());
+        state_->deployed = false;
+        if (present) {
+            auto gone =
+                wait_for_removal(serve, *name, state_->actor.deploy_timeout, state_->options.clock);
+            if (!gone) return fail(std::move(gone).error());
+        }
+        return present;
+    }
+
+    /// The transport to the dashboard.
+    T& dashboard() noexcept { return state_->api.transport(); }
+    const ray_executor_options& options() const noexcept { return state_->options; }
+    const ray_actor_options& actor_options() const noexcept { return state_->actor; }
+    /// The logger (read it when no call is running).
+    L& logger() noexcept { return state_->logger; }
+
+  private:
+    struct state {
+        state(T d, proxy_factory f, ray_executor_options o, ray_actor_options a, L l)
+            : api(std::move(d)),
+              make_proxy(std::move(f)),
+              options(std::move(o)),
+              actor(std::move(a)),
+              logger(std::move(l)) {}
+        basic_jobs_api<T> api;
+        proxy_factory make_proxy;
+        ray_executor_options options;
+        ray_actor_options actor;
+        L logger;
+        [[no_unique_address]] S serializer;
+        [[no_unique_address]] P packages;
+        package_cache uploaded;
+        std::mutex deploy_mutex;
+        std::atomic<bool> deployed{false};
+        std::optional<std::string> app;  ///< the name once deployed
+        std::string route;
+        std::mutex proxies_mutex;
+        std::vector<T> idle_proxies;
+        std::mutex output_mutex;
+    };
+
+    std::string plugin_label() const {
+        const auto& dir = state_->options.working_dir;
+        auto label = dir.filename().string();
+        return label.empty() || label == "." ? dir.parent_path().filename().string() : label;
+    }
+
+    package_options package_settings() const {
+        package_options po;
+        po.extra_excludes = state_->options.package_excludes;
+        if (state_->options.binary) po.keep.emplace_back(*state_->options.binary);
+        po.extra_files = detail::serve_package_files();
+        return po;
+    }
+
+    expected<serve_application> deploy_locked() {
+        auto& s = *state_;
+        if (s.options.working_dir.empty())
+            return fail(errc::invalid_argument,
+                        "a warm Ray executor needs the plugin's working_dir");
+        std::string package_name;
+        ray_job_request request;
+        request.extra_files = detail::serve_package_files();
+        auto runtime_env =
+            detail::job_runtime_env(s.options, request, s.packages, [&](const package_options& po) {
+                auto uri = detail::upload_package(s.api, s.uploaded, s.options.working_dir, po);
+                if (uri) package_name = uri->substr(uri->rfind('/') + 1);
+                return uri;
+            });
+        if (!runtime_env) return fail(std::move(runtime_env).error());
+        std::string name =
+            s.app ? *s.app
+                  : s.actor.name.value_or(detail::serve_app_name(plugin_label(), package_name));
+        if (s.actor.fresh && !s.app) name += "_" + detail::new_submission_id().substr(8, 8);
+        const json config = detail::serve_app_config(
+            name, *runtime_env, detail::serve_worker_command(s.options),
+            {s.actor.replicas, s.options.num_cpus, s.options.num_gpus, s.options.memory});
+        basic_serve_api<T&> serve(s.api.transport());
+        auto live = serve.get();
+        if (!live) return fail(std::move(live).error());
+        auto running = live->applications.find(name);
+        const bool same = running != live->applications.end() &&
+                          running->second.status == "RUNNING" &&
+                          detail::same_serve_app(running->second.deployed_app_config, config);
+        if (!same) {
+            auto changed = apply_serve_change(serve, [&](const serve_instance& now) {
+                return serve_config_with(now, config, s.actor.http_options);
+            });
+            if (!changed) return fail(std::move(changed).error());
+        }
+        s.app = name;  // shutdown() removes it, even when it never runs
+        auto status = [&](const serve_application& a) {
+            if (s.actor.on_deploy_status) s.actor.on_deploy_status(a);
+        };
+        auto app =
+            wait_for_application(serve, name, s.actor.deploy_timeout, {}, status, s.options.clock);
+        if (!app) return fail(std::move(app).error());
+        s.route = "/" + name;
+        s.deployed = true;
+        return app;
+    }
+
+    expected<T> take_proxy() {
+        {
+            std::lock_guard lock(state_->proxies_mutex);
+            if (!state_->idle_proxies.empty()) {
+                T t = std::move(state_->idle_proxies.back());
+                state_->idle_proxies.pop_back();
+                return t;
+            }
+        }
+        return state_->make_proxy();
+    }
+
+    void give_back(T proxy) {
+        std::lock_guard lock(state_->proxies_mutex);
+        state_->idle_proxies.push_back(std::move(proxy));
+    }
+
+    std::unique_ptr<state> state_;
+};
+
+}  // namespace synapse
+// ---- synapse/executors/basic_ray_batch_executor.hpp ----
+// basic_ray_batch_executor: batch work on Ray. Many submissions at once, their statuses, and one
+// wait for all of them, over the same Jobs API client as basic_ray_jobs_api_executor.
+// `ray_job_executor` (synapse-sdk's name) is the one over cpp-httplib and Boost.Beast.
+//
+//     auto exec = synapse::ray_job_executor::create(options);
+//     auto ids = exec->submit_all({{"train", p1}, {"train", p2}, {"train", p3}});
+//     auto done = exec->wait_all(exec->ids(), std::chrono::minutes(30));
+//
+// It knows the jobs it submitted in this process (as synapse-sdk's RayJobExecutor does): asked
+// about any other id it answers not_found, without asking Ray.
+
+#include <chrono>
+#include <set>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- synapse/executors/basic_ray_jobs_api_executor.hpp ----
+// basic_ray_jobs_api_executor: runs actions as Ray jobs through the dashboard's Jobs API, one job
+// per submission. `ray_jobs_api_executor` (ray_jobs_api_executor.hpp) is the one over
+// cpp-httplib and Boost.Beast.
+//
+//     basic_ray_jobs_api_executor<Transport, Serializer = json_serializer,
+//                                 PackageManager = pip, WebSocketConnector = beast_websocket>
+//
+// The working directory is zipped (content-addressed name, synapse-sdk's excludes), uploaded
+// once per content, and the job runs the plugin binary with the job protocol: the action in
+// SYNAPSE_ACTION_ENTRYPOINT, params in SYNAPSE_ACTION_PARAMS, or, from 32,000 characters on, in
+// a params file added inside the package (never written into the user's directory). Only the
+// plugin environment is forwarded (config.yaml `env` + explicit values), never the whole local
+// environment. Without `binary` the job runs a Python synapse-sdk action
+// (`python -m synapse_sdk.plugins.entrypoint`, action = `module.Class`).
+
+#include <chrono>
+#include <concepts>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <utility>
+
+// ---- synapse/executors/detail/ray_deadline_stop.hpp ----
+// What a client does when a job passed a deadline of its metadata: tell Ray to stop it, say why,
+// and give Ray a moment to record the end.
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+
+namespace synapse::detail {
+
+/// Tells a job that passed a deadline to stop, and says why. Ray 2.60 cannot stop a job that is
+/// still PENDING (its supervisor is not scheduled): the stop is queued and takes effect once it
+/// is, or Ray fails the job at its own start timeout; the error says so.
+template <class JobsApi>
+error stop_for_deadline(JobsApi& api, std::string_view id, const job_details& job,
+                        const std::string& why) {
+    std::string message = "job " + std::string(id) + " was stopped by the client: " + why;
+    auto stopped = api.stop(id);
+    if (!stopped)
+        message += " (stopping it failed: " + stopped.error().message + ")";
+    else if (job.status == job_status::pending)
+        message +=
+            " (Ray applies the stop once the job is scheduled; until then it stays PENDING or "
+            "ends at Ray's start timeout, RAY_JOB_START_TIMEOUT_SECONDS)";
+    error e(errc::timeout, std::move(message));
+    e.job_id = std::string(id);
+    return e;
+}
+
+/// After a deadline stop: waits up to 30 s for Ray to record the job's end (not for a job
+/// still PENDING, which Ray cannot stop yet).
+template <class JobsApi>
+void await_stopped_job(JobsApi& api, const clock& clock, backoff intervals, std::string_view id) {
+    (void)poll_until(clock, {}, std::chrono::seconds(30), intervals, [&] {
+        auto now = api.get_job(id);
+        return !now || is_terminal(now->status) || now->status == job_status::pending;
+    });
+}
+
+}  // namespace synapse::detail
 // ---- synapse/ray/detail/job_report.hpp ----
 // Reading a finished job's log with bounded memory: the result lines and the last few lines for
 // a failure report, never the whole log.
@@ -7342,155 +8926,6 @@ static_assert(check_executor<directory_executor>());
 #include <string_view>
 #include <utility>
 
-// ---- synapse/plugin/loggers/console.hpp ----
-// The console logger: human lines, as synapse-sdk's ConsoleLogger prints them.
-//
-//     INFO: dataset_ready {'rows': 200}
-//     INFO: [train] Progress: 40.0% | ETA: 1.52s
-//     INFO: [epoch] Metrics: {'loss': 0.031}
-
-#include <cctype>
-#include <iostream>
-#include <ostream>
-#include <string>
-
-// ---- synapse/plugin/detail/text.hpp ----
-// Small text helpers shared by the loggers: Python-style repr of JSON values (the console
-// logger prints data as synapse-sdk does) and UTC timestamps.
-
-#include <charconv>
-#include <chrono>
-#include <cmath>
-#include <cstdint>
-#include <cstdio>
-#include <ctime>
-#include <string>
-
-
-namespace synapse::detail {
-
-/// Python's repr of a float: shortest round-trip digits, "1.0" for whole numbers.
-inline std::string python_float(double v) {
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    std::string s(buf, ec == std::errc{} ? end : buf);
-    if (s.find_first_of(".e") == std::string::npos) s += ".0";
-    return s;
-}
-
-/// Python's repr of the value JSON would decode to: {'a': 1, 'b': [True, None]}.
-inline void python_repr(const json& j, std::string& out) {
-    switch (j.type()) {
-        case json::value_t::null: out += "None"; return;
-        case json::value_t::boolean: out += j.get<bool>() ? "True" : "False"; return;
-        case json::value_t::number_integer: out += std::to_string(j.get<std::int64_t>()); return;
-        case json::value_t::number_unsigned: out += std::to_string(j.get<std::uint64_t>()); return;
-        case json::value_t::number_float: out += python_float(j.get<double>()); return;
-        case json::value_t::string: {
-            const auto& s = j.get_ref<const std::string&>();
-            out += '\'';
-            for (char c : s) {
-                if (c == '\'' || c == '\\') out += '\\';
-                if (c == '\n') {
-                    out += "\\n";
-                    continue;
-                }
-                out += c;
-            }
-            out += '\'';
-            return;
-        }
-        case json::value_t::array: {
-            out += '[';
-            bool first = true;
-            for (const auto& item : j) {
-                if (!first) out += ", ";
-                first = false;
-                python_repr(item, out);
-            }
-            out += ']';
-            return;
-        }
-        case json::value_t::object: {
-            out += '{';
-            bool first = true;
-            for (auto it = j.begin(); it != j.end(); ++it) {
-                if (!first) out += ", ";
-                first = false;
-                python_repr(json(it.key()), out);
-                out += ": ";
-                python_repr(it.value(), out);
-            }
-            out += '}';
-            return;
-        }
-        default: out += dump(j); return;
-    }
-}
-
-inline std::string python_repr(const json& j) {
-    std::string out;
-    python_repr(j, out);
-    return out;
-}
-
-/// "2026-11-21T22:33:21.123Z"
-inline std::string utc_timestamp(std::chrono::system_clock::time_point t) {
-    auto secs = std::chrono::time_point_cast<std::chrono::seconds>(t);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - secs).count();
-    std::time_t tt = std::chrono::system_clock::to_time_t(secs);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[80];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(ms));
-    return buf;
-}
-
-}  // namespace synapse::detail
-
-namespace synapse {
-
-class console_logger {
-  public:
-    explicit console_logger(std::ostream& out = std::cout) : out_(&out) {}
-
-    void on_log(const log_record& r) { write(format(r)); }
-    void on_progress(const progress_record& r) { write(format(r)); }
-    void on_metrics(const metrics_record& r) { write(format(r)); }
-
-    /// The line a record is printed as.
-    static std::string format(const log_record& r) {
-        std::string line = upper(to_string(r.level)) + ": " + std::string(r.event);
-        if (!r.data.is_object() || !r.data.empty()) line += " " + detail::python_repr(r.data);
-        return line;
-    }
-    static std::string format(const progress_record& r) {
-        return "INFO: " + step_prefix(r.step) + "Progress: " + detail::python_float(r.percent) +
-               "% | ETA: " + (r.eta ? detail::python_float(*r.eta) : std::string("None")) + "s";
-    }
-    static std::string format(const metrics_record& r) {
-        return "INFO: " + step_prefix(r.step) + "Metrics: " + detail::python_repr(r.values);
-    }
-
-  private:
-    static std::string upper(std::string_view s) {
-        std::string out(s);
-        for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        return out;
-    }
-    static std::string step_prefix(std::string_view step) {
-        return step.empty() ? std::string() : "[" + std::string(step) + "] ";
-    }
-    void write(const std::string& line) { *out_ << line << '\n' << std::flush; }
-
-    std::ostream* out_;
-};
-
-}  // namespace synapse
 
 namespace synapse {
 
@@ -7547,210 +8982,14 @@ using local_executor = basic_local_executor<plugin<As...>, console_logger>;
 static_assert(check_executor<local_executor<>>());
 
 }  // namespace synapse
-// ---- synapse/executors/python_host.hpp ----
-// The host that runs a synapse-sdk action for synapse-cpp: synapse-sdk's own job entrypoint
-// (`python -m synapse_sdk.plugins.entrypoint`: the job protocol's env vars, its params handling,
-// validation, dispatch and result markers), with one change: the action's logs, progress and
-// metrics are written as JSON lines in the format of synapse-cpp's json_lines_logger instead of
-// coloured console text and tqdm bars, so that a C++ runner reads them exactly. A failure ends
-// with one `error: <kind>: <message>` line on stderr and exit status 1.
+// ---- synapse/executors/ray_actor_executor.hpp ----
+// ray_actor_executor (alias ray_task_executor): warm plugin workers on a Ray cluster, as the
+// replicas of a Ray Serve application, over cpp-httplib (basic_ray_actor_executor.hpp).
 //
-// `python synapse_host.py worker` speaks the worker protocol (synapse/plugin/worker_protocol.hpp)
-// instead: it stays up, imports each action class once, and runs request after request in
-// process; an action is named by its `module.Class` entrypoint.
-//
-// The module is text inside this header (no file to find at run time): `write_python_host(dir)`
-// writes it, and a process runs `python <dir>/synapse_host.py` with the plugin directory as its
-// working directory.
-
-#include <filesystem>
-#include <fstream>
-#include <string>
-#include <string_view>
-#include <system_error>
-
-
-namespace synapse {
-
-/// The Python host module's source.
-inline constexpr std::string_view python_host_source = R"PY(
-"""synapse-cpp's host for a synapse-sdk action (written by synapse-cpp; do not edit)."""
-import datetime
-import json
-import os
-import sys
-
-
-def _now():
-    t = datetime.datetime.now(datetime.timezone.utc)
-    return t.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (t.microsecond // 1000)
-
-
-def _record(kind, **fields):
-    return {'type': kind, 'time': _now(), **fields}
-
-
-def _dumps(value):
-    return json.dumps(value, default=str, ensure_ascii=False)
-
-
-def _json_lines_logger(emit):
-    from synapse_sdk.loggers import BaseLogger
-
-    class JsonLinesLogger(BaseLogger):
-        def _log_impl(self, event, data, file, step, level=None):
-            emit(_record('log', data=data or {}, event=event,
-                         level=level.value if level else 'info', step=step or ''))
-
-        def _on_progress(self, progress, step):
-            emit(_record('progress', elapsed=progress.elapsed_time, eta=progress.time_remaining,
-                         percent=progress.percent, step=step or ''))
-
-        def _on_metrics(self, step, metrics):
-            emit(_record('metrics', step=step or '', values=metrics))
-
-    return JsonLinesLogger()
-
-
-def _error_kind(e):
-    return 'validation_failed' if type(e).__name__ == 'ValidationError' else 'action_failed'
-
-
-def _error_message(e):
-    return ' '.join(f'{type(e).__name__}: {e}'.split())
-
-
-def main():
-    sys.path.insert(0, os.getcwd())
-    try:
-        from synapse_sdk.plugins import entrypoint
-        if hasattr(entrypoint, '_create_logger'):
-            entrypoint._create_logger = lambda client, job_id: _json_lines_logger(
-                lambda r: print(_dumps(r), flush=True))
-        entrypoint.main()
-    except Exception as e:  # noqa: BLE001 - reported as the job protocol's error line
-        print(f'error: {_error_kind(e)}: {_error_message(e)}', file=sys.stderr, flush=True)
-        sys.exit(1)
-
-
-def _error_frame(request_id, e):
-    error = {'code': _error_kind(e), 'message': _error_message(e)}
-    if hasattr(e, 'errors') and callable(e.errors):
-        try:
-            error['fields'] = [
-                {'path': '.'.join(str(p) for p in item.get('loc', ())),
-                 'message': str(item.get('msg', '')), 'expected': '', 'actual': ''}
-                for item in e.errors()]
-        except Exception:  # noqa: BLE001 - fields are a courtesy
-            pass
-    return {'type': 'error', 'id': request_id, 'error': error}
-
-
-def worker():
-    """The worker protocol (synapse/plugin/worker_protocol.hpp): requests on stdin, frames on the
-    stdout this process started with; what actions print goes to stderr."""
-    import importlib
-    import threading
-
-    sys.path.insert(0, os.getcwd())
-    frames = os.fdopen(os.dup(1), 'w', encoding='utf-8', buffering=1)
-    sys.stdout.flush()
-    os.dup2(2, 1)
-    lock = threading.Lock()
-
-    def send(frame):
-        with lock:
-            frames.write(_dumps(frame) + '\n')
-            frames.flush()
-
-    from synapse_sdk.plugins.context import RuntimeContext
-    from synapse_sdk.plugins.context.env import PluginEnvironment
-
-    classes = {}
-    send({'type': 'ready', 'pid': os.getpid(), 'actions': []})
-    for line in sys.stdin:
-        line = line.strip()
-        if not line:
-            continue
-        request_id = ''
-        try:
-            request = json.loads(line)
-            if not isinstance(request, dict):
-                raise ValueError('a request must be a JSON object')
-            request_id = str(request.get('id', ''))
-            if request.get('type') == 'shutdown':
-                break
-            action = request.get('action')
-            params = request.get('params')
-            params = {} if params is None else params
-            if not isinstance(action, str) or not action:
-                raise ValueError('a request needs an "action" string')
-            if not isinstance(params, dict):
-                raise ValueError('a request\'s "params" must be an object')
-        except Exception as e:  # noqa: BLE001 - answered as an error frame
-            send({'type': 'error', 'id': request_id,
-                  'error': {'code': 'invalid_argument', 'message': str(e)}})
-            continue
-        cls = classes.get(action)
-        if cls is None:
-            try:
-                module_path, class_name = action.rsplit('.', 1)
-                cls = getattr(importlib.import_module(module_path), class_name)
-            except Exception as e:  # noqa: BLE001 - answered as an error frame
-                send({'type': 'error', 'id': request_id, 'error': {
-                    'code': 'unknown_action',
-                    'message': f"unknown action '{action}' (a module.Class entrypoint): "
-                               + _error_message(e)}})
-                continue
-            classes[action] = cls
-        try:
-            logger = _json_lines_logger(
-                lambda r: send({'type': 'event', 'id': request_id, 'event': r}))
-            ctx = RuntimeContext(logger=logger, env=PluginEnvironment.from_environ(),
-                                 job_id=request_id)
-            result = cls.dispatch(params, ctx)
-            logger.finish()
-            from synapse_sdk.plugins.entrypoint import _serialize_result
-            send({'type': 'result', 'id': request_id, 'result': _serialize_result(result)})
-        except Exception as e:  # noqa: BLE001 - answered as an error frame
-            send(_error_frame(request_id, e))
-
-
-if __name__ == '__main__':
-    worker() if sys.argv[1:] == ['worker'] else main()
-)PY";
-
-/// The file name of the host module.
-inline constexpr std::string_view python_host_file = "synapse_host.py";
-
-/// Writes the host module into `dir` (created when missing) unless an identical copy is there;
-/// its path.
-[[nodiscard]] inline expected<std::filesystem::path> write_python_host(
-    const std::filesystem::path& dir) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return fail(errc::io_error, "cannot create " + dir.string() + ": " + ec.message());
-    const auto path = dir / python_host_file;
-    {
-        std::ifstream in(path, std::ios::binary);
-        std::string current((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (in && current == python_host_source) return path;
-    }
-    const auto partial = dir / (std::string(python_host_file) + ".part");
-    {
-        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-        out << python_host_source;
-        if (!out.flush()) return fail(errc::io_error, "cannot write " + partial.string());
-    }
-    std::filesystem::rename(partial, path, ec);  // whole or not at all, for concurrent runners
-    if (ec) return fail(errc::io_error, "cannot write " + path.string() + ": " + ec.message());
-    return path;
-}
-
-}  // namespace synapse
-// ---- synapse/executors/ray_batch_executor.hpp ----
-// ray_batch_executor, and ray_job_executor (synapse-sdk's name for it): the batch
-// executor over cpp-httplib and Boost.Beast. The template is in basic_ray_batch_executor.hpp.
+//     auto plugin = synapse::ray_plugin_options("build/examples/plugins/regression");
+//     auto exec = synapse::ray_actor_executor::create(plugin->options, {.replicas = 2});
+//     auto result = exec->execute("train", params);   // the first call deploys; later ones are
+//     warm (void)exec->shutdown();                         // removes this application only
 
 // ---- synapse/transport/httplib_transport.hpp ----
 // A Transport over cpp-httplib: one keep-alive connection to an HTTP server (a Ray dashboard, a
@@ -7804,6 +9043,9 @@ class httplib_transport {
                             "\": cpp-httplib cannot use it (https needs OpenSSL support)");
         }
         client->set_keep_alive(true);
+        // Requests on a kept-alive connection go out as separate header and body writes:
+        // without TCP_NODELAY, Nagle's algorithm and the server's delayed ACK add ~40 ms to each.
+        client->set_tcp_nodelay(true);
         client->set_follow_location(false);
         client->set_connection_timeout(options.connect_timeout);
         client->set_read_timeout(options.read_timeout);
@@ -7979,6 +9221,21 @@ class httplib_transport {
 static_assert(check_transport<httplib_transport>());
 
 }  // namespace synapse
+
+namespace synapse {
+
+/// Warm workers on Ray Serve over cpp-httplib, pip packages, console log lines.
+using ray_actor_executor = basic_ray_actor_executor<httplib_transport>;
+/// synapse-sdk's name for the same executor (`--mode task`).
+using ray_task_executor = ray_actor_executor;
+
+static_assert(check_executor<ray_actor_executor>());
+
+}  // namespace synapse
+// ---- synapse/executors/ray_batch_executor.hpp ----
+// ray_batch_executor, and ray_job_executor (synapse-sdk's name for it): the batch
+// executor over cpp-httplib and Boost.Beast. The template is in basic_ray_batch_executor.hpp.
+
 // ---- synapse/transport/websocket_client.hpp ----
 // A small synchronous WebSocket client over Boost.Beast (plain ws:// only), and `beast_websocket`,
 // the WebSocketConnector policy built on it (the default of the Ray executors' log tail). Heavy
@@ -8425,144 +9682,6 @@ sync_adapter(E) -> sync_adapter<E>;
 #include <string_view>
 #include <utility>
 
-// ---- synapse/plugin/worker_protocol.hpp ----
-// The worker protocol: a plugin process that stays up and runs request after request. The host
-// writes one request per line on the worker's stdin; the worker answers with frames, one JSON
-// object per line, on its own channel: the stdout it started with, which it keeps for frames
-// while the actions' own stdout goes to stderr, so nothing an action prints can corrupt the
-// stream.
-//
-//   request:  {"id": "7", "action": "train", "params": {...}}      (or {"type": "shutdown"})
-//             (params missing or null: {})
-//   frames:   {"type": "ready", "pid": 4242, "actions": ["train", ...]}  once, at start
-//             {"type": "event", "id": "7", "event": {<a json_lines record: log, progress,
-//             metrics>}}
-//             {"type": "result", "id": "7", "result": {...}}
-//             {"type": "error", "id": "7", "error": {"code": "validation_failed", "message": ...,
-//                                                   "where": ..., "fields": [...]}}
-//
-// Each request ends with exactly one result or error frame, after its events. A line that is
-// not a request gets an error frame (with its id when one could be read) and the worker goes on.
-// The same protocol is spoken by C++ plugin binaries (`<plugin> worker`) and by the Python host
-// (`python synapse_host.py worker`) for synapse-sdk actions.
-
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-
-namespace synapse::worker_protocol {
-
-/// One request to a worker.
-struct request {
-    std::string id;
-    std::string action;
-    json params = json::object();
-};
-
-/// A request line as JSON (one line, no newline).
-[[nodiscard]] inline std::string format_request(const request& r) {
-    return dump(json{{"id", r.id}, {"action", r.action}, {"params", r.params}});
-}
-
-/// The error's fields as a frame carries them.
-[[nodiscard]] inline json error_json(const error& e) {
-    json fields = json::array();
-    for (const auto& f : e.fields)
-        fields.push_back({{"path", f.path},
-                          {"message", f.message},
-                          {"expected", f.expected},
-                          {"actual", f.actual}});
-    json out = {{"code", to_string(e.code)}, {"message", e.message}};
-    if (!e.where.empty()) out["where"] = e.where;
-    if (!fields.empty()) out["fields"] = std::move(fields);
-    if (e.exit_code) out["exit_code"] = *e.exit_code;
-    return out;
-}
-
-/// The error a frame carries; an unknown or missing code reads as action_failed.
-[[nodiscard]] inline error error_from_json(const json& j) {
-    const auto text = [&](const char* key) {
-        auto it = j.is_object() ? j.find(key) : j.end();
-        return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
-    errc code = errc::action_failed;
-    const std::string name = text("code");
-    for (int c = 1; c <= static_cast<int>(errc::cancelled); ++c)
-        if (to_string(static_cast<errc>(c)) == name) code = static_cast<errc>(c);
-    error e(code, text("message"));
-    e.where = text("where");
-    if (auto fields = j.is_object() ? j.find("fields") : j.end();
-        fields != j.end() && fields->is_array()) {
-        for (const auto& f : *fields) {
-            if (!f.is_object()) continue;
-            auto get = [&](const char* key) {
-                auto it = f.find(key);
-                return it != f.end() && it->is_string() ? it->get<std::string>() : std::string();
-            };
-            e.fields.push_back({get("path"), get("message"), get("expected"), get("actual")});
-        }
-    }
-    return e;
-}
-
-/// A result or error frame, as one line.
-[[nodiscard]] inline std::string result_frame(std::string_view id, const json& result) {
-    return "{\"type\":\"result\",\"id\":" + dump(json(id)) + ",\"result\":" + dump(result) + "}";
-}
-[[nodiscard]] inline std::string error_frame(std::string_view id, const error& e) {
-    return "{\"type\":\"error\",\"id\":" + dump(json(id)) + ",\"error\":" + dump(error_json(e)) +
-           "}";
-}
-/// An event frame around a json_lines record (already JSON text).
-[[nodiscard]] inline std::string event_frame(std::string_view id, std::string_view record) {
-    return "{\"type\":\"event\",\"id\":" + dump(json(id)) + ",\"event\":" + std::string(record) +
-           "}";
-}
-
-/// Reads a request line: the request, or the error to answer it with (and the id, when one could
-/// be read). A `{"type": "shutdown"}` line gives an empty action.
-struct parsed_request {
-    std::optional<request> value;
-    std::string id;  ///< for the error frame
-    std::optional<error> problem;
-};
-
-[[nodiscard]] inline parsed_request parse_request(std::string_view line) {
-    parsed_request out;
-    auto j = parse_json(line, "the request line");
-    if (!j) {
-        out.problem = std::move(j).error();
-        return out;
-    }
-    if (!j->is_object()) {
-        out.problem = error(errc::invalid_argument, "a request must be a JSON object, got " +
-                                                        std::string(json_type_name(*j)));
-        return out;
-    }
-    if (auto id = j->find("id"); id != j->end() && id->is_string()) out.id = id->get<std::string>();
-    if (auto type = j->find("type"); type != j->end() && *type == "shutdown") {
-        out.value = request{};
-        return out;
-    }
-    auto action = j->find("action");
-    if (action == j->end() || !action->is_string() ||
-        action->get_ref<const std::string&>().empty()) {
-        out.problem = error(errc::invalid_argument, "a request needs an \"action\" string");
-        return out;
-    }
-    auto params = j->find("params");
-    const bool given = params != j->end() && !params->is_null();
-    if (given && !params->is_object()) {
-        out.problem = error(errc::invalid_argument, "a request's \"params\" must be an object");
-        return out;
-    }
-    out.value = request{out.id, action->get<std::string>(), given ? *params : json::object()};
-    return out;
-}
-
-}  // namespace synapse::worker_protocol
 
 namespace synapse {
 
@@ -8813,101 +9932,6 @@ class worker_process {
     json ready_;
     std::optional<process_outcome> ended_;
 };
-
-}  // namespace synapse
-// ---- synapse/plugin/record_replay.hpp ----
-// Replays a record another process reported (a json_lines_logger line, as parsed JSON: the
-// events of a worker, a Serve replica or a Python host) to any Logger, as if the action had
-// reported it here. The record's own time is kept when it reads as json_lines_logger writes it
-// (UTC, milliseconds), else the time it arrived.
-
-#include <chrono>
-#include <cstdint>
-#include <cstdio>
-#include <ctime>
-#include <optional>
-#include <string>
-#include <string_view>
-
-
-namespace synapse {
-
-namespace detail {
-
-/// "2026-12-02T09:25:42.123Z" as a time point; nullopt for anything else.
-inline std::optional<std::chrono::system_clock::time_point> read_utc_timestamp(std::string_view s) {
-    int y, mo, d, h, mi, sec, ms;
-    char z = 0;
-    if (s.size() != 24 ||
-        std::sscanf(std::string(s).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &h, &mi,
-                    &sec, &ms, &z) != 8 ||
-        z != 'Z')
-        return std::nullopt;
-    const std::chrono::year_month_day date{std::chrono::year(y), std::chrono::month(mo),
-                                           std::chrono::day(d)};
-    if (!date.ok()) return std::nullopt;
-    return std::chrono::sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(mi) +
-           std::chrono::seconds(sec) + std::chrono::milliseconds(ms);
-}
-
-inline std::string text_field(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-inline double number_field(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-
-inline log_level level_named(std::string_view name) {
-    for (auto l : {log_level::debug, log_level::info, log_level::success, log_level::warning,
-                   log_level::danger, log_level::error, log_level::critical})
-        if (to_string(l) == name) return l;
-    return log_level::info;
-}
-
-}  // namespace detail
-
-/// Sends `record` ({"type": "log"|"progress"|"metrics", ...}) to `logger`; false when it is not
-/// a record (nothing is sent).
-template <Logger L>
-bool replay_record(const json& record, L& logger) {
-    if (!record.is_object()) return false;
-    const std::string type = detail::text_field(record, "type");
-    const auto time = detail::read_utc_timestamp(detail::text_field(record, "time"))
-                          .value_or(std::chrono::system_clock::now());
-    const std::string step = detail::text_field(record, "step");
-    if (type == "log") {
-        auto data = record.find("data");
-        const json empty = json::object();
-        logger.on_log({detail::level_named(detail::text_field(record, "level")),
-                       detail::text_field(record, "event"), data != record.end() ? *data : empty,
-                       time});
-        return true;
-    }
-    if (type == "progress") {
-        auto count = [&](const char* key) {
-            auto it = record.find(key);
-            return it != record.end() && it->is_number_integer() ? it->get<std::int64_t>()
-                                                                 : std::int64_t{0};
-        };
-        std::optional<double> eta;
-        if (auto it = record.find("eta"); it != record.end() && it->is_number())
-            eta = it->get<double>();
-        logger.on_progress({step, count("current"), count("total"),
-                            detail::number_field(record, "percent"),
-                            detail::number_field(record, "elapsed"), eta, time});
-        return true;
-    }
-    if (type == "metrics") {
-        auto values = record.find("values");
-        const json empty = json::object();
-        logger.on_metrics({step, values != record.end() ? *values : empty, time});
-        return true;
-    }
-    return false;
-}
 
 }  // namespace synapse
 

@@ -1,6 +1,7 @@
 // The `synapse` command-line tool.
 //
-//   synapse plugin run ACTION [--path DIR] [--params JSON|@FILE] [--mode local] [--json]
+//   synapse plugin run ACTION [--path DIR] [--params JSON|@FILE] [--mode local|job|task] [--json]
+//   synapse plugin stop [--path DIR]
 //   synapse plugin list [--path DIR] [--json]
 //   synapse plugin schema ACTION [--path DIR]
 //   synapse pipeline run ACTION[,ACTION...] [--path DIR] [--params JSON|@FILE] [--service URL]
@@ -62,18 +63,32 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--path,-p", run.path, "The plugin directory (holding config.yaml)")
         ->capture_default_str();
     run_cmd->add_option("--params", run.params, "Params as JSON, or @FILE")->capture_default_str();
-    run_cmd->add_option("--mode,-m", run.mode, "Where to run: local, or job (a Ray job)")
-        ->check(CLI::IsMember({"local", "job"}))
+    run_cmd
+        ->add_option("--mode,-m", run.mode,
+                     "Where to run: local, job (a Ray job) or task (a warm worker on Ray Serve)")
+        ->check(CLI::IsMember({"local", "job", "task"}))
         ->capture_default_str();
     run_cmd->add_flag("--json", run.json_only,
                       "Print only the result JSON on stdout; logs on stderr");
     run_cmd->add_option("--python", run.python, "Python interpreter for Python plugins");
-    run_cmd->add_option("--dashboard", run.dashboard, "Ray dashboard URL (--mode job)")
+    run_cmd->add_option("--dashboard", run.dashboard, "Ray dashboard URL (--mode job|task)")
         ->capture_default_str();
-    run_cmd->add_option("--cpus", run.cpus, "CPUs for the job's entrypoint (--mode job)");
-    run_cmd->add_option("--gpus", run.gpus, "GPUs for the job's entrypoint (--mode job)");
-    run_cmd->add_option("--memory", run.memory, "Memory in bytes for the entrypoint (--mode job)");
+    run_cmd->add_option("--cpus", run.cpus,
+                        "CPUs for the job's entrypoint or each warm worker (--mode job|task)");
+    run_cmd->add_option("--gpus", run.gpus,
+                        "GPUs for the job's entrypoint or each warm worker (--mode job|task)");
+    run_cmd->add_option("--memory", run.memory,
+                        "Memory in bytes for the entrypoint or each worker (--mode job|task)");
+    run_cmd->add_option("--replicas", run.replicas, "Warm workers to keep (--mode task)")
+        ->check(CLI::Range(1, 1024))
+        ->capture_default_str();
     run_cmd->add_flag("--detach", run.detach, "Submit, print the job id and return (--mode job)");
+
+    synapse_cli::stop_options stop;
+    auto* stop_cmd = plugin->add_subcommand(
+        "stop", "Remove the plugin's warm workers (its Ray Serve application) from the cluster");
+    stop_cmd->add_option("--path,-p", stop.path, "The plugin directory")->capture_default_str();
+    stop_cmd->add_option("--dashboard", stop.dashboard, "Ray dashboard URL")->capture_default_str();
 
     synapse_cli::list_options list;
     auto* list_cmd = plugin->add_subcommand("list", "List the plugin's actions");
@@ -179,6 +194,7 @@ int main(int argc, char** argv) {
         return app.exit(e);
     }
     if (run_cmd->parsed()) return synapse_cli::plugin_run(run);
+    if (stop_cmd->parsed()) return synapse_cli::plugin_stop(stop);
     if (list_cmd->parsed()) return synapse_cli::plugin_list(list);
     if (schema_cmd->parsed()) return synapse_cli::plugin_schema(schema);
     if (prun_cmd->parsed()) return synapse_cli::pipeline_run(prun);

@@ -41,6 +41,7 @@ int plugin_run(const run_options& options) {
     auto params = synapse::read_params_argument(options.params);
     if (!params) return report(params.error());
     if (options.mode == "job") return plugin_run_job(options, *params);
+    if (options.mode == "task") return plugin_run_task(options, *params);
     auto exec = synapse::directory_executor::open(
         options.path, directory_options_for(options.python, options.json_only));
     if (!exec) return report(exec.error());

@@ -23,11 +23,18 @@ struct run_options {
     std::optional<double> cpus, gpus;
     std::optional<std::int64_t> memory;
     bool detach = false;
+    // --mode task
+    int replicas = 1;
 };
 
 struct list_options {
     std::string path = ".";
     bool json_only = false;
+};
+
+struct stop_options {
+    std::string path = ".";
+    std::string dashboard = synapse::dashboard_url_from_environment();
 };
 
 struct schema_options {
@@ -41,6 +48,8 @@ int report(const synapse::error& e);
 
 int plugin_run(const run_options& options);
 int plugin_run_job(const run_options& options, const synapse::json& params);
+int plugin_run_task(const run_options& options, const synapse::json& params);
+int plugin_stop(const stop_options& options);
 int plugin_list(const list_options& options);
 int plugin_schema(const schema_options& options);
 
