@@ -19,6 +19,9 @@ as JSON to BUILD/benchmarks.json.
    result, client peak RSS, log tail), run by this script again with --ray-only under
    `scripts/ray-cluster run` (a local Ray 2.60 head on loopback, stopped afterwards); their rows
    join the same table. --ray-only alone runs just those against $RAY_DASHBOARD_URL.
+6. With --warm (or --warm-only): warm workers, warm/suite.py: a warm plugin worker per call vs a
+   process per call vs synapse-sdk's LocalExecutor, and (under scripts/ray-cluster run)
+   ray_actor_executor vs synapse-sdk's RayActorExecutor.
 5. With --service: the pipeline service, `synapse service` vs synapse-sdk's dev-api (FastAPI,
    uvicorn from the venv), each started on a free loopback port by
    tests/pipeline/run_service.py with a temporary database and loaded by bench_service_load:
@@ -253,6 +256,8 @@ def fmt(value: float | None, unit: str) -> str:
         return f'{value:,.0f} lines/s'
     if unit == 'posts/s':
         return f'{value:,.0f} posts/s'
+    if unit == 'calls/s':
+        return f'{value:,.0f} calls/s'
     return f'{value:.2f} s'
 
 
@@ -297,6 +302,10 @@ def main() -> int:
     parser.add_argument('--service', action='store_true',
                         help='also run the pipeline service benchmarks (needs synapse and '
                              'bench_service_load built)')
+    parser.add_argument('--warm', action='store_true',
+                        help='also run the warm-worker benchmarks (warm/suite.py; the Ray part '
+                             'under scripts/ray-cluster run)')
+    parser.add_argument('--warm-only', action='store_true', help='only the warm-worker benchmarks')
     args = parser.parse_args()
 
     build_dir = args.build_dir.resolve()
@@ -315,6 +324,10 @@ def main() -> int:
 
     if args.ray_only:
         return run_ray_only(args, build_dir, python)
+    if args.warm_only:
+        warm = run_warm(build_dir, python)
+        print(markdown(warm))
+        return 1 if args.check and any(r['met'] is False for r in warm) else 0
 
     load_before = os.getloadavg()
     results = [
@@ -324,6 +337,7 @@ def main() -> int:
     ]
     ray_results = run_ray(args, build_dir, python) if args.ray else []
     ray_results += bench_service(build_dir, python) if args.service else []
+    ray_results += run_warm(build_dir, python) if args.warm else []
     table = markdown(results + ray_results)
     d = results[0]['details']
     notes = [
@@ -439,6 +453,27 @@ def ray_notes(results: list[dict]) -> list[str]:
             notes.append(f'Ray get_result of the log-tail job: C++ {c["wall_s"]:.2f} s wall, {c["cpu_s"]:.2f} s '
                          f'CPU; Python {p["wall_s"]:.2f} s wall, {p["cpu_s"]:.2f} s CPU.')
     return notes
+
+
+# ---- 6. warm workers (warm/suite.py) --------------------------------------------------------
+
+
+def run_warm(build_dir: Path, python: str) -> list[dict]:
+    for exe in ('bench_warm_local', 'bench_ray_actor', 'echo_plugin'):
+        if not (build_dir / 'benchmarks' / exe).exists():
+            sys.exit(f'error: {build_dir}/benchmarks/{exe} not found; build it first')
+    sys.path.insert(0, str(HERE / 'warm'))
+    import suite as warm_suite  # noqa: PLC0415 - only needed here
+
+    results = warm_suite.local(build_dir, python)
+    out = build_dir / 'benchmarks-warm-ray.json'
+    out.unlink(missing_ok=True)
+    cmd = [str(ROOT / 'scripts' / 'ray-cluster'), 'run', sys.executable,
+           str(HERE / 'warm' / 'suite.py'), str(build_dir), python, str(out)]
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=sys.stderr)
+    if proc.returncode != 0 or not out.exists():
+        sys.exit(f'error: the warm Ray benchmarks failed (exit {proc.returncode})')
+    return results + json.loads(out.read_text())['results']
 
 
 # ---- 5. pipeline service (service/load.cpp) --------------------------------------------------

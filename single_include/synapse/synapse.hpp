@@ -1459,6 +1459,11 @@ json json_schema() {
 // application: warm across processes. Deploying and removing it changes only this application
 // (serve_config.hpp). What the actions report comes back with each answer and reaches the
 // Logger; what they print reaches `on_output`.
+//
+// Calls go to the replicas' direct ports once their answers through the proxy have named them
+// (one connection per replica, each used by one call at a time), and through Serve's proxy
+// while no known replica is free to take one: the proxy and router cost milliseconds a call.
+// A direct port that refuses the connection is forgotten (the call goes through the proxy).
 
 #include <atomic>
 #include <chrono>
@@ -4983,7 +4988,9 @@ expected<std::string> upload_package(JobsApi& api, package_cache& uploaded,
 // ServeApplicationSchema (../docs/ray-http-api.md §8.2).
 
 #include <cctype>
+#include <cstdio>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -5198,6 +5205,11 @@ inline constexpr std::string_view python_host_file = "synapse_host.py";
 //            with "events" (the call's records, as json_lines_logger writes them), "output" (the
 //            lines the worker printed meanwhile) and "replica" ({"pid", "worker_pid"}).
 //
+// Each replica also answers the same requests on a direct port of its own (HTTP/1.1 keep-alive,
+// on its node's address; each answer names it as "replica.direct"), for callers that hold the
+// application's token (`X-Synapse-Token`, from the application's args): calls then skip Serve's
+// proxy and router, which cost milliseconds per call.
+//
 // A worker that dies during a call answers it with a process_failed error naming how it ended
 // and its last lines, and the replica starts a fresh one for the next call. A worker that cannot
 // start fails the replica's constructor, so Serve reports the application DEPLOY_FAILED with the
@@ -5218,6 +5230,8 @@ inline constexpr std::string_view serve_host_source = R"PY(
 synapse-cpp; do not edit)."""
 import asyncio
 import collections
+import hmac
+import http.server
 import json
 import os
 import signal
@@ -5339,33 +5353,87 @@ class _Worker:
             self.proc.kill()
 
 
+def _read_request(body):
+    request = json.loads(body)
+    if not isinstance(request, dict) or not isinstance(request.get('action'), str):
+        raise ValueError('a request is a JSON object with an "action" string')
+    request.setdefault('id', '')
+    request.setdefault('params', {})
+    return request
+
+
+def _unreadable(e):
+    return {'error': {'code': 'invalid_argument', 'message': f'unreadable request: {e}'},
+            'events': [], 'output': []}
+
+
+class _Direct(http.server.BaseHTTPRequestHandler):
+    """The replica's direct port: POST a request, get its answer."""
+
+    protocol_version = 'HTTP/1.1'
+    disable_nagle_algorithm = True
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status, answer):
+        data = json.dumps(answer).encode('utf-8')
+        self.send_response(status)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get('Content-Length') or 0))
+        deployment = self.server.deployment
+        if not hmac.compare_digest(self.headers.get('X-Synapse-Token', ''), deployment.token):
+            return self._send(403, {'error': {'code': 'http_error', 'message': 'wrong token'}})
+        try:
+            request = _read_request(body)
+        except Exception as e:  # noqa: BLE001 - a request we cannot read
+            return self._send(200, _unreadable(e))
+        self._send(200, deployment._call(request))
+
+
 @serve.deployment(name='synapse_worker', max_ongoing_requests=1)
 class SynapseWorker:
-    def __init__(self, command):
+    def __init__(self, command, token):
         self.command = command
+        self.token = token or ''
         self.lock = threading.Lock()
         self.worker = _Worker(command)
+        self.direct = None
+        self.server = None
+        if self.token:
+            import ray
+            host = ray.util.get_node_ip_address()
+            self.server = http.server.ThreadingHTTPServer((host, 0), _Direct)
+            self.server.daemon_threads = True
+            self.server.deployment = self
+            threading.Thread(target=self.server.serve_forever, daemon=True).start()
+            self.direct = f'http://{host}:{self.server.server_address[1]}'
 
     def _call(self, request):
         with self.lock:
             if not self.worker.alive():
                 self.worker = _Worker(self.command)
-            return self.worker.call(request)
+            answer = self.worker.call(request)
+        answer['replica']['direct'] = self.direct
+        return answer
 
     async def __call__(self, http_request):
         try:
-            request = await http_request.json()
-            if not isinstance(request, dict) or not isinstance(request.get('action'), str):
-                raise ValueError('a request is a JSON object with an "action" string')
-            request.setdefault('id', '')
-            request.setdefault('params', {})
+            request = _read_request(await http_request.body())
         except Exception as e:  # noqa: BLE001 - a request we cannot read
-            return JSONResponse({'error': {'code': 'invalid_argument', 'message': str(e)},
-                                 'events': [], 'output': []}, status_code=200)
+            return JSONResponse(_unreadable(e), status_code=200)
         loop = asyncio.get_running_loop()
         return JSONResponse(await loop.run_in_executor(None, self._call, request))
 
     def __del__(self):
+        server = getattr(self, 'server', None)
+        if server is not None:
+            server.shutdown()
         worker = getattr(self, 'worker', None)
         if worker is not None:
             worker.stop()
@@ -5373,7 +5441,7 @@ class SynapseWorker:
 
 def build(args):
     command = [sys.executable if part == '{python}' else part for part in args['command']]
-    return SynapseWorker.bind(command)
+    return SynapseWorker.bind(command, args.get('token', ''))
 )PY";
 
 }  // namespace synapse
@@ -5409,6 +5477,28 @@ inline std::vector<std::pair<std::string, std::string>> serve_package_files() {
             {std::string(python_host_file), std::string(python_host_source)}};
 }
 
+/// A new secret for the replicas' direct ports (128 random bits, hex).
+inline std::string new_serve_token() {
+    std::random_device random;
+    std::string out;
+    for (int i = 0; i < 4; ++i) {
+        char part[9];
+        std::snprintf(part, sizeof part, "%08x", static_cast<unsigned>(random()));
+        out += part;
+    }
+    return out;
+}
+
+/// The token an application was deployed with ("" when none).
+inline std::string serve_token_of(const json& deployed_app_config) {
+    const json* args = deployed_app_config.is_object() && deployed_app_config.contains("args")
+                           ? &deployed_app_config["args"]
+                           : nullptr;
+    if (args == nullptr || !args->is_object()) return {};
+    auto t = args->find("token");
+    return t != args->end() && t->is_string() ? t->get<std::string>() : std::string();
+}
+
 /// Replicas and what each reserves.
 struct serve_resources {
     int replicas = 1;
@@ -5417,9 +5507,9 @@ struct serve_resources {
     std::optional<std::int64_t> memory;
 };
 
-/// The application's ServeApplicationSchema.
+/// The application's ServeApplicationSchema; `token` opens the replicas' direct ports.
 inline json serve_app_config(const std::string& name, const json& runtime_env, const json& command,
-                             const serve_resources& r) {
+                             const std::string& token, const serve_resources& r) {
     json actor = json::object();
     if (r.num_cpus) actor["num_cpus"] = *r.num_cpus;
     if (r.num_gpus) actor["num_gpus"] = *r.num_gpus;
@@ -5431,7 +5521,7 @@ inline json serve_app_config(const std::string& name, const json& runtime_env, c
     return {{"name", name},
             {"route_prefix", "/" + name},
             {"import_path", "synapse_serve:build"},
-            {"args", {{"command", command}}},
+            {"args", {{"command", command}, {"token", token}}},
             {"runtime_env", runtime_env},
             {"deployments", json::array({std::move(deployment)})}};
 }
@@ -5815,12 +5905,16 @@ inline json serve_http_options(std::string_view dashboard_url) {
     return {{"host", loopback ? "127.0.0.1" : "0.0.0.0"}, {"port", 8000}};
 }
 
-/// Whether the application Serve runs was deployed with `ours` (the fields this client sets).
+/// Whether the application Serve runs was deployed with `ours` (the fields this client sets;
+/// the token aside, which each deploy draws anew).
 inline bool same_serve_app(const json& deployed, const json& ours) {
     if (!deployed.is_object()) return false;
-    for (const char* key : {"import_path", "args", "runtime_env", "deployments", "route_prefix"})
+    for (const char* key : {"import_path", "runtime_env", "deployments", "route_prefix"})
         if (deployed.value(key, json()) != ours.value(key, json())) return false;
-    return true;
+    json a = deployed.value("args", json::object()), b = ours.value("args", json::object());
+    if (a.is_object()) a.erase("token");
+    if (b.is_object()) b.erase("token");
+    return a == b;
 }
 
 /// A fresh request id.
@@ -5829,17 +5923,20 @@ inline std::string serve_request_id() {
     return std::to_string(::getpid()) + "-" + std::to_string(++next);
 }
 
-/// POSTs one request to `route` and returns the answer's JSON. Errors: not_found when Serve has
+/// POSTs one request to `route` (through Serve's proxy, or to a replica's direct port with the
+/// application's `token`) and returns the answer's JSON. Errors: not_found when Serve has
 /// no such route (the application is gone), process_failed for 500 (the replica died or failed
 /// during the call), http_error for 503 (no replica can take it) and other statuses, timeout,
 /// transport_error when the proxy cannot be reached, malformed_response.
 template <class T>
 expected<json> serve_call(T& proxy, const std::string& route, std::string_view action,
-                          const std::string& params_text) {
+                          const std::string& params_text, const std::string& token = {}) {
     std::string body = "{\"id\":" + dump(json(serve_request_id())) +
                        ",\"action\":" + dump(json(action)) + ",\"params\":" + params_text + "}";
     const std::string what = "running '" + std::string(action) + "' on Serve";
-    auto sent = proxy.send({"POST", route, {}, std::move(body), "application/json"});
+    http_request request{"POST", route, {}, std::move(body), "application/json"};
+    if (!token.empty()) request.headers.emplace_back("X-Synapse-Token", token);
+    auto sent = proxy.send(request);
     if (!sent) {
         error e = std::move(sent).error();
         e.message = what + ": " + e.message;
@@ -5896,6 +5993,93 @@ expected<json> serve_result(const json& answer, std::string_view action, const S
                     "running '" + std::string(action) + "' on Serve: the answer has no result");
     return s.read_result(dump(*r));
 }
+
+}  // namespace synapse::detail
+// ---- synapse/executors/detail/serve_ports.hpp ----
+// The replicas' direct ports a warm Ray executor knows (serve_host.hpp): one transport per
+// replica, used by one call at a time.
+
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+
+namespace synapse::detail {
+
+template <class T>
+class replica_ports {
+  public:
+    /// Makes a transport to a port's URL.
+    using factory = std::function<expected<T>(std::string_view base_url)>;
+
+    /// An idle port (its URL and transport, to give back), waiting for one while `replicas`
+    /// ports are known and all busy; none while fewer are known (the caller goes through the
+    /// proxy, whose answers name more).
+    std::optional<std::pair<std::string, T>> take(std::size_t replicas) {
+        std::unique_lock lock(mutex_);
+        for (;;) {
+            for (auto& [url, idle] : ports_)
+                if (idle) {
+                    std::pair<std::string, T> out(url, std::move(*idle));
+                    idle.reset();
+                    return out;
+                }
+            if (ports_.size() < replicas) return std::nullopt;
+            freed_.wait(lock);
+        }
+    }
+
+    void give_back(const std::string& url, T transport) {
+        {
+            std::lock_guard lock(mutex_);
+            ports_[url] = std::move(transport);
+        }
+        freed_.notify_one();
+    }
+
+    /// A port that refused a connection or broke during a call: its replica is gone.
+    void forget(const std::string& url) {
+        {
+            std::lock_guard lock(mutex_);
+            ports_.erase(url);
+        }
+        freed_.notify_all();
+    }
+
+    /// Keeps the port an answer names ("replica": {"direct": URL}), if it is new.
+    void learn(const json& answer, const factory& make) {
+        const auto replica = answer.find("replica");
+        if (replica == answer.end() || !replica->is_object()) return;
+        const auto url = replica->find("direct");
+        if (url == replica->end() || !url->is_string()) return;
+        const std::string address = url->template get<std::string>();
+        {
+            std::lock_guard lock(mutex_);
+            if (ports_.contains(address)) return;
+        }
+        if (auto transport = make(address)) give_back(address, std::move(*transport));
+    }
+
+    /// Forgets every port (the application was deployed anew).
+    void clear() {
+        {
+            std::lock_guard lock(mutex_);
+            ports_.clear();
+        }
+        freed_.notify_all();
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable freed_;
+    std::map<std::string, std::optional<T>> ports_;  ///< empty while a call uses it
+};
 
 }  // namespace synapse::detail
 // ---- synapse/executors/protocol.hpp ----
@@ -6862,10 +7046,11 @@ class basic_ray_actor_executor<T, S, P, L> {
   public:
     using executor_concept = sync_executor_tag;
     using transport_type = T;
-    using proxy_factory = std::function<expected<T>()>;
+    /// Makes a transport to `base_url`, a replica's direct port, or to Serve's proxy when empty.
+    using proxy_factory = std::function<expected<T>(std::string_view base_url)>;
 
-    /// `dashboard` talks to the dashboard; `make_proxy` makes a transport to Serve's proxy (one
-    /// per concurrent call).
+    /// `dashboard` talks to the dashboard; `make_proxy` makes the transports of the calls (one
+    /// per concurrent call to the proxy, one per replica's direct port).
     basic_ray_actor_executor(T dashboard, proxy_factory make_proxy, ray_executor_options options,
                              ray_actor_options actor = {}, L logger = L())
         : state_(std::make_unique<state>(std::move(dashboard), std::move(make_proxy),
@@ -6891,7 +7076,12 @@ class basic_ray_actor_executor<T, S, P, L> {
         if (actor.http_options.empty())
             actor.http_options = detail::serve_http_options(options.transport.base_url);
         return basic_ray_actor_executor(
-            std::move(*dashboard), [proxy = *proxy] { return T::create(proxy); },
+            std::move(*dashboard),
+            [proxy = *proxy](std::string_view url) {
+                transport_options o = proxy;
+                if (!url.empty()) o.base_url = std::string(url);
+                return T::create(o);
+            },
             std::move(options), std::move(actor), std::move(logger));
     }
 
@@ -6923,14 +7113,8 @@ class basic_ray_actor_executor<T, S, P, L> {
         }
         auto text = state_->serializer.write_params(params);
         if (!text) return fail(std::move(text).error());
-        auto proxy = take_proxy();
-        if (!proxy) return fail(std::move(proxy).error());
-        auto answer = detail::serve_call(*proxy, state_->route, action, *text);
-        give_back(std::move(*proxy));
-        if (!answer) {
-            if (answer.error().code == errc::not_found) state_->deployed = false;
-            return fail(std::move(answer).error());
-        }
+        auto answer = call(action, *text);
+        if (!answer) return fail(std::move(answer).error());
         {
             std::lock_guard lock(state_->output_mutex);
             detail::replay_answer(*answer, state_->logger, state_->actor.on_output);
@@ -6996,10 +7180,49 @@ class basic_ray_actor_executor<T, S, P, L> {
         std::atomic<bool> deployed{false};
         std::optional<std::string> app;  ///< the name once deployed
         std::string route;
+        std::string token;  ///< opens the replicas' direct ports
         std::mutex proxies_mutex;
         std::vector<T> idle_proxies;
         std::mutex output_mutex;
+        detail::replica_ports<T> ports;  ///< the replicas' direct ports
     };
+
+    /// One call: on an idle replica's direct port, else through the proxy (whose answer names
+    /// the replica that took it).
+    expected<json> call(std::string_view action, const std::string& text) {
+        auto& s = *state_;
+        while (auto taken = s.token.empty()
+                                ? std::nullopt
+                                : s.ports.take(static_cast<std::size_t>(s.actor.replicas))) {
+            auto& [url, transport] = *taken;
+            auto answer = detail::serve_call(transport, "/", action, text, s.token);
+            if (answer) {
+                s.ports.give_back(url, std::move(transport));
+                return answer;
+            }
+            s.ports.forget(url);
+            const error& e = answer.error();
+            const bool refused = e.message.find("cannot connect to") != std::string::npos ||
+                                 e.message.find("could not connect to") != std::string::npos;
+            // The replica is gone, or was deployed anew with another token: the call did not
+            // reach a worker, and goes through the proxy.
+            if (refused || e.http_status == 403) continue;
+            if (e.code != errc::transport_error) return answer;
+            return fail(errc::process_failed, "running '" + std::string(action) +
+                                                  "' on Serve: the replica died during the call (" +
+                                                  e.message + ")");
+        }
+        auto proxy = take_proxy();
+        if (!proxy) return fail(std::move(proxy).error());
+        auto answer = detail::serve_call(*proxy, s.route, action, text);
+        give_back(std::move(*proxy));
+        if (!answer) {
+            if (answer.error().code == errc::not_found) s.deployed = false;
+            return answer;
+        }
+        if (!s.token.empty()) s.ports.learn(*answer, s.make_proxy);
+        return answer;
+    }
 
     std::string plugin_label() const {
         const auto& dir = state_->options.working_dir;
@@ -7034,8 +7257,8 @@ class basic_ray_actor_executor<T, S, P, L> {
             s.app ? *s.app
                   : s.actor.name.value_or(detail::serve_app_name(plugin_label(), package_name));
         if (s.actor.fresh && !s.app) name += "_" + detail::new_submission_id().substr(8, 8);
-        const json config = detail::serve_app_config(
-            name, *runtime_env, detail::serve_worker_command(s.options),
+        json config = detail::serve_app_config(
+            name, *runtime_env, detail::serve_worker_command(s.options), detail::new_serve_token(),
             {s.actor.replicas, s.options.num_cpus, s.options.num_gpus, s.options.memory});
         basic_serve_api<T&> serve(s.api.transport());
         auto live = serve.get();
@@ -7044,6 +7267,8 @@ class basic_ray_actor_executor<T, S, P, L> {
         const bool same = running != live->applications.end() &&
                           running->second.status == "RUNNING" &&
                           detail::same_serve_app(running->second.deployed_app_config, config);
+        if (same)
+            config["args"]["token"] = detail::serve_token_of(running->second.deployed_app_config);
         if (!same) {
             auto changed = apply_serve_change(serve, [&](const serve_instance& now) {
                 return serve_config_with(now, config, s.actor.http_options);
@@ -7051,6 +7276,8 @@ class basic_ray_actor_executor<T, S, P, L> {
             if (!changed) return fail(std::move(changed).error());
         }
         s.app = name;  // shutdown() removes it, even when it never runs
+        s.token = config["args"]["token"].template get<std::string>();
+        s.ports.clear();  // a new deploy may have new replicas
         auto status = [&](const serve_application& a) {
             if (s.actor.on_deploy_status) s.actor.on_deploy_status(a);
         };
@@ -7071,7 +7298,7 @@ class basic_ray_actor_executor<T, S, P, L> {
                 return t;
             }
         }
-        return state_->make_proxy();
+        return state_->make_proxy("");
     }
 
     void give_back(T proxy) {
@@ -13305,6 +13532,7 @@ class basic_ray_pipeline_executor<T, S, P, W> {
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -13353,21 +13581,32 @@ expected<runner_process> start_runner_process(const plugin_config& config,
     ps.stop = stop->get_token();
     runner_process out;
     out.stop = [stop] { stop->request_stop(); };
-    out.thread = std::jthread(
-        [ps = std::move(ps), spec_file, print = std::move(print), service, run_id = spec.run_id] {
-            auto ended = posix_spawner().run(ps, [&](bool, std::string_view line) { print(line); });
-            std::error_code removed;
-            if (!spec_file.empty()) std::filesystem::remove(spec_file, removed);
-            auto client = Client::create(service);
-            if (!client) return;
-            pipeline_runs<Client> runs(std::move(*client));
-            const std::string how = !ended ? ended.error().message
-                                    : ended->signal
-                                        ? "was killed by signal " + std::to_string(*ended->signal)
-                                        : "exited with status " + std::to_string(ended->exit_code);
-            (void)runs.mark_failed(
-                run_id, "process_failed: the pipeline runner " + how + " before the run ended");
+    out.thread = std::jthread([ps = std::move(ps), spec_file, print = std::move(print), service,
+                               run_id = spec.run_id] {
+        // The runner's own last word (`error: ...` on stderr) is held back: the run's state
+        // carries it, and the caller reports that. It is printed when more output follows it,
+        // or when the run's state cannot be read or written.
+        std::optional<std::string> held;
+        auto ended = posix_spawner().run(ps, [&](bool is_stderr, std::string_view line) {
+            if (held) print(*std::exchange(held, std::nullopt));
+            if (is_stderr && line.starts_with("error: "))
+                held = std::string(line);
+            else
+                print(line);
         });
+        std::error_code removed;
+        if (!spec_file.empty()) std::filesystem::remove(spec_file, removed);
+        const std::string how = !ended ? ended.error().message
+                                : ended->signal
+                                    ? "was killed by signal " + std::to_string(*ended->signal)
+                                    : "exited with status " + std::to_string(ended->exit_code);
+        std::string reason = "process_failed: the pipeline runner " + how + " before the run ended";
+        if (held) reason += " (" + held->substr(7) + ")";
+        auto client = Client::create(service);
+        const bool recorded =
+            client && pipeline_runs<Client>(std::move(*client)).mark_failed(run_id, reason);
+        if (held && !recorded) print(*held);
+    });
     return out;
 }
 

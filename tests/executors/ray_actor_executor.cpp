@@ -42,7 +42,7 @@ synapse::ray_executor_options plugin_options() {
 
 /// A factory of proxies that answer `answers` in order, counting the proxies it made.
 executor::proxy_factory proxies(std::vector<std::string> answers, int& made) {
-    return [answers, &made]() -> synapse::expected<scripted_transport> {
+    return [answers, &made](std::string_view) -> synapse::expected<scripted_transport> {
         ++made;
         scripted_transport t;
         for (const auto& a : answers) t.respond(200, a);
@@ -239,4 +239,40 @@ TEST_CASE("shutdown writes back every other application and waits until ours is 
     const json put = json::parse(sent[2].body);
     REQUIRE(put["applications"].size() == 1);
     CHECK(put["applications"][0]["name"] == "foreign");
+}
+
+TEST_CASE("once an answer names its replica's direct port, later calls go there with the token",
+          "[ray_actor_executor]") {
+    const std::string name = app_name();
+    json deployed = {{"args", {{"token", "s3cret"}}}};
+    scripted_transport dashboard;
+    dashboard.respond(200, "");                                    // GET package: there
+    dashboard.respond(200, serve_state(running(name, deployed)));  // running; args differ
+    for (int i = 0; i < 2; ++i) dashboard.respond(200, serve_state(running(name, deployed)));
+    dashboard.respond(200, "");                                    // PUT (our command differs)
+    dashboard.respond(200, serve_state(running(name, deployed)));  // wait: RUNNING
+    std::vector<std::string> urls;
+    std::vector<synapse::http_request> direct_requests;
+    auto factory = [&](std::string_view url) -> synapse::expected<scripted_transport> {
+        urls.emplace_back(url);
+        scripted_transport t;
+        if (url.empty()) {
+            t.respond(200, R"({"result": 1, "replica": {"direct": "http://10.0.0.7:4242"}})");
+        } else {
+            t.respond(200, R"({"result": 2})");
+            t.respond(200, R"({"result": 3})");
+        }
+        return t;
+    };
+    synapse::ray_actor_options actor;
+    executor exec(std::move(dashboard), factory, plugin_options(), actor);
+    for (int expected = 1; expected <= 3; ++expected) {
+        auto r = exec.execute("adder_actions.AddAction", {{"a", 1}});
+        REQUIRE(r);
+        CHECK(*r == expected);
+    }
+    CHECK(urls == std::vector<std::string>{"", "http://10.0.0.7:4242"});
+    const json put = json::parse(exec.dashboard().requests()[4].body);
+    const auto token = put["applications"][0]["args"]["token"].get<std::string>();
+    CHECK(token.size() == 32);
 }

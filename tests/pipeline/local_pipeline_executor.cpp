@@ -103,6 +103,11 @@ TEST_CASE("a failed action fails the run; resuming with corrected params skips w
     auto result_of_failed = exec.get_result(*first);
     REQUIRE_FALSE(result_of_failed);
     CHECK(result_of_failed.error().code == synapse::errc::action_failed);
+    {  // the run's error is reported once, by its state: the runner's own `error:` line is not
+       // printed beside it
+        std::lock_guard lock(f.printed_mutex);
+        for (const auto& line : f.printed) CHECK_FALSE(line.starts_with("error: "));
+    }
 
     auto second =
         exec.submit("download,convert,train,evaluate", {{"epochs", 30}}, {.resume_from = *first});

@@ -137,7 +137,15 @@ TEST_CASE("cancelling a run on Ray stops its job and marks the action and the ru
     REQUIRE(long_run);
     REQUIRE(f.action_running(*long_run, 2));
     REQUIRE(exec.cancel(*long_run));
-    auto p = f.client().get_progress(*long_run);
+    // The run is marked at once; its action by the runner, as the stopped job's runner ends.
+    auto c = f.client();
+    CHECK(test_support::eventually(
+        [&] {
+            auto now = c.get_progress(*long_run);
+            return now && now->actions()[2].status != ps::action_status::running;
+        },
+        std::chrono::minutes(1)));
+    auto p = c.get_progress(*long_run);
     REQUIRE(p);
     CHECK(p->status == ps::run_status::cancelled);
     CHECK(p->actions()[2].status == ps::action_status::failed);

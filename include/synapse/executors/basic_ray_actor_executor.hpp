@@ -12,6 +12,11 @@
 // application: warm across processes. Deploying and removing it changes only this application
 // (serve_config.hpp). What the actions report comes back with each answer and reaches the
 // Logger; what they print reaches `on_output`.
+//
+// Calls go to the replicas' direct ports once their answers through the proxy have named them
+// (one connection per replica, each used by one call at a time), and through Serve's proxy
+// while no known replica is free to take one: the proxy and router cost milliseconds a call.
+// A direct port that refuses the connection is forgotten (the call goes through the proxy).
 #pragma once
 
 #include <atomic>
@@ -30,6 +35,7 @@
 #include "synapse/executors/detail/ray_submission.hpp"
 #include "synapse/executors/detail/serve_app.hpp"
 #include "synapse/executors/detail/serve_call.hpp"
+#include "synapse/executors/detail/serve_ports.hpp"
 #include "synapse/executors/protocol.hpp"
 #include "synapse/executors/ray_executor_options.hpp"
 #include "synapse/plugin/action.hpp"
@@ -73,10 +79,11 @@ class basic_ray_actor_executor<T, S, P, L> {
   public:
     using executor_concept = sync_executor_tag;
     using transport_type = T;
-    using proxy_factory = std::function<expected<T>()>;
+    /// Makes a transport to `base_url`, a replica's direct port, or to Serve's proxy when empty.
+    using proxy_factory = std::function<expected<T>(std::string_view base_url)>;
 
-    /// `dashboard` talks to the dashboard; `make_proxy` makes a transport to Serve's proxy (one
-    /// per concurrent call).
+    /// `dashboard` talks to the dashboard; `make_proxy` makes the transports of the calls (one
+    /// per concurrent call to the proxy, one per replica's direct port).
     basic_ray_actor_executor(T dashboard, proxy_factory make_proxy, ray_executor_options options,
                              ray_actor_options actor = {}, L logger = L())
         : state_(std::make_unique<state>(std::move(dashboard), std::move(make_proxy),
@@ -102,7 +109,12 @@ class basic_ray_actor_executor<T, S, P, L> {
         if (actor.http_options.empty())
             actor.http_options = detail::serve_http_options(options.transport.base_url);
         return basic_ray_actor_executor(
-            std::move(*dashboard), [proxy = *proxy] { return T::create(proxy); },
+            std::move(*dashboard),
+            [proxy = *proxy](std::string_view url) {
+                transport_options o = proxy;
+                if (!url.empty()) o.base_url = std::string(url);
+                return T::create(o);
+            },
             std::move(options), std::move(actor), std::move(logger));
     }
 
@@ -134,14 +146,8 @@ class basic_ray_actor_executor<T, S, P, L> {
         }
         auto text = state_->serializer.write_params(params);
         if (!text) return fail(std::move(text).error());
-        auto proxy = take_proxy();
-        if (!proxy) return fail(std::move(proxy).error());
-        auto answer = detail::serve_call(*proxy, state_->route, action, *text);
-        give_back(std::move(*proxy));
-        if (!answer) {
-            if (answer.error().code == errc::not_found) state_->deployed = false;
-            return fail(std::move(answer).error());
-        }
+        auto answer = call(action, *text);
+        if (!answer) return fail(std::move(answer).error());
         {
             std::lock_guard lock(state_->output_mutex);
             detail::replay_answer(*answer, state_->logger, state_->actor.on_output);
@@ -207,10 +213,49 @@ class basic_ray_actor_executor<T, S, P, L> {
         std::atomic<bool> deployed{false};
         std::optional<std::string> app;  ///< the name once deployed
         std::string route;
+        std::string token;  ///< opens the replicas' direct ports
         std::mutex proxies_mutex;
         std::vector<T> idle_proxies;
         std::mutex output_mutex;
+        detail::replica_ports<T> ports;  ///< the replicas' direct ports
     };
+
+    /// One call: on an idle replica's direct port, else through the proxy (whose answer names
+    /// the replica that took it).
+    expected<json> call(std::string_view action, const std::string& text) {
+        auto& s = *state_;
+        while (auto taken = s.token.empty()
+                                ? std::nullopt
+                                : s.ports.take(static_cast<std::size_t>(s.actor.replicas))) {
+            auto& [url, transport] = *taken;
+            auto answer = detail::serve_call(transport, "/", action, text, s.token);
+            if (answer) {
+                s.ports.give_back(url, std::move(transport));
+                return answer;
+            }
+            s.ports.forget(url);
+            const error& e = answer.error();
+            const bool refused = e.message.find("cannot connect to") != std::string::npos ||
+                                 e.message.find("could not connect to") != std::string::npos;
+            // The replica is gone, or was deployed anew with another token: the call did not
+            // reach a worker, and goes through the proxy.
+            if (refused || e.http_status == 403) continue;
+            if (e.code != errc::transport_error) return answer;
+            return fail(errc::process_failed, "running '" + std::string(action) +
+                                                  "' on Serve: the replica died during the call (" +
+                                                  e.message + ")");
+        }
+        auto proxy = take_proxy();
+        if (!proxy) return fail(std::move(proxy).error());
+        auto answer = detail::serve_call(*proxy, s.route, action, text);
+        give_back(std::move(*proxy));
+        if (!answer) {
+            if (answer.error().code == errc::not_found) s.deployed = false;
+            return answer;
+        }
+        if (!s.token.empty()) s.ports.learn(*answer, s.make_proxy);
+        return answer;
+    }
 
     std::string plugin_label() const {
         const auto& dir = state_->options.working_dir;
@@ -245,8 +290,8 @@ class basic_ray_actor_executor<T, S, P, L> {
             s.app ? *s.app
                   : s.actor.name.value_or(detail::serve_app_name(plugin_label(), package_name));
         if (s.actor.fresh && !s.app) name += "_" + detail::new_submission_id().substr(8, 8);
-        const json config = detail::serve_app_config(
-            name, *runtime_env, detail::serve_worker_command(s.options),
+        json config = detail::serve_app_config(
+            name, *runtime_env, detail::serve_worker_command(s.options), detail::new_serve_token(),
             {s.actor.replicas, s.options.num_cpus, s.options.num_gpus, s.options.memory});
         basic_serve_api<T&> serve(s.api.transport());
         auto live = serve.get();
@@ -255,6 +300,8 @@ class basic_ray_actor_executor<T, S, P, L> {
         const bool same = running != live->applications.end() &&
                           running->second.status == "RUNNING" &&
                           detail::same_serve_app(running->second.deployed_app_config, config);
+        if (same)
+            config["args"]["token"] = detail::serve_token_of(running->second.deployed_app_config);
         if (!same) {
             auto changed = apply_serve_change(serve, [&](const serve_instance& now) {
                 return serve_config_with(now, config, s.actor.http_options);
@@ -262,6 +309,8 @@ class basic_ray_actor_executor<T, S, P, L> {
             if (!changed) return fail(std::move(changed).error());
         }
         s.app = name;  // shutdown() removes it, even when it never runs
+        s.token = config["args"]["token"].template get<std::string>();
+        s.ports.clear();  // a new deploy may have new replicas
         auto status = [&](const serve_application& a) {
             if (s.actor.on_deploy_status) s.actor.on_deploy_status(a);
         };
@@ -282,7 +331,7 @@ class basic_ray_actor_executor<T, S, P, L> {
                 return t;
             }
         }
-        return state_->make_proxy();
+        return state_->make_proxy("");
     }
 
     void give_back(T proxy) {

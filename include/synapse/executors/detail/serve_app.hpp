@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cctype>
+#include <cstdio>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -44,6 +46,28 @@ inline std::vector<std::pair<std::string, std::string>> serve_package_files() {
             {std::string(python_host_file), std::string(python_host_source)}};
 }
 
+/// A new secret for the replicas' direct ports (128 random bits, hex).
+inline std::string new_serve_token() {
+    std::random_device random;
+    std::string out;
+    for (int i = 0; i < 4; ++i) {
+        char part[9];
+        std::snprintf(part, sizeof part, "%08x", static_cast<unsigned>(random()));
+        out += part;
+    }
+    return out;
+}
+
+/// The token an application was deployed with ("" when none).
+inline std::string serve_token_of(const json& deployed_app_config) {
+    const json* args = deployed_app_config.is_object() && deployed_app_config.contains("args")
+                           ? &deployed_app_config["args"]
+                           : nullptr;
+    if (args == nullptr || !args->is_object()) return {};
+    auto t = args->find("token");
+    return t != args->end() && t->is_string() ? t->get<std::string>() : std::string();
+}
+
 /// Replicas and what each reserves.
 struct serve_resources {
     int replicas = 1;
@@ -52,9 +76,9 @@ struct serve_resources {
     std::optional<std::int64_t> memory;
 };
 
-/// The application's ServeApplicationSchema.
+/// The application's ServeApplicationSchema; `token` opens the replicas' direct ports.
 inline json serve_app_config(const std::string& name, const json& runtime_env, const json& command,
-                             const serve_resources& r) {
+                             const std::string& token, const serve_resources& r) {
     json actor = json::object();
     if (r.num_cpus) actor["num_cpus"] = *r.num_cpus;
     if (r.num_gpus) actor["num_gpus"] = *r.num_gpus;
@@ -66,7 +90,7 @@ inline json serve_app_config(const std::string& name, const json& runtime_env, c
     return {{"name", name},
             {"route_prefix", "/" + name},
             {"import_path", "synapse_serve:build"},
-            {"args", {{"command", command}}},
+            {"args", {{"command", command}, {"token", token}}},
             {"runtime_env", runtime_env},
             {"deployments", json::array({std::move(deployment)})}};
 }

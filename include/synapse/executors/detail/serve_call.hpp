@@ -53,12 +53,16 @@ inline json serve_http_options(std::string_view dashboard_url) {
     return {{"host", loopback ? "127.0.0.1" : "0.0.0.0"}, {"port", 8000}};
 }
 
-/// Whether the application Serve runs was deployed with `ours` (the fields this client sets).
+/// Whether the application Serve runs was deployed with `ours` (the fields this client sets;
+/// the token aside, which each deploy draws anew).
 inline bool same_serve_app(const json& deployed, const json& ours) {
     if (!deployed.is_object()) return false;
-    for (const char* key : {"import_path", "args", "runtime_env", "deployments", "route_prefix"})
+    for (const char* key : {"import_path", "runtime_env", "deployments", "route_prefix"})
         if (deployed.value(key, json()) != ours.value(key, json())) return false;
-    return true;
+    json a = deployed.value("args", json::object()), b = ours.value("args", json::object());
+    if (a.is_object()) a.erase("token");
+    if (b.is_object()) b.erase("token");
+    return a == b;
 }
 
 /// A fresh request id.
@@ -67,17 +71,20 @@ inline std::string serve_request_id() {
     return std::to_string(::getpid()) + "-" + std::to_string(++next);
 }
 
-/// POSTs one request to `route` and returns the answer's JSON. Errors: not_found when Serve has
+/// POSTs one request to `route` (through Serve's proxy, or to a replica's direct port with the
+/// application's `token`) and returns the answer's JSON. Errors: not_found when Serve has
 /// no such route (the application is gone), process_failed for 500 (the replica died or failed
 /// during the call), http_error for 503 (no replica can take it) and other statuses, timeout,
 /// transport_error when the proxy cannot be reached, malformed_response.
 template <class T>
 expected<json> serve_call(T& proxy, const std::string& route, std::string_view action,
-                          const std::string& params_text) {
+                          const std::string& params_text, const std::string& token = {}) {
     std::string body = "{\"id\":" + dump(json(serve_request_id())) +
                        ",\"action\":" + dump(json(action)) + ",\"params\":" + params_text + "}";
     const std::string what = "running '" + std::string(action) + "' on Serve";
-    auto sent = proxy.send({"POST", route, {}, std::move(body), "application/json"});
+    http_request request{"POST", route, {}, std::move(body), "application/json"};
+    if (!token.empty()) request.headers.emplace_back("X-Synapse-Token", token);
+    auto sent = proxy.send(request);
     if (!sent) {
         error e = std::move(sent).error();
         e.message = what + ": " + e.message;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -59,21 +60,32 @@ expected<runner_process> start_runner_process(const plugin_config& config,
     ps.stop = stop->get_token();
     runner_process out;
     out.stop = [stop] { stop->request_stop(); };
-    out.thread = std::jthread(
-        [ps = std::move(ps), spec_file, print = std::move(print), service, run_id = spec.run_id] {
-            auto ended = posix_spawner().run(ps, [&](bool, std::string_view line) { print(line); });
-            std::error_code removed;
-            if (!spec_file.empty()) std::filesystem::remove(spec_file, removed);
-            auto client = Client::create(service);
-            if (!client) return;
-            pipeline_runs<Client> runs(std::move(*client));
-            const std::string how = !ended ? ended.error().message
-                                    : ended->signal
-                                        ? "was killed by signal " + std::to_string(*ended->signal)
-                                        : "exited with status " + std::to_string(ended->exit_code);
-            (void)runs.mark_failed(
-                run_id, "process_failed: the pipeline runner " + how + " before the run ended");
+    out.thread = std::jthread([ps = std::move(ps), spec_file, print = std::move(print), service,
+                               run_id = spec.run_id] {
+        // The runner's own last word (`error: ...` on stderr) is held back: the run's state
+        // carries it, and the caller reports that. It is printed when more output follows it,
+        // or when the run's state cannot be read or written.
+        std::optional<std::string> held;
+        auto ended = posix_spawner().run(ps, [&](bool is_stderr, std::string_view line) {
+            if (held) print(*std::exchange(held, std::nullopt));
+            if (is_stderr && line.starts_with("error: "))
+                held = std::string(line);
+            else
+                print(line);
         });
+        std::error_code removed;
+        if (!spec_file.empty()) std::filesystem::remove(spec_file, removed);
+        const std::string how = !ended ? ended.error().message
+                                : ended->signal
+                                    ? "was killed by signal " + std::to_string(*ended->signal)
+                                    : "exited with status " + std::to_string(ended->exit_code);
+        std::string reason = "process_failed: the pipeline runner " + how + " before the run ended";
+        if (held) reason += " (" + held->substr(7) + ")";
+        auto client = Client::create(service);
+        const bool recorded =
+            client && pipeline_runs<Client>(std::move(*client)).mark_failed(run_id, reason);
+        if (held && !recorded) print(*held);
+    });
     return out;
 }
 
