@@ -22,6 +22,10 @@ as JSON to BUILD/benchmarks.json.
 6. With --warm (or --warm-only): warm workers, warm/suite.py: a warm plugin worker per call vs a
    process per call vs synapse-sdk's LocalExecutor, and (under scripts/ray-cluster run)
    ray_actor_executor vs synapse-sdk's RayActorExecutor.
+7. With --cli (or --cli-only): the `synapse` command line against synapse-sdk's, whole
+   processes, under scripts/ray-cluster run (cli/suite.py): `--mode job` and `--mode task`.
+8. With --pipeline (or --pipeline-only): four trivial C++ actions as one pipeline on Ray
+   (`synapse pipeline run --mode job`) against one Ray job's floor (pipeline/suite.py).
 5. With --service: the pipeline service, `synapse service` vs synapse-sdk's dev-api (FastAPI,
    uvicorn from the venv), each started on a free loopback port by
    tests/pipeline/run_service.py with a temporary database and loaded by bench_service_load:
@@ -306,12 +310,20 @@ def main() -> int:
                         help='also run the warm-worker benchmarks (warm/suite.py; the Ray part '
                              'under scripts/ray-cluster run)')
     parser.add_argument('--warm-only', action='store_true', help='only the warm-worker benchmarks')
+    parser.add_argument('--cli', action='store_true',
+                        help='also run the CLI benchmarks (cli/suite.py, under scripts/ray-cluster run)')
+    parser.add_argument('--cli-only', action='store_true', help='only the CLI benchmarks')
+    parser.add_argument('--pipeline', action='store_true',
+                        help='also run the pipeline benchmark (pipeline/suite.py, under scripts/ray-cluster run)')
+    parser.add_argument('--pipeline-only', action='store_true', help='only the pipeline benchmark')
     args = parser.parse_args()
 
     build_dir = args.build_dir.resolve()
     ray_exes = ('bench_ray_get_status', 'bench_ray_submit_result', 'bench_ray_tail_logs',
                 'bench_ray_result_of', 'bench_ray_maxrss')
-    needed = ray_exes if args.ray_only else ('bench_dispatch', 'echo_plugin') + (ray_exes if args.ray else ())
+    only = args.warm_only or args.cli_only or args.pipeline_only  # they check their own
+    needed = () if only else ray_exes if args.ray_only else (
+        ('bench_dispatch', 'echo_plugin') + (ray_exes if args.ray else ()))
     for exe in needed:
         if not (build_dir / 'benchmarks' / exe).exists():
             sys.exit(f'error: {build_dir}/benchmarks/{exe} not found; configure with '
@@ -324,10 +336,12 @@ def main() -> int:
 
     if args.ray_only:
         return run_ray_only(args, build_dir, python)
-    if args.warm_only:
-        warm = run_warm(build_dir, python)
-        print(markdown(warm))
-        return 1 if args.check and any(r['met'] is False for r in warm) else 0
+    if args.warm_only or args.cli_only or args.pipeline_only:
+        only = run_warm(build_dir, python) if args.warm_only else []
+        only += run_cli(build_dir, python) if args.cli_only else []
+        only += run_pipeline(build_dir, python) if args.pipeline_only else []
+        print(markdown(only))
+        return 1 if args.check and any(r['met'] is False for r in only) else 0
 
     load_before = os.getloadavg()
     results = [
@@ -338,6 +352,8 @@ def main() -> int:
     ray_results = run_ray(args, build_dir, python) if args.ray else []
     ray_results += bench_service(build_dir, python) if args.service else []
     ray_results += run_warm(build_dir, python) if args.warm else []
+    ray_results += run_cli(build_dir, python) if args.cli else []
+    ray_results += run_pipeline(build_dir, python) if args.pipeline else []
     table = markdown(results + ray_results)
     d = results[0]['details']
     notes = [
@@ -458,6 +474,18 @@ def ray_notes(results: list[dict]) -> list[str]:
 # ---- 6. warm workers (warm/suite.py) --------------------------------------------------------
 
 
+def under_cluster(script: Path, build_dir: Path, python: str, out_name: str) -> list[dict]:
+    """Runs `script BUILD PYTHON OUT` under scripts/ray-cluster run; the rows it wrote to OUT."""
+    out = build_dir / out_name
+    out.unlink(missing_ok=True)
+    cmd = [str(ROOT / 'scripts' / 'ray-cluster'), 'run', sys.executable, str(script),
+           str(build_dir), python, str(out)]
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=sys.stderr)
+    if proc.returncode != 0 or not out.exists():
+        sys.exit(f'error: {script.name} under scripts/ray-cluster failed (exit {proc.returncode})')
+    return json.loads(out.read_text())['results']
+
+
 def run_warm(build_dir: Path, python: str) -> list[dict]:
     for exe in ('bench_warm_local', 'bench_ray_actor', 'echo_plugin'):
         if not (build_dir / 'benchmarks' / exe).exists():
@@ -465,15 +493,27 @@ def run_warm(build_dir: Path, python: str) -> list[dict]:
     sys.path.insert(0, str(HERE / 'warm'))
     import suite as warm_suite  # noqa: PLC0415 - only needed here
 
-    results = warm_suite.local(build_dir, python)
-    out = build_dir / 'benchmarks-warm-ray.json'
-    out.unlink(missing_ok=True)
-    cmd = [str(ROOT / 'scripts' / 'ray-cluster'), 'run', sys.executable,
-           str(HERE / 'warm' / 'suite.py'), str(build_dir), python, str(out)]
-    proc = subprocess.run(cmd, cwd=ROOT, stdout=sys.stderr)
-    if proc.returncode != 0 or not out.exists():
-        sys.exit(f'error: the warm Ray benchmarks failed (exit {proc.returncode})')
-    return results + json.loads(out.read_text())['results']
+    return warm_suite.local(build_dir, python) + under_cluster(
+        HERE / 'warm' / 'suite.py', build_dir, python, 'benchmarks-warm-ray.json')
+
+
+# ---- 7. the command line (cli/suite.py) -------------------------------------------------------
+
+
+def run_cli(build_dir: Path, python: str) -> list[dict]:
+    if not (build_dir / 'tools' / 'synapse').exists():
+        sys.exit(f'error: {build_dir}/tools/synapse not found; build it first')
+    return under_cluster(HERE / 'cli' / 'suite.py', build_dir, python, 'benchmarks-cli.json')
+
+
+# ---- 8. pipelines on Ray (pipeline/suite.py) --------------------------------------------------
+
+
+def run_pipeline(build_dir: Path, python: str) -> list[dict]:
+    for exe in (build_dir / 'tools' / 'synapse', build_dir / 'benchmarks' / 'bench_pipeline_ticks'):
+        if not exe.exists():
+            sys.exit(f'error: {exe} not found; build it first')
+    return under_cluster(HERE / 'pipeline' / 'suite.py', build_dir, python, 'benchmarks-pipeline.json')
 
 
 # ---- 5. pipeline service (service/load.cpp) --------------------------------------------------

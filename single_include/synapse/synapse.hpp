@@ -1446,8 +1446,8 @@ json json_schema() {
 }  // namespace synapse
 // ---- synapse/executors/basic_ray_actor_executor.hpp ----
 // basic_ray_actor_executor: keeps plugin workers warm on a Ray cluster, as the replicas of one
-// Ray Serve application, and sends them action after action through Serve's HTTP proxy: no
-// job, no process start, no model reload between calls. `ray_actor_executor` (alias
+// Ray Serve application, and sends them action after action over HTTP: no job, no process
+// start, no model reload between calls. `ray_actor_executor` (alias
 // `ray_task_executor`, ray_actor_executor.hpp) is the one over cpp-httplib.
 //
 //     basic_ray_actor_executor<Transport, Serializer = json_serializer, PackageManager = pip,
@@ -1468,7 +1468,6 @@ json json_schema() {
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <iostream>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -10464,6 +10463,7 @@ static_assert(check_executor<warm_process_executor>());
 // Pydantic reads: a date, optionally a time (seconds and a fraction optional), optionally "Z" or
 // a "+HH:MM" / "-HH:MM" offset. A time with an offset is converted to UTC; a naive time is UTC.
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -10601,6 +10601,17 @@ inline std::optional<std::string> normalize_timestamp(std::string_view text) {
     if (!micros) return std::nullopt;
     return format_timestamp(*micros);
 }
+
+namespace detail {
+
+/// Now, as the service writes timestamps (naive UTC with microseconds).
+inline std::string now_timestamp() {
+    return format_timestamp(std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
+}
+
+}  // namespace detail
 
 }  // namespace synapse::pipeline_service
 
@@ -12623,13 +12634,24 @@ class pipeline_runs {
         return client_.get_progress(run_id);
     }
 
-    /// Marks a run cancelled unless it ended meanwhile.
+    /// Marks a run cancelled unless it ended meanwhile, and its running action failed with
+    /// "cancelled" (as its runner does on SIGTERM: whichever writes first, the run says so).
     [[nodiscard]] expected<void> mark_cancelled(std::string_view run_id) {
         auto now = client_.get_progress(run_id);
         if (!now) return fail(std::move(now).error());
         if (now->is_terminal()) return {};
         pipeline_service::run_update u;
         u.status = pipeline_service::run_status::cancelled;
+        auto actions = now->actions();
+        bool running = false;
+        for (auto& a : actions)
+            if (a.status == pipeline_service::action_status::running) {
+                a.status = pipeline_service::action_status::failed;
+                a.error = "cancelled";
+                a.completed_at = pipeline_service::detail::now_timestamp();
+                running = true;
+            }
+        if (running) u.progress = std::move(actions);
         auto patched = client_.update_run(run_id, u);
         if (!patched) return fail(std::move(patched).error());
         return {};
@@ -13889,13 +13911,6 @@ class service_writer {
 
 
 namespace synapse::pipeline_service::detail {
-
-/// Now, as the service writes timestamps (naive UTC with microseconds).
-inline std::string now_timestamp() {
-    return format_timestamp(std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count());
-}
 
 /// The service's log level for an action's level (it knows debug, info, warning, error).
 constexpr pipeline_service::log_level service_level(synapse::log_level level) noexcept {

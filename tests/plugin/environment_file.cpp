@@ -3,7 +3,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -175,13 +174,9 @@ TEST_CASE("a TOML key defined twice is config_invalid at the second definition",
 
 TEST_CASE("load_environment_file gives a plugin_environment with typed getters",
           "[environment_file]") {
-    auto dir =
-        std::filesystem::temp_directory_path() / ("synapse-envfile-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    std::ofstream(dir / "env.toml")
-        << "DEBUG = \"yes\"\nWORKERS = 4\nHOSTS = \"a, b\"\n[model]\nname = \"m\"\n";
-    auto env = synapse::load_environment_file(dir / "env.toml");
-    std::filesystem::remove_all(dir);
+    temp_dir dir;
+    auto env = synapse::load_environment_file(dir.write(
+        "env.toml", "DEBUG = \"yes\"\nWORKERS = 4\nHOSTS = \"a, b\"\n[model]\nname = \"m\"\n"));
     REQUIRE(env);
     CHECK(env->get_bool("DEBUG") == true);
     CHECK(env->get_int("WORKERS") == 4);

@@ -145,3 +145,24 @@ TEST_CASE("PATCH applies only the fields sent and a terminal status stamps compl
     CHECK(a.get(url).status == 404);
     CHECK(a.del(url).status == 404);
 }
+
+TEST_CASE("a late progress post does not send an action of an ended run back to running",
+          "[service][api]") {
+    temp_dir dir;
+    service_process svc(dir / "p.db");
+    api a(svc.port());
+    const auto run = make_run(a, make_pipeline(a));
+    const std::string url = "/api/v1/runs/" + run + "/progress";
+    const json running = {{"current_action_index", 0},
+                          {"action_progress", {{"name", "download"}, {"status", "running"}}}};
+    REQUIRE(a.post(url, running).status == 200);
+    auto cancelled = a.patch(
+        "/api/v1/runs/" + run,
+        {{"status", "cancelled"},
+         {"progress", {{{"name", "download"}, {"status", "failed"}, {"error", "cancelled"}}}}});
+    REQUIRE(cancelled.status == 200);
+    auto late = a.post(url, running);  // in flight when the run was cancelled
+    REQUIRE(late.status == 200);
+    CHECK(late.body["progress"][0]["status"] == "failed");
+    CHECK(late.body["progress"][0]["error"] == "cancelled");
+}

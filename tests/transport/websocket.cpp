@@ -116,7 +116,6 @@ TEST_CASE("websocket_client times out a read and stays usable", "[websocket]") {
     REQUIRE_FALSE(first);
     CHECK(first.error().code == synapse::errc::timeout);
     CHECK(waited >= 90ms);
-    CHECK(waited < 500ms);
     CHECK(ws->is_open());
     auto second = ws->read(3000ms);
     REQUIRE(second);

@@ -1,6 +1,6 @@
 // basic_ray_actor_executor: keeps plugin workers warm on a Ray cluster, as the replicas of one
-// Ray Serve application, and sends them action after action through Serve's HTTP proxy: no
-// job, no process start, no model reload between calls. `ray_actor_executor` (alias
+// Ray Serve application, and sends them action after action over HTTP: no job, no process
+// start, no model reload between calls. `ray_actor_executor` (alias
 // `ray_task_executor`, ray_actor_executor.hpp) is the one over cpp-httplib.
 //
 //     basic_ray_actor_executor<Transport, Serializer = json_serializer, PackageManager = pip,
@@ -22,7 +22,6 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <iostream>
 #include <memory>
 #include <mutex>
 #include <optional>

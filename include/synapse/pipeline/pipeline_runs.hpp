@@ -17,6 +17,7 @@
 #include "synapse/core/expected.hpp"
 #include "synapse/pipeline/models.hpp"
 #include "synapse/pipeline/service_client.hpp"
+#include "synapse/pipeline/timestamp.hpp"
 
 namespace synapse {
 
@@ -131,13 +132,24 @@ class pipeline_runs {
         return client_.get_progress(run_id);
     }
 
-    /// Marks a run cancelled unless it ended meanwhile.
+    /// Marks a run cancelled unless it ended meanwhile, and its running action failed with
+    /// "cancelled" (as its runner does on SIGTERM: whichever writes first, the run says so).
     [[nodiscard]] expected<void> mark_cancelled(std::string_view run_id) {
         auto now = client_.get_progress(run_id);
         if (!now) return fail(std::move(now).error());
         if (now->is_terminal()) return {};
         pipeline_service::run_update u;
         u.status = pipeline_service::run_status::cancelled;
+        auto actions = now->actions();
+        bool running = false;
+        for (auto& a : actions)
+            if (a.status == pipeline_service::action_status::running) {
+                a.status = pipeline_service::action_status::failed;
+                a.error = "cancelled";
+                a.completed_at = pipeline_service::detail::now_timestamp();
+                running = true;
+            }
+        if (running) u.progress = std::move(actions);
         auto patched = client_.update_run(run_id, u);
         if (!patched) return fail(std::move(patched).error());
         return {};

@@ -8,6 +8,7 @@
 // a "+HH:MM" / "-HH:MM" offset. A time with an offset is converted to UTC; a naive time is UTC.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -145,5 +146,16 @@ inline std::optional<std::string> normalize_timestamp(std::string_view text) {
     if (!micros) return std::nullopt;
     return format_timestamp(*micros);
 }
+
+namespace detail {
+
+/// Now, as the service writes timestamps (naive UTC with microseconds).
+inline std::string now_timestamp() {
+    return format_timestamp(std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
+}
+
+}  // namespace detail
 
 }  // namespace synapse::pipeline_service

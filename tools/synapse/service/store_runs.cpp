@@ -139,6 +139,9 @@ store::result<json> store::post_progress(const std::string& id, const progress_u
         // Only the stream object can change here: compare that, not the whole run.
         const json before = stream_object(r->read);
         json& run = r->read;
+        // Better than dev-api: the actions of a run that has ended do not go back to running
+        // (a progress post still in flight when the run was cancelled is dropped).
+        const bool ended = is_terminal(run["status"].get<std::string>());
         if (in.current_action) run["current_action"] = *in.current_action;
         if (in.current_action_index) run["current_action_index"] = *in.current_action_index;
         if (in.status) {
@@ -149,7 +152,10 @@ store::result<json> store::post_progress(const std::string& id, const progress_u
             if (is_terminal(status)) run["completed_at"] = now_timestamp();
         }
         if (in.error) run["error"] = *in.error;
-        if (in.action_progress) {
+        const bool reopens =
+            in.action_progress && (in.action_progress->status == action_status::running ||
+                                   in.action_progress->status == action_status::pending);
+        if (in.action_progress && !(ended && reopens)) {
             const std::int64_t index = in.current_action_index
                                            ? *in.current_action_index
                                            : run["current_action_index"].get<std::int64_t>();

@@ -21,13 +21,6 @@
 
 namespace synapse::pipeline_service::detail {
 
-/// Now, as the service writes timestamps (naive UTC with microseconds).
-inline std::string now_timestamp() {
-    return format_timestamp(std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count());
-}
-
 /// The service's log level for an action's level (it knows debug, info, warning, error).
 constexpr pipeline_service::log_level service_level(synapse::log_level level) noexcept {
     switch (level) {
