@@ -19,7 +19,7 @@ struct outcome {
 };
 
 template <class T>
-outcome<T> read_as(const synapse::json& j, T initial) {
+outcome<T> read_enum_as(const synapse::json& j, T initial) {
     synapse::detail::read_state st;
     synapse::codec<T>::read(j, initial, st);
     return {std::move(initial), std::move(st.errors())};
@@ -32,23 +32,23 @@ SYNAPSE_REFLECT_ENUM(core_enum_test::color, red, green, blue)
 
 using core_enum_test::color;
 using core_enum_test::optimizer;
-using core_enum_test::read_as;
+using core_enum_test::read_enum_as;
 using synapse::codec;
 using synapse::field_error;
 using synapse::json;
 
 TEST_CASE("a reflected enum reads from the name of each enumerator", "[enum]") {
-    auto sgd = read_as(json("sgd"), optimizer::rmsprop);
+    auto sgd = read_enum_as(json("sgd"), optimizer::rmsprop);
     CHECK(sgd.errors.empty());
     CHECK(sgd.value == optimizer::sgd);
-    CHECK(read_as(json("adam"), optimizer::sgd).value == optimizer::adam);
-    CHECK(read_as(json("rmsprop"), optimizer::sgd).value == optimizer::rmsprop);
+    CHECK(read_enum_as(json("adam"), optimizer::sgd).value == optimizer::adam);
+    CHECK(read_enum_as(json("rmsprop"), optimizer::sgd).value == optimizer::rmsprop);
 }
 
 TEST_CASE("an enum with explicit values reads and writes by name, not by number", "[enum]") {
-    CHECK(read_as(json("blue"), color::red).value == color::blue);
+    CHECK(read_enum_as(json("blue"), color::red).value == color::blue);
     CHECK(codec<color>::write(color::green) == json("green"));
-    auto number = read_as(json(4), color::red);
+    auto number = read_enum_as(json(4), color::red);
     REQUIRE(number.errors.size() == 1);
     CHECK(number.value == color::red);
 }
@@ -61,7 +61,7 @@ TEST_CASE("a reflected enum writes as the name of its enumerator", "[enum]") {
 }
 
 TEST_CASE("an unknown name lists the allowed values", "[enum]") {
-    auto bad = read_as(json("adagrad"), optimizer::adam);
+    auto bad = read_enum_as(json("adagrad"), optimizer::adam);
     REQUIRE(bad.errors.size() == 1);
     CHECK(bad.errors[0] == field_error{"",
                                        "expected one of \"sgd\", \"adam\", \"rmsprop\", got "
@@ -71,7 +71,7 @@ TEST_CASE("an unknown name lists the allowed values", "[enum]") {
 }
 
 TEST_CASE("enum names are matched case-sensitively", "[enum]") {
-    auto upper = read_as(json("SGD"), optimizer::adam);
+    auto upper = read_enum_as(json("SGD"), optimizer::adam);
     REQUIRE(upper.errors.size() == 1);
     CHECK(upper.errors[0].message == "expected one of \"sgd\", \"adam\", \"rmsprop\", got \"SGD\"");
     CHECK(upper.value == optimizer::adam);
@@ -79,7 +79,7 @@ TEST_CASE("enum names are matched case-sensitively", "[enum]") {
 
 TEST_CASE("an unknown name with invalid UTF-8 is reported with U+FFFD instead of throwing",
           "[enum]") {
-    auto bad = read_as(json("sg\xe9"), optimizer::adam);
+    auto bad = read_enum_as(json("sg\xe9"), optimizer::adam);
     REQUIRE(bad.errors.size() == 1);
     CHECK(bad.errors[0].message ==
           "expected one of \"sgd\", \"adam\", \"rmsprop\", got \"sg\xef\xbf\xbd\"");
@@ -87,16 +87,16 @@ TEST_CASE("an unknown name with invalid UTF-8 is reported with U+FFFD instead of
 }
 
 TEST_CASE("a value that is not a string is rejected with its type", "[enum]") {
-    auto number = read_as(json(1), optimizer::sgd);
+    auto number = read_enum_as(json(1), optimizer::sgd);
     REQUIRE(number.errors.size() == 1);
     CHECK(number.errors[0] == field_error{"",
                                           "expected one of \"sgd\", \"adam\", \"rmsprop\", got "
                                           "integer 1",
                                           "one of \"sgd\", \"adam\", \"rmsprop\"", "integer"});
-    auto null = read_as(json(nullptr), optimizer::sgd);
+    auto null = read_enum_as(json(nullptr), optimizer::sgd);
     REQUIRE(null.errors.size() == 1);
     CHECK(null.errors[0].message == "expected one of \"sgd\", \"adam\", \"rmsprop\", got null");
-    auto array = read_as(json::array({"sgd"}), optimizer::sgd);
+    auto array = read_enum_as(json::array({"sgd"}), optimizer::sgd);
     REQUIRE(array.errors.size() == 1);
     CHECK(array.errors[0].message ==
           "expected one of \"sgd\", \"adam\", \"rmsprop\", got array [\"sgd\"]");
@@ -143,10 +143,10 @@ TEST_CASE("enums read inside containers report the element path", "[enum]") {
 }
 
 TEST_CASE("an optional enum reads null as empty and writes empty as null", "[enum]") {
-    auto none = read_as(json(nullptr), std::optional<optimizer>(optimizer::adam));
+    auto none = read_enum_as(json(nullptr), std::optional<optimizer>(optimizer::adam));
     CHECK(none.errors.empty());
     CHECK_FALSE(none.value.has_value());
-    auto some = read_as(json("rmsprop"), std::optional<optimizer>());
+    auto some = read_enum_as(json("rmsprop"), std::optional<optimizer>());
     CHECK(some.value == optimizer::rmsprop);
     CHECK(codec<std::optional<optimizer>>::write(std::nullopt).is_null());
     CHECK(codec<std::optional<optimizer>>::write(optimizer::sgd) == json("sgd"));

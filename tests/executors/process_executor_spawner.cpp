@@ -14,7 +14,8 @@ namespace {
 
 using scripted_executor = synapse::basic_process_executor<scripted_spawner>;
 
-scripted_executor executor(scripted_spawner spawner, std::vector<std::string>* shown = nullptr) {
+scripted_executor spawner_executor(scripted_spawner spawner,
+                                   std::vector<std::string>* shown = nullptr) {
     synapse::process_options o;
     o.on_output = [shown](bool, std::string_view line) {
         if (shown) shown->emplace_back(line);
@@ -31,7 +32,7 @@ TEST_CASE("the executor tells the spawner the job protocol's environment",
     spawner.push({.lines = {{false, "__SYNAPSE_RESULT_START__"},
                             {false, R"({"ok": true})"},
                             {false, "__SYNAPSE_RESULT_END__"}}});
-    auto r = executor(spawner).execute("train", {{"epochs", 3}});
+    auto r = spawner_executor(spawner).execute("train", {{"epochs", 3}});
     REQUIRE(r);
     CHECK(*r == json{{"ok", true}});
     const auto runs = spawner.runs();
@@ -49,7 +50,7 @@ TEST_CASE("a child that cannot be started is process_failed naming the program",
                           "cannot start 'plugin': Permission denied");
     cannot.where = "plugin";
     spawner.push({.start_failure = cannot});
-    auto r = executor(spawner).execute("train", json::object());
+    auto r = spawner_executor(spawner).execute("train", json::object());
     REQUIRE_FALSE(r);
     CHECK(r.error().code == synapse::errc::process_failed);
     CHECK(r.error().message == "cannot start 'plugin': Permission denied");
@@ -60,7 +61,7 @@ TEST_CASE("a child killed by a signal is reported with the signal's name and its
     scripted_spawner spawner;
     spawner.push(
         {.lines = {{true, "loading model"}, {true, "allocating 80 GiB"}}, .signal = SIGKILL});
-    auto r = executor(spawner).execute("train", json::object());
+    auto r = spawner_executor(spawner).execute("train", json::object());
     REQUIRE_FALSE(r);
     CHECK(r.error().code == synapse::errc::process_failed);
     CHECK(r.error().exit_code == 128 + SIGKILL);
@@ -77,14 +78,14 @@ TEST_CASE("garbage on stdout without a result is a protocol error and is shown, 
                             {false, "{not json"},
                             {false, "__SYNAPSE_RESULT_END__"}}});
     std::vector<std::string> shown;
-    auto r = executor(spawner, &shown).execute("train", json::object());
+    auto r = spawner_executor(spawner, &shown).execute("train", json::object());
     REQUIRE_FALSE(r);
     CHECK(r.error().code == synapse::errc::protocol_error);
     CHECK(r.error().message.starts_with("action 'train': invalid JSON in the result line"));
     CHECK(shown == std::vector<std::string>{"\x01\x02 binary noise"});
 
     spawner.push({.lines = {{false, "just text"}}});
-    auto none = executor(spawner).execute("train", json::object());
+    auto none = spawner_executor(spawner).execute("train", json::object());
     REQUIRE_FALSE(none);
     CHECK(none.error().code == synapse::errc::protocol_error);
     CHECK(none.error().message.starts_with("action 'train': result markers not found"));
@@ -97,7 +98,7 @@ TEST_CASE("a child's own one-line error is surfaced with its kind, once",
                             {true, "error: io_error: cannot read model 'x' (at x)"}},
                   .exit_code = 1});
     std::vector<std::string> shown;
-    auto r = executor(spawner, &shown).execute("evaluate", json::object());
+    auto r = spawner_executor(spawner, &shown).execute("evaluate", json::object());
     CHECK(shown == std::vector<std::string>{"reading the model"});  // the error is not shown too
     REQUIRE_FALSE(r);
     CHECK(r.error().code == synapse::errc::io_error);
@@ -112,12 +113,12 @@ TEST_CASE("a child's own one-line error is surfaced with its kind, once",
                             {false, "__SYNAPSE_RESULT_START__"},
                             {false, "{}"},
                             {false, "__SYNAPSE_RESULT_END__"}}});
-    auto other = executor(spawner).execute("evaluate", json::object());
+    auto other = spawner_executor(spawner).execute("evaluate", json::object());
     REQUIRE_FALSE(other);
     CHECK(other.error().code == synapse::errc::process_failed);
     CHECK(other.error().message == "action 'evaluate' exited with status 2: ValueError: nope");
     shown.clear();
-    auto fine = executor(spawner, &shown).execute("evaluate", json::object());
+    auto fine = spawner_executor(spawner, &shown).execute("evaluate", json::object());
     REQUIRE(fine);
     CHECK(shown == std::vector<std::string>{"error: io_error: a warning that looks like an error"});
 }

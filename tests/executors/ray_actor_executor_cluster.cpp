@@ -54,7 +54,7 @@ synapse::ray_executor_options binary_plugin(const test_support::temp_dir& dir,
     return o;
 }
 
-synapse::httplib_transport dashboard() {  // with Ray's token when the head wants one
+synapse::httplib_transport dashboard_transport() {  // with Ray's token when the head wants one
     auto d = synapse::httplib_transport::create(
         synapse::dashboard_transport_options(std::getenv("RAY_DASHBOARD_URL")));
     REQUIRE(d);
@@ -86,7 +86,7 @@ class foreign_app {
                "    async def __call__(self, request):\n"
                "        return 'echo'\n\n"
                "app = Echo.bind()\n";
-        synapse::basic_jobs_api<synapse::httplib_transport> jobs(dashboard());
+        synapse::basic_jobs_api<synapse::httplib_transport> jobs(dashboard_transport());
         synapse::package_cache cache;
         auto uri = synapse::detail::upload_package(jobs, cache, dir_.path(), {});
         REQUIRE(uri);
@@ -105,7 +105,7 @@ class foreign_app {
         REQUIRE(running);
     }
     ~foreign_app() {
-        auto d = dashboard();
+        auto d = dashboard_transport();
         synapse::basic_serve_api<synapse::httplib_transport&> serve(d);
         (void)synapse::apply_serve_change(serve, [](const synapse::serve_instance& s) {
             return synapse::serve_config_without(s, name);
@@ -142,7 +142,7 @@ class foreign_prober {
 };
 
 std::optional<int> replica_pid(const std::string& app) {
-    auto d = dashboard();
+    auto d = dashboard_transport();
     synapse::basic_serve_api<synapse::httplib_transport&> serve(d);
     auto live = serve.get();
     REQUIRE(live);
@@ -269,7 +269,7 @@ TEST_CASE("a foreign application keeps serving while ours is deployed, used and 
     prober.stop();
     CHECK(prober.answered > 0);
     CHECK(prober.failed == 0);
-    auto d = dashboard();
+    auto d = dashboard_transport();
     synapse::basic_serve_api<synapse::httplib_transport&> serve(d);
     auto live = serve.get();
     REQUIRE(live);

@@ -8,12 +8,13 @@
 #include "regression.hpp"
 
 using namespace regression;
-using executor = synapse::basic_local_executor<synapse::plugin<download, convert, train, evaluate>,
-                                               synapse::testing::recording_logger>;
+using regression_executor =
+    synapse::basic_local_executor<synapse::plugin<download, convert, train, evaluate>,
+                                  synapse::testing::recording_logger>;
 
 TEST_CASE("the regression actions chain into a model that fits the data", "[example]") {
     test_support::temp_dir dir;
-    executor exec;
+    regression_executor exec;
     auto source = std::filesystem::path(SYNAPSE_REGRESSION_PLUGIN_DIR) / "data" / "houses.csv";
 
     auto downloaded = exec.execute<download>({dir.path(), source});
@@ -45,7 +46,7 @@ TEST_CASE("the regression actions chain into a model that fits the data", "[exam
 
 TEST_CASE("the regression actions report bad inputs as errors", "[example]") {
     test_support::temp_dir dir;
-    executor exec;
+    regression_executor exec;
     auto missing = exec.execute<download>({dir.path(), dir / "nope.csv"});
     REQUIRE_FALSE(missing);
     CHECK(missing.error().code == synapse::errc::action_failed);

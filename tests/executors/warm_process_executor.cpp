@@ -16,7 +16,7 @@ namespace {
 const std::string fixture = SYNAPSE_WORKER_PLUGIN;
 const std::string regression_plugin = std::string(SYNAPSE_REGRESSION_PLUGIN_DIR) + "/regression";
 
-synapse::warm_process_options quiet(std::size_t workers = 1) {
+synapse::warm_process_options quiet_warm(std::size_t workers = 1) {
     synapse::warm_process_options o;
     o.workers = workers;
     o.on_output = [](std::string_view) {};
@@ -29,7 +29,7 @@ using recording_executor = synapse::basic_warm_process_executor<synapse::testing
 
 TEST_CASE("calls from four threads share two warm workers, each call getting its own answer",
           "[warm_process_executor]") {
-    auto exec = synapse::warm_process_executor::for_binary(fixture, quiet(2));
+    auto exec = synapse::warm_process_executor::for_binary(fixture, quiet_warm(2));
     REQUIRE(exec.start());
     const auto workers = exec.pids();
     REQUIRE(workers.size() == 2);
@@ -58,7 +58,7 @@ TEST_CASE("calls from four threads share two warm workers, each call getting its
 
 TEST_CASE("a worker that crashed is replaced by a fresh one for the next call",
           "[warm_process_executor]") {
-    auto exec = synapse::warm_process_executor::for_binary(fixture, quiet());
+    auto exec = synapse::warm_process_executor::for_binary(fixture, quiet_warm());
     REQUIRE(exec.execute("count", {{"add", 10}}));
     const auto before = exec.pids();
     auto crashed = exec.execute("crash", {});
@@ -74,7 +74,7 @@ TEST_CASE("a worker that crashed is replaced by a fresh one for the next call",
 
 TEST_CASE("a call past the timeout fails and the next call gets a fresh worker",
           "[warm_process_executor]") {
-    auto options = quiet();
+    auto options = quiet_warm();
     options.timeout = std::chrono::milliseconds(300);
     auto exec = synapse::warm_process_executor::for_binary(fixture, options);
     auto hung = exec.execute("hang", {});
@@ -86,7 +86,7 @@ TEST_CASE("a call past the timeout fails and the next call gets a fresh worker",
 }
 
 TEST_CASE("what an action reports reaches the executor's logger", "[warm_process_executor]") {
-    auto exec = recording_executor::for_binary(fixture, quiet());
+    auto exec = recording_executor::for_binary(fixture, quiet_warm());
     REQUIRE(exec.execute("count", {{"add", 4}}));
     REQUIRE(exec.execute("noisy", {{"text", "x"}}));
     const auto& logger = exec.logger();
@@ -100,7 +100,7 @@ TEST_CASE("what an action reports reaches the executor's logger", "[warm_process
 TEST_CASE("typed calls of a C++ action check params and result types at compile time",
           "[warm_process_executor]") {
     test_support::temp_dir dir;
-    auto exec = synapse::warm_process_executor::for_binary(regression_plugin, quiet());
+    auto exec = synapse::warm_process_executor::for_binary(regression_plugin, quiet_warm());
     auto downloaded = exec.execute<regression::download>({dir.path(), std::nullopt});
     INFO((downloaded ? std::string() : downloaded.error().message));
     REQUIRE(downloaded);
@@ -110,7 +110,7 @@ TEST_CASE("typed calls of a C++ action check params and result types at compile 
 TEST_CASE("the example plugin keeps its model loaded between evaluate calls",
           "[warm_process_executor]") {
     test_support::temp_dir dir;
-    auto exec = recording_executor::for_binary(regression_plugin, quiet());
+    auto exec = recording_executor::for_binary(regression_plugin, quiet_warm());
     auto d = exec.execute<regression::download>({dir.path(), std::nullopt});
     REQUIRE(d);
     auto c = exec.execute<regression::convert>({d->dataset_path, dir.path()});
@@ -130,7 +130,7 @@ TEST_CASE("the example plugin keeps its model loaded between evaluate calls",
 
 TEST_CASE("after shutdown the workers are gone and calls are cancelled",
           "[warm_process_executor]") {
-    auto exec = synapse::warm_process_executor::for_binary(fixture, quiet(2));
+    auto exec = synapse::warm_process_executor::for_binary(fixture, quiet_warm(2));
     REQUIRE(exec.start());
     const auto pids = exec.pids();
     REQUIRE(pids.size() == 2);
@@ -145,7 +145,7 @@ TEST_CASE("after shutdown the workers are gone and calls are cancelled",
 
 TEST_CASE("a plugin binary that does not exist fails the call naming it",
           "[warm_process_executor]") {
-    auto exec = synapse::warm_process_executor::for_binary("/nonexistent/plugin", quiet());
+    auto exec = synapse::warm_process_executor::for_binary("/nonexistent/plugin", quiet_warm());
     auto r = exec.execute("count", {});
     REQUIRE_FALSE(r);
     CHECK(r.error().code == synapse::errc::process_failed);
@@ -154,7 +154,7 @@ TEST_CASE("a plugin binary that does not exist fails the call naming it",
 
 TEST_CASE("synapse-sdk actions run warm through the Python host", "[warm_process_executor]") {
     test_support::temp_dir host;
-    auto options = quiet();
+    auto options = quiet_warm();
     options.working_dir = std::string(SYNAPSE_SOURCE_DIR) + "/tests/fixtures/python_plugin";
     auto exec =
         synapse::warm_process_executor::for_python(SYNAPSE_VENV_PYTHON, host.path(), options);

@@ -93,8 +93,8 @@ struct wait_for_stop {
 };
 
 using test_plugin = synapse::plugin<fetch, count, wait_for_stop>;
-using client_type = synapse::basic_pipeline_service_client<recording_service>;
-using runner_type = synapse::pipeline_runner<client_type>;
+using recording_client = synapse::basic_pipeline_service_client<recording_service>;
+using runner_type = synapse::pipeline_runner<recording_client>;
 
 inline synapse::pipeline_run_spec spec(std::vector<std::string> actions, json params) {
     synapse::pipeline_run_spec s;
@@ -121,7 +121,7 @@ struct fixture {
         o.writer.clock = clock;
         o.writer.retry_for = std::chrono::seconds(60);
         return runner_type(
-            std::move(s), client_type(service),
+            std::move(s), recording_client(service),
             [](std::string_view name, const json& params, synapse::context& ctx) {
                 return test_plugin::run(name, params, ctx);
             },

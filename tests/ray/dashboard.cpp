@@ -16,7 +16,7 @@ using namespace test_support;
 
 namespace {
 
-void write_file(const std::filesystem::path& path, const std::string& text) {
+void write_dashboard_file(const std::filesystem::path& path, const std::string& text) {
     std::filesystem::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary) << text;
 }
@@ -69,7 +69,7 @@ TEST_CASE("dashboard options take the token from the file named by RAY_AUTH_TOKE
           "[dashboard][auth]") {
     env_guard env;
     test_support::temp_dir dir;
-    write_file(dir / "token", "path-token\n");
+    write_dashboard_file(dir / "token", "path-token\n");
     env.set("HOME", (dir / "home").string());
     env.unset("RAY_AUTH_TOKEN");
     env.set("RAY_AUTH_TOKEN_PATH", (dir / "token").string());
@@ -81,7 +81,7 @@ TEST_CASE("dashboard options take the token from the file named by RAY_AUTH_TOKE
 TEST_CASE("dashboard options take the token from ~/.ray/auth_token", "[dashboard][auth]") {
     env_guard env;
     test_support::temp_dir home;
-    write_file(home / ".ray/auth_token", "home-token\n");
+    write_dashboard_file(home / ".ray/auth_token", "home-token\n");
     env.set("HOME", home.path().string());
     env.unset("RAY_AUTH_TOKEN");
     env.unset("RAY_AUTH_TOKEN_PATH");

@@ -17,7 +17,7 @@ using test_support::temp_dir;
 
 namespace {
 
-void write_file(const fs::path& path, const std::string& content) {
+void write_env_file(const fs::path& path, const std::string& content) {
     fs::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary) << content;
 }
@@ -31,7 +31,7 @@ json build(const runtime_env_options& options, P packages = {}) {
 
 /// Options whose requirements.txt (in `dir`) lists numpy.
 runtime_env_options with_numpy(const temp_dir& dir) {
-    write_file(dir.path() / "requirements.txt", "numpy\n");
+    write_env_file(dir.path() / "requirements.txt", "numpy\n");
     runtime_env_options options;
     options.working_dir = dir.path();
     return options;
@@ -93,15 +93,15 @@ TEST_CASE("options already in the base runtime_env are not repeated", "[ray][run
 TEST_CASE("requirements.txt gives packages and shell-split option lines, comments dropped",
           "[ray][runtime_env]") {
     temp_dir dir;
-    write_file(dir.path() / "requirements.txt",
-               "# pinned\n"
-               "\n"
-               "requests==2.32.0  # http client\n"
-               "   numpy>=1.26   \n"
-               "--extra-index-url https://pypi.example.com/simple\n"
-               "  # indented comment\n"
-               "-f 'https://wheels.example.com/my wheels/'\n"
-               "pandas#egg-fragment-kept\n");
+    write_env_file(dir.path() / "requirements.txt",
+                   "# pinned\n"
+                   "\n"
+                   "requests==2.32.0  # http client\n"
+                   "   numpy>=1.26   \n"
+                   "--extra-index-url https://pypi.example.com/simple\n"
+                   "  # indented comment\n"
+                   "-f 'https://wheels.example.com/my wheels/'\n"
+                   "pandas#egg-fragment-kept\n");
     runtime_env_options options;
     options.working_dir = dir.path();
     auto env = build(options);
@@ -113,8 +113,8 @@ TEST_CASE("requirements.txt gives packages and shell-split option lines, comment
 
 TEST_CASE("an explicit requirements file wins over the working_dir one", "[ray][runtime_env]") {
     temp_dir dir;
-    write_file(dir.path() / "requirements.txt", "numpy\n");
-    write_file(dir.path() / "other.txt", "scipy\n");
+    write_env_file(dir.path() / "requirements.txt", "numpy\n");
+    write_env_file(dir.path() / "other.txt", "scipy\n");
     runtime_env_options options;
     options.working_dir = dir.path();
     options.requirements_file = dir.path() / "other.txt";
@@ -132,7 +132,7 @@ TEST_CASE("a missing requirements file means no packages", "[ray][runtime_env]")
 
 TEST_CASE("an option line with an unterminated quote is an error", "[ray][runtime_env]") {
     temp_dir dir;
-    write_file(dir.path() / "requirements.txt", "--index-url 'https://x\n");
+    write_env_file(dir.path() / "requirements.txt", "--index-url 'https://x\n");
     runtime_env_options options;
     options.working_dir = dir.path();
     auto env = build_runtime_env(options);
@@ -143,11 +143,11 @@ TEST_CASE("an option line with an unterminated quote is an error", "[ray][runtim
 TEST_CASE("wheels become ${RAY_RUNTIME_ENV_CREATE_WORKING_DIR}/wheels/<file> after packages",
           "[ray][runtime_env]") {
     temp_dir dir;
-    write_file(dir.path() / "requirements.txt", "numpy\n");
-    write_file(dir.path() / "wheels/zeta-1.0-py3-none-any.whl", "w");
-    write_file(dir.path() / "wheels/alpha-2.0-py3-none-any.whl", "w");
-    write_file(dir.path() / "wheels/README.md", "not a wheel");
-    write_file(dir.path() / "wheels/nested/deep-1.0-py3-none-any.whl", "not listed");
+    write_env_file(dir.path() / "requirements.txt", "numpy\n");
+    write_env_file(dir.path() / "wheels/zeta-1.0-py3-none-any.whl", "w");
+    write_env_file(dir.path() / "wheels/alpha-2.0-py3-none-any.whl", "w");
+    write_env_file(dir.path() / "wheels/README.md", "not a wheel");
+    write_env_file(dir.path() / "wheels/nested/deep-1.0-py3-none-any.whl", "not listed");
     runtime_env_options options;
     options.working_dir = dir.path();
     auto env = build(options, synapse::uv{});
@@ -159,7 +159,7 @@ TEST_CASE("wheels become ${RAY_RUNTIME_ENV_CREATE_WORKING_DIR}/wheels/<file> aft
 
 TEST_CASE("a custom wheels_dir is used in the wheel paths", "[ray][runtime_env]") {
     temp_dir dir;
-    write_file(dir.path() / "dist/wheels/a-1.0-py3-none-any.whl", "w");
+    write_env_file(dir.path() / "dist/wheels/a-1.0-py3-none-any.whl", "w");
     runtime_env_options options;
     options.working_dir = dir.path();
     options.wheels_dir = "dist/wheels";
@@ -171,7 +171,7 @@ TEST_CASE("a custom wheels_dir is used in the wheel paths", "[ray][runtime_env]"
 TEST_CASE("a base package list is wrapped and extended without repeating packages",
           "[ray][runtime_env]") {
     temp_dir dir;
-    write_file(dir.path() / "requirements.txt", "numpy\nscipy\n");
+    write_env_file(dir.path() / "requirements.txt", "numpy\nscipy\n");
     runtime_env_options options;
     options.working_dir = dir.path();
     options.base = json::parse(R"({"pip": ["numpy", "torch"]})");
@@ -256,7 +256,7 @@ TEST_CASE("explicit SYNAPSE_* env vars win over the known credentials", "[ray][r
 
 TEST_CASE("the documented pip example is reproduced", "[ray][runtime_env]") {
     temp_dir dir;
-    write_file(dir.path() / "requirements.txt", "--extra-index-url X\nnumpy\n");
+    write_env_file(dir.path() / "requirements.txt", "--extra-index-url X\nnumpy\n");
     runtime_env_options options;
     options.working_dir = dir.path();
     options.working_dir_uri = "gcs://_ray_pkg_0123456789abcdef.zip";

@@ -166,3 +166,34 @@ TEST_CASE("a late progress post does not send an action of an ended run back to 
     CHECK(late.body["progress"][0]["status"] == "failed");
     CHECK(late.body["progress"][0]["error"] == "cancelled");
 }
+
+TEST_CASE("a run that ends cancelled or failed ends the action still running with it",
+          "[service][api]") {
+    temp_dir dir;
+    service_process svc(dir / "p.db");
+    api a(svc.port());
+    const json running = {{"current_action_index", 0},
+                          {"action_progress", {{"name", "download"}, {"status", "running"}}}};
+    const auto cancelled_run = make_run(a, make_pipeline(a));
+    REQUIRE(a.post("/api/v1/runs/" + cancelled_run + "/progress", running).status == 200);
+    auto cancelled = a.patch("/api/v1/runs/" + cancelled_run, {{"status", "cancelled"}});
+    REQUIRE(cancelled.status == 200);
+    CHECK(cancelled.body["progress"][0]["status"] == "failed");
+    CHECK(cancelled.body["progress"][0]["error"] == "cancelled");
+    CHECK(cancelled.body["progress"][0]["completed_at"].is_string());
+    CHECK(cancelled.body["progress"][1]["status"] == "pending");
+
+    const auto failed_run = make_run(a, make_pipeline(a));
+    const std::string progress = "/api/v1/runs/" + failed_run + "/progress";
+    REQUIRE(a.post(progress, running).status == 200);
+    auto failed = a.post(progress, {{"status", "failed"}, {"error", "the runner's node died"}});
+    REQUIRE(failed.status == 200);
+    CHECK(failed.body["progress"][0]["status"] == "failed");
+    CHECK(failed.body["progress"][0]["error"] == "the runner's node died");
+    // The runner's own word, arriving later, still wins.
+    auto own = a.post(
+        progress,
+        {{"current_action_index", 0},
+         {"action_progress", {{"name", "download"}, {"status", "failed"}, {"error", "boom"}}}});
+    CHECK(own.body["progress"][0]["error"] == "boom");
+}

@@ -9,6 +9,29 @@ using namespace store_detail;
 
 // Runs ----------------------------------------------------------------------------------------
 
+namespace {
+
+/// Better than dev-api: a run that ended cancelled or failed has no action left running. Its
+/// runner normally says so itself; when it could not (stopped, killed, or its last posts lost),
+/// the action ends with the run: failed, with "cancelled" or the run's error.
+void end_running_actions(json& run) {
+    const auto& status = run["status"];
+    if (!status.is_string() || (status != "cancelled" && status != "failed")) return;
+    json& list = run["progress"];
+    if (!list.is_array()) return;
+    for (auto& entry : list) {
+        if (!entry.is_object() || entry.value("status", "") != "running") continue;
+        entry["status"] = "failed";
+        entry["error"] = status == "cancelled"      ? json("cancelled")
+                         : run["error"].is_string() ? run["error"]
+                                                    : json("the run failed");
+        if (!entry.contains("completed_at") || entry["completed_at"].is_null())
+            entry["completed_at"] = now_timestamp();
+    }
+}
+
+}  // namespace
+
 store::result<json> store::create_run(const std::string& pipeline_id, const run_create& in) {
     return write(true, [&](db::connection& w, db::transaction& tx) -> result<json> {
         auto p = find_pipeline(w, pipeline_id);
@@ -110,6 +133,7 @@ store::result<json> store::update_run(const std::string& id, const run_update& i
             if (status == "running" && !has("started_at") && run["started_at"].is_null())
                 run["started_at"] = now_timestamp();
         }
+        end_running_actions(run);
         std::uint64_t revision = r->revision;
         const bool changed = write_run(w, before, run, revision);
         tx.commit();
@@ -172,6 +196,7 @@ store::result<json> store::post_progress(const std::string& id, const progress_u
                 slot = synapse::to_json(entry);
             }
         }
+        end_running_actions(run);
         json after = stream_object(run);
         if (after == before) return run;  // nothing changed: nothing to write or send
         const auto revision = r->revision + 1;
