@@ -24,8 +24,10 @@ as JSON to BUILD/benchmarks.json.
    ray_actor_executor vs synapse-sdk's RayActorExecutor.
 7. With --cli (or --cli-only): the `synapse` command line against synapse-sdk's, whole
    processes, under scripts/ray-cluster run (cli/suite.py): `--mode job` and `--mode task`.
-8. With --pipeline (or --pipeline-only): four trivial C++ actions as one pipeline on Ray
-   (`synapse pipeline run --mode job`) against one Ray job's floor (pipeline/suite.py).
+8. With --pipeline (or --pipeline-only), under scripts/ray-cluster run (pipeline/suite.py): four
+   trivial C++ actions as one pipeline on Ray (`synapse pipeline run --mode job`) against one Ray
+   job's floor; synapse-sdk's sample actions as one pipeline, ours vs its RayPipelineExecutor
+   (pipeline/sdk_pipeline.py); progress from an action to `synapse pipeline watch`.
 5. With --service: the pipeline service, `synapse service` vs synapse-sdk's dev-api (FastAPI,
    uvicorn from the venv), each started on a free loopback port by
    tests/pipeline/run_service.py with a temporary database and loaded by bench_service_load:

@@ -4745,6 +4745,9 @@ struct package_options {
     std::vector<std::pair<std::string, std::string>> extra_files;
     /// Largest total uncompressed size accepted (Ray's HTTP body limit is 100 MiB).
     std::size_t max_bytes = 100 * 1024 * 1024;
+    /// False: the name and URI only (the content hash), `bytes` left empty; enough to ask Ray
+    /// whether it holds the package before compressing it.
+    bool zip = true;
 };
 
 /// synapse-sdk's default exclude list, matched with fnmatch against the relative path, the file
@@ -4850,6 +4853,7 @@ inline const std::vector<std::string>& default_package_excludes() {
     out.name = "_ray_pkg_" + hex.substr(0, 16) + ".zip";  // 16 hex chars, as Ray's own names
     out.uri = "gcs://" + out.name;
     out.file_count = files.size();
+    if (!options.zip) return out;
     std::vector<std::string> paths;
     std::vector<std::uint32_t> modes;
     for (const auto& f : files) {
@@ -4962,23 +4966,28 @@ inline job_submission make_submission(const ray_executor_options& options,
 }
 
 /// Packages `dir` and uploads it unless Ray has it already (GET, then PUT only when missing;
-/// once per content and process); the package's URI.
+/// once per content and process); the package's URI. The zip is built only to be uploaded: the
+/// name is the hash of the contents.
 template <class JobsApi>
 expected<std::string> upload_package(JobsApi& api, package_cache& uploaded,
-                                     const std::filesystem::path& dir, const package_options& po) {
-    auto pkg = make_package(dir, po);
-    if (!pkg) return fail(std::move(pkg).error());
-    if (!uploaded.uploaded(pkg->name)) {
-        auto exists = api.package_exists(pkg->name);
+                                     const std::filesystem::path& dir, package_options po) {
+    po.zip = false;
+    auto named = make_package(dir, po);
+    if (!named) return fail(std::move(named).error());
+    if (!uploaded.uploaded(named->name)) {
+        auto exists = api.package_exists(named->name);
         if (!exists) return fail(std::move(exists).error());
         if (!*exists) {
+            po.zip = true;
+            auto pkg = make_package(dir, po);
+            if (!pkg) return fail(std::move(pkg).error());
             auto put =
                 api.upload_package(pkg->name, std::string(pkg->bytes.begin(), pkg->bytes.end()));
             if (!put) return fail(std::move(put).error());
         }
-        uploaded.mark_uploaded(pkg->name);
+        uploaded.mark_uploaded(named->name);
     }
-    return pkg->uri;
+    return named->uri;
 }
 
 }  // namespace synapse::detail
@@ -5153,7 +5162,7 @@ def worker():
             logger = _json_lines_logger(
                 lambda r: send({'type': 'event', 'id': request_id, 'event': r}))
             ctx = RuntimeContext(logger=logger, env=PluginEnvironment.from_environ(),
-                                 job_id=request_id)
+                                 job_id=os.environ.get('SYNAPSE_JOB_ID') or request_id)
             result = cls.dispatch(params, ctx)
             logger.finish()
             from synapse_sdk.plugins.entrypoint import _serialize_result
@@ -7087,7 +7096,9 @@ class basic_ray_actor_executor<T, S, P, L> {
     /// The application's name: the package is built (not uploaded) to learn its hash.
     [[nodiscard]] expected<std::string> app_name() {
         if (state_->actor.name) return *state_->actor.name;
-        auto pkg = make_package(state_->options.working_dir, package_settings());
+        auto po = package_settings();
+        po.zip = false;
+        auto pkg = make_package(state_->options.working_dir, po);
         if (!pkg) return fail(std::move(pkg).error());
         return detail::serve_app_name(plugin_label(), pkg->name);
     }
@@ -13183,9 +13194,18 @@ template <class Client>
 // ---- synapse/pipeline/step_schemas.hpp ----
 // The JSON Schemas of a pipeline's steps, for checking at submit time that each action's required
 // params are provided (check_pipeline): a C++ plugin's from its binary (`<binary> list --json`,
-// one process for all), synapse-sdk actions' from their Pydantic models (one Python process).
+// one process for all), synapse-sdk actions' from their Pydantic models (one Python process,
+// whose answer is kept in a cache until a module file its imports loaded changes).
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -13196,9 +13216,11 @@ namespace synapse {
 
 namespace detail {
 
-/// Prints `[{"entrypoint", "params", "result"}, ...]` for the `module.Class` arguments.
+/// Prints `[{"entrypoint", "params", "result"}, ..., {"files": [[path, mtime_ns, size], ...]}]`
+/// for the `module.Class` arguments; the last item lists every module file the imports loaded.
 inline constexpr std::string_view python_schemas_script = R"(import importlib, json, os, sys
 sys.path.insert(0, os.getcwd())
+before = set(sys.modules)
 def schema(model):
     return model.model_json_schema() if hasattr(model, 'model_json_schema') else {}
 out = []
@@ -13207,8 +13229,94 @@ for ep in sys.argv[1:]:
     cls = getattr(importlib.import_module(module), name)
     out.append({'entrypoint': ep, 'params': schema(getattr(cls, 'params_model', None)),
                 'result': schema(getattr(cls, 'result_model', None))})
+files = []
+for name, m in list(sys.modules.items()):
+    f = getattr(m, '__file__', None)
+    if name not in before and f:
+        try:
+            st = os.stat(f)
+            files.append([os.path.abspath(f), st.st_mtime_ns, st.st_size])
+        except OSError:
+            pass
+out.append({'files': files})
 print(json.dumps(out))
 )";
+
+/// Where the Python steps' schemas are kept between runs: `$XDG_CACHE_HOME/synapse/schemas`,
+/// else `~/.cache/synapse/schemas`; nothing is kept when neither variable is set.
+inline std::optional<std::filesystem::path> schema_cache_dir() {
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+        return std::filesystem::path(xdg) / "synapse" / "schemas";
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return std::filesystem::path(home) / ".cache" / "synapse" / "schemas";
+    return std::nullopt;
+}
+
+/// A cache entry: its file (named by a hash of the key) and the key it must hold.
+struct schema_cache_entry {
+    std::filesystem::path file;
+    std::string key;
+};
+
+inline std::optional<schema_cache_entry> schema_cache_for(const std::string& python,
+                                                          const std::filesystem::path& dir,
+                                                          const std::vector<std::string>& eps) {
+    auto root = schema_cache_dir();
+    if (!root) return std::nullopt;
+    std::error_code ec;
+    std::string key = python + "\n" + std::filesystem::absolute(dir, ec).string();
+    for (const auto& ep : eps) key += "\n" + ep;
+    std::uint64_t h = 14695981039346656037ull;  // FNV-1a: a file name, not a guarantee
+    for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string name(16, '0');
+    for (int i = 15; i >= 0; --i, h >>= 4) name[static_cast<std::size_t>(i)] = digits[h & 0xF];
+    return schema_cache_entry{*root / (name + ".json"), std::move(key)};
+}
+
+/// The schemas kept for `entry`, if its key matches and every module file is as it was.
+inline std::optional<json> cached_schemas(const schema_cache_entry& entry) {
+    std::ifstream in(entry.file, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto kept = parse_json(text, "a schema cache entry");
+    if (!kept || !kept->is_object() || kept->value("key", "") != entry.key) return std::nullopt;
+    auto list = kept->find("schemas");
+    if (list == kept->end() || !list->is_array() || list->empty()) return std::nullopt;
+    const json& files = list->back().value("files", json());
+    if (!files.is_array()) return std::nullopt;
+    for (const auto& f : files) {
+        struct stat st {};
+        if (!f.is_array() || f.size() != 3 || !f[0].is_string() || !f[1].is_number_integer() ||
+            !f[2].is_number_integer() || ::stat(f[0].get<std::string>().c_str(), &st) != 0)
+            return std::nullopt;
+        const auto mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+                              static_cast<std::int64_t>(st.st_mtim.tv_nsec);
+        if (f[1].get<std::int64_t>() != mtime_ns ||
+            f[2].get<std::int64_t>() != static_cast<std::int64_t>(st.st_size))
+            return std::nullopt;
+    }
+    return *list;
+}
+
+/// Keeps `schemas` for `entry` (written whole, then renamed; a cache that cannot be written is
+/// only slower next time).
+inline void keep_schemas(const schema_cache_entry& entry, const json& schemas) {
+    std::error_code ec;
+    std::filesystem::create_directories(entry.file.parent_path(), ec);
+    auto part = entry.file;
+    part += ".part" + std::to_string(::getpid());
+    {
+        std::ofstream out(part, std::ios::binary | std::ios::trunc);
+        out << dump(json{{"key", entry.key}, {"schemas", schemas}});
+        if (!out.flush()) {
+            std::filesystem::remove(part, ec);
+            return;
+        }
+    }
+    std::filesystem::rename(part, entry.file, ec);
+    if (ec) std::filesystem::remove(part, ec);
+}
 
 /// Runs `argv` in `dir` and parses the JSON array its stdout ends with.
 inline expected<json> schemas_from(std::vector<std::string> argv, const std::filesystem::path& dir,
@@ -13268,11 +13376,19 @@ inline const json* find_schema(const json& list, std::string_view key, std::stri
         cpp = std::move(*got);
     }
     if (!python_eps.empty()) {
-        std::vector<std::string> argv = {python, "-c", std::string(detail::python_schemas_script)};
-        argv.insert(argv.end(), python_eps.begin(), python_eps.end());
-        auto got = detail::schemas_from(std::move(argv), config.directory, "the Python actions");
-        if (!got) return fail(std::move(got).error());
-        py = std::move(*got);
+        const auto cache = detail::schema_cache_for(python, config.directory, python_eps);
+        if (auto kept = cache ? detail::cached_schemas(*cache) : std::nullopt) {
+            py = std::move(*kept);
+        } else {
+            std::vector<std::string> argv = {python, "-c",
+                                             std::string(detail::python_schemas_script)};
+            argv.insert(argv.end(), python_eps.begin(), python_eps.end());
+            auto got =
+                detail::schemas_from(std::move(argv), config.directory, "the Python actions");
+            if (!got) return fail(std::move(got).error());
+            py = std::move(*got);
+            if (cache) detail::keep_schemas(*cache, py);
+        }
     }
     std::vector<pipeline_step_schema> out;
     for (const auto& s : definition.actions) {
@@ -13646,15 +13762,17 @@ expected<runner_process> start_runner_process(const plugin_config& config,
 //
 // Each action's params are the run's params with every earlier result merged in (a shallow
 // merge, later keys win). C++ actions of the plugin that runs the pipeline run in this process;
-// Python synapse-sdk actions run as child processes (the Python host, python_host.hpp), their
-// progress read from their JSON lines. Action logs reach the service's log endpoint in batches.
-// Progress and logs never wait for the service (service_writer: retried, bounded); a checkpoint
-// that cannot be written fails the run, which never reports completed without its checkpoints.
-// `cancel()` (a SIGTERM to a runner process) stops the current action and marks it and the run
-// cancelled.
+// Python synapse-sdk actions run on one Python host worker kept for the run (python_host.hpp,
+// worker_process.hpp), their progress read from its events. Action logs reach the service's log
+// endpoint in batches. Progress and logs never wait for the service (service_writer: retried,
+// bounded); a checkpoint that cannot be written fails the run, which never reports completed
+// without its checkpoints. `cancel()` (a SIGTERM to a runner process) stops the current action and
+// marks it and the run cancelled.
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -13959,6 +14077,12 @@ class step_reporter {
                 line.starts_with("error: ") ? log_level::error : log_level::info);
     }
 
+    /// An event of a worker that runs the action (a json_lines record); anything else is logged.
+    void event(const json& record) {
+        if (!record.is_object() || !read_event(record))
+            message(synapse::dump(record), pipeline_service::log_level::info);
+    }
+
     /// The action's running entry, as the service shows it.
     action_progress running() const {
         action_progress p;
@@ -14205,24 +14329,35 @@ class pipeline_runner {
         return result;
     }
 
+    /// Python actions run on one Python host worker kept for the whole run (started at the
+    /// first one): the interpreter and synapse-sdk are imported once, as in synapse-sdk's
+    /// PipelineActor. A worker that died (its action crashed) is replaced for the next action.
     template <class Reporter>
     expected<json> run_python(const pipeline_step& step, const json& params, Reporter& reporter) {
-        std::filesystem::path dir = options_.python_host_dir;
-        if (dir.empty()) {
-            std::error_code ec;
-            dir = std::filesystem::temp_directory_path(ec) / "synapse-python-host";
+        const auto on_line = [&](std::string_view line) { reporter.child_line(true, line); };
+        if (!python_ || !python_->alive()) {
+            std::filesystem::path dir = options_.python_host_dir;
+            if (dir.empty()) {
+                std::error_code ec;
+                dir = std::filesystem::temp_directory_path(ec) / "synapse-python-host";
+            }
+            auto host = write_python_host(dir);
+            if (!host) return fail(std::move(host).error());
+            process_spec spec;
+            spec.argv = {spec_.python, host->string(), "worker"};
+            spec.working_dir = options_.working_dir;
+            spec.set_env[std::string(job_protocol::job_id_var)] = spec_.run_id;
+            auto started = worker_process::start(spec, on_line);
+            if (!started) return fail(std::move(started).error());
+            python_.emplace(std::move(*started));
         }
-        auto host = write_python_host(dir);
-        if (!host) return fail(std::move(host).error());
-        process_options po;
-        po.working_dir = options_.working_dir;
-        po.job_id = spec_.run_id;
-        po.stop = stop_.get_token();
-        po.on_output = [&](bool is_stderr, std::string_view line) {
-            reporter.child_line(is_stderr, line);
-        };
-        process_executor child({spec_.python, host->string()}, std::move(po));
-        return child.execute(step.entrypoint, params);
+        // cancel() stops the action where it is: the worker is sent SIGTERM.
+        std::stop_callback on_stop(stop_.get_token(),
+                                   [pid = python_->pid()] { ::kill(pid, SIGTERM); });
+        worker_protocol::request request{
+            .id = std::to_string(++python_requests_), .action = step.entrypoint, .params = params};
+        return python_->call(
+            request, [&](const json& event) { reporter.event(event); }, on_line);
     }
 
     expected<void> complete(std::int64_t index, const pipeline_step& step, const json& accumulated,
@@ -14283,6 +14418,8 @@ class pipeline_runner {
     std::optional<running_step> current_;
     bool cancelled_ = false;
     bool finished_ = false;
+    std::uint64_t python_requests_ = 0;
+    std::optional<worker_process> python_;  // last: ended before the writer sends what is left
 };
 
 }  // namespace synapse
@@ -15151,7 +15288,7 @@ class json_lines_logger {
         std::string line =
             "{\"type\":" + dump(json(type)) + ",\"time\":\"" + detail::utc_timestamp(time) + "\"";
         for (auto it = fields.begin(); it != fields.end(); ++it)
-            line += "," + dump(json(it.key())) + ":" + dump(it.value());
+            line.append(",").append(dump(json(it.key()))).append(":").append(dump(it.value()));
         line += "}";
         return line;
     }

@@ -1,6 +1,7 @@
 // Test helper: run a program and capture its exit code, stdout and stderr.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,13 +16,16 @@ struct run_output {
     std::string err;
 };
 
+/// `hang_guard` (0: none) kills a program that would otherwise hang the suite.
 inline run_output run(std::vector<std::string> argv, std::map<std::string, std::string> env = {},
-                      std::string cwd = {}, std::vector<std::string> unset = {}) {
+                      std::string cwd = {}, std::vector<std::string> unset = {},
+                      std::chrono::milliseconds hang_guard = {}) {
     synapse::process_spec spec;
     spec.argv = std::move(argv);
     spec.set_env = std::move(env);
     spec.working_dir = cwd;
     spec.unset_env = std::move(unset);
+    spec.timeout = hang_guard;
     run_output r;
     auto outcome = synapse::posix_spawner().run(spec, [&](bool is_stderr, std::string_view line) {
         (is_stderr ? r.err : r.out).append(line).append("\n");

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <string>
 
+#include "../common/run.hpp"
 #include "../common/temp_dir.hpp"
 #include "../service/service_process.hpp"
 
@@ -137,22 +138,21 @@ TEST_CASE("cancelling a run on Ray stops its job and marks the action and the ru
     REQUIRE(long_run);
     REQUIRE(f.action_running(*long_run, 2));
     REQUIRE(exec.cancel(*long_run));
-    // The run is marked at once; its action by the runner, as the stopped job's runner ends.
-    auto c = f.client();
-    CHECK(test_support::eventually(
-        [&] {
-            auto now = c.get_progress(*long_run);
-            return now && now->actions()[2].status != ps::action_status::running;
-        },
-        std::chrono::minutes(1)));
-    auto p = c.get_progress(*long_run);
-    REQUIRE(p);
-    CHECK(p->status == ps::run_status::cancelled);
-    CHECK(p->actions()[2].status == ps::action_status::failed);
-    CHECK(p->actions()[2].error == "cancelled");
+    // The run is marked at once, its action by whoever writes first: the runner on SIGTERM, or
+    // the service when the run ends cancelled.
     auto job = exec.jobs().wait(synapse::pipeline_job_id(*long_run), std::chrono::minutes(1));
     REQUIRE(job);
     CHECK(job->status == synapse::job_status::stopped);
+    auto c = f.client();
+    auto p = c.get_progress(*long_run);
+    REQUIRE(p);
+    auto log = exec.jobs().get_logs(synapse::pipeline_job_id(*long_run));
+    INFO("the runner's log ends: "
+         << (log ? log->substr(log->size() - std::min<std::size_t>(log->size(), 3000))
+                 : synapse::to_string(log.error())));
+    CHECK(p->status == ps::run_status::cancelled);
+    CHECK(p->actions()[2].status == ps::action_status::failed);
+    CHECK(p->actions()[2].error == "cancelled");
 }
 
 TEST_CASE("a runner killed with SIGKILL on Ray: waiting on the run finds the job's end",
@@ -213,4 +213,32 @@ TEST_CASE("a run that synapse-sdk's runner started is resumed: its checkpoints n
     REQUIRE(progress);
     CHECK(progress->actions()[0].status == ps::action_status::skipped);
     CHECK(progress->actions()[1].status == ps::action_status::completed);
+}
+
+TEST_CASE("synapse pipeline run --mode job ends with the job's report when its runner cannot start",
+          "[cluster][ray_pipeline][cli]") {
+    fixture f;
+    // The plugin's binary answers `list` (the check before submitting) and fails as a runner.
+    const auto plugin = f.dir / "broken";
+    std::filesystem::create_directories(plugin);
+    std::filesystem::copy_file(std::filesystem::path(SYNAPSE_REGRESSION_PLUGIN_DIR) / "config.yaml",
+                               plugin / "config.yaml");
+    {
+        std::ofstream script(plugin / "regression");
+        script << "#!/bin/sh\nif [ \"$1\" = list ]; then exec '" << SYNAPSE_REGRESSION_PLUGIN_DIR
+               << "/regression' \"$@\"; fi\necho 'this runner cannot start' >&2\nexit 3\n";
+    }
+    std::filesystem::permissions(plugin / "regression", std::filesystem::perms::owner_all);
+    auto r = test_support::run(
+        {SYNAPSE_CLI, "pipeline", "run", "download", "--path", plugin.string(), "--mode", "job",
+         "--service", f.service.url(), "--dashboard", std::getenv("RAY_DASHBOARD_URL"), "--params",
+         json{{"work_dir", (f.dir / "w").string()}}.dump()},
+        {}, {}, {}, std::chrono::minutes(5));
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("this runner cannot start") != std::string::npos);
+    auto runs = f.client().list_runs();
+    REQUIRE(runs);
+    REQUIRE(runs->size() == 1);
+    CHECK((*runs)[0].status == ps::run_status::failed);
 }

@@ -27,6 +27,19 @@ TEST_CASE("a package is named _ray_pkg_<16 hex>.zip with a gcs:// uri", "[ray][p
     CHECK_FALSE(p.bytes.empty());
 }
 
+TEST_CASE("a package asked for by name only has the zipped package's name and no bytes",
+          "[ray][packaging]") {
+    temp_dir dir;
+    fill_plugin(dir.path());
+    synapse::package_options named;
+    named.zip = false;
+    auto p = make_package(dir.path(), named);
+    REQUIRE(p);
+    CHECK(p->name == build(dir.path()).name);
+    CHECK(p->file_count == 4);
+    CHECK(p->bytes.empty());
+}
+
 TEST_CASE("the same files in two directories made at different times give the same package",
           "[ray][packaging]") {
     temp_dir a, b;

@@ -152,7 +152,13 @@ int run_job(const pipeline_run_options& o, const synapse::json& params) {
         interrupt_stop interrupt;
         auto watcher = client_for(o);
         if (!watcher) return synapse::fail(std::move(watcher).error());
+        // Meanwhile the run's job is watched too: a runner that ends without ending the run
+        // (it could not start, it was killed) gets the run marked failed, which ends the stream.
+        std::jthread job_guard(
+            [&](std::stop_token done) { (void)exec->wait(*run, std::chrono::hours(24), done); });
         auto ended = watch(*watcher, *run, std::cerr, interrupt.token());
+        job_guard.request_stop();
+        job_guard.join();
         if (!ended && ended.error().code == synapse::errc::cancelled) {
             std::cerr << "\nstopped watching; run " << *run << " goes on. Follow it with:\n  "
                       << "synapse pipeline watch " << *run << " --service " << o.service

@@ -56,8 +56,9 @@ void progress_view::show(const ps::pipeline_progress& p) {
     }
     last_lines_.resize(actions.size());
     for (std::size_t i = 0; i < actions.size(); ++i) {
-        const std::string line = "[" + std::to_string(i + 1) + "/" +
-                                 std::to_string(actions.size()) + "] " + describe(actions[i]);
+        std::string line = "[";
+        line.append(std::to_string(i + 1)).append("/").append(std::to_string(actions.size()));
+        line.append("] ").append(describe(actions[i]));
         if (line != last_lines_[i]) {
             out_ << line << "\n";
             last_lines_[i] = line;

@@ -120,7 +120,9 @@ class basic_ray_actor_executor<T, S, P, L> {
     /// The application's name: the package is built (not uploaded) to learn its hash.
     [[nodiscard]] expected<std::string> app_name() {
         if (state_->actor.name) return *state_->actor.name;
-        auto pkg = make_package(state_->options.working_dir, package_settings());
+        auto po = package_settings();
+        po.zip = false;
+        auto pkg = make_package(state_->options.working_dir, po);
         if (!pkg) return fail(std::move(pkg).error());
         return detail::serve_app_name(plugin_label(), pkg->name);
     }

@@ -159,7 +159,7 @@ def worker():
             logger = _json_lines_logger(
                 lambda r: send({'type': 'event', 'id': request_id, 'event': r}))
             ctx = RuntimeContext(logger=logger, env=PluginEnvironment.from_environ(),
-                                 job_id=request_id)
+                                 job_id=os.environ.get('SYNAPSE_JOB_ID') or request_id)
             result = cls.dispatch(params, ctx)
             logger.finish()
             from synapse_sdk.plugins.entrypoint import _serialize_result

@@ -10,16 +10,18 @@
 //
 // Each action's params are the run's params with every earlier result merged in (a shallow
 // merge, later keys win). C++ actions of the plugin that runs the pipeline run in this process;
-// Python synapse-sdk actions run as child processes (the Python host, python_host.hpp), their
-// progress read from their JSON lines. Action logs reach the service's log endpoint in batches.
-// Progress and logs never wait for the service (service_writer: retried, bounded); a checkpoint
-// that cannot be written fails the run, which never reports completed without its checkpoints.
-// `cancel()` (a SIGTERM to a runner process) stops the current action and marks it and the run
-// cancelled.
+// Python synapse-sdk actions run on one Python host worker kept for the run (python_host.hpp,
+// worker_process.hpp), their progress read from its events. Action logs reach the service's log
+// endpoint in batches. Progress and logs never wait for the service (service_writer: retried,
+// bounded); a checkpoint that cannot be written fails the run, which never reports completed
+// without its checkpoints. `cancel()` (a SIGTERM to a runner process) stops the current action and
+// marks it and the run cancelled.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -30,13 +32,14 @@
 #include <string_view>
 #include <utility>
 
-#include "synapse/executors/process_executor.hpp"
 #include "synapse/executors/python_host.hpp"
+#include "synapse/executors/worker_process.hpp"
 #include "synapse/pipeline/detail/service_writer.hpp"
 #include "synapse/pipeline/detail/step_reporter.hpp"
 #include "synapse/pipeline/run_spec.hpp"
 #include "synapse/pipeline/service_client.hpp"
 #include "synapse/plugin/context.hpp"
+#include "synapse/plugin/job_protocol.hpp"
 
 namespace synapse {
 
@@ -188,24 +191,35 @@ class pipeline_runner {
         return result;
     }
 
+    /// Python actions run on one Python host worker kept for the whole run (started at the
+    /// first one): the interpreter and synapse-sdk are imported once, as in synapse-sdk's
+    /// PipelineActor. A worker that died (its action crashed) is replaced for the next action.
     template <class Reporter>
     expected<json> run_python(const pipeline_step& step, const json& params, Reporter& reporter) {
-        std::filesystem::path dir = options_.python_host_dir;
-        if (dir.empty()) {
-            std::error_code ec;
-            dir = std::filesystem::temp_directory_path(ec) / "synapse-python-host";
+        const auto on_line = [&](std::string_view line) { reporter.child_line(true, line); };
+        if (!python_ || !python_->alive()) {
+            std::filesystem::path dir = options_.python_host_dir;
+            if (dir.empty()) {
+                std::error_code ec;
+                dir = std::filesystem::temp_directory_path(ec) / "synapse-python-host";
+            }
+            auto host = write_python_host(dir);
+            if (!host) return fail(std::move(host).error());
+            process_spec spec;
+            spec.argv = {spec_.python, host->string(), "worker"};
+            spec.working_dir = options_.working_dir;
+            spec.set_env[std::string(job_protocol::job_id_var)] = spec_.run_id;
+            auto started = worker_process::start(spec, on_line);
+            if (!started) return fail(std::move(started).error());
+            python_.emplace(std::move(*started));
         }
-        auto host = write_python_host(dir);
-        if (!host) return fail(std::move(host).error());
-        process_options po;
-        po.working_dir = options_.working_dir;
-        po.job_id = spec_.run_id;
-        po.stop = stop_.get_token();
-        po.on_output = [&](bool is_stderr, std::string_view line) {
-            reporter.child_line(is_stderr, line);
-        };
-        process_executor child({spec_.python, host->string()}, std::move(po));
-        return child.execute(step.entrypoint, params);
+        // cancel() stops the action where it is: the worker is sent SIGTERM.
+        std::stop_callback on_stop(stop_.get_token(),
+                                   [pid = python_->pid()] { ::kill(pid, SIGTERM); });
+        worker_protocol::request request{
+            .id = std::to_string(++python_requests_), .action = step.entrypoint, .params = params};
+        return python_->call(
+            request, [&](const json& event) { reporter.event(event); }, on_line);
     }
 
     expected<void> complete(std::int64_t index, const pipeline_step& step, const json& accumulated,
@@ -266,6 +280,8 @@ class pipeline_runner {
     std::optional<running_step> current_;
     bool cancelled_ = false;
     bool finished_ = false;
+    std::uint64_t python_requests_ = 0;
+    std::optional<worker_process> python_;  // last: ended before the writer sends what is left
 };
 
 }  // namespace synapse

@@ -49,6 +49,9 @@ struct package_options {
     std::vector<std::pair<std::string, std::string>> extra_files;
     /// Largest total uncompressed size accepted (Ray's HTTP body limit is 100 MiB).
     std::size_t max_bytes = 100 * 1024 * 1024;
+    /// False: the name and URI only (the content hash), `bytes` left empty; enough to ask Ray
+    /// whether it holds the package before compressing it.
+    bool zip = true;
 };
 
 /// synapse-sdk's default exclude list, matched with fnmatch against the relative path, the file
@@ -154,6 +157,7 @@ inline const std::vector<std::string>& default_package_excludes() {
     out.name = "_ray_pkg_" + hex.substr(0, 16) + ".zip";  // 16 hex chars, as Ray's own names
     out.uri = "gcs://" + out.name;
     out.file_count = files.size();
+    if (!options.zip) return out;
     std::vector<std::string> paths;
     std::vector<std::uint32_t> modes;
     for (const auto& f : files) {

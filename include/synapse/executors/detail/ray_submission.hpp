@@ -96,23 +96,28 @@ inline job_submission make_submission(const ray_executor_options& options,
 }
 
 /// Packages `dir` and uploads it unless Ray has it already (GET, then PUT only when missing;
-/// once per content and process); the package's URI.
+/// once per content and process); the package's URI. The zip is built only to be uploaded: the
+/// name is the hash of the contents.
 template <class JobsApi>
 expected<std::string> upload_package(JobsApi& api, package_cache& uploaded,
-                                     const std::filesystem::path& dir, const package_options& po) {
-    auto pkg = make_package(dir, po);
-    if (!pkg) return fail(std::move(pkg).error());
-    if (!uploaded.uploaded(pkg->name)) {
-        auto exists = api.package_exists(pkg->name);
+                                     const std::filesystem::path& dir, package_options po) {
+    po.zip = false;
+    auto named = make_package(dir, po);
+    if (!named) return fail(std::move(named).error());
+    if (!uploaded.uploaded(named->name)) {
+        auto exists = api.package_exists(named->name);
         if (!exists) return fail(std::move(exists).error());
         if (!*exists) {
+            po.zip = true;
+            auto pkg = make_package(dir, po);
+            if (!pkg) return fail(std::move(pkg).error());
             auto put =
                 api.upload_package(pkg->name, std::string(pkg->bytes.begin(), pkg->bytes.end()));
             if (!put) return fail(std::move(put).error());
         }
-        uploaded.mark_uploaded(pkg->name);
+        uploaded.mark_uploaded(named->name);
     }
-    return pkg->uri;
+    return named->uri;
 }
 
 }  // namespace synapse::detail

@@ -68,6 +68,12 @@ class step_reporter {
                 line.starts_with("error: ") ? log_level::error : log_level::info);
     }
 
+    /// An event of a worker that runs the action (a json_lines record); anything else is logged.
+    void event(const json& record) {
+        if (!record.is_object() || !read_event(record))
+            message(synapse::dump(record), pipeline_service::log_level::info);
+    }
+
     /// The action's running entry, as the service shows it.
     action_progress running() const {
         action_progress p;

@@ -53,7 +53,7 @@ class json_lines_logger {
         std::string line =
             "{\"type\":" + dump(json(type)) + ",\"time\":\"" + detail::utc_timestamp(time) + "\"";
         for (auto it = fields.begin(); it != fields.end(); ++it)
-            line += "," + dump(json(it.key())) + ":" + dump(it.value());
+            line.append(",").append(dump(json(it.key()))).append(":").append(dump(it.value()));
         line += "}";
         return line;
     }
