@@ -1465,6 +1465,7 @@ json json_schema() {
 // while no known replica is free to take one: the proxy and router cost milliseconds a call.
 // A direct port that refuses the connection is forgotten (the call goes through the proxy).
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -2583,6 +2584,7 @@ inline error with_ray_token_hint(error e) {
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -3297,10 +3299,10 @@ inline expected<json> json_body(const http_response& r, std::string_view what) {
 /// transport's own) and answers a typed value or an error naming the call and, for a job, its id.
 template <class T>
 class basic_jobs_api {
-    static_assert(check_transport<T>());
+    static_assert(check_transport<std::remove_reference_t<T>>());
 
   public:
-    explicit basic_jobs_api(T transport) : transport_(std::move(transport)) {}
+    explicit basic_jobs_api(T transport) : transport_(std::forward<T>(transport)) {}
 
     T& transport() noexcept { return transport_; }
 
@@ -7076,7 +7078,12 @@ class basic_ray_actor_executor<T, S, P, L> {
     {
         if (options.look_up_ray_token && !options.transport.token)
             options.transport.token = ray_auth_token();
-        auto dashboard = T::create(options.transport);
+        // Serve's PUT answers only once Serve runs: the first one on a cluster starts Serve's
+        // controller and proxies, which takes more than 30 s on a loaded small machine.
+        transport_options dashboard_options = options.transport;
+        dashboard_options.read_timeout = std::max(
+            dashboard_options.read_timeout, std::chrono::milliseconds(std::chrono::minutes(3)));
+        auto dashboard = T::create(dashboard_options);
         if (!dashboard) return fail(std::move(dashboard).error());
         auto proxy =
             detail::serve_proxy_options(options.transport, actor.proxy_url, actor.call_timeout);
@@ -15598,5 +15605,722 @@ int plugin_main(int argc, char** argv, const Modes&... modes) {
     std::vector<std::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     return detail::run_cli<P>(args, program);
 }
+
+}  // namespace synapse
+// ---- synapse/ray/basic_cluster_client.hpp ----
+// One client for a Ray cluster's dashboard: its jobs, nodes, tasks, actors and Serve
+// applications (Ray 2.60, ../docs/ray-http-api.md §3, §5, §8), policy-based on the transport like
+// the executors:
+//
+//     auto client = synapse::cluster_client::create();   // $RAY_DASHBOARD_ADDRESS, Ray's token
+//     auto nodes = client->list_nodes();                        // expected<state_list<node_row>>
+//     auto failed = client->list_tasks({.filters = {{"state", "FAILED"}}});
+//     auto job = client->get_job("raysubmit_...");              // expected<job_details>
+//     auto gone = client->delete_application("old-app");        // the others keep serving
+//
+// Ids are checked before any request, as synapse-sdk checks them: a job id must be 1..100
+// characters of letters, digits, `-` and `_`; node, actor and task ids are lowercase hex of
+// Ray's lengths (56, 32, 48).
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- synapse/ray/detail/cluster_ids.hpp ----
+// Checking ids before a request is made: job ids as synapse-sdk checks them (its messages), and
+// Ray's hex ids of nodes, tasks and actors.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+
+namespace synapse::detail {
+
+/// A submission or job id: 1..100 characters, letters, digits, `-` and `_`.
+[[nodiscard]] inline expected<void> check_job_id(std::string_view id) {
+    if (id.empty()) return fail(errc::invalid_argument, "job ID cannot be empty");
+    for (unsigned char c : id)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return fail(errc::invalid_argument, "Invalid job ID format");
+    if (id.size() > 100) return fail(errc::invalid_argument, "job ID too long");
+    return {};
+}
+
+/// A node, task or actor id: `length` lowercase hex characters.
+[[nodiscard]] inline expected<void> check_hex_id(std::string_view kind, std::string_view id,
+                                                 std::size_t length) {
+    const std::string what(kind);
+    if (id.empty()) return fail(errc::invalid_argument, what + " ID cannot be empty");
+    for (unsigned char c : id)
+        if (!((c >= 'a' && c <= 'f') || (c >= '0' && c <= '9')))
+            return fail(errc::invalid_argument,
+                        "Invalid " + what + " ID format: " + what + " ids are lowercase hex");
+    if (id.size() != length)
+        return fail(errc::invalid_argument, what + " ID must be " + std::to_string(length) +
+                                                " hex characters, not " +
+                                                std::to_string(id.size()));
+    return {};
+}
+
+}  // namespace synapse::detail
+// ---- synapse/ray/detail/cluster_usage.hpp ----
+// Reading what the autoscaler reports about resource usage (GET /api/cluster_status, the source
+// of `ray status`): `data.clusterStatus.loadMetricsReport.usage` is {resource: [used, total]}
+// for the cluster and `usageByNode` the same per node id. The dashboard camel-cases every key on
+// the way out (`object_store_memory` arrives as `objectStoreMemory`): names are given back as the
+// nodes' own resources spell them.
+
+#include <cctype>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+// ---- synapse/ray/state_rows.hpp ----
+// The rows of Ray's State API (../docs/ray-http-api.md §5.4-5.5): nodes, tasks and actors, with
+// the columns a client acts on typed, and every column as Ray sent it in `fields`.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace synapse {
+
+/// A node (`NodeState`).
+struct node_row {
+    std::string node_id;  ///< 56 hex characters
+    std::string node_ip;
+    std::string node_name;
+    std::string state;  ///< ALIVE or DEAD
+    std::optional<std::string> state_message;
+    bool is_head_node = false;
+    json resources_total = json::object();  ///< CPU, GPU, memory (bytes), custom resources...
+    json labels = json::object();
+    std::optional<std::int64_t> start_time_ms;  ///< detail only
+    std::optional<std::int64_t> end_time_ms;    ///< detail only
+    json fields = json::object();               ///< the whole row
+
+    bool alive() const noexcept { return state == "ALIVE"; }
+};
+
+/// One attempt of a task (`TaskState`).
+struct task_row {
+    std::string task_id;  ///< 48 hex characters
+    std::int64_t attempt_number = 0;
+    std::string name;
+    std::string state;  ///< PENDING_..., SUBMITTED_TO_WORKER, RUNNING..., FINISHED, FAILED
+    std::string job_id;
+    std::optional<std::string> actor_id;
+    std::string type;  ///< NORMAL_TASK, ACTOR_CREATION_TASK, ACTOR_TASK, DRIVER_TASK
+    std::string func_or_class_name;
+    std::optional<std::string> node_id;
+    std::optional<std::string> worker_id;
+    std::optional<std::int64_t> worker_pid;
+    std::optional<std::string> error_type;
+    std::optional<std::string> error_message;  ///< detail only
+    json fields = json::object();
+};
+
+/// An actor (`ActorState`).
+struct actor_row {
+    std::string actor_id;  ///< 32 hex characters
+    std::string class_name;
+    std::string state;  ///< DEPENDENCIES_UNREADY, PENDING_CREATION, ALIVE, RESTARTING, DEAD
+    std::string job_id;
+    std::optional<std::string> name;
+    std::optional<std::string> node_id;
+    std::optional<std::int64_t> pid;
+    std::optional<std::string> ray_namespace;
+    json fields = json::object();
+};
+
+/// How much of one resource is taken, of how much.
+struct resource_usage {
+    double used = 0;
+    double total = 0;
+};
+
+/// The cluster at a glance, as `ray status` shows it: every node, and what is used of each
+/// resource in all and per node (from the autoscaler's report; `usage_known` is false until it
+/// has reported, a few seconds after the head started).
+struct cluster_summary {
+    std::vector<node_row> nodes;
+    std::map<std::string, resource_usage> total;
+    std::map<std::string, std::map<std::string, resource_usage>> by_node;  ///< node id -> usage
+    bool usage_known = false;
+};
+
+/// One reply of a list call.
+template <class Row>
+struct state_list {
+    std::vector<Row> rows;
+    std::int64_t total = 0;                 ///< rows in the cluster
+    std::int64_t num_after_truncation = 0;  ///< of those, what Ray's sources kept (10,000 each)
+    std::int64_t num_filtered = 0;          ///< of those, what passed the filters
+    std::vector<std::string> warnings;      ///< Ray's partial-failure warning and warnings
+
+    /// True when the cluster has rows this answer does not carry: a source truncated them, or
+    /// the limit cut the filtered rows.
+    bool truncated() const noexcept {
+        return total > num_after_truncation ||
+               num_filtered > static_cast<std::int64_t>(rows.size());
+    }
+};
+
+}  // namespace synapse
+
+namespace synapse::detail {
+
+/// `objectStoreMemory` -> `object_store_memory`; names with `:` and all-caps names unchanged.
+inline std::string snake_case(std::string_view name) {
+    if (name.find(':') != std::string_view::npos) return std::string(name);
+    std::string out;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(name[i]);
+        if (std::isupper(c) && i > 0 && std::islower(static_cast<unsigned char>(name[i - 1]))) {
+            out += '_';
+            out += static_cast<char>(std::tolower(c));
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+/// {resource: [used, total]} with names as `known` spells them (resource names of the nodes);
+/// `node:` entries left out. Nothing when `usage` is not such an object.
+inline std::optional<std::map<std::string, resource_usage>> read_usage(
+    const json& usage, const std::set<std::string>& known) {
+    if (!usage.is_object()) return std::nullopt;
+    std::map<std::string, resource_usage> out;
+    for (const auto& [key, pair] : usage.items()) {
+        if (key.starts_with("node:")) continue;
+        if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number() || !pair[1].is_number())
+            return std::nullopt;
+        std::string name = key;
+        if (!known.contains(name) && known.contains(snake_case(name))) name = snake_case(name);
+        out[name] = {pair[0].get<double>(), pair[1].get<double>()};
+    }
+    return out;
+}
+
+/// Fills `s.total` and `s.by_node` from the dashboard's `data` (an autoscaler that has not
+/// reported yet leaves `usage_known` false); a report of another shape is malformed.
+inline expected<void> read_cluster_usage(const json& data, cluster_summary& s) {
+    constexpr std::string_view what = "reading the cluster's resource usage";
+    std::set<std::string> known;
+    for (const auto& n : s.nodes)
+        for (const auto& [k, v] : n.resources_total.items()) known.insert(k);
+    if (!data.is_object()) return malformed(what, "no data object");
+    auto status = data.find("clusterStatus");
+    if (status == data.end() || status->is_null()) return {};
+    if (!status->is_object()) return malformed(what, "clusterStatus is not an object");
+    auto report = status->find("loadMetricsReport");
+    if (report == status->end() || !report->is_object())
+        return malformed(what, "clusterStatus has no loadMetricsReport");
+    auto total = read_usage(report->value("usage", json()), known);
+    if (!total) return malformed(what, "loadMetricsReport.usage is not {resource: [used, total]}");
+    s.total = std::move(*total);
+    if (auto by = report->find("usageByNode"); by != report->end() && by->is_object())
+        for (const auto& [node, usage] : by->items()) {
+            auto u = read_usage(usage, known);
+            if (!u)
+                return malformed(what, "usageByNode." + node + " is not {resource: [used, total]}");
+            s.by_node[node] = std::move(*u);
+        }
+    s.usage_known = true;
+    return {};
+}
+
+}  // namespace synapse::detail
+// ---- synapse/ray/state_api.hpp ----
+// Ray's State API (Ray 2.60, ../docs/ray-http-api.md §5): the nodes, tasks and actors of a
+// cluster, typed, over any Transport:
+//
+//     synapse::basic_state_api api(std::move(*transport));
+//     auto alive = api.list_nodes({.filters = {{"state", "ALIVE"}}});  //
+//     expected<state_list<node_row>> auto failed = api.list_tasks({.filters = {{"state",
+//     "FAILED"}}, .limit = 1000});
+//
+// Every answer says how complete it is: Ray keeps at most 10,000 rows per source, applies the
+// filters, then the limit; `state_list::truncated()` is true when rows were left out, and Ray's
+// own warnings (a node that did not answer) are kept. A row's every column, including those
+// this library does not name, is in its `fields`.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// ---- synapse/ray/detail/state_reading.hpp ----
+// Reading the State API's answers: Ray's envelope, the list payload and its rows. A column of
+// the wrong type is an error naming the call, the row and the column; a column that is absent
+// or null takes its default.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace synapse::detail {
+
+/// The columns of one row; the first wrong one is kept as the row's error.
+class row_columns {
+  public:
+    row_columns(const json& row, std::string where) : row_(row), where_(std::move(where)) {}
+
+    std::optional<std::string> text(const char* key, bool required = false) {
+        auto it = present(key, required);
+        if (!it) return std::nullopt;
+        if (!(*it)->is_string()) return wrong(key, "a string");
+        return (*it)->get<std::string>();
+    }
+    std::optional<std::int64_t> integer(const char* key) {
+        auto it = present(key, false);
+        if (!it) return std::nullopt;
+        auto v = optional_integer<std::int64_t>(row_, key);
+        if (!v) return wrong<std::int64_t>(key, "an integer");
+        return v;
+    }
+    std::optional<bool> boolean(const char* key) {
+        auto it = present(key, false);
+        if (!it) return std::nullopt;
+        if (!(*it)->is_boolean()) return wrong<bool>(key, "a boolean");
+        return (*it)->get<bool>();
+    }
+    json object(const char* key) {
+        auto it = present(key, false);
+        if (!it) return json::object();
+        if (!(*it)->is_object()) {
+            (void)wrong<bool>(key, "an object");
+            return json::object();
+        }
+        return **it;
+    }
+
+    /// The first problem, if any.
+    const std::optional<std::string>& problem() const noexcept { return problem_; }
+
+  private:
+    std::optional<json::const_iterator> present(const char* key, bool required) {
+        auto it = row_.find(key);
+        if (it == row_.end() || it->is_null()) {
+            if (required && !problem_) problem_ = where_ + " has no " + key;
+            return std::nullopt;
+        }
+        return it;
+    }
+    template <class V = std::string>
+    std::optional<V> wrong(const char* key, const char* expected) {
+        if (!problem_)
+            problem_ =
+                where_ + ": " + key + " is " + row_[key].type_name() + ", expected " + expected;
+        return std::nullopt;
+    }
+
+    const json& row_;
+    std::string where_;
+    std::optional<std::string> problem_;
+};
+
+template <class Row>
+expected<Row> finish_row(Row r, const json& row, const row_columns& c, std::string_view what) {
+    if (c.problem()) return malformed(what, *c.problem());
+    r.fields = row;
+    return r;
+}
+
+inline expected<node_row> read_node_row(const json& row, std::string where, std::string_view what) {
+    row_columns c(row, std::move(where));
+    node_row n;
+    n.node_id = c.text("node_id", true).value_or("");
+    n.node_ip = c.text("node_ip").value_or("");
+    n.node_name = c.text("node_name").value_or("");
+    n.state = c.text("state", true).value_or("");
+    n.state_message = c.text("state_message");
+    n.is_head_node = c.boolean("is_head_node").value_or(false);
+    n.resources_total = c.object("resources_total");
+    n.labels = c.object("labels");
+    n.start_time_ms = c.integer("start_time_ms");
+    n.end_time_ms = c.integer("end_time_ms");
+    return finish_row(std::move(n), row, c, what);
+}
+
+inline expected<task_row> read_task_row(const json& row, std::string where, std::string_view what) {
+    row_columns c(row, std::move(where));
+    task_row t;
+    t.task_id = c.text("task_id", true).value_or("");
+    t.attempt_number = c.integer("attempt_number").value_or(0);
+    t.name = c.text("name").value_or("");
+    t.state = c.text("state", true).value_or("");
+    t.job_id = c.text("job_id").value_or("");
+    t.actor_id = c.text("actor_id");
+    t.type = c.text("type").value_or("");
+    t.func_or_class_name = c.text("func_or_class_name").value_or("");
+    t.node_id = c.text("node_id");
+    t.worker_id = c.text("worker_id");
+    t.worker_pid = c.integer("worker_pid");
+    t.error_type = c.text("error_type");
+    t.error_message = c.text("error_message");
+    return finish_row(std::move(t), row, c, what);
+}
+
+inline expected<actor_row> read_actor_row(const json& row, std::string where,
+                                          std::string_view what) {
+    row_columns c(row, std::move(where));
+    actor_row a;
+    a.actor_id = c.text("actor_id", true).value_or("");
+    a.class_name = c.text("class_name").value_or("");
+    a.state = c.text("state", true).value_or("");
+    a.job_id = c.text("job_id").value_or("");
+    a.name = c.text("name");
+    a.node_id = c.text("node_id");
+    a.pid = c.integer("pid");
+    a.ray_namespace = c.text("ray_namespace");
+    return finish_row(std::move(a), row, c, what);
+}
+
+/// The `data` of the dashboard's envelope `{"result": bool, "msg": str, "data": {...}}`;
+/// `result: false` is Ray's refusal with its message (400: bad input; otherwise the cluster
+/// could not answer).
+inline expected<json> envelope_data(const http_response& r, std::string_view what) {
+    auto body = parse_json(r.body, std::string(what) + " response");
+    if (!body || !body->is_object() || !body->contains("result")) {
+        if (r.status >= 400) return fail(check_status(r, what).error());
+        return malformed(what, body ? "the answer is not Ray's State API envelope"
+                                    : std::move(body).error().message);
+    }
+    const json& ok = (*body)["result"];
+    if (!ok.is_boolean()) return malformed(what, "the envelope's result is not a boolean");
+    if (!ok.get<bool>() || r.status >= 400) {
+        auto msg = optional_string(*body, "msg").value_or("no message");
+        error e(r.status == 400 ? errc::invalid_argument : errc::io_error,
+                std::string(what) + ": Ray refused: " + msg.substr(0, 500));
+        e.http_status = r.status;
+        return fail(std::move(e));
+    }
+    auto data = body->find("data");
+    if (data == body->end() || !data->is_object())
+        return malformed(what, "the envelope has no data");
+    return *data;
+}
+
+/// The State API's payload: the envelope's `data.result`.
+inline expected<json> state_payload(const http_response& r, std::string_view what) {
+    auto data = envelope_data(r, what);
+    if (!data) return data;
+    if (!data->contains("result")) return malformed(what, "the envelope has no data.result");
+    return (*data)["result"];
+}
+
+/// A list payload `{total, num_after_truncation, num_filtered, result: [rows],
+/// partial_failure_warning, warnings}`.
+template <class Row, class Reader>
+expected<state_list<Row>> read_state_list(const json& payload, std::string_view what, Reader read) {
+    if (!payload.is_object()) return malformed(what, "the list is not a JSON object");
+    auto rows = payload.find("result");
+    if (rows == payload.end() || !rows->is_array()) return malformed(what, "the list has no rows");
+    state_list<Row> out;
+    out.total = optional_integer<std::int64_t>(payload, "total").value_or(0);
+    out.num_after_truncation =
+        optional_integer<std::int64_t>(payload, "num_after_truncation").value_or(out.total);
+    out.num_filtered =
+        optional_integer<std::int64_t>(payload, "num_filtered").value_or(out.num_after_truncation);
+    if (auto w = optional_string(payload, "partial_failure_warning"); w && !w->empty())
+        out.warnings.push_back(std::move(*w));
+    if (auto w = payload.find("warnings"); w != payload.end() && w->is_array())
+        for (const auto& item : *w)
+            if (item.is_string()) out.warnings.push_back(item.get<std::string>());
+    out.rows.reserve(rows->size());
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+        const json& row = (*rows)[i];
+        if (!row.is_object())
+            return malformed(what, "row " + std::to_string(i) + " is not a JSON object");
+        auto r = read(row, "row " + std::to_string(i), what);
+        if (!r) return fail(std::move(r).error());
+        out.rows.push_back(std::move(*r));
+    }
+    return out;
+}
+
+}  // namespace synapse::detail
+
+namespace synapse {
+
+/// A column compared with a value: `=` (equal) or `!=`. Ray compares strings case-insensitively.
+struct state_filter {
+    std::string key;
+    std::string value;
+    bool equal = true;
+};
+
+/// What to list. Ray accepts limits of 1..10,000 and timeouts of at least 2 s.
+struct state_query {
+    std::vector<state_filter> filters{};
+    std::size_t limit = 100;
+    bool detail = false;
+    std::chrono::seconds timeout{30};
+    /// Tasks only: leave out the drivers' own rows (Ray's default).
+    bool exclude_driver = true;
+};
+
+/// The State API over the transport `T`. One request per call; errors name the call.
+template <class T>
+class basic_state_api {
+    static_assert(check_transport<std::remove_reference_t<T>>());
+
+  public:
+    explicit basic_state_api(T transport) : transport_(std::forward<T>(transport)) {}
+
+    T& transport() noexcept { return transport_; }
+
+    /// GET /api/v0/nodes (dead nodes stay listed).
+    [[nodiscard]] expected<state_list<node_row>> list_nodes(const state_query& q = {}) {
+        return list<node_row>("nodes", q, "listing nodes", detail::read_node_row);
+    }
+    /// GET /api/v0/tasks (one row per attempt of a task).
+    [[nodiscard]] expected<state_list<task_row>> list_tasks(const state_query& q = {}) {
+        return list<task_row>("tasks", q, "listing tasks", detail::read_task_row);
+    }
+    /// GET /api/v0/actors
+    [[nodiscard]] expected<state_list<actor_row>> list_actors(const state_query& q = {}) {
+        return list<actor_row>("actors", q, "listing actors", detail::read_actor_row);
+    }
+
+    /// The target of a list call (what is sent: the path and its query).
+    static std::string target(std::string_view resource, const state_query& q) {
+        std::string t = "/api/v0/" + std::string(resource) + "?limit=" + std::to_string(q.limit) +
+                        "&timeout=" + std::to_string(q.timeout.count()) +
+                        "&detail=" + (q.detail ? "true" : "false");
+        if (resource == "tasks")
+            t += std::string("&exclude_driver=") + (q.exclude_driver ? "true" : "false");
+        for (const auto& f : q.filters)
+            t += "&filter_keys=" + detail::url_segment(f.key) +
+                 "&filter_predicates=" + (f.equal ? "%3D" : "%21%3D") +
+                 "&filter_values=" + detail::url_segment(f.value);
+        return t;
+    }
+
+  private:
+    template <class Row, class Reader>
+    expected<state_list<Row>> list(std::string_view resource, const state_query& q,
+                                   const std::string& what, Reader read) {
+        if (q.limit < 1 || q.limit > 10000)
+            return fail(errc::invalid_argument,
+                        what + ": the limit must be 1..10000, not " + std::to_string(q.limit));
+        if (q.timeout < std::chrono::seconds(2))
+            return fail(errc::invalid_argument, what +
+                                                    ": Ray needs a timeout of at least 2 s, not " +
+                                                    std::to_string(q.timeout.count()) + " s");
+        auto payload = fetch(target(resource, q), what);
+        if (!payload) return fail(std::move(payload).error());
+        return detail::read_state_list<Row>(*payload, what, read);
+    }
+
+    /// The `data.result` of Ray's envelope; Ray's `msg` when it says `result: false`.
+    expected<json> fetch(const std::string& target, const std::string& what) {
+        auto sent = transport_.send({"GET", target, {}, {}, {}});
+        if (!sent) return fail(detail::with_ray_token_hint(std::move(sent).error()));
+        if (sent->status == 401 || sent->status == 403 || sent->status == 404) {
+            auto checked = check_status(std::move(sent), what);
+            return fail(detail::with_ray_token_hint(std::move(checked).error()));
+        }
+        return detail::state_payload(*sent, what);
+    }
+
+    T transport_;
+};
+
+}  // namespace synapse
+
+namespace synapse {
+
+template <class T>
+class basic_cluster_client {
+    static_assert(check_transport<T>());
+
+  public:
+    explicit basic_cluster_client(T transport) : transport_(std::move(transport)) {}
+
+    /// A client of the dashboard `options` name (default: the environment's, with Ray's token).
+    [[nodiscard]] static expected<basic_cluster_client> create(
+        transport_options options = dashboard_transport_options())
+        requires requires { T::create(options); }
+    {
+        auto t = T::create(options);
+        if (!t) return fail(std::move(t).error());
+        return basic_cluster_client(std::move(*t));
+    }
+
+    T& transport() noexcept { return transport_; }
+
+    // Jobs ----------------------------------------------------------------------------------
+
+    /// Every job Ray knows, or those in `status`.
+    [[nodiscard]] expected<std::vector<job_details>> list_jobs(
+        std::optional<job_status> status = std::nullopt) {
+        auto all = jobs().list_jobs();
+        if (!all || !status) return all;
+        std::erase_if(*all, [&](const job_details& j) { return j.status != *status; });
+        return all;
+    }
+    [[nodiscard]] expected<job_details> get_job(std::string_view id) {
+        if (auto ok = detail::check_job_id(id); !ok) return fail(std::move(ok).error());
+        return jobs().get_job(id);
+    }
+    /// The job's driver log so far.
+    [[nodiscard]] expected<std::string> job_logs(std::string_view id) {
+        if (auto ok = detail::check_job_id(id); !ok) return fail(std::move(ok).error());
+        return jobs().logs(id);
+    }
+    /// True when a running job was told to stop.
+    [[nodiscard]] expected<bool> stop_job(std::string_view id) {
+        if (auto ok = detail::check_job_id(id); !ok) return fail(std::move(ok).error());
+        return jobs().stop(id);
+    }
+    /// Deletes an ended job's record (Ray refuses a running job's).
+    [[nodiscard]] expected<bool> delete_job(std::string_view id) {
+        if (auto ok = detail::check_job_id(id); !ok) return fail(std::move(ok).error());
+        return jobs().remove(id);
+    }
+
+    // Nodes, tasks, actors ------------------------------------------------------------------
+
+    [[nodiscard]] expected<state_list<node_row>> list_nodes(const state_query& q = {}) {
+        return state().list_nodes(q);
+    }
+    [[nodiscard]] expected<node_row> get_node(std::string_view id) {
+        if (auto ok = detail::check_hex_id("node", id, 56); !ok) return fail(std::move(ok).error());
+        auto found = state().list_nodes(by_id("node_id", id));
+        if (!found) return fail(std::move(found).error());
+        if (found->rows.empty())
+            return fail(errc::not_found, "node " + std::string(id) + " not found");
+        return std::move(found->rows.front());
+    }
+
+    [[nodiscard]] expected<state_list<task_row>> list_tasks(const state_query& q = {}) {
+        return state().list_tasks(q);
+    }
+    /// Every attempt of the task (Ray lists a retried task once per attempt), oldest first.
+    [[nodiscard]] expected<std::vector<task_row>> get_task(std::string_view id) {
+        if (auto ok = detail::check_hex_id("task", id, 48); !ok) return fail(std::move(ok).error());
+        auto q = by_id("task_id", id);
+        q.exclude_driver = false;
+        auto found = state().list_tasks(q);
+        if (!found) return fail(std::move(found).error());
+        if (found->rows.empty())
+            return fail(errc::not_found, "task " + std::string(id) + " not found");
+        std::sort(found->rows.begin(), found->rows.end(), [](const task_row& a, const task_row& b) {
+            return a.attempt_number < b.attempt_number;
+        });
+        return std::move(found->rows);
+    }
+
+    [[nodiscard]] expected<state_list<actor_row>> list_actors(const state_query& q = {}) {
+        return state().list_actors(q);
+    }
+    [[nodiscard]] expected<actor_row> get_actor(std::string_view id) {
+        if (auto ok = detail::check_hex_id("actor", id, 32); !ok)
+            return fail(std::move(ok).error());
+        auto found = state().list_actors(by_id("actor_id", id));
+        if (!found) return fail(std::move(found).error());
+        if (found->rows.empty())
+            return fail(errc::not_found, "actor " + std::string(id) + " not found");
+        return std::move(found->rows.front());
+    }
+
+    /// Every node, and the resources used of what they have, in all and per node.
+    [[nodiscard]] expected<cluster_summary> summary() {
+        cluster_summary s;
+        auto nodes = state().list_nodes({.limit = 10000});
+        if (!nodes) return fail(std::move(nodes).error());
+        s.nodes = std::move(nodes->rows);
+        const std::string what = "reading the cluster's resource usage";
+        auto sent = check_status(transport_.send({"GET", "/api/cluster_status", {}, {}, {}}), what);
+        if (!sent) return fail(detail::with_ray_token_hint(std::move(sent).error()));
+        auto data = detail::envelope_data(*sent, what);
+        if (!data) return fail(std::move(data).error());
+        if (auto read = detail::read_cluster_usage(*data, s); !read)
+            return fail(std::move(read).error());
+        return s;
+    }
+
+    // Serve ---------------------------------------------------------------------------------
+
+    /// Serve on the cluster: whether it runs, and every application with its deployments.
+    [[nodiscard]] expected<serve_instance> list_applications() { return serve().get(); }
+
+    [[nodiscard]] expected<serve_application> get_application(std::string_view name) {
+        auto live = serve().get();
+        if (!live) return fail(std::move(live).error());
+        auto it = live->applications.find(std::string(name));
+        if (it == live->applications.end())
+            return fail(errc::not_found, "Serve application '" + std::string(name) + "' not found");
+        return it->second;
+    }
+
+    /// Removes the declarative application `name`, and only it (the others keep serving), and
+    /// waits up to `timeout` until Serve no longer lists it. not_found when Serve has no such
+    /// application; invalid_argument for one deployed from Python (`serve.run`), which Serve's
+    /// REST API cannot remove without removing them all.
+    [[nodiscard]] expected<void> delete_application(
+        std::string_view name, std::chrono::milliseconds timeout = std::chrono::minutes(2)) {
+        auto api = serve();
+        auto app = get_application(name);
+        if (!app) return fail(std::move(app).error());
+        if (app->source == "imperative")
+            return fail(errc::invalid_argument,
+                        "Serve application '" + std::string(name) +
+                            "' was deployed from Python (serve.run): remove it there");
+        auto changed = apply_serve_change(
+            api, [&](const serve_instance& live) { return serve_config_without(live, name); });
+        if (!changed) return fail(std::move(changed).error());
+        return wait_for_removal(api, name, timeout);
+    }
+
+  private:
+    basic_jobs_api<T&> jobs() { return basic_jobs_api<T&>(transport_); }
+    basic_state_api<T&> state() { return basic_state_api<T&>(transport_); }
+    basic_serve_api<T&> serve() { return basic_serve_api<T&>(transport_); }
+
+    static state_query by_id(const char* column, std::string_view id) {
+        state_query q;
+        q.filters.push_back({column, std::string(id)});
+        q.detail = true;
+        q.limit = 1000;
+        return q;
+    }
+
+    T transport_;
+};
+
+}  // namespace synapse
+// ---- synapse/ray/cluster_client.hpp ----
+// synapse::cluster_client: basic_cluster_client over cpp-httplib (see basic_cluster_client.hpp).
+
+
+namespace synapse {
+
+using cluster_client = basic_cluster_client<httplib_transport>;
 
 }  // namespace synapse

@@ -82,8 +82,8 @@ int run_on_ray(const run_options& options, const synapse::json& params, synapse:
         ray, target, options, params, [&] { return " (job " + id + ")"; },
         [&](const synapse::error&) {
             std::cerr << "\nstopped watching; job " << id << " goes on. Follow it with:\n  "
-                      << ".venv/bin/ray job logs --follow --address " << options.dashboard << " "
-                      << id << std::endl;
+                      << "synapse ray logs --follow " << id << " --dashboard " << options.dashboard
+                      << std::endl;
             return 130;
         });
 }

@@ -7,6 +7,7 @@
 //   synapse pipeline run ACTION[,ACTION...] [--path DIR] [--params JSON|@FILE] [--service URL]
 //                    [--mode local|job] [--resume-from RUN] [--name N] [--detach] [--json]
 //   synapse pipeline status|watch|cancel RUN, list, logs RUN
+//   synapse ray status|nodes|tasks|actors|jobs|job ID|logs ID|stop ID|serve list|status|delete
 //   synapse service [--host H] [--port P] [--db PATH] [--token T] ...
 //
 // Started with SYNAPSE_PIPELINE_SPEC in its environment, the program is a pipeline runner (of
@@ -20,6 +21,7 @@
 
 #include "pipeline_commands.hpp"
 #include "plugin_commands.hpp"
+#include "ray_commands.hpp"
 #include "service/service.hpp"
 
 namespace {
@@ -154,6 +156,8 @@ int main(int argc, char** argv) {
     plogs_cmd->add_option("--limit", plogs.limit, "At most this many")->capture_default_str();
     add_service_options(plogs_cmd, plogs);
 
+    synapse_cli::ray_commands ray(app);
+
     synapse_service::service_options service;
     auto* service_cmd = app.add_subcommand(
         "service",
@@ -203,6 +207,7 @@ int main(int argc, char** argv) {
     if (pcancel_cmd->parsed()) return synapse_cli::pipeline_cancel(pref);
     if (plist_cmd->parsed()) return synapse_cli::pipeline_list(plist);
     if (plogs_cmd->parsed()) return synapse_cli::pipeline_logs(plogs);
+    if (auto code = ray.run()) return *code;
     if (service_cmd->parsed()) {
         if (service.max_streams >= service.threads) {
             std::cerr << "error: --max-streams must be below --threads (streams hold a thread)\n";

@@ -198,6 +198,9 @@ int pipeline_status(const pipeline_run_ref& o) {
     auto progress = client->get_progress(o.run);
     if (!progress) return report(progress.error());
     if (o.json_only) {
+        // GET .../progress has no pipeline_id (the stream's events do): the run has it.
+        if (!progress->pipeline_id)
+            if (auto run = client->get_run(o.run)) progress->pipeline_id = run->pipeline_id;
         std::cout << synapse::dump(synapse::to_json(*progress)) << std::endl;
         return 0;
     }

@@ -19,6 +19,7 @@
 // A direct port that refuses the connection is forgotten (the call goes through the proxy).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -100,7 +101,12 @@ class basic_ray_actor_executor<T, S, P, L> {
     {
         if (options.look_up_ray_token && !options.transport.token)
             options.transport.token = ray_auth_token();
-        auto dashboard = T::create(options.transport);
+        // Serve's PUT answers only once Serve runs: the first one on a cluster starts Serve's
+        // controller and proxies, which takes more than 30 s on a loaded small machine.
+        transport_options dashboard_options = options.transport;
+        dashboard_options.read_timeout = std::max(
+            dashboard_options.read_timeout, std::chrono::milliseconds(std::chrono::minutes(3)));
+        auto dashboard = T::create(dashboard_options);
         if (!dashboard) return fail(std::move(dashboard).error());
         auto proxy =
             detail::serve_proxy_options(options.transport, actor.proxy_url, actor.call_timeout);

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -40,10 +41,10 @@ inline expected<json> json_body(const http_response& r, std::string_view what) {
 /// transport's own) and answers a typed value or an error naming the call and, for a job, its id.
 template <class T>
 class basic_jobs_api {
-    static_assert(check_transport<T>());
+    static_assert(check_transport<std::remove_reference_t<T>>());
 
   public:
-    explicit basic_jobs_api(T transport) : transport_(std::move(transport)) {}
+    explicit basic_jobs_api(T transport) : transport_(std::forward<T>(transport)) {}
 
     T& transport() noexcept { return transport_; }
 

@@ -5,6 +5,7 @@
 #include <synapse/executors/warm_process_executor.hpp>
 #include <synapse/pipeline/ray_pipeline_executor.hpp>
 #include <synapse/plugin/params_argument.hpp>
+#include <synapse/ray/cluster_client.hpp>
 
 #include "regression.hpp"
 
