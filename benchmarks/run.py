@@ -28,6 +28,8 @@ as JSON to BUILD/benchmarks.json.
    trivial C++ actions as one pipeline on Ray (`synapse pipeline run --mode job`) against one Ray
    job's floor; synapse-sdk's sample actions as one pipeline, ours vs its RayPipelineExecutor
    (pipeline/sdk_pipeline.py); progress from an action to `synapse pipeline watch`.
+9. With --cluster (or --cluster-only), under scripts/ray-cluster run (cluster/suite.py):
+   `synapse ray tasks` against `ray list tasks` on a job of 1,000 finished tasks.
 5. With --service: the pipeline service, `synapse service` vs synapse-sdk's dev-api (FastAPI,
    uvicorn from the venv), each started on a free loopback port by
    tests/pipeline/run_service.py with a temporary database and loaded by bench_service_load:
@@ -318,12 +320,15 @@ def main() -> int:
     parser.add_argument('--pipeline', action='store_true',
                         help='also run the pipeline benchmark (pipeline/suite.py, under scripts/ray-cluster run)')
     parser.add_argument('--pipeline-only', action='store_true', help='only the pipeline benchmark')
+    parser.add_argument('--cluster', action='store_true',
+                        help='also run the cluster client benchmark (cluster/suite.py, under scripts/ray-cluster run)')
+    parser.add_argument('--cluster-only', action='store_true', help='only the cluster client benchmark')
     args = parser.parse_args()
 
     build_dir = args.build_dir.resolve()
     ray_exes = ('bench_ray_get_status', 'bench_ray_submit_result', 'bench_ray_tail_logs',
                 'bench_ray_result_of', 'bench_ray_maxrss')
-    only = args.warm_only or args.cli_only or args.pipeline_only  # they check their own
+    only = args.warm_only or args.cli_only or args.pipeline_only or args.cluster_only  # they check their own
     needed = () if only else ray_exes if args.ray_only else (
         ('bench_dispatch', 'echo_plugin') + (ray_exes if args.ray else ()))
     for exe in needed:
@@ -338,10 +343,11 @@ def main() -> int:
 
     if args.ray_only:
         return run_ray_only(args, build_dir, python)
-    if args.warm_only or args.cli_only or args.pipeline_only:
+    if only:
         only = run_warm(build_dir, python) if args.warm_only else []
         only += run_cli(build_dir, python) if args.cli_only else []
         only += run_pipeline(build_dir, python) if args.pipeline_only else []
+        only += run_cluster(build_dir, python) if args.cluster_only else []
         print(markdown(only))
         return 1 if args.check and any(r['met'] is False for r in only) else 0
 
@@ -356,6 +362,7 @@ def main() -> int:
     ray_results += run_warm(build_dir, python) if args.warm else []
     ray_results += run_cli(build_dir, python) if args.cli else []
     ray_results += run_pipeline(build_dir, python) if args.pipeline else []
+    ray_results += run_cluster(build_dir, python) if args.cluster else []
     table = markdown(results + ray_results)
     d = results[0]['details']
     notes = [
@@ -516,6 +523,15 @@ def run_pipeline(build_dir: Path, python: str) -> list[dict]:
         if not exe.exists():
             sys.exit(f'error: {exe} not found; build it first')
     return under_cluster(HERE / 'pipeline' / 'suite.py', build_dir, python, 'benchmarks-pipeline.json')
+
+
+# ---- 9. the cluster client (cluster/suite.py) ------------------------------------------------
+
+
+def run_cluster(build_dir: Path, python: str) -> list[dict]:
+    if not (build_dir / 'tools' / 'synapse').exists():
+        sys.exit(f'error: {build_dir}/tools/synapse not found; build it first')
+    return under_cluster(HERE / 'cluster' / 'suite.py', build_dir, python, 'benchmarks-cluster.json')
 
 
 # ---- 5. pipeline service (service/load.cpp) --------------------------------------------------
