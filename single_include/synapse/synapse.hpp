@@ -1498,10 +1498,12 @@ json json_schema() {
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -3977,6 +3979,9 @@ struct ray_executor_options {
     std::chrono::milliseconds status_interval{200};
     /// Where waits read the time and sleep (testing::manual_clock in tests).
     std::shared_ptr<const synapse::clock> clock = system_clock_ptr();
+    /// Told when following a job's log live failed and the rest of the log will come once the
+    /// job ended (the job itself is not failed by that).
+    std::function<void(std::string_view)> on_warning{};
 };
 
 /// Per-submission settings.
@@ -7365,6 +7370,7 @@ class basic_ray_actor_executor<T, S, P, L> {
 
 #include <chrono>
 #include <concepts>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stop_token>
@@ -7733,15 +7739,18 @@ namespace detail {
 /// Lines of one pass over a log, of which the first `skip` were delivered by an earlier pass.
 class resuming_lines {
   public:
-    resuming_lines(std::uint64_t& delivered, const line_handler& on_line)
+    resuming_lines(std::uint64_t& delivered, line_handler on_line)
         : delivered_(delivered),
           skip_(delivered),
-          splitter_([this, &on_line](std::string_view line) {
+          on_line_(std::move(on_line)),
+          splitter_([this](std::string_view line) {
               if (seen_++ < skip_) return true;
               ++delivered_;
-              if (!on_line(line)) stopped_ = true;
+              if (!on_line_(line)) stopped_ = true;
               return !stopped_;
           }) {}
+    resuming_lines(const resuming_lines&) = delete;
+    resuming_lines& operator=(const resuming_lines&) = delete;
 
     bool feed(std::string_view text) { return splitter_.feed(text); }
     bool finish() { return splitter_.finish(); }
@@ -7752,6 +7761,7 @@ class resuming_lines {
     std::uint64_t skip_;
     std::uint64_t seen_ = 0;
     bool stopped_ = false;
+    line_handler on_line_;  // held: a handler made at the call would not outlive it
     line_splitter splitter_;
 };
 
@@ -8043,7 +8053,8 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
     /// returning false or `stop` being requested ends it early without an error.
     [[nodiscard]] expected<void> stream_logs(std::string_view id, const line_handler& on_line,
                                              std::stop_token stop = {}) {
-        auto followed = tail(id, on_line, std::move(stop));
+        bool past_deadline = false;
+        auto followed = tail(id, on_line, std::move(stop), past_deadline);
         if (!followed && followed.error().code != errc::cancelled)
             return fail(std::move(followed).error());
         return {};
@@ -8051,18 +8062,43 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
 
     /// Follows the job's log live (every line once, in order, the result lines left out) and
     /// returns its result, reading the log once. A job that did not succeed gives job_failed as
-    /// get_result does; `stop` ends it with errc::cancelled (the job goes on).
+    /// get_result does; `stop` ends it with errc::cancelled (the job goes on). When following
+    /// fails (the stream keeps breaking, a WebSocket is refused), `options.on_warning` is told,
+    /// the job is waited for, and the rest of its log is delivered from the finished log: a job
+    /// that succeeded still gives its result.
     [[nodiscard]] expected<json> follow(std::string_view id, const line_handler& on_line,
                                         std::stop_token stop = {}) {
         detail::job_log_reader reader(20);
         job_protocol::output_filter filter;
+        const auto deliver = [&](std::string_view line) {
+            reader.add_line(line);
+            return !filter.visible(line) || on_line(line);
+        };
+        std::uint64_t delivered = 0;
+        bool past_deadline = false;
         auto job = tail(
             id,
             [&](std::string_view line) {
-                reader.add_line(line);
-                return !filter.visible(line) || on_line(line);
+                ++delivered;
+                return deliver(line);
             },
-            std::move(stop));
+            stop, past_deadline);
+        if (!job && !past_deadline &&
+            (job.error().code == errc::transport_error || job.error().code == errc::timeout)) {
+            // Following failed (a proxy that closes streams, a WebSocket refused): that does not
+            // fail the job. Wait for its end, then deliver the rest from the finished log.
+            if (options_.on_warning)
+                options_.on_warning("following the log of job " + std::string(id) + " failed (" +
+                                    job.error().message +
+                                    "); the rest of the log follows when the job has ended");
+            job = wait(id, std::chrono::hours(24 * 365), stop);
+            if (!job) return fail(std::move(job).error());
+            detail::resuming_lines rest(delivered, deliver);
+            auto read =
+                api_.stream_logs(id, [&](std::string_view text) { return rest.feed(text); });
+            if (!read) return fail(std::move(read).error());
+            rest.finish();
+        }
         if (!job) return fail(std::move(job).error());
         return detail::job_result(id, *job, reader, serializer_);
     }
@@ -8120,7 +8156,7 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
 
     /// The log tail, with the job's status read through `poll` (deadlines enforced).
     expected<job_details> tail(std::string_view id, const line_handler& on_line,
-                               std::stop_token stop) {
+                               std::stop_token stop, bool& past_deadline) {
         struct polled_api {
             basic_ray_jobs_api_executor& self;
             bool past_deadline = false;
@@ -8136,7 +8172,8 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
         o.max_retries = options_.transport.max_retries;
         o.idle_timeout = options_.transport.read_timeout;
         auto job = tail_job_logs(api, websocket_, id, on_line, std::move(stop), o);
-        if (api.past_deadline) await_end(id);
+        past_deadline = api.past_deadline;
+        if (past_deadline) await_end(id);
         return job;
     }
 

@@ -157,6 +157,33 @@ TEST_CASE("follow delivers each line once over the scripted tail and returns the
     CHECK(tail.targets() == std::vector<std::string>{"/api/jobs/" + *id + "/logs/tail"});
 }
 
+TEST_CASE("a log that cannot be followed does not fail the job: the rest comes at its end",
+          "[ray_jobs][follow]") {
+    auto clock = std::make_shared<manual_clock>();
+    fake_jobs_transport ray;
+    ray.state().running_reads = 20;  // running long after the tail gave up
+    ray.state().log = "one\ntwo\n" + result_log;
+    scripted_websocket tail(clock);  // one stream, broken after a line; then every connect refused
+    tail.push({.frames = {synapse::testing::text("one\n"), synapse::testing::broken()}});
+    synapse::ray_executor_options o;
+    std::vector<std::string> warnings;
+    o.on_warning = [&](std::string_view w) { warnings.emplace_back(w); };
+    auto exec = fake_executor(ray, clock, o, tail);
+    auto id = exec.submit("m.A", json::object());
+    REQUIRE(id);
+    std::vector<std::string> lines;
+    auto result = exec.follow(*id, [&](std::string_view line) {
+        lines.emplace_back(line);
+        return true;
+    });
+    INFO((result ? "" : synapse::to_string(result.error())));
+    REQUIRE(result);
+    CHECK(*result == json{{"total", 42}});
+    CHECK(lines == std::vector<std::string>{"one", "two", "starting"});  // each line once
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find("following the log of job " + *id + " failed") == 0);
+}
+
 TEST_CASE("stream_logs runs over the scripted tail with no socket", "[ray_jobs][follow]") {
     auto clock = std::make_shared<manual_clock>();
     fake_jobs_transport ray;

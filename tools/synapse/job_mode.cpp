@@ -49,6 +49,9 @@ int run_on_ray(const run_options& options, const synapse::json& params, synapse:
     plugin.options.num_cpus = options.cpus;
     plugin.options.num_gpus = options.gpus;
     plugin.options.memory = options.memory;
+    plugin.options.on_warning = [](std::string_view text) {
+        std::cerr << "warning: " << text << std::endl;
+    };
     auto exec = executor_type::create(plugin.options);
     if (!exec) return report(exec.error());
 

@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <concepts>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stop_token>
@@ -181,7 +182,8 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
     /// returning false or `stop` being requested ends it early without an error.
     [[nodiscard]] expected<void> stream_logs(std::string_view id, const line_handler& on_line,
                                              std::stop_token stop = {}) {
-        auto followed = tail(id, on_line, std::move(stop));
+        bool past_deadline = false;
+        auto followed = tail(id, on_line, std::move(stop), past_deadline);
         if (!followed && followed.error().code != errc::cancelled)
             return fail(std::move(followed).error());
         return {};
@@ -189,18 +191,43 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
 
     /// Follows the job's log live (every line once, in order, the result lines left out) and
     /// returns its result, reading the log once. A job that did not succeed gives job_failed as
-    /// get_result does; `stop` ends it with errc::cancelled (the job goes on).
+    /// get_result does; `stop` ends it with errc::cancelled (the job goes on). When following
+    /// fails (the stream keeps breaking, a WebSocket is refused), `options.on_warning` is told,
+    /// the job is waited for, and the rest of its log is delivered from the finished log: a job
+    /// that succeeded still gives its result.
     [[nodiscard]] expected<json> follow(std::string_view id, const line_handler& on_line,
                                         std::stop_token stop = {}) {
         detail::job_log_reader reader(20);
         job_protocol::output_filter filter;
+        const auto deliver = [&](std::string_view line) {
+            reader.add_line(line);
+            return !filter.visible(line) || on_line(line);
+        };
+        std::uint64_t delivered = 0;
+        bool past_deadline = false;
         auto job = tail(
             id,
             [&](std::string_view line) {
-                reader.add_line(line);
-                return !filter.visible(line) || on_line(line);
+                ++delivered;
+                return deliver(line);
             },
-            std::move(stop));
+            stop, past_deadline);
+        if (!job && !past_deadline &&
+            (job.error().code == errc::transport_error || job.error().code == errc::timeout)) {
+            // Following failed (a proxy that closes streams, a WebSocket refused): that does not
+            // fail the job. Wait for its end, then deliver the rest from the finished log.
+            if (options_.on_warning)
+                options_.on_warning("following the log of job " + std::string(id) + " failed (" +
+                                    job.error().message +
+                                    "); the rest of the log follows when the job has ended");
+            job = wait(id, std::chrono::hours(24 * 365), stop);
+            if (!job) return fail(std::move(job).error());
+            detail::resuming_lines rest(delivered, deliver);
+            auto read =
+                api_.stream_logs(id, [&](std::string_view text) { return rest.feed(text); });
+            if (!read) return fail(std::move(read).error());
+            rest.finish();
+        }
         if (!job) return fail(std::move(job).error());
         return detail::job_result(id, *job, reader, serializer_);
     }
@@ -258,7 +285,7 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
 
     /// The log tail, with the job's status read through `poll` (deadlines enforced).
     expected<job_details> tail(std::string_view id, const line_handler& on_line,
-                               std::stop_token stop) {
+                               std::stop_token stop, bool& past_deadline) {
         struct polled_api {
             basic_ray_jobs_api_executor& self;
             bool past_deadline = false;
@@ -274,7 +301,8 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
         o.max_retries = options_.transport.max_retries;
         o.idle_timeout = options_.transport.read_timeout;
         auto job = tail_job_logs(api, websocket_, id, on_line, std::move(stop), o);
-        if (api.past_deadline) await_end(id);
+        past_deadline = api.past_deadline;
+        if (past_deadline) await_end(id);
         return job;
     }
 

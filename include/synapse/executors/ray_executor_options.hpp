@@ -9,10 +9,12 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -47,6 +49,9 @@ struct ray_executor_options {
     std::chrono::milliseconds status_interval{200};
     /// Where waits read the time and sleep (testing::manual_clock in tests).
     std::shared_ptr<const synapse::clock> clock = system_clock_ptr();
+    /// Told when following a job's log live failed and the rest of the log will come once the
+    /// job ended (the job itself is not failed by that).
+    std::function<void(std::string_view)> on_warning{};
 };
 
 /// Per-submission settings.

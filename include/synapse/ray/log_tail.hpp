@@ -55,15 +55,18 @@ namespace detail {
 /// Lines of one pass over a log, of which the first `skip` were delivered by an earlier pass.
 class resuming_lines {
   public:
-    resuming_lines(std::uint64_t& delivered, const line_handler& on_line)
+    resuming_lines(std::uint64_t& delivered, line_handler on_line)
         : delivered_(delivered),
           skip_(delivered),
-          splitter_([this, &on_line](std::string_view line) {
+          on_line_(std::move(on_line)),
+          splitter_([this](std::string_view line) {
               if (seen_++ < skip_) return true;
               ++delivered_;
-              if (!on_line(line)) stopped_ = true;
+              if (!on_line_(line)) stopped_ = true;
               return !stopped_;
           }) {}
+    resuming_lines(const resuming_lines&) = delete;
+    resuming_lines& operator=(const resuming_lines&) = delete;
 
     bool feed(std::string_view text) { return splitter_.feed(text); }
     bool finish() { return splitter_.finish(); }
@@ -74,6 +77,7 @@ class resuming_lines {
     std::uint64_t skip_;
     std::uint64_t seen_ = 0;
     bool stopped_ = false;
+    line_handler on_line_;  // held: a handler made at the call would not outlive it
     line_splitter splitter_;
 };
 
