@@ -1,7 +1,11 @@
-"""`synapse ray tasks` against Ray's own `ray list tasks` (run by ../run.py --cluster, under
-scripts/ray-cluster run): a job runs 1,000 trivial tasks; once the State API shows all of them,
-both commands list that job's tasks as JSON (whole processes, alternating A B A B after one
-untimed run of each) and must show the same task ids.
+"""The cluster client's commands against Ray's own (run by ../run.py --cluster, under
+scripts/ray-cluster run), whole processes, alternating A B A B after one untimed run of each:
+
+- `synapse ray tasks` vs `ray list tasks`: a job runs 1,000 trivial tasks; once the State API
+  shows all of them, both list that job's tasks as JSON and must show the same task ids.
+- The log of a finished job of 1,000,000 lines: `synapse ray logs ID --follow --protocol auto`
+  vs Ray's Python client (`JobSubmissionClient.tail_job_logs`, the WebSocket tail) and vs
+  `ray job logs ID`; each must print every line once, in order.
 
 Usage, with $RAY_DASHBOARD_URL set: suite.py BUILD_DIR PYTHON OUT_JSON [ROUNDS]
 """
@@ -67,7 +71,84 @@ def timed(cmd: list[str]) -> tuple[float, set[str]]:
     return wall, {f'{t["task_id"]}/{t.get("attempt_number", 0)}' for t in json.loads(proc.stdout)}
 
 
+LOG_LINES = 1_000_000
+LOG_WORKLOAD = ('python -c "import sys; sys.stdout.write(\'\'.join(f\'line {i}\\n\' '
+                f'for i in range({LOG_LINES})))"')
+TAIL_WITH_RAY = """
+import asyncio, sys
+from ray.job_submission import JobSubmissionClient
+async def main():
+    client = JobSubmissionClient(sys.argv[1])
+    async for chunk in client.tail_job_logs(sys.argv[2]):
+        sys.stdout.write(chunk)
+asyncio.run(main())
+"""
+
+
+def finished_log_job() -> str:
+    submission = dashboard('/api/jobs/', {'entrypoint': LOG_WORKLOAD})['submission_id']
+    while (job := dashboard(f'/api/jobs/{submission}'))['status'] not in ('SUCCEEDED', 'FAILED',
+                                                                         'STOPPED'):
+        time.sleep(0.2)
+    if job['status'] != 'SUCCEEDED':
+        sys.exit(f'error: the log job ended {job["status"]}: {job.get("message")}')
+    return submission
+
+
+def timed_log(cmd: list[str]) -> float:
+    """Wall time of `cmd`, which must print line 0..LOG_LINES-1 once each, in order."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f'error: {cmd[0]} failed (exit {proc.returncode}):\n{proc.stderr[-2000:]}')
+    ours = [line for line in proc.stdout.split(b'\n') if line.startswith(b'line ')]
+    if ours != [b'line %d' % i for i in range(LOG_LINES)]:
+        sys.exit(f'error: {cmd[:3]} printed {len(ours)} job lines, not each of '
+                 f'{LOG_LINES} once in order')
+    return wall
+
+
+def run_logs(build_dir: Path, python: str, rounds: int) -> list[dict]:
+    url = os.environ['RAY_DASHBOARD_URL']
+    log(f'log workload: a job printing {LOG_LINES:,} lines')
+    job = finished_log_job()
+    ours = [str(build_dir / 'tools' / 'synapse'), 'ray', 'logs', job, '--follow', '--protocol',
+            'auto', '--dashboard', url]
+    client = [python, '-c', TAIL_WITH_RAY, url, job]
+    cli = [str(Path(python).parent / 'ray'), 'job', 'logs', job, '--address', url]
+    log('untimed: one of each')
+    for cmd in (ours, client, cli):
+        timed_log(cmd)
+    a, b, c = [], [], []
+    for r in range(rounds):
+        log(f'log round {r + 1}/{rounds}')
+        a.append(timed_log(ours))
+        b.append(timed_log(client))
+        c.append(timed_log(cli))
+    rows = []
+    for name, theirs in (('Ray\'s `JobSubmissionClient.tail_job_logs`', b),
+                         ('`ray job logs`', c)):
+        ratio = statistics.median(a) / statistics.median(theirs)
+        rows.append({
+            'name': f'log of a finished {LOG_LINES:,}-line job: `synapse ray logs --follow '
+                    f'--protocol auto` vs {name}, the whole process (every line once)',
+            'unit': 's', 'cpp': statistics.median(a), 'python': statistics.median(theirs),
+            'ratio': ratio,
+            'ratio_text': f'{ratio:.2f}x of Python ({LOG_LINES / statistics.median(a):,.0f} vs '
+                          f'{LOG_LINES / statistics.median(theirs):,.0f} lines/s)',
+            'target_text': '<= 0.2x (>= 5x the lines/s)' if theirs is b else 'for reference',
+            'met': ratio <= 0.2 if theirs is b else True,
+            'details': {'ours_s': a, 'theirs_s': theirs},
+        })
+    return rows
+
+
 def run(build_dir: Path, python: str, rounds: int = 5) -> list[dict]:
+    return run_tasks(build_dir, python, rounds) + run_logs(build_dir, python, max(3, rounds // 2))
+
+
+def run_tasks(build_dir: Path, python: str, rounds: int = 5) -> list[dict]:
     url = os.environ['RAY_DASHBOARD_URL']
     log(f'workload: a job of {TASKS} tasks')
     job_id = workload()

@@ -90,6 +90,8 @@
 #include "synapse/ray/serve_config.hpp"
 #include "synapse/ray/state_api.hpp"
 #include "synapse/ray/state_rows.hpp"
+#include "synapse/ray/stream_limits.hpp"
+#include "synapse/transport/http_stream.hpp"
 #include "synapse/transport/httplib_transport.hpp"
 #include "synapse/transport/transport.hpp"
 #include "synapse/transport/transport_options.hpp"

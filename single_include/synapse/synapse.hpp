@@ -2954,6 +2954,7 @@ struct job_details {
     std::optional<std::int64_t> start_time;  ///< unix milliseconds
     std::optional<std::int64_t> end_time;    ///< unix milliseconds
     std::optional<int> driver_exit_code;
+    std::optional<std::string> driver_node_id;  ///< the node the driver runs on, once it started
     json metadata = json::object();
     json raw;
 };
@@ -3015,6 +3016,7 @@ inline expected<job_details> parse_job_details(json j, std::string_view what) {
     d.start_time = optional_integer<std::int64_t>(j, "start_time");
     d.end_time = optional_integer<std::int64_t>(j, "end_time");
     d.driver_exit_code = optional_integer<int>(j, "driver_exit_code");
+    d.driver_node_id = optional_string(j, "driver_node_id");
     if (auto it = j.find("metadata"); it != j.end() && it->is_object()) d.metadata = *it;
     d.raw = std::move(j);
     return d;
@@ -7586,29 +7588,214 @@ expected<json> job_result(std::string_view id, const job_details& job, const job
 
 }  // namespace synapse::detail
 // ---- synapse/ray/log_tail.hpp ----
-// Following a Ray job's driver log line by line: the dashboard's log tail WebSocket
-// (`GET /api/jobs/{id}/logs/tail`) while the job runs, and the job's finished log
-// (`GET /api/jobs/{id}/logs`, streamed) for whatever remains once it has ended. Every line is
-// delivered exactly once and in order, and the follower returns as soon as the job has ended,
-// without waiting for Ray to close the stream (it does so seconds later).
+// Following a Ray job's driver log line by line while it runs, over the dashboard's log tail
+// WebSocket (`GET /api/jobs/{id}/logs/tail`), the State API's streamed log
+// (`GET /api/v0/logs/stream?submission_id={id}`), or the WebSocket falling back to the HTTP stream
+// (`tail_protocol::automatic`); and the job's finished log (`GET /api/jobs/{id}/logs`, streamed)
+// for whatever remains once it has ended, or all of it when it had ended before. Every line is
+// delivered exactly once and in order, within `stream_limits`, and the follower returns as soon
+// as the job has ended, without waiting for Ray to close a stream.
 //
 //     synapse::basic_jobs_api api(std::move(*transport));
 //     synapse::beast_websocket ws(synapse::websocket_options_for(transport_options));
-//     auto job = synapse::tail_job_logs(api, ws, id, [](std::string_view line) {
+//     synapse::http_stream_connector<synapse::httplib_transport> http(transport_options);
+//     auto job = synapse::tail_job_logs(api, ws, http, id, [](std::string_view line) {
 //         std::cout << line << '\n';
 //         return true;  // false stops following
 //     });  // expected<job_details>: the job as it ended
 
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stop_token>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+// ---- synapse/ray/detail/log_lines.hpp ----
+// The lines of one pass over a job's log, counted against stream_limits: what tail_job_logs
+// (log_tail.hpp) hands its handler.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
+// ---- synapse/ray/stream_limits.hpp ----
+// How a job's log is followed (WebSocket, HTTP stream, or WebSocket falling back to HTTP), how
+// much of it a follower accepts, and what it saw. Plain data, no I/O.
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace synapse {
+
+/// The stream a log follower reads while the job runs.
+enum class tail_protocol {
+    websocket,  ///< the dashboard's log tail WebSocket (`/api/jobs/{id}/logs/tail`)
+    http,       ///< the State API's streamed log (`/api/v0/logs/stream?submission_id=...`)
+    automatic,  ///< WebSocket; HTTP from the first WebSocket failure on (each line still once)
+};
+
+/// "websocket", "http" or "auto".
+constexpr std::string_view to_string(tail_protocol p) noexcept {
+    switch (p) {
+        case tail_protocol::websocket: return "websocket";
+        case tail_protocol::http: return "http";
+        case tail_protocol::automatic: return "auto";
+    }
+    return "auto";
+}
+
+/// The protocol named `name` ("ws" or "websocket", "http", "auto"); std::nullopt for others.
+constexpr std::optional<tail_protocol> parse_tail_protocol(std::string_view name) noexcept {
+    if (name == "ws" || name == "websocket") return tail_protocol::websocket;
+    if (name == "http") return tail_protocol::http;
+    if (name == "auto") return tail_protocol::automatic;
+    return std::nullopt;
+}
+
+/// Bounds on what one follow of a log accepts; the defaults are synapse-sdk's `StreamLimits`.
+/// Exceeding a count ends the follow with errc::too_large naming the limit; a line longer than
+/// `max_message_size` bytes is skipped and counted (tail_stats::skipped_lines), the follow goes
+/// on. synapse-sdk skips a whole WebSocket message over the size, which loses the other lines
+/// it carries (Ray batches many lines per message): here the unit is the line.
+struct stream_limits {
+    /// WebSocket messages that carried data.
+    std::uint64_t max_messages = 10'000;
+    /// Lines handed over (skipped ones included).
+    std::uint64_t max_lines = 50'000;
+    /// Bytes of the lines handed over, newlines included.
+    std::uint64_t max_bytes = 50ull * 1024 * 1024;
+    /// The longest line handed over, in bytes.
+    std::size_t max_message_size = 10'240;
+
+    /// No limit at all: for a follower that holds nothing (e.g. one that prints each line).
+    static constexpr stream_limits none() noexcept {
+        constexpr auto most = std::numeric_limits<std::uint64_t>::max();
+        return {most, most, most, std::numeric_limits<std::size_t>::max()};
+    }
+};
+
+/// What one follow of a log saw.
+struct tail_stats {
+    std::uint64_t messages = 0;       ///< WebSocket messages that carried data
+    std::uint64_t lines = 0;          ///< lines handed over or skipped as too long
+    std::uint64_t bytes = 0;          ///< their bytes, newlines included
+    std::uint64_t skipped_lines = 0;  ///< lines longer than max_message_size, not handed over
+    /// The stream read last (a job that had ended before is read from its finished log alone).
+    tail_protocol protocol = tail_protocol::websocket;
+    /// Why `automatic` went over to HTTP, if it did (the WebSocket's error).
+    std::optional<std::string> fell_back;
+};
+
+}  // namespace synapse
+
+namespace synapse::detail {
+
+/// The counts of a whole follow (every pass), checked against the limits.
+class line_budget {
+  public:
+    line_budget(std::string job_id, const stream_limits& limits, tail_stats& stats)
+        : job_id_(std::move(job_id)), limits_(limits), stats_(stats) {}
+
+    enum class verdict { deliver, skip, exceeded };
+
+    /// Counts `line`: deliver it, skip it (too long), or stop (a count went over its limit).
+    verdict admit(std::string_view line) {
+        if (stats_.lines + 1 > limits_.max_lines) return exceed("lines", limits_.max_lines);
+        if (stats_.bytes + line.size() + 1 > limits_.max_bytes)
+            return exceed("bytes", limits_.max_bytes);
+        ++stats_.lines;
+        stats_.bytes += line.size() + 1;
+        if (line.size() <= limits_.max_message_size) return verdict::deliver;
+        ++stats_.skipped_lines;
+        return verdict::skip;
+    }
+
+    /// Counts one WebSocket message with data; false when that is one too many.
+    bool admit_message() {
+        if (stats_.messages + 1 > limits_.max_messages) {
+            exceed("messages", limits_.max_messages);
+            return false;
+        }
+        ++stats_.messages;
+        return true;
+    }
+
+    /// The error of the limit that was exceeded, if one was.
+    const std::optional<error>& exceeded() const noexcept { return exceeded_; }
+
+  private:
+    verdict exceed(std::string_view what, std::uint64_t limit) {
+        error e{errc::too_large, "following the log of job " + job_id_ + ": more than " +
+                                     std::to_string(limit) + " " + std::string(what) +
+                                     " (stream_limits.max_" + std::string(what) + "); " +
+                                     std::to_string(stats_.lines) + " lines were read"};
+        e.job_id = job_id_;
+        exceeded_ = std::move(e);
+        return verdict::exceeded;
+    }
+
+    std::string job_id_;
+    stream_limits limits_;
+    tail_stats& stats_;
+    std::optional<error> exceeded_;
+};
+
+/// Lines of one pass over a log, of which the first `delivered` (at construction) were handed
+/// over by an earlier pass: Ray's streams all start at the top of the log.
+class resuming_lines {
+  public:
+    resuming_lines(std::uint64_t& delivered, line_budget& budget,
+                   std::function<bool(std::string_view)> on_line)
+        : delivered_(delivered),
+          skip_(delivered),
+          budget_(budget),
+          on_line_(std::move(on_line)),
+          splitter_([this](std::string_view line) { return take(line); }) {}
+    resuming_lines(const resuming_lines&) = delete;
+    resuming_lines& operator=(const resuming_lines&) = delete;
+
+    bool feed(std::string_view text) { return splitter_.feed(text); }
+    bool finish() { return splitter_.finish(); }
+    /// The handler asked to stop, or a limit was exceeded (see line_budget::exceeded).
+    bool stopped() const noexcept { return stopped_; }
+
+  private:
+    bool take(std::string_view line) {
+        if (seen_++ < skip_) return true;
+        switch (budget_.admit(line)) {
+            case line_budget::verdict::exceeded: stopped_ = true; return false;
+            case line_budget::verdict::skip: ++delivered_; return true;
+            case line_budget::verdict::deliver: break;
+        }
+        ++delivered_;
+        if (!on_line_(line)) stopped_ = true;
+        return !stopped_;
+    }
+
+    std::uint64_t& delivered_;
+    std::uint64_t skip_;
+    std::uint64_t seen_ = 0;
+    bool stopped_ = false;
+    line_budget& budget_;
+    std::function<bool(std::string_view)> on_line_;  // held: one made at the call would dangle
+    line_splitter splitter_;
+};
+
+}  // namespace synapse::detail
 // ---- synapse/transport/websocket.hpp ----
 // The WebSocket policy: something that opens a WebSocket to a target of a server and reads its
 // messages. Clients that follow a stream (Ray's log tail) take any `WebSocketConnector`, so
@@ -7720,13 +7907,21 @@ namespace synapse {
 using line_handler = std::function<bool(std::string_view line)>;
 
 struct log_tail_options {
+    /// The stream read while the job runs (the overload without an HTTP stream connector reads
+    /// the WebSocket for `websocket` and `automatic`).
+    tail_protocol protocol = tail_protocol::automatic;
+    /// What one follow accepts (synapse-sdk's defaults; stream_limits::none() for no bound).
+    stream_limits limits{};
+    /// When set, receives the counts of the follow, also when it fails.
+    tail_stats* stats = nullptr;
     /// How long one read of the stream waits; when it waited in vain, the job's status is read.
     std::chrono::milliseconds poll{100};
     /// While lines keep coming, the job's status is still read this often, so a job that ended
     /// while its log was being replayed is finished from the log file instead.
     std::chrono::milliseconds status_interval{250};
     /// A stream that stays silent this long while the job runs is replaced by a new one (a
-    /// half-dead connection never closes by itself).
+    /// half-dead connection never closes by itself). Silence never ends the follow: the job's
+    /// status does.
     std::chrono::milliseconds idle_timeout{30000};
     /// Connection attempts in a row that may fail (or break without a new line) before the
     /// tail gives up.
@@ -7736,39 +7931,231 @@ struct log_tail_options {
 
 namespace detail {
 
-/// Lines of one pass over a log, of which the first `skip` were delivered by an earlier pass.
-class resuming_lines {
-  public:
-    resuming_lines(std::uint64_t& delivered, line_handler on_line)
-        : delivered_(delivered),
-          skip_(delivered),
-          on_line_(std::move(on_line)),
-          splitter_([this](std::string_view line) {
-              if (seen_++ < skip_) return true;
-              ++delivered_;
-              if (!on_line_(line)) stopped_ = true;
-              return !stopped_;
-          }) {}
-    resuming_lines(const resuming_lines&) = delete;
-    resuming_lines& operator=(const resuming_lines&) = delete;
-
-    bool feed(std::string_view text) { return splitter_.feed(text); }
-    bool finish() { return splitter_.finish(); }
-    bool stopped() const noexcept { return stopped_; }
-
-  private:
-    std::uint64_t& delivered_;
-    std::uint64_t skip_;
-    std::uint64_t seen_ = 0;
-    bool stopped_ = false;
-    line_handler on_line_;  // held: a handler made at the call would not outlive it
-    line_splitter splitter_;
-};
-
 inline error stopped_following(std::string_view id) {
     error e(errc::cancelled, "stopped following the log of job " + std::string(id));
     e.job_id = std::string(id);
     return e;
+}
+
+/// True for an error after which `automatic` goes over to the HTTP stream: anything but refused
+/// credentials (the HTTP stream would be refused too).
+inline bool worth_falling_back(const error& e) noexcept {
+    return e.code != errc::unauthorized && e.code != errc::cancelled;
+}
+
+/// True for a stream error worth another attempt: no connection, no answer, a server error.
+inline bool worth_retrying(const error& e) noexcept {
+    return e.code == errc::transport_error || e.code == errc::timeout ||
+           (e.code == errc::http_error && e.http_status.value_or(0) >= 500);
+}
+
+/// One follow of one job's log: the passes over its streams and its finished log.
+template <class JobsApi>
+struct log_follower {
+    log_follower(JobsApi& api, std::string_view id, const line_handler& on_line,
+                 std::stop_token stop, const log_tail_options& options)
+        : api_(api),
+          id_(id),
+          on_line_(on_line),
+          stop_(std::move(stop)),
+          options_(options),
+          clk_(*options.clock),
+          poll_(std::max(options.poll, std::chrono::milliseconds(1))),
+          stats_(options.stats != nullptr ? *options.stats : own_stats_),
+          budget_(id_, options.limits, stats_) {}
+
+    /// How a pass over a stream ended.
+    struct pass_end {
+        enum kind_t { finished, retry, fall_back, failed } kind = retry;
+        std::optional<job_details> job{};  ///< finished: the job as it ended
+        bool from_log = true;              ///< finished: the rest comes from the finished log
+        bool counts = false;               ///< retry: a failed attempt (nothing new came)
+        std::optional<error> why{};        ///< failed, fall_back, counted retry
+    };
+
+    expected<job_details> failed(error e) {
+        if (budget_.exceeded()) e = *budget_.exceeded();
+        e = with_ray_token_hint(std::move(e));
+        if (e.job_id.empty()) e.job_id = id_;
+        return fail(std::move(e));
+    }
+    expected<job_details> stopped() {
+        if (budget_.exceeded()) return failed(*budget_.exceeded());
+        return fail(stopped_following(id_));
+    }
+
+    /// The job now, remembering the node its driver runs on (the HTTP stream needs it).
+    expected<job_details> look() {
+        auto job = api_.get_job(id_);
+        if (job && job->driver_node_id && !job->driver_node_id->empty())
+            driver_node_ = *job->driver_node_id;
+        return job;
+    }
+
+    /// The rest of the log, from the finished log file.
+    expected<job_details> finish_from_log(job_details job) {
+        resuming_lines lines(delivered_, budget_, on_line_);
+        auto read = api_.stream_logs(id_, [&](std::string_view text) {
+            return !stop_.stop_requested() && lines.feed(text);
+        });
+        if (!read) return failed(std::move(read).error());
+        if (lines.stopped() || stop_.stop_requested() || !lines.finish()) return stopped();
+        return job;
+    }
+
+    /// Reads one stream of `connector` at `target` until the job ends, the stream ends or
+    /// breaks, or it stays silent for idle_timeout. `may_fall_back`: a failure is a fall_back.
+    /// `authoritative_close`: a normal close of a finished job's stream means every line came.
+    template <WebSocketConnector C>
+    pass_end pass(C& connector, const std::string& target, bool may_fall_back,
+                  bool authoritative_close, bool count_messages) {
+        auto ws = connector.connect(target);
+        if (!ws) {
+            error e = std::move(ws).error();
+            if (may_fall_back && worth_falling_back(e))
+                return {pass_end::fall_back, {}, true, false, std::move(e)};
+            if (!worth_retrying(e)) return {pass_end::failed, {}, true, false, std::move(e)};
+            return after_stream(false, true, std::move(e), nullptr);
+        }
+        resuming_lines lines(delivered_, budget_, on_line_);
+        const std::uint64_t before = delivered_;
+        bool closed_normally = false;
+        std::optional<error> broke;
+        auto last_data = clk_.now();
+        auto last_status = clk_.now();
+        for (;;) {
+            if (stop_.stop_requested()) break;
+            auto frame = ws->read(poll_);
+            const bool data = frame && *frame;
+            if (data) {
+                last_data = clk_.now();
+                if ((count_messages && !budget_.admit_message()) || !lines.feed(**frame)) break;
+                if (clk_.now() - last_status < options_.status_interval) continue;
+            } else if (frame) {
+                closed_normally = true;
+                break;
+            } else if (frame.error().code != errc::timeout) {
+                broke = std::move(frame).error();
+                break;
+            }
+            // Silent for a slice, or lines for a while: has the job ended?
+            auto job = look();
+            if (!job) {
+                ws->close();
+                return {pass_end::failed, {}, true, false, std::move(job).error()};
+            }
+            last_status = clk_.now();
+            if (is_terminal(job->status)) {
+                ws->close();
+                return {pass_end::finished, std::move(*job), true, false, {}};
+            }
+            if (!data && clk_.now() - last_data >= options_.idle_timeout) break;
+        }
+        ws->close();
+        if (stop_.stop_requested() || lines.stopped() || budget_.exceeded())
+            return {pass_end::failed, {}, true, false, stopped_following(id_)};
+        if (broke && may_fall_back && worth_falling_back(*broke))
+            return {pass_end::fall_back, {}, true, false, std::move(broke)};
+        if (broke && !worth_retrying(*broke))
+            return {pass_end::failed, {}, true, false, std::move(broke)};
+        const bool counts = broke.has_value() && delivered_ == before;
+        return after_stream(closed_normally && authoritative_close, counts,
+                            broke.value_or(error{errc::transport_error, "the stream ended"}),
+                            &lines);
+    }
+
+    /// After a stream: the job's status says whether to finish or to try again.
+    pass_end after_stream(bool closed_in_full, bool counts, error why, resuming_lines* lines) {
+        auto job = look();
+        if (!job) return {pass_end::failed, {}, true, false, std::move(job).error()};
+        if (is_terminal(job->status)) {
+            if (!closed_in_full) return {pass_end::finished, std::move(*job), true, false, {}};
+            // Ray's WebSocket closes normally only once the job ended and its log was sent.
+            if (lines != nullptr && !lines->finish())
+                return {pass_end::failed, {}, true, false, stopped_following(id_)};
+            return {pass_end::finished, std::move(*job), false, false, {}};
+        }
+        // A job not started yet has no log to stream: waiting for it is no failure.
+        if (job->status == job_status::pending) counts = false;
+        return {pass_end::retry, {}, true, counts, std::move(why)};
+    }
+
+    JobsApi& api_;
+    std::string id_;
+    const line_handler& on_line_;
+    std::stop_token stop_;
+    const log_tail_options& options_;
+    const clock& clk_;
+    std::chrono::milliseconds poll_;
+    tail_stats own_stats_;
+    tail_stats& stats_;
+    line_budget budget_;
+    std::uint64_t delivered_ = 0;  // lines of the log handed over or skipped so far
+    std::string driver_node_;      // the driver's node, once known
+};
+
+template <class JobsApi, class W, class H>
+expected<job_details> follow_job_log(JobsApi& api, W* websocket, H* http, std::string_view job_id,
+                                     const line_handler& on_line, std::stop_token stop,
+                                     const log_tail_options& options) {
+    log_follower<JobsApi> f(api, job_id, on_line, stop, options);
+    const std::string id(job_id);
+    if (options.protocol == tail_protocol::http && http == nullptr) {
+        return f.failed({errc::invalid_argument, "following the log of job " + id +
+                                                     " over HTTP needs an HTTP stream connector"});
+    }
+    auto first = f.look();
+    if (!first) return f.failed(std::move(first).error());
+    if (is_terminal(first->status)) return f.finish_from_log(std::move(*first));
+
+    const std::string ws_target = "/api/jobs/" + url_segment(job_id) + "/logs/tail";
+    // Ray reads a job's log on the node its driver runs on, known once the driver started.
+    auto http_target = [&] {
+        return "/api/v0/logs/stream?node_id=" + url_segment(f.driver_node_) +
+               "&submission_id=" + url_segment(job_id) + "&lines=-1&interval=0.2";
+    };
+    bool on_http = options.protocol == tail_protocol::http;
+    const bool may_fall_back = options.protocol == tail_protocol::automatic && http != nullptr;
+    const int max_retries = std::max(options.max_retries, 0);
+    int failed_attempts = 0;  // attempts in a row that gave nothing
+    for (;;) {
+        if (stop.stop_requested()) return f.stopped();
+        f.stats_.protocol = on_http ? tail_protocol::http : tail_protocol::websocket;
+        typename log_follower<JobsApi>::pass_end end;
+        if (on_http && f.driver_node_.empty()) {
+            end = f.after_stream(false, false, error{errc::transport_error, "not started"},
+                                 nullptr);  // no stream before the driver has a node
+        } else if (on_http) {
+            if constexpr (!std::is_same_v<H, std::nullptr_t>)
+                end = f.pass(*http, http_target(), false, false, false);
+        } else {
+            end = f.pass(*websocket, ws_target, may_fall_back, true, true);
+        }
+        using kind = typename log_follower<JobsApi>::pass_end::kind_t;
+        switch (end.kind) {
+            case kind::finished:
+                if (end.from_log) return f.finish_from_log(std::move(*end.job));
+                return std::move(*end.job);
+            case kind::failed:
+                if (end.why && end.why->code == errc::cancelled) return f.stopped();
+                return f.failed(std::move(*end.why));
+            case kind::fall_back:
+                on_http = true;
+                failed_attempts = 0;
+                f.stats_.fell_back = end.why->message;
+                continue;
+            case kind::retry: break;
+        }
+        if (!end.counts) {
+            failed_attempts = 0;
+        } else if (++failed_attempts > max_retries) {
+            error e = std::move(*end.why);
+            e.prefix("following the log of job " + id + ": the log stream failed " +
+                     std::to_string(failed_attempts) + " times in a row");
+            return f.failed(std::move(e));
+        }
+        if (!f.clk_.sleep_for(options.poll, stop)) return f.stopped();
+    }
 }
 
 }  // namespace detail
@@ -7777,137 +8164,211 @@ inline error stopped_following(std::string_view id) {
 /// order, until the job has ended and every line was delivered; returns the job as it ended.
 /// `api` is anything with `expected<job_details> get_job(std::string_view)` and
 /// `expected<void> stream_logs(std::string_view, const chunk_handler&)` (e.g.
-/// `basic_jobs_api<T>`); `websocket` opens streams to the same dashboard.
+/// `basic_jobs_api<T>`); `websocket` and `http` open streams to the same dashboard (e.g.
+/// beast_websocket and http_stream_connector).
 ///
 /// - A job that has already ended is read from its log in one streamed request.
-/// - While it runs, the WebSocket tail is read in slices of `poll`; the job's status is read
-///   after every silent slice and at least every `status_interval`. Once it is terminal, the
-///   stream is dropped and the rest comes from the finished log: the lines already delivered
-///   are skipped (Ray's tail and log both start at the top), the others delivered, including a
-///   last line without a newline.
+/// - While it runs, the stream of `options.protocol` is read in slices of `poll`; the job's
+///   status is read after every silent slice and at least every `status_interval`. Once it is
+///   terminal, the stream is dropped and the rest comes from the finished log: the lines already
+///   delivered are skipped (Ray's streams and log all start at the top), the others delivered,
+///   including a last line without a newline.
+/// - `automatic` reads the WebSocket until it cannot be opened or breaks (a proxy that limits
+///   WebSockets, a server error), then the HTTP stream, from the first line not yet delivered.
 /// - A stream that broke, was closed while the job runs, or stayed silent for `idle_timeout`
 ///   is replaced by a new one, skipping the lines already delivered. Only a count and the
 ///   unfinished line are kept, never the log.
-/// - `on_line` returning false, or `stop` being requested, ends it with errc::cancelled.
+/// - `on_line` returning false, or `stop` being requested, ends it with errc::cancelled; a
+///   count over `options.limits` with errc::too_large naming the limit.
 /// - Errors (with `job_id` set): the not_found/unauthorized/http_error of a handshake or of a
-///   request (e.g. an unknown job); the transport_error/timeout of the connection when more
-///   than `max_retries` attempts in a row failed to connect or broke without a new line.
+///   request (e.g. an unknown job); the error of the connection when more than `max_retries`
+///   attempts in a row failed to connect or broke without a new line.
+template <class JobsApi, WebSocketConnector W, WebSocketConnector H>
+[[nodiscard]] expected<job_details> tail_job_logs(JobsApi& api, W& websocket, H& http,
+                                                  std::string_view job_id,
+                                                  const line_handler& on_line,
+                                                  std::stop_token stop = {},
+                                                  const log_tail_options& options = {}) {
+    return detail::follow_job_log(api, &websocket, &http, job_id, on_line, std::move(stop),
+                                  options);
+}
+
+/// The same over the WebSocket alone (`options.protocol` http is refused).
 template <class JobsApi, WebSocketConnector W>
 [[nodiscard]] expected<job_details> tail_job_logs(JobsApi& api, W& websocket,
                                                   std::string_view job_id,
                                                   const line_handler& on_line,
                                                   std::stop_token stop = {},
                                                   const log_tail_options& options = {}) {
-    const clock& clk = *options.clock;
-    const auto poll = std::max(options.poll, std::chrono::milliseconds(1));
-    const int max_retries = std::max(options.max_retries, 0);
-    const std::string id(job_id);
-    const std::string target = "/api/jobs/" + detail::url_segment(job_id) + "/logs/tail";
-    auto failed = [&](error e) -> expected<job_details> {
-        e = detail::with_ray_token_hint(std::move(e));
-        if (e.job_id.empty()) e.job_id = id;
-        return fail(std::move(e));
-    };
-
-    std::uint64_t delivered = 0;  // lines handed to on_line so far
-    // The rest of the log, from the finished log file.
-    auto finish_from_log = [&](job_details job) -> expected<job_details> {
-        detail::resuming_lines lines(delivered, on_line);
-        auto read = api.stream_logs(job_id, [&](std::string_view text) {
-            return !stop.stop_requested() && lines.feed(text);
-        });
-        if (!read) return failed(std::move(read).error());
-        if (lines.stopped() || stop.stop_requested() || !lines.finish())
-            return fail(detail::stopped_following(id));
-        return job;
-    };
-
-    auto first = api.get_job(job_id);
-    if (!first) return failed(std::move(first).error());
-    if (is_terminal(first->status)) return finish_from_log(std::move(*first));
-
-    int failed_attempts = 0;  // connection attempts in a row that gave nothing
-    for (;;) {
-        if (stop.stop_requested()) return fail(detail::stopped_following(id));
-        auto ws = websocket.connect(target);
-        if (!ws) {
-            error e = std::move(ws).error();
-            if (e.code != errc::transport_error && e.code != errc::timeout)
-                return failed(std::move(e));
-            if (++failed_attempts > max_retries) {
-                e.prefix("following the log of job " + id);
-                return failed(std::move(e));
-            }
-            auto job = api.get_job(job_id);
-            if (!job) return failed(std::move(job).error());
-            if (is_terminal(job->status)) return finish_from_log(std::move(*job));
-            if (!clk.sleep_for(poll, stop)) return fail(detail::stopped_following(id));
-            continue;
-        }
-
-        detail::resuming_lines lines(delivered, on_line);
-        const std::uint64_t delivered_before = delivered;
-        bool closed_normally = false;
-        bool broke = false;
-        auto last_data = clk.now();
-        auto last_status = clk.now();
-        std::optional<job_details> ended;  // set when the job was seen terminal
-        for (;;) {
-            if (stop.stop_requested()) {
-                ws->close();
-                return fail(detail::stopped_following(id));
-            }
-            auto frame = ws->read(poll);
-            const bool data = frame && *frame;
-            if (data) {
-                last_data = clk.now();
-                if (!lines.feed(**frame)) {
-                    ws->close();
-                    return fail(detail::stopped_following(id));
-                }
-                if (clk.now() - last_status < options.status_interval) continue;
-            } else if (frame) {
-                closed_normally = true;
-                break;
-            } else if (frame.error().code != errc::timeout) {
-                broke = true;
-                break;
-            }
-            // Silent for a slice, or lines for a while: has the job ended?
-            auto job = api.get_job(job_id);
-            if (!job) {
-                ws->close();
-                return failed(std::move(job).error());
-            }
-            last_status = clk.now();
-            if (is_terminal(job->status)) {
-                ended = std::move(*job);
-                break;
-            }
-            if (!data && clk.now() - last_data >= options.idle_timeout) break;
-        }
-        ws->close();
-        if (ended) return finish_from_log(std::move(*ended));
-
-        auto job = api.get_job(job_id);
-        if (!job) return failed(std::move(job).error());
-        if (is_terminal(job->status)) {
-            if (!closed_normally) return finish_from_log(std::move(*job));
-            // Ray closes normally only once the job ended and its log was sent in full.
-            if (!lines.finish()) return fail(detail::stopped_following(id));
-            return job;
-        }
-        if (!broke || delivered > delivered_before) {
-            failed_attempts = 0;
-        } else if (++failed_attempts > max_retries) {
-            error e{errc::transport_error, "following the log of job " + id +
-                                               ": the log stream failed " +
-                                               std::to_string(failed_attempts) + " times in a row"};
-            return failed(std::move(e));
-        }
-        if (!clk.sleep_for(poll, stop)) return fail(detail::stopped_following(id));
-    }
+    return detail::follow_job_log(api, &websocket, static_cast<std::nullptr_t*>(nullptr), job_id,
+                                  on_line, std::move(stop), options);
 }
+
+}  // namespace synapse
+// ---- synapse/transport/http_stream.hpp ----
+// A long streamed HTTP response read the way a WebSocket is read: `http_stream_connector<T>` is a
+// WebSocketConnector whose `connect(target)` starts `GET target` on a transport of its own (one
+// per stream, from a factory), on a thread, and whose `read(timeout)` hands over what arrived
+// since the last read. Made for responses that never end by themselves, such as Ray's followed
+// log (`/api/v0/logs/stream`): `close()` ends it at once, through the transport's `stop()` when
+// it has one (httplib_transport does), so a silent stream is not waited out.
+//
+//     synapse::http_stream_connector<synapse::httplib_transport> http(transport_options);
+//     auto stream = http.connect("/api/v0/logs/stream?submission_id=raysubmit_1&lines=-1");
+//     auto text = stream->read(100ms);   // the body so far, nullopt at its end, or an error
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+
+namespace synapse {
+
+template <Transport T>
+class http_stream_connector {
+  public:
+    using websocket_concept = websocket_tag;
+    /// Makes the transport of one stream.
+    using factory = std::function<expected<T>()>;
+
+    /// The most of a body held unread; the stream waits for reads beyond it.
+    static constexpr std::size_t max_buffered = 8u * 1024u * 1024u;
+
+    explicit http_stream_connector(factory make) : make_(std::move(make)) {}
+
+    /// Streams on `T::create(options)`, whose read timeout is lifted: a followed log may stay
+    /// silent for as long as its job runs, and the reader decides when to give up.
+    explicit http_stream_connector(transport_options options)
+        requires requires { T::create(options); }
+        : make_([options = std::move(options)]() mutable {
+              options.read_timeout = std::chrono::hours(24);
+              return T::create(options);
+          }) {}
+
+    class stream {
+      public:
+        stream(stream&&) noexcept = default;
+        stream& operator=(stream&& other) noexcept {
+            if (this != &other) {
+                close();
+                state_ = std::move(other.state_);
+                reader_ = std::move(other.reader_);
+            }
+            return *this;
+        }
+        stream(const stream&) = delete;
+        stream& operator=(const stream&) = delete;
+        ~stream() { close(); }
+
+        /// Everything that arrived since the last read, waiting up to `timeout` for some:
+        /// std::nullopt once the body ended, errc::timeout when nothing came in time, or the
+        /// transport's error (an HTTP error status as check_status makes it).
+        [[nodiscard]] expected<std::optional<std::string>> read(std::chrono::milliseconds timeout) {
+            if (!state_) return fail(errc::transport_error, "the HTTP stream is closed");
+            std::unique_lock lock(state_->mutex);
+            state_->changed.wait_for(lock, timeout,
+                                     [&] { return !state_->pieces.empty() || state_->ended; });
+            if (!state_->pieces.empty()) {
+                std::string out = std::move(state_->pieces.front());
+                state_->pieces.pop_front();
+                while (!state_->pieces.empty()) {
+                    out += state_->pieces.front();
+                    state_->pieces.pop_front();
+                }
+                state_->buffered = 0;
+                state_->changed.notify_all();
+                return std::optional<std::string>(std::move(out));
+            }
+            if (state_->failure) return fail(*state_->failure);
+            if (state_->ended) return std::optional<std::string>();
+            return fail(errc::timeout, "no data on the HTTP stream within " +
+                                           std::to_string(timeout.count()) + " ms");
+        }
+
+        /// Ends the request (idempotent, never throws).
+        void close() noexcept {
+            if (!state_) return;
+            std::unique_lock lock(state_->mutex);
+            state_->closing = true;
+            state_->changed.notify_all();
+            // A stop before the request went out does nothing: repeat until the reader is done.
+            while (!state_->ended) {
+                lock.unlock();
+                if constexpr (requires { state_->transport.stop(); }) state_->transport.stop();
+                lock.lock();
+                state_->changed.wait_for(lock, std::chrono::milliseconds(20),
+                                         [&] { return state_->ended; });
+            }
+            lock.unlock();
+            if (reader_.joinable()) reader_.join();
+            state_.reset();
+        }
+
+      private:
+        friend class http_stream_connector;
+        struct shared {
+            explicit shared(T t) : transport(std::move(t)) {}
+            T transport;
+            std::mutex mutex;
+            std::condition_variable changed;
+            std::deque<std::string> pieces;
+            std::size_t buffered = 0;
+            bool ended = false;
+            bool closing = false;
+            std::optional<error> failure;
+        };
+
+        stream(T transport, std::string target)
+            : state_(std::make_shared<shared>(std::move(transport))) {
+            reader_ = std::thread([s = state_, target = std::move(target)] {
+                http_request get{"GET", target, {}, {}, {}};
+                auto got = s->transport.stream(get, [&](std::string_view piece) {
+                    std::unique_lock lock(s->mutex);
+                    s->changed.wait(lock, [&] { return s->closing || s->buffered < max_buffered; });
+                    if (s->closing) return false;
+                    s->pieces.emplace_back(piece);
+                    s->buffered += piece.size();
+                    s->changed.notify_all();
+                    return true;
+                });
+                auto checked = check_status(std::move(got), "streaming GET " + target);
+                std::lock_guard lock(s->mutex);
+                if (!checked && !s->closing) s->failure = std::move(checked).error();
+                s->ended = true;
+                s->changed.notify_all();
+            });
+        }
+
+        std::shared_ptr<shared> state_;
+        std::thread reader_;
+    };
+
+    /// Starts `GET target`; an error only when no transport could be made. What the server
+    /// answers (an error status included) comes through `read`.
+    [[nodiscard]] expected<stream> connect(std::string_view target) {
+        auto t = make_();
+        if (!t) return fail(std::move(t).error());
+        try {
+            return stream(std::move(*t), std::string(target));
+        } catch (const std::system_error& e) {
+            return fail(errc::transport_error, "cannot start a thread to read GET " +
+                                                   std::string(target) + ": " + e.what());
+        }
+    }
+
+  private:
+    factory make_;
+};
 
 }  // namespace synapse
 
@@ -8093,7 +8554,9 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
                                     "); the rest of the log follows when the job has ended");
             job = wait(id, std::chrono::hours(24 * 365), stop);
             if (!job) return fail(std::move(job).error());
-            detail::resuming_lines rest(delivered, deliver);
+            tail_stats counted;
+            detail::line_budget unbounded(std::string(id), stream_limits::none(), counted);
+            detail::resuming_lines rest(delivered, unbounded, deliver);
             auto read =
                 api_.stream_logs(id, [&](std::string_view text) { return rest.feed(text); });
             if (!read) return fail(std::move(read).error());
@@ -8171,7 +8634,17 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
         o.clock = options_.clock;
         o.max_retries = options_.transport.max_retries;
         o.idle_timeout = options_.transport.read_timeout;
-        auto job = tail_job_logs(api, websocket_, id, on_line, std::move(stop), o);
+        o.limits = stream_limits::none();  // the lines go to the handler, nothing is kept
+        auto job = [&] {
+            // WebSocket first, the HTTP stream after a WebSocket failure (e.g. a proxy that
+            // limits WebSockets), when the transport can open streams of its own.
+            if constexpr (requires { http_stream_connector<T>(options_.transport); }) {
+                http_stream_connector<T> http(options_.transport);
+                return tail_job_logs(api, websocket_, http, id, on_line, std::move(stop), o);
+            } else {
+                return tail_job_logs(api, websocket_, id, on_line, std::move(stop), o);
+            }
+        }();
         past_deadline = api.past_deadline;
         if (past_deadline) await_end(id);
         return job;
@@ -9349,6 +9822,12 @@ class httplib_transport {
     [[nodiscard]] expected<http_response> stream(const http_request& request,
                                                  const chunk_handler& on_chunk) {
         return perform(request, &on_chunk);
+    }
+
+    /// Ends the request in progress from another thread (its call returns an error); safe to
+    /// call at any time, and a no-op when nothing is in progress.
+    void stop() noexcept {
+        if (client_) client_->stop();
     }
 
     /// "host:port", as named in error messages.
@@ -15654,6 +16133,10 @@ int plugin_main(int argc, char** argv, const Modes&... modes) {
 //     auto failed = client->list_tasks({.filters = {{"state", "FAILED"}}});
 //     auto job = client->get_job("raysubmit_...");              // expected<job_details>
 //     auto gone = client->delete_application("old-app");        // the others keep serving
+//     auto ended = client->tail_job_logs(id, [](std::string_view line) {  // each line once
+//         std::cout << line << '\n';
+//         return true;
+//     });  // WebSocket, then the HTTP stream if the WebSocket fails (tail_protocol::automatic)
 //
 // Ids are checked before any request, as synapse-sdk checks them: a job id must be 1..100
 // characters of letters, digits, `-` and `_`; node, actor and task ids are lowercase hex of
@@ -15661,8 +16144,10 @@ int plugin_main(int argc, char** argv, const Modes&... modes) {
 
 #include <algorithm>
 #include <chrono>
+#include <concepts>
 #include <cstddef>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15725,7 +16210,9 @@ namespace synapse::detail {
 // The rows of Ray's State API (../docs/ray-http-api.md §5.4-5.5): nodes, tasks and actors, with
 // the columns a client acts on typed, and every column as Ray sent it in `fields`.
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -15815,6 +16302,20 @@ struct state_list {
     }
 };
 
+/// What a paged listing did.
+struct listing_summary {
+    std::size_t rows = 0;      ///< rows handed over
+    std::size_t requests = 0;  ///< State API requests made
+    /// False when a part was still truncated after every split (its first 10,000 rows were
+    /// handed over), or the handler stopped the listing.
+    bool complete = true;
+    std::vector<std::string> warnings;  ///< Ray's, from every answer
+};
+
+/// Receives one page of rows (at most the page size); returning false stops the listing.
+template <class Row>
+using page_handler = std::function<bool(std::vector<Row>& page)>;
+
 }  // namespace synapse
 
 namespace synapse::detail {
@@ -15881,6 +16382,22 @@ inline expected<void> read_cluster_usage(const json& data, cluster_summary& s) {
 }
 
 }  // namespace synapse::detail
+// ---- synapse/ray/detail/state_pages.hpp ----
+// Listing more rows than one State API answer carries (basic_cluster_client::for_each_task,
+// for_each_actor). Ray answers at most 10,000 rows per request and has no offset or cursor, so a
+// truncated answer is split into parts by filters Ray applies at the source (the job, then the
+// state) and each part read on its own; rows already handed over are not handed over again.
+
+#include <algorithm>
+#include <cstddef>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
 // ---- synapse/ray/state_api.hpp ----
 // Ray's State API (Ray 2.60, ../docs/ray-http-api.md §5): the nodes, tasks and actors of a
 // cluster, typed, over any Transport:
@@ -16192,6 +16709,135 @@ class basic_state_api {
 
 namespace synapse {
 
+namespace detail {
+
+inline constexpr std::size_t state_api_max_limit = 10'000;
+
+inline bool has_filter(const state_query& q, std::string_view key) {
+    return std::any_of(q.filters.begin(), q.filters.end(),
+                       [&](const state_filter& f) { return f.key == key && f.equal; });
+}
+
+/// `list(query)` answers one part; `jobs()` gives the hex ids of the cluster's jobs; `states`
+/// are the row states to split by; `key(row)` identifies a row.
+template <class Row, class List, class Jobs, class Key>
+class state_pager {
+  public:
+    state_pager(List list, Jobs jobs, std::span<const std::string_view> states, Key key,
+                const page_handler<Row>& on_page, std::size_t page_size)
+        : list_(std::move(list)),
+          jobs_(std::move(jobs)),
+          states_(states),
+          key_(std::move(key)),
+          on_page_(on_page),
+          page_size_(std::max<std::size_t>(page_size, 1)) {}
+
+    expected<listing_summary> run(state_query q) {
+        auto done = visit(std::move(q));
+        if (!done) return fail(std::move(done).error());
+        if (*done && !page_.empty() && !on_page_(page_)) summary_.complete = false;
+        if (!*done) summary_.complete = false;
+        return std::move(summary_);
+    }
+
+  private:
+    /// Reads `part`, splitting it while it is truncated; false when the handler stopped.
+    expected<bool> visit(state_query part) {
+        part.limit = state_api_max_limit;
+        auto got = list_(part);
+        ++summary_.requests;
+        if (!got) return fail(std::move(got).error());
+        for (auto& w : got->warnings) summary_.warnings.push_back(std::move(w));
+        if (got->truncated()) {
+            if (!has_filter(part, "job_id")) return split_by_job(part);
+            if (!has_filter(part, "state")) return split_by_state(part);
+            summary_.complete = false;  // one job's rows in one state: nothing left to split
+        }
+        return hand_over(got->rows);
+    }
+
+    expected<bool> split_by_job(const state_query& part) {
+        auto ids = jobs_();
+        if (!ids) return fail(std::move(ids).error());
+        for (const auto& id : *ids) {
+            state_query q = part;
+            q.filters.push_back({"job_id", id});
+            auto more = visit(std::move(q));
+            if (!more || !*more) return more;
+        }
+        return true;
+    }
+
+    expected<bool> split_by_state(const state_query& part) {
+        for (auto state : states_) {
+            state_query q = part;
+            q.filters.push_back({"state", std::string(state)});
+            auto more = visit(std::move(q));
+            if (!more || !*more) return more;
+        }
+        return true;
+    }
+
+    bool hand_over(std::vector<Row>& rows) {
+        for (auto& row : rows) {
+            if (!seen_.insert(key_(row)).second) continue;  // moved on between two parts
+            page_.push_back(std::move(row));
+            ++summary_.rows;
+            if (page_.size() < page_size_) continue;
+            if (!on_page_(page_)) return false;
+            page_.clear();
+        }
+        return true;
+    }
+
+    List list_;
+    Jobs jobs_;
+    std::span<const std::string_view> states_;
+    Key key_;
+    const page_handler<Row>& on_page_;
+    std::size_t page_size_;
+    std::vector<Row> page_;
+    std::unordered_set<std::string> seen_;
+    listing_summary summary_;
+};
+
+/// Lists every row of `q` in pages through a state_pager.
+template <class Row, class List, class Jobs, class Key>
+expected<listing_summary> page_rows(state_query q, List list, Jobs jobs,
+                                    std::span<const std::string_view> states, Key key,
+                                    const page_handler<Row>& on_page, std::size_t page_size) {
+    state_pager<Row, List, Jobs, Key> pager(std::move(list), std::move(jobs), states,
+                                            std::move(key), on_page, page_size);
+    return pager.run(std::move(q));
+}
+
+/// Ray's task and actor states (TaskStatus, ActorState), to split a listing by.
+inline constexpr std::string_view task_states[] = {
+    "NIL",
+    "PENDING_ARGS_AVAIL",
+    "PENDING_NODE_ASSIGNMENT",
+    "PENDING_OBJ_STORE_MEM_AVAIL",
+    "PENDING_ARGS_FETCH",
+    "SUBMITTED_TO_WORKER",
+    "PENDING_ACTOR_TASK_ARGS_FETCH",
+    "PENDING_ACTOR_TASK_ORDERING_OR_CONCURRENCY",
+    "RUNNING",
+    "RUNNING_IN_RAY_GET",
+    "RUNNING_IN_RAY_WAIT",
+    "FINISHED",
+    "FAILED",
+};
+inline constexpr std::string_view actor_states[] = {
+    "DEPENDENCIES_UNREADY", "PENDING_CREATION", "ALIVE", "RESTARTING", "DEAD",
+};
+
+}  // namespace detail
+}  // namespace synapse
+
+namespace synapse {
+
+class beast_websocket;  // synapse/transport/websocket_client.hpp: the default log-tail WebSocket
+
 template <class T>
 class basic_cluster_client {
     static_assert(check_transport<T>());
@@ -16206,7 +16852,9 @@ class basic_cluster_client {
     {
         auto t = T::create(options);
         if (!t) return fail(std::move(t).error());
-        return basic_cluster_client(std::move(*t));
+        basic_cluster_client c(std::move(*t));
+        c.options_ = std::move(options);
+        return c;
     }
 
     T& transport() noexcept { return transport_; }
@@ -16229,6 +16877,42 @@ class basic_cluster_client {
     [[nodiscard]] expected<std::string> job_logs(std::string_view id) {
         if (auto ok = detail::check_job_id(id); !ok) return fail(std::move(ok).error());
         return jobs().logs(id);
+    }
+    /// Hands the job's driver log so far to `on_text` piece by piece as it arrives (nothing is
+    /// kept); `on_text` returning false ends it early.
+    [[nodiscard]] expected<void> stream_job_logs(std::string_view id,
+                                                 const chunk_handler& on_text) {
+        if (auto ok = detail::check_job_id(id); !ok) return fail(std::move(ok).error());
+        return jobs().stream_logs(id, on_text);
+    }
+    /// Follows the job's log until it ended, each line once (see synapse::tail_job_logs), over
+    /// the streams of `websocket` and `http`, with `options.protocol` and `options.limits`.
+    template <WebSocketConnector W, WebSocketConnector H>
+    [[nodiscard]] expected<job_details> tail_job_logs(std::string_view id, W& websocket, H& http,
+                                                      const line_handler& on_line,
+                                                      const log_tail_options& options = {},
+                                                      std::stop_token stop = {}) {
+        if (auto ok = detail::check_job_id(id); !ok) return fail(std::move(ok).error());
+        auto api = jobs();
+        return synapse::tail_job_logs(api, websocket, http, id, on_line, std::move(stop), options);
+    }
+    /// The same over a WebSocket connector `W` (default: beast_websocket, from
+    /// synapse/transport/websocket_client.hpp) and HTTP streams of `T`, both made from the
+    /// options the client was created with.
+    template <class W = beast_websocket>
+    [[nodiscard]] expected<job_details> tail_job_logs(std::string_view id,
+                                                      const line_handler& on_line,
+                                                      const log_tail_options& options = {},
+                                                      std::stop_token stop = {})
+        requires std::constructible_from<W, websocket_options> &&
+                 std::constructible_from<http_stream_connector<T>, transport_options>
+    {
+        if (!options_)
+            return fail(errc::invalid_argument,
+                        "following a log needs a client made by create(), or the streams given");
+        W websocket(websocket_options_for(*options_));
+        http_stream_connector<T> http(*options_);
+        return tail_job_logs(id, websocket, http, on_line, options, std::move(stop));
     }
     /// True when a running job was told to stop.
     [[nodiscard]] expected<bool> stop_job(std::string_view id) {
@@ -16271,6 +16955,33 @@ class basic_cluster_client {
             return a.attempt_number < b.attempt_number;
         });
         return std::move(found->rows);
+    }
+
+    /// Every task matching `q` (its filters, detail and exclude_driver; not its limit), handed
+    /// to `on_page` in pages of at most `page_size` rows, however many the cluster holds. Ray
+    /// answers at most 10,000 rows per request and has no offset: a truncated answer is split by
+    /// job (the jobs the Jobs API lists), then by state, each part read on its own, and a row
+    /// already handed over (a task that moved on between two parts) is not handed over again.
+    [[nodiscard]] expected<listing_summary> for_each_task(state_query q,
+                                                          const page_handler<task_row>& on_page,
+                                                          std::size_t page_size = 1000) {
+        auto api = state();
+        return detail::page_rows<task_row>(
+            std::move(q), [&](const state_query& part) { return api.list_tasks(part); },
+            [&] { return job_hex_ids(); }, detail::task_states,
+            [](const task_row& r) { return r.task_id + "/" + std::to_string(r.attempt_number); },
+            on_page, page_size);
+    }
+
+    /// Every actor matching `q`, in pages, as for_each_task.
+    [[nodiscard]] expected<listing_summary> for_each_actor(state_query q,
+                                                           const page_handler<actor_row>& on_page,
+                                                           std::size_t page_size = 1000) {
+        auto api = state();
+        return detail::page_rows<actor_row>(
+            std::move(q), [&](const state_query& part) { return api.list_actors(part); },
+            [&] { return job_hex_ids(); }, detail::actor_states,
+            [](const actor_row& r) { return r.actor_id; }, on_page, page_size);
     }
 
     [[nodiscard]] expected<state_list<actor_row>> list_actors(const state_query& q = {}) {
@@ -16340,6 +17051,16 @@ class basic_cluster_client {
     basic_state_api<T&> state() { return basic_state_api<T&>(transport_); }
     basic_serve_api<T&> serve() { return basic_serve_api<T&>(transport_); }
 
+    /// The hex ids of the jobs the Jobs API lists (drivers included).
+    expected<std::vector<std::string>> job_hex_ids() {
+        auto all = jobs().list_jobs();
+        if (!all) return fail(std::move(all).error());
+        std::vector<std::string> ids;
+        for (const auto& j : *all)
+            if (j.job_id && !j.job_id->empty()) ids.push_back(*j.job_id);
+        return ids;
+    }
+
     static state_query by_id(const char* column, std::string_view id) {
         state_query q;
         q.filters.push_back({column, std::string(id)});
@@ -16349,11 +17070,13 @@ class basic_cluster_client {
     }
 
     T transport_;
+    std::optional<transport_options> options_;  // set by create(): how to open streams
 };
 
 }  // namespace synapse
 // ---- synapse/ray/cluster_client.hpp ----
-// synapse::cluster_client: basic_cluster_client over cpp-httplib (see basic_cluster_client.hpp).
+// synapse::cluster_client: basic_cluster_client over cpp-httplib, following logs over Boost.Beast's
+// WebSocket and cpp-httplib's HTTP streams (see basic_cluster_client.hpp).
 
 
 namespace synapse {

@@ -2,6 +2,7 @@
 // plugin and a synapse-sdk plugin on warm replicas, next to a foreign application, through a
 // replica's death and a deploy that cannot succeed.
 #include <synapse/executors/ray_actor_executor.hpp>
+#include <synapse/ray/cluster_client.hpp>
 #include <synapse/testing/recording_logger.hpp>
 #include <synapse/transport/httplib_transport.hpp>
 
@@ -332,4 +333,39 @@ TEST_CASE("a worker that cannot start fails the deploy with Serve's message",
     auto removed = exec->shutdown();
     REQUIRE(removed);
     CHECK(*removed);
+}
+
+TEST_CASE("cluster_client deletes one Serve application and the other keeps serving",
+          "[cluster][ray_actor][cluster_client]") {
+    foreign_app foreign;
+    test_support::temp_dir dir;
+    synapse::ray_actor_options actor;
+    actor.deploy_timeout = 5min;
+    actor.name = "synapse_delete_one";
+    auto exec =
+        synapse::ray_actor_executor::create(binary_plugin(dir, SYNAPSE_WORKER_PLUGIN), actor);
+    REQUIRE(exec);
+    auto counted = exec->execute("count", {{"add", 1}});
+    INFO((counted ? "" : why(counted.error())));
+    REQUIRE(counted);
+    auto ours = exec->app_name();
+    REQUIRE(ours);
+
+    foreign_prober prober;
+    auto client = synapse::cluster_client::create(
+        synapse::dashboard_transport_options(std::getenv("RAY_DASHBOARD_URL")));
+    REQUIRE(client);
+    auto deleted = client->delete_application(*ours);
+    INFO((deleted ? "" : why(deleted.error())));
+    REQUIRE(deleted);
+    prober.stop();
+    CHECK(prober.answered > 0);
+    CHECK(prober.failed == 0);
+    auto live = client->list_applications();
+    REQUIRE(live);
+    CHECK_FALSE(live->applications.contains(*ours));
+    CHECK(live->applications.contains(foreign_app::name));
+    auto again = client->delete_application(*ours);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().code == synapse::errc::not_found);
 }

@@ -156,3 +156,91 @@ TEST_CASE("the summary reads the autoscaler's usage under the nodes' own resourc
           "reading the cluster's resource usage: loadMetricsReport.usage is not {resource: "
           "[used, total]}");
 }
+
+TEST_CASE("for_each_task splits a truncated listing by job, then by state, each row once",
+          "[cluster_client][pages]") {
+    auto answer = [](std::vector<std::string> ids, std::int64_t total, std::int64_t kept) {
+        json rows = json::array();
+        for (const auto& id : ids)
+            rows.push_back({{"task_id", id.substr(0, 1) == "t" ? std::string(48, id[1]) : id},
+                            {"attempt_number", 0},
+                            {"state", "FINISHED"}});
+        return json{
+            {"result", true},
+            {"data",
+             {{"result", {{"total", total}, {"num_after_truncation", kept}, {"result", rows}}}}}}
+            .dump();
+    };
+    auto job = [](const char* hex) {
+        return json{{"type", "SUBMISSION"},
+                    {"job_id", hex},
+                    {"submission_id", hex},
+                    {"status", "SUCCEEDED"},
+                    {"entrypoint", "python x.py"}};
+    };
+    scripted_transport t;
+    t.respond(200, answer({"t0"}, 25000, 10000));  // the whole cluster: truncated
+    t.respond(200, json::array({job("01000000"), job("02000000"),
+                                json{{"type", "SUBMISSION"},
+                                     {"job_id", nullptr},
+                                     {"submission_id", "pending"},
+                                     {"status", "PENDING"},
+                                     {"entrypoint", "python y.py"}}})
+                       .dump());
+    t.respond(200, answer({"t1", "t2"}, 2, 2));    // job 01: whole
+    t.respond(200, answer({"t9"}, 20000, 10000));  // job 02: truncated, so by state
+    for (auto state : synapse::detail::task_states) {
+        if (state == "RUNNING")
+            t.respond(200, answer({"t3"}, 1, 1));
+        else if (state == "FINISHED")
+            t.respond(200, answer({"t3", "t4"}, 2, 2));  // t3 moved on
+        else if (state == "FAILED")
+            t.respond(200, answer({"t5"}, 12000, 10000));  // still cut
+        else
+            t.respond(200, answer({}, 0, 0));
+    }
+    synapse::basic_cluster_client<scripted_transport> c{std::move(t)};
+    std::vector<std::vector<char>> pages;
+    auto listed = c.for_each_task(
+        {},
+        [&](std::vector<synapse::task_row>& page) {
+            std::vector<char> ids;
+            for (const auto& row : page) ids.push_back(row.task_id[0]);
+            pages.push_back(ids);
+            return true;
+        },
+        2);
+    REQUIRE(listed);
+    CHECK(pages == std::vector<std::vector<char>>{{'1', '2'}, {'3', '4'}, {'5'}});
+    CHECK(listed->rows == 5);
+    CHECK(listed->requests == 3 + std::size(synapse::detail::task_states));
+    CHECK_FALSE(listed->complete);  // FAILED of job 02 was still truncated
+    const auto& requests = c.transport().requests();
+    CHECK(requests[1].target == "/api/jobs/");
+    CHECK(requests[3].target.find("limit=10000") != std::string::npos);
+    CHECK(requests[3].target.find("02000000") != std::string::npos);
+    CHECK(requests.back().target.find("FAILED") != std::string::npos);
+}
+
+TEST_CASE("for_each_actor reads an untruncated listing in one request and stops when asked",
+          "[cluster_client][pages]") {
+    json rows = json::array();
+    for (char c : std::string("abcde"))
+        rows.push_back({{"actor_id", std::string(32, c)}, {"state", "ALIVE"}});
+    scripted_transport t;
+    t.respond(
+        200,
+        json{{"result", true}, {"data", {{"result", {{"total", 5}, {"result", rows}}}}}}.dump());
+    synapse::basic_cluster_client<scripted_transport> c{std::move(t)};
+    int pages = 0;
+    auto listed = c.for_each_actor(
+        {},
+        [&](std::vector<synapse::actor_row>&) {
+            return ++pages < 2;  // stop after the second page
+        },
+        2);
+    REQUIRE(listed);
+    CHECK(pages == 2);
+    CHECK(listed->requests == 1);
+    CHECK_FALSE(listed->complete);
+}

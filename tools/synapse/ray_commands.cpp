@@ -248,6 +248,13 @@ ray_commands::ray_commands(CLI::App& app) {
     job_ = common(ray->add_subcommand("job", "One job"));
     logs_ = common(ray->add_subcommand("logs", "A job's driver log"));
     logs_->add_flag("--follow,-f", o_.follow, "Follow the log until the job ends");
+    logs_
+        ->add_option("--protocol", o_.protocol,
+                     "How to follow: ws (WebSocket), http (HTTP stream) or auto (WebSocket, "
+                     "then HTTP if it fails)")
+        ->check(CLI::IsMember({"ws", "websocket", "http", "auto"}))
+        ->capture_default_str();
+    logs_->add_option("--tail,-n", o_.tail_lines, "Only the last N lines (then follow)");
     stop_ = common(ray->add_subcommand("stop", "Stop a job"));
     for (auto* cmd : {job_, logs_, stop_})
         cmd->add_option("id", o_.id, "The submission id")->required();

@@ -2,8 +2,9 @@
 //
 //   synapse ray status | nodes [--state S] | tasks [--state S] [--job J] [--name N] [--limit N]
 //               | actors [--state S] [--job J] [--name N] [--limit N] | jobs [--status S]
-//               | job ID | logs ID [--follow] | stop ID | serve list | serve status APP
-//               | serve delete APP        [--dashboard URL] [--token T] [--json]
+//               | job ID | logs ID [--follow] [--protocol ws|http|auto] [--tail N] | stop ID |
+//               serve list | serve status APP | serve delete APP        [--dashboard URL] [--token
+//               T] [--json]
 #pragma once
 
 #include <optional>
@@ -24,6 +25,8 @@ struct ray_options {
     bool detail = false;
     std::string id;  ///< a job id, or a Serve application's name
     bool follow = false;
+    std::string protocol = "auto";          ///< how `logs --follow` follows: ws, http or auto
+    std::optional<std::size_t> tail_lines;  ///< `logs --tail N`: start from the last N lines
 };
 
 /// Adds `ray` and its subcommands to `app`; `run_ray` runs whichever was parsed.

@@ -2,12 +2,20 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
 #include <ctime>
+#include <deque>
 #include <iostream>
+#include <mutex>
+#include <stop_token>
 #include <string>
+#include <string_view>
+#include <thread>
 
-#include <synapse/ray/log_tail.hpp>
-#include <synapse/transport/websocket_client.hpp>
+#include <synapse/ray/line_splitter.hpp>
+#include <synapse/ray/stream_limits.hpp>
 
 #include "plugin_commands.hpp"
 #include "ray_support.hpp"
@@ -102,25 +110,98 @@ int job(const ray_options& o) {
     return 0;
 }
 
+/// Lines to stdout in large writes; while following, flushed every 50 ms as well, so a line
+/// that comes alone shows at once.
+class line_printer {
+  public:
+    explicit line_printer(bool live) {
+        static char buffer[1 << 16];
+        std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
+        if (!live) return;
+        flusher_ = std::jthread([this](std::stop_token stop) {
+            std::unique_lock lock(mutex_);
+            while (!stop.stop_requested()) {
+                wake_.wait_for(lock, stop, std::chrono::milliseconds(50), [] { return false; });
+                std::fflush(stdout);
+            }
+        });
+    }
+    line_printer(const line_printer&) = delete;
+    line_printer& operator=(const line_printer&) = delete;
+    ~line_printer() {
+        if (flusher_.joinable()) {
+            flusher_.request_stop();
+            flusher_.join();
+        }
+        std::fflush(stdout);
+    }
+    void text(std::string_view t) const { std::fwrite(t.data(), 1, t.size(), stdout); }
+    void line(std::string_view l) const {
+        text(l);
+        std::fputc('\n', stdout);
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable_any wake_;
+    std::jthread flusher_;
+};
+
+/// The last `n` lines of what `feed` is given, and how many whole lines it held.
+struct last_lines {
+    explicit last_lines(std::size_t n) : n(n) {}
+    std::size_t n;
+    std::uint64_t count = 0;
+    std::deque<std::string> kept;
+    synapse::line_splitter splitter{[this](std::string_view line) {
+        ++count;
+        if (n == 0) return true;
+        if (kept.size() == n) kept.pop_front();
+        kept.emplace_back(line);
+        return true;
+    }};
+};
+
 int logs(const ray_options& o) {
     auto c = connect(o);
     if (!c) return report(c.error());
-    if (!o.follow) {
-        auto text = c->job_logs(o.id);
-        if (!text) return report(text.error());
-        std::cout << *text << std::flush;
+    const auto protocol =
+        synapse::parse_tail_protocol(o.protocol).value_or(synapse::tail_protocol::automatic);
+    line_printer out(o.follow);
+    std::uint64_t skip = 0;  // lines already printed before following
+    if (o.tail_lines) {
+        last_lines last(*o.tail_lines);
+        auto read =
+            c->stream_job_logs(o.id, [&](std::string_view t) { return last.splitter.feed(t); });
+        if (!read) return report(read.error());
+        if (!o.follow) last.splitter.finish();  // a last line without a newline is a line too
+        for (const auto& line : last.kept) out.line(line);
+        if (!o.follow) return 0;
+        skip = last.count;
+    } else if (!o.follow) {
+        auto read = c->stream_job_logs(o.id, [&](std::string_view t) {
+            out.text(t);
+            return true;
+        });
+        if (!read) return report(read.error());
         return 0;
     }
-    auto j = c->get_job(o.id);  // checks the id and that the job exists
-    if (!j) return report(j.error());
-    synapse::basic_jobs_api<synapse::httplib_transport&> api(c->transport());
-    auto t = synapse::dashboard_transport_options(o.dashboard);
-    if (!o.token.empty()) t.token = o.token;
-    synapse::beast_websocket ws(synapse::websocket_options_for(t));
-    auto ended = synapse::tail_job_logs(api, ws, o.id, [](std::string_view line) {
-        std::cout << line << '\n' << std::flush;
-        return true;
-    });
+    synapse::tail_stats stats;
+    synapse::log_tail_options options;
+    options.protocol = protocol;
+    options.limits = synapse::stream_limits::none();  // printed as they come, nothing kept
+    options.stats = &stats;
+    std::uint64_t seen = 0;
+    auto ended = c->tail_job_logs(
+        o.id,
+        [&](std::string_view line) {
+            if (seen++ >= skip) out.line(line);
+            return true;
+        },
+        options);
+    if (stats.fell_back)
+        std::cerr << "note: followed over HTTP after the WebSocket failed (" << *stats.fell_back
+                  << ")" << std::endl;
     if (!ended) return report(ended.error());
     return 0;
 }

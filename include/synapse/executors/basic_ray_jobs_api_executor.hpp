@@ -37,6 +37,7 @@
 #include "synapse/ray/log_tail.hpp"
 #include "synapse/ray/package_cache.hpp"
 #include "synapse/ray/package_manager.hpp"
+#include "synapse/transport/http_stream.hpp"
 #include "synapse/transport/transport.hpp"
 #include "synapse/transport/websocket.hpp"
 
@@ -222,7 +223,9 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
                                     "); the rest of the log follows when the job has ended");
             job = wait(id, std::chrono::hours(24 * 365), stop);
             if (!job) return fail(std::move(job).error());
-            detail::resuming_lines rest(delivered, deliver);
+            tail_stats counted;
+            detail::line_budget unbounded(std::string(id), stream_limits::none(), counted);
+            detail::resuming_lines rest(delivered, unbounded, deliver);
             auto read =
                 api_.stream_logs(id, [&](std::string_view text) { return rest.feed(text); });
             if (!read) return fail(std::move(read).error());
@@ -300,7 +303,17 @@ class basic_ray_jobs_api_executor<T, S, P, W> {
         o.clock = options_.clock;
         o.max_retries = options_.transport.max_retries;
         o.idle_timeout = options_.transport.read_timeout;
-        auto job = tail_job_logs(api, websocket_, id, on_line, std::move(stop), o);
+        o.limits = stream_limits::none();  // the lines go to the handler, nothing is kept
+        auto job = [&] {
+            // WebSocket first, the HTTP stream after a WebSocket failure (e.g. a proxy that
+            // limits WebSockets), when the transport can open streams of its own.
+            if constexpr (requires { http_stream_connector<T>(options_.transport); }) {
+                http_stream_connector<T> http(options_.transport);
+                return tail_job_logs(api, websocket_, http, id, on_line, std::move(stop), o);
+            } else {
+                return tail_job_logs(api, websocket_, id, on_line, std::move(stop), o);
+            }
+        }();
         past_deadline = api.past_deadline;
         if (past_deadline) await_end(id);
         return job;

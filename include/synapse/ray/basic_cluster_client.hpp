@@ -7,6 +7,10 @@
 //     auto failed = client->list_tasks({.filters = {{"state", "FAILED"}}});
 //     auto job = client->get_job("raysubmit_...");              // expected<job_details>
 //     auto gone = client->delete_application("old-app");        // the others keep serving
+//     auto ended = client->tail_job_logs(id, [](std::string_view line) {  // each line once
+//         std::cout << line << '\n';
+//         return true;
+//     });  // WebSocket, then the HTTP stream if the WebSocket fails (tail_protocol::automatic)
 //
 // Ids are checked before any request, as synapse-sdk checks them: a job id must be 1..100
 // characters of letters, digits, `-` and `_`; node, actor and task ids are lowercase hex of
@@ -15,8 +19,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <concepts>
 #include <cstddef>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,13 +31,19 @@
 #include "synapse/ray/dashboard.hpp"
 #include "synapse/ray/detail/cluster_ids.hpp"
 #include "synapse/ray/detail/cluster_usage.hpp"
+#include "synapse/ray/detail/state_pages.hpp"
 #include "synapse/ray/jobs_api.hpp"
+#include "synapse/ray/log_tail.hpp"
 #include "synapse/ray/serve_api.hpp"
 #include "synapse/ray/serve_config.hpp"
 #include "synapse/ray/state_api.hpp"
+#include "synapse/transport/http_stream.hpp"
 #include "synapse/transport/transport.hpp"
+#include "synapse/transport/websocket.hpp"
 
 namespace synapse {
+
+class beast_websocket;  // synapse/transport/websocket_client.hpp: the default log-tail WebSocket
 
 template <class T>
 class basic_cluster_client {
@@ -47,7 +59,9 @@ class basic_cluster_client {
     {
         auto t = T::create(options);
         if (!t) return fail(std::move(t).error());
-        return basic_cluster_client(std::move(*t));
+        basic_cluster_client c(std::move(*t));
+        c.options_ = std::move(options);
+        return c;
     }
 
     T& transport() noexcept { return transport_; }
@@ -70,6 +84,42 @@ class basic_cluster_client {
     [[nodiscard]] expected<std::string> job_logs(std::string_view id) {
         if (auto ok = detail::check_job_id(id); !ok) return fail(std::move(ok).error());
         return jobs().logs(id);
+    }
+    /// Hands the job's driver log so far to `on_text` piece by piece as it arrives (nothing is
+    /// kept); `on_text` returning false ends it early.
+    [[nodiscard]] expected<void> stream_job_logs(std::string_view id,
+                                                 const chunk_handler& on_text) {
+        if (auto ok = detail::check_job_id(id); !ok) return fail(std::move(ok).error());
+        return jobs().stream_logs(id, on_text);
+    }
+    /// Follows the job's log until it ended, each line once (see synapse::tail_job_logs), over
+    /// the streams of `websocket` and `http`, with `options.protocol` and `options.limits`.
+    template <WebSocketConnector W, WebSocketConnector H>
+    [[nodiscard]] expected<job_details> tail_job_logs(std::string_view id, W& websocket, H& http,
+                                                      const line_handler& on_line,
+                                                      const log_tail_options& options = {},
+                                                      std::stop_token stop = {}) {
+        if (auto ok = detail::check_job_id(id); !ok) return fail(std::move(ok).error());
+        auto api = jobs();
+        return synapse::tail_job_logs(api, websocket, http, id, on_line, std::move(stop), options);
+    }
+    /// The same over a WebSocket connector `W` (default: beast_websocket, from
+    /// synapse/transport/websocket_client.hpp) and HTTP streams of `T`, both made from the
+    /// options the client was created with.
+    template <class W = beast_websocket>
+    [[nodiscard]] expected<job_details> tail_job_logs(std::string_view id,
+                                                      const line_handler& on_line,
+                                                      const log_tail_options& options = {},
+                                                      std::stop_token stop = {})
+        requires std::constructible_from<W, websocket_options> &&
+                 std::constructible_from<http_stream_connector<T>, transport_options>
+    {
+        if (!options_)
+            return fail(errc::invalid_argument,
+                        "following a log needs a client made by create(), or the streams given");
+        W websocket(websocket_options_for(*options_));
+        http_stream_connector<T> http(*options_);
+        return tail_job_logs(id, websocket, http, on_line, options, std::move(stop));
     }
     /// True when a running job was told to stop.
     [[nodiscard]] expected<bool> stop_job(std::string_view id) {
@@ -112,6 +162,33 @@ class basic_cluster_client {
             return a.attempt_number < b.attempt_number;
         });
         return std::move(found->rows);
+    }
+
+    /// Every task matching `q` (its filters, detail and exclude_driver; not its limit), handed
+    /// to `on_page` in pages of at most `page_size` rows, however many the cluster holds. Ray
+    /// answers at most 10,000 rows per request and has no offset: a truncated answer is split by
+    /// job (the jobs the Jobs API lists), then by state, each part read on its own, and a row
+    /// already handed over (a task that moved on between two parts) is not handed over again.
+    [[nodiscard]] expected<listing_summary> for_each_task(state_query q,
+                                                          const page_handler<task_row>& on_page,
+                                                          std::size_t page_size = 1000) {
+        auto api = state();
+        return detail::page_rows<task_row>(
+            std::move(q), [&](const state_query& part) { return api.list_tasks(part); },
+            [&] { return job_hex_ids(); }, detail::task_states,
+            [](const task_row& r) { return r.task_id + "/" + std::to_string(r.attempt_number); },
+            on_page, page_size);
+    }
+
+    /// Every actor matching `q`, in pages, as for_each_task.
+    [[nodiscard]] expected<listing_summary> for_each_actor(state_query q,
+                                                           const page_handler<actor_row>& on_page,
+                                                           std::size_t page_size = 1000) {
+        auto api = state();
+        return detail::page_rows<actor_row>(
+            std::move(q), [&](const state_query& part) { return api.list_actors(part); },
+            [&] { return job_hex_ids(); }, detail::actor_states,
+            [](const actor_row& r) { return r.actor_id; }, on_page, page_size);
     }
 
     [[nodiscard]] expected<state_list<actor_row>> list_actors(const state_query& q = {}) {
@@ -181,6 +258,16 @@ class basic_cluster_client {
     basic_state_api<T&> state() { return basic_state_api<T&>(transport_); }
     basic_serve_api<T&> serve() { return basic_serve_api<T&>(transport_); }
 
+    /// The hex ids of the jobs the Jobs API lists (drivers included).
+    expected<std::vector<std::string>> job_hex_ids() {
+        auto all = jobs().list_jobs();
+        if (!all) return fail(std::move(all).error());
+        std::vector<std::string> ids;
+        for (const auto& j : *all)
+            if (j.job_id && !j.job_id->empty()) ids.push_back(*j.job_id);
+        return ids;
+    }
+
     static state_query by_id(const char* column, std::string_view id) {
         state_query q;
         q.filters.push_back({column, std::string(id)});
@@ -190,6 +277,7 @@ class basic_cluster_client {
     }
 
     T transport_;
+    std::optional<transport_options> options_;  // set by create(): how to open streams
 };
 
 }  // namespace synapse

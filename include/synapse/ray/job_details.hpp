@@ -74,6 +74,7 @@ struct job_details {
     std::optional<std::int64_t> start_time;  ///< unix milliseconds
     std::optional<std::int64_t> end_time;    ///< unix milliseconds
     std::optional<int> driver_exit_code;
+    std::optional<std::string> driver_node_id;  ///< the node the driver runs on, once it started
     json metadata = json::object();
     json raw;
 };
@@ -135,6 +136,7 @@ inline expected<job_details> parse_job_details(json j, std::string_view what) {
     d.start_time = optional_integer<std::int64_t>(j, "start_time");
     d.end_time = optional_integer<std::int64_t>(j, "end_time");
     d.driver_exit_code = optional_integer<int>(j, "driver_exit_code");
+    d.driver_node_id = optional_string(j, "driver_node_id");
     if (auto it = j.find("metadata"); it != j.end() && it->is_object()) d.metadata = *it;
     d.raw = std::move(j);
     return d;

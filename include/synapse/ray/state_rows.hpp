@@ -2,7 +2,9 @@
 // the columns a client acts on typed, and every column as Ray sent it in `fields`.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -92,5 +94,19 @@ struct state_list {
                num_filtered > static_cast<std::int64_t>(rows.size());
     }
 };
+
+/// What a paged listing did.
+struct listing_summary {
+    std::size_t rows = 0;      ///< rows handed over
+    std::size_t requests = 0;  ///< State API requests made
+    /// False when a part was still truncated after every split (its first 10,000 rows were
+    /// handed over), or the handler stopped the listing.
+    bool complete = true;
+    std::vector<std::string> warnings;  ///< Ray's, from every answer
+};
+
+/// Receives one page of rows (at most the page size); returning false stops the listing.
+template <class Row>
+using page_handler = std::function<bool(std::vector<Row>& page)>;
 
 }  // namespace synapse

@@ -82,6 +82,12 @@ class httplib_transport {
         return perform(request, &on_chunk);
     }
 
+    /// Ends the request in progress from another thread (its call returns an error); safe to
+    /// call at any time, and a no-op when nothing is in progress.
+    void stop() noexcept {
+        if (client_) client_->stop();
+    }
+
     /// "host:port", as named in error messages.
     const std::string& endpoint() const noexcept { return endpoint_; }
 
