@@ -1,6 +1,6 @@
 // Benchmark 4: following the log of a job that printed the numbers 0..N-1, one per line, with
-// synapse::tail_job_logs (the log tail WebSocket), and checking that every line came exactly
-// once and in order.
+// synapse::tail_job_logs (auto: the log tail WebSocket, HTTP if it fails), and checking that every
+// line came exactly once and in order.
 //
 //   bench_ray_tail_logs --job ID --lines N
 //
@@ -17,6 +17,7 @@
 #include <synapse/core/json.hpp>
 #include <synapse/ray/jobs_api.hpp>
 #include <synapse/ray/log_tail.hpp>
+#include <synapse/transport/http_stream.hpp>
 #include <synapse/transport/httplib_transport.hpp>
 #include <synapse/transport/websocket_client.hpp>
 
@@ -35,18 +36,24 @@ int main(int argc, char** argv) {
     std::int64_t lines = 0, numeric = 0, other = 0, out_of_order = 0;
     const double cpu0 = bench_ray::cpu_seconds(), wall0 = bench_ray::wall_seconds();
     synapse::beast_websocket ws(synapse::websocket_options_for(options));
-    auto tailed = synapse::tail_job_logs(api, ws, id, [&](std::string_view line) {
-        ++lines;
-        std::int64_t value = -1;
-        auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), value);
-        if (ec != std::errc{} || end != line.data() + line.size() || line.empty()) {
-            ++other;
+    synapse::http_stream_connector<synapse::httplib_transport> http(options);
+    synapse::log_tail_options follow;
+    follow.limits = synapse::stream_limits::none();  // a million lines, counted, not kept
+    auto tailed = synapse::tail_job_logs(
+        api, ws, http, id,
+        [&](std::string_view line) {
+            ++lines;
+            std::int64_t value = -1;
+            auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), value);
+            if (ec != std::errc{} || end != line.data() + line.size() || line.empty()) {
+                ++other;
+                return true;
+            }
+            if (value != numeric) ++out_of_order;
+            ++numeric;
             return true;
-        }
-        if (value != numeric) ++out_of_order;
-        ++numeric;
-        return true;
-    });
+        },
+        {}, follow);
     const double wall = bench_ray::wall_seconds() - wall0, cpu = bench_ray::cpu_seconds() - cpu0;
     if (!tailed) bench_ray::die(synapse::to_string(tailed.error()));
 

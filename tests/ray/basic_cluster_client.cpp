@@ -244,3 +244,41 @@ TEST_CASE("for_each_actor reads an untruncated listing in one request and stops 
     CHECK(listed->requests == 1);
     CHECK_FALSE(listed->complete);
 }
+
+TEST_CASE("every call answers a reply that is not what Ray sends with malformed_response",
+          "[cluster_client][malformed]") {
+    const std::string node(56, 'a'), task(48, 'b'), actor(32, 'c');
+    auto garbage = [](const char* body) {
+        scripted_transport t;
+        for (int i = 0; i < 4; ++i) t.respond(200, body);
+        return synapse::basic_cluster_client<scripted_transport>{std::move(t)};
+    };
+    for (const char* body : {"<html>oops</html>", "{\"result\": true, \"data\": 3}", "[1, 2"}) {
+        INFO(body);
+        auto check = [&](const char* call, const auto& r) {
+            INFO(call);
+            REQUIRE_FALSE(r);
+            CHECK(r.error().code == errc::malformed_response);
+            CHECK_FALSE(r.error().message.empty());
+        };
+        check("list_jobs", garbage(body).list_jobs());
+        check("get_job", garbage(body).get_job("raysubmit_1"));
+        check("job_logs", garbage(body).job_logs("raysubmit_1"));
+        check("stop_job", garbage(body).stop_job("raysubmit_1"));
+        check("delete_job", garbage(body).delete_job("raysubmit_1"));
+        check("list_nodes", garbage(body).list_nodes());
+        check("get_node", garbage(body).get_node(node));
+        check("list_tasks", garbage(body).list_tasks());
+        check("get_task", garbage(body).get_task(task));
+        check("list_actors", garbage(body).list_actors());
+        check("get_actor", garbage(body).get_actor(actor));
+        check("summary", garbage(body).summary());
+        check("list_applications", garbage(body).list_applications());
+        check("get_application", garbage(body).get_application("app"));
+        check("delete_application", garbage(body).delete_application("app"));
+        check("for_each_task", garbage(body).for_each_task(
+                                   {}, [](std::vector<synapse::task_row>&) { return true; }));
+        check("stream_job_logs",
+              garbage(body).stream_job_logs("raysubmit_1", [](std::string_view) { return true; }));
+    }
+}

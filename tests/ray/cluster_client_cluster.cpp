@@ -198,6 +198,13 @@ TEST_CASE("synapse ray shows the cluster, its nodes, a job's tasks and its jobs"
         ++squares;
     CHECK(squares == 5);
 
+    auto every = ray({"tasks", "--job", *job.job_id, "--all", "--json"});
+    REQUIRE(every.exit_code == 0);
+    std::size_t every_square = 0;
+    for (const auto& row : json::parse(every.out))
+        every_square += row.value("name", "") == "square";
+    CHECK(every_square == 5);
+
     auto jobs = ray({"jobs", "--status", "succeeded"});
     REQUIRE(jobs.exit_code == 0);
     CHECK(jobs.out.find(*job.submission_id) != std::string::npos);

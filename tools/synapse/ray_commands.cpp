@@ -36,6 +36,27 @@ int print_rows_json(const synapse::state_list<Row>& list) {
     return 0;
 }
 
+/// Every row `for_each(query, on_page)` hands over (`--all`), as one list; a listing that could
+/// not be completed says so in its warnings.
+template <class Row, class ForEach>
+synapse::expected<synapse::state_list<Row>> all_rows(const synapse::state_query& q,
+                                                     ForEach for_each) {
+    synapse::state_list<Row> all;
+    auto listed = for_each(q, [&](std::vector<Row>& page) {
+        for (auto& r : page) all.rows.push_back(std::move(r));
+        return true;
+    });
+    if (!listed) return synapse::fail(std::move(listed).error());
+    all.total = all.num_after_truncation = all.num_filtered =
+        static_cast<std::int64_t>(all.rows.size());
+    all.warnings = std::move(listed->warnings);
+    if (!listed->complete)
+        all.warnings.push_back(
+            "a job held more than 10,000 rows in one state: only 10,000 of "
+            "those are shown");
+    return all;
+}
+
 synapse::state_query query_of(const ray_options& o, const char* state_column) {
     synapse::state_query q;
     q.limit = o.limit;
@@ -172,7 +193,13 @@ int nodes(const ray_options& o) {
 
 int tasks(const ray_options& o) {
     return list_command(
-        o, [&](synapse::cluster_client& c) { return c.list_tasks(query_of(o, "state")); },
+        o,
+        [&](synapse::cluster_client& c) {
+            if (!o.all) return c.list_tasks(query_of(o, "state"));
+            return all_rows<synapse::task_row>(query_of(o, "state"), [&](auto&&... a) {
+                return c.for_each_task(std::forward<decltype(a)>(a)...);
+            });
+        },
         {{"TASK_ID", true},
          {"ATTEMPT"},
          {"NAME"},
@@ -191,7 +218,13 @@ int tasks(const ray_options& o) {
 
 int actors(const ray_options& o) {
     return list_command(
-        o, [&](synapse::cluster_client& c) { return c.list_actors(query_of(o, "state")); },
+        o,
+        [&](synapse::cluster_client& c) {
+            if (!o.all) return c.list_actors(query_of(o, "state"));
+            return all_rows<synapse::actor_row>(query_of(o, "state"), [&](auto&&... a) {
+                return c.for_each_actor(std::forward<decltype(a)>(a)...);
+            });
+        },
         {{"ACTOR_ID", true},
          {"CLASS"},
          {"STATE", false, true},
@@ -235,6 +268,8 @@ ray_commands::ray_commands(CLI::App& app) {
             ->check(CLI::Range(1, 10000))
             ->capture_default_str();
         cmd->add_flag("--detail", o_.detail, "Ask Ray for the detail columns (with --json)");
+        cmd->add_flag("--all", o_.all,
+                      "Every row, past the 10,000 of one answer (read by job, then by state)");
     };
     status_ = common(ray->add_subcommand("status", "The cluster's nodes and resources"));
     nodes_ = common(ray->add_subcommand("nodes", "The cluster's nodes"));

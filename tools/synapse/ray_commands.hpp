@@ -1,7 +1,8 @@
 // `synapse ray ...`: the cluster at a glance, from its dashboard (basic_cluster_client).
 //
 //   synapse ray status | nodes [--state S] | tasks [--state S] [--job J] [--name N] [--limit N]
-//               | actors [--state S] [--job J] [--name N] [--limit N] | jobs [--status S]
+//   [--all]
+//               | actors [--state S] [--job J] [--name N] [--limit N] [--all] | jobs [--status S]
 //               | job ID | logs ID [--follow] [--protocol ws|http|auto] [--tail N] | stop ID |
 //               serve list | serve status APP | serve delete APP        [--dashboard URL] [--token
 //               T] [--json]
@@ -23,7 +24,8 @@ struct ray_options {
     std::string name;
     std::size_t limit = 100;
     bool detail = false;
-    std::string id;  ///< a job id, or a Serve application's name
+    bool all = false;  ///< tasks, actors: every row (cluster_client::for_each_task)
+    std::string id;    ///< a job id, or a Serve application's name
     bool follow = false;
     std::string protocol = "auto";          ///< how `logs --follow` follows: ws, http or auto
     std::optional<std::size_t> tail_lines;  ///< `logs --tail N`: start from the last N lines
