@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "../common/closing_proxy.hpp"
 #include "../common/temp_dir.hpp"
 #include "regression.hpp"
 
@@ -212,4 +213,35 @@ TEST_CASE("stream_logs hands out a line of a running job before it ends", "[clus
     REQUIRE(status);
     CHECK(*status == synapse::job_status::running);
     REQUIRE(exec.stop(*id));
+}
+
+TEST_CASE("follow gets every line once and the result through a proxy that cuts WebSockets",
+          "[cluster][ray_jobs][proxy]") {
+    std::string url = std::getenv("RAY_DASHBOARD_URL");
+    test_support::closing_proxy proxy(std::stoi(url.substr(url.rfind(':') + 1)), 64 * 1024);
+    REQUIRE(proxy.port() > 0);
+    synapse::ray_executor_options o;
+    o.transport.base_url = proxy.url();
+    o.working_dir = std::string(SYNAPSE_SOURCE_DIR) + "/tests/fixtures/python_plugin";
+    std::vector<std::string> warnings;
+    o.on_warning = [&](std::string_view w) { warnings.emplace_back(w); };
+    auto exec = synapse::ray_jobs_api_executor::create(o);
+    REQUIRE(exec);
+    auto id = exec->submit("adder_actions.ChattyAction", {{"lines", 20000}});
+    REQUIRE(id);
+    std::vector<std::string> lines;
+    auto result = exec->follow(*id, [&](std::string_view line) {
+        if (line.starts_with("chatty ")) lines.emplace_back(line);
+        return true;
+    });
+    INFO((result ? std::string() : synapse::to_string(result.error())));
+    REQUIRE(result);
+    CHECK((*result)["lines"] == 20000);
+    REQUIRE(lines.size() == 20000);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        INFO(i);
+        REQUIRE(lines[i] == "chatty " + std::to_string(i));
+    }
+    CHECK(proxy.websockets_cut() >= 1);
+    CHECK(warnings.empty());  // nothing was lost: no "the log is incomplete" warning
 }
