@@ -166,3 +166,11 @@ TEST_CASE("parse_json reports invalid UTF-8 in a string as invalid JSON", "[json
     CHECK(e.code == synapse::errc::invalid_json);
     CHECK(e.where.rfind("params.json:1:", 0) == 0);
 }
+
+TEST_CASE("a number too large for a double is invalid JSON, not an exception", "[json][fuzz]") {
+    // Found by the params fuzz target: nlohmann throws out_of_range (406), not parse_error.
+    auto j = synapse::parse_json(R"({"rate": 1e309})", "params");
+    REQUIRE_FALSE(j);
+    CHECK(j.error().code == synapse::errc::invalid_json);
+    CHECK(j.error().message == "invalid JSON in params: number overflow parsing '1e309'");
+}

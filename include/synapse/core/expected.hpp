@@ -1,27 +1,32 @@
-// The one place that decides what `synapse::expected` is: `tl::expected` when <tl/expected.hpp>
-// is available, else C++23 `std::expected`. Code elsewhere uses only the members both share
-// (has_value, value, error, operator*, operator->, operator bool), and the helpers below.
+// The one place that decides what `synapse::expected` is: C++23's `std::expected` when the
+// standard library has it, else `tl::expected` (<tl/expected.hpp>, Debian: libexpected-dev).
+// clang 16 with libstdc++ 12 is the case for tl: it accepts -std=c++2b, but libstdc++ 12 shows
+// `std::expected` only to compilers reporting C++20 concepts (`__cpp_concepts` 202002), which
+// clang 16 does not. Define SYNAPSE_USE_TL_EXPECTED (or SYNAPSE_USE_STD_EXPECTED) to pin the
+// choice, e.g. when one program mixes compilers or standards. Code elsewhere uses only the
+// members both share (has_value, value, error, operator*, operator->, operator bool), and the
+// helpers below.
 #pragma once
+
+#include <version>
 
 #include "synapse/core/config.hpp"
 #include "synapse/core/error.hpp"
 
-#if defined(SYNAPSE_USE_STD_EXPECTED)
+#if defined(SYNAPSE_USE_TL_EXPECTED)
+#define SYNAPSE_HAS_TL_EXPECTED 1
+#elif defined(SYNAPSE_USE_STD_EXPECTED) || defined(__cpp_lib_expected)
 #define SYNAPSE_HAS_TL_EXPECTED 0
 #elif __has_include(<tl/expected.hpp>)
 #define SYNAPSE_HAS_TL_EXPECTED 1
 #else
-#define SYNAPSE_HAS_TL_EXPECTED 0
+#error \
+    "synapse-cpp needs std::expected or tl::expected: with g++ 12 or newer compile with -std=c++23; with clang (whose libstdc++ 12 hides std::expected from it) install tl-expected (Debian: apt-get install libexpected-dev) and compile with -std=c++2b."
 #endif
 
 #if SYNAPSE_HAS_TL_EXPECTED
 #include <tl/expected.hpp>
 #else
-#include <version>
-#if !defined(__cpp_lib_expected)
-#error \
-    "synapse-cpp needs <tl/expected.hpp> or C++23's std::expected: install tl-expected, or compile with -std=c++23 (g++ 12 or newer)."
-#endif
 #include <expected>
 #endif
 

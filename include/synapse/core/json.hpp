@@ -71,6 +71,12 @@ inline std::string_view json_type_name(const json& j) noexcept {
                                           std::to_string(column) + ": " + reason};
         err.where = std::string(source) + ":" + std::to_string(line) + ":" + std::to_string(column);
         return fail(std::move(err));
+    } catch (const json::exception& e) {
+        // Not a syntax error but a value nlohmann cannot hold, e.g. "number overflow parsing
+        // '1e309'" (out_of_range.406).
+        std::string reason = e.what();
+        if (auto pos = reason.find("] "); pos != std::string::npos) reason = reason.substr(pos + 2);
+        return fail(errc::invalid_json, "invalid JSON in " + std::string(source) + ": " + reason);
     }
 }
 

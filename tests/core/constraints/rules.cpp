@@ -131,12 +131,14 @@ TEST_CASE("non_empty describes a schema whose type is a list of names without th
     CHECK(untyped == json{{"minLength", 1}});
 }
 
-namespace {
+namespace core_rules_test {  // named: the unity build makes this file a header
+                             // (-Wsubobject-linkage)
 struct two_ints {
     int a = 0;
     int b = 0;
 };
-}  // namespace
+}  // namespace core_rules_test
+using core_rules_test::two_ints;
 
 TEST_CASE("rule<&T::field> carries its field in its type and checks like rule(&T::field)",
           "[constraints]") {
