@@ -105,3 +105,12 @@ TEST_CASE("json_field_stream stops when the receiver says so", "[json_field_stre
     CHECK_FALSE(s.feed(R"(def"})"));
     CHECK(got == "abc");
 }
+
+TEST_CASE("json_field_stream refuses an answer that holds the field twice", "[json_field_stream]") {
+    // Found by the json_field_stream fuzz target: the first value was handed on, and nlohmann
+    // (like most parsers) keeps the last one.
+    auto twice = decode(R"({"logs": "first", "x": 1, "logs": "second"})", 7);
+    CHECK_FALSE(twice.fed);
+    REQUIRE_FALSE(twice.finished);
+    CHECK(twice.finished.error().message.starts_with("\"logs\" appears twice in the answer"));
+}

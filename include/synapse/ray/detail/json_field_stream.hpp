@@ -110,6 +110,10 @@ class json_field_stream {
                 return;
             case state::value:
                 if (space) return;
+                // A second value for the field: its first was handed on already, and parsers
+                // disagree on which one counts (nlohmann takes the last).
+                if (found_ && current_key_ == key_)
+                    return bad("\"" + key_ + "\" appears twice in the answer");
                 if (c == '"') {
                     if (current_key_ == key_ && !found_) {
                         found_ = true;
